@@ -1,0 +1,111 @@
+/**
+ * The front-matter schema: one zod schema that validates a manuscript's YAML
+ * header and gives the `Metadata` type every later stage reads.
+ *
+ * Keys follow Pandoc's names where Pandoc has them (`bibliography`, `csl`,
+ * `nocite`, `link-citations`, `reference-section-title`,
+ * `suppress-bibliography`), so a manuscript written for Pandoc builds here.
+ */
+import { z } from 'zod';
+
+const stringOrList = z.union([z.string(), z.array(z.string())]);
+
+const author = z.union([
+  z.string().min(1),
+  z.object({
+    /** Display name, e.g. `Sergey Rumyantsev`. */
+    name: z.string().min(1),
+    /** Institution, printed under the name where the layout has room. */
+    affiliation: z.string().optional(),
+    /** ORCID iD or other URL identifying the person. */
+    orcid: z.string().optional(),
+  }),
+]);
+
+const series = z.object({
+  /** Short series name, e.g. `CARIM-East`. */
+  name: z.string(),
+  /** The banner above the title block, e.g. `CARIM-East – Consortium for Applied Research on International Migration`. */
+  banner: z.string().optional(),
+  /** Kind of publication within the series, e.g. `Explanatory Note`. */
+  type: z.string().optional(),
+  /** Number within the series, e.g. `13/12`; left out when unknown. */
+  number: z.union([z.string(), z.number()]).optional(),
+  /** Module or sub-series, e.g. `Socio-Political Module`. */
+  module: z.string().optional(),
+});
+
+export const frontMatterSchema = z
+  .object({
+    title: z.string().min(1),
+    subtitle: z.string().optional(),
+    author: z.union([author, z.array(author)]).optional(),
+    date: z.union([z.string(), z.number(), z.date()]).optional(),
+    lang: z.string().optional(),
+    locale: z.string().optional(),
+    bibliography: stringOrList.optional(),
+    csl: z.string().optional(),
+    nocite: stringOrList.optional(),
+    'link-citations': z.boolean().optional(),
+    'reference-section-title': z.string().optional(),
+    'suppress-bibliography': z.boolean().optional(),
+    series: series.optional(),
+    publisher: z.string().optional(),
+    rights: z.string().optional(),
+    funding: z.string().optional(),
+    keywords: z.union([z.string(), z.array(z.string())]).optional(),
+    /** Short summary used for the HTML description and EPUB dc:description. */
+    abstract: z.string().optional(),
+    /** Stable identifier (URN, DOI, URL) for the EPUB; derived when absent. */
+    identifier: z.string().optional(),
+  })
+  .strict();
+
+export type FrontMatter = z.infer<typeof frontMatterSchema>;
+
+export interface Author {
+  name: string;
+  affiliation?: string;
+  orcid?: string;
+}
+
+export interface Series {
+  name: string;
+  banner?: string;
+  type?: string;
+  number?: string;
+  module?: string;
+  /** `name type number`, e.g. `CARIM-East Explanatory Note 13/12`. */
+  designation: string;
+}
+
+/**
+ * Front matter after validation and normalisation: lists are lists, paths
+ * are absolute, the date is a string as written (ISO or a year).
+ */
+export interface Metadata {
+  title: string;
+  subtitle?: string;
+  authors: Author[];
+  date?: string;
+  /** BCP 47 language of the text (`lang`, else `locale`, else `en-US`). */
+  lang: string;
+  /** CSL locale to format citations with (`--locale`, `locale`, `lang`). */
+  locale: string;
+  /** Absolute paths of the bibliography files. */
+  bibliography: string[];
+  /** Style id or absolute path of a `.csl` file, as given. */
+  csl?: string;
+  /** Keys listed with `nocite` (`*` for all). */
+  nocite: string[];
+  linkCitations: boolean;
+  referenceSectionTitle?: string;
+  suppressBibliography: boolean;
+  series?: Series;
+  publisher?: string;
+  rights?: string;
+  funding?: string;
+  keywords: string[];
+  abstract?: string;
+  identifier?: string;
+}

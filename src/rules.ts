@@ -1,0 +1,39 @@
+/**
+ * Rule ids for every problem Colophon reports about a user's input.
+ *
+ * Each message the pipeline attaches to a file carries one of these ids, so
+ * that the CLI can print `file:line:column  message  rule-id` and a user can
+ * search the README for the id.
+ */
+export const rules = {
+  /** The YAML front matter does not parse. */
+  yamlSyntax: 'yaml-syntax',
+  /** A front-matter key has a value of the wrong shape. */
+  frontMatterInvalid: 'front-matter-invalid',
+  /** A manuscript or bibliography file cannot be read. */
+  fileUnreadable: 'file-unreadable',
+  /** A bibliography file is not valid JSON, BibTeX or CSL-JSON. */
+  bibliographyInvalid: 'bibliography-invalid',
+  /** Two bibliography entries share one id. */
+  bibliographyDuplicateId: 'bibliography-duplicate-id',
+  /** A citation names a key the bibliography lacks. */
+  citationUnknownKey: 'citation-unknown-key',
+  /** The style id matches no bundled style and no file. */
+  styleUnknown: 'style-unknown',
+  /** The style file is not a CSL style citeproc can use. */
+  styleInvalid: 'style-invalid',
+  /** The requested locale is not bundled; CSL falls back. */
+  localeFallback: 'locale-fallback',
+  /** A footnote reference `[^x]` has no definition. */
+  footnoteUndefined: 'footnote-undefined',
+  /** A footnote definition is never referenced. */
+  footnoteUnused: 'footnote-unused',
+  /** Raw HTML was removed by the sanitiser. */
+  htmlSanitized: 'html-sanitized',
+  /** The browser needed for the print edition is missing or failed. */
+  browserMissing: 'browser-missing',
+  /** No browser, so the EPUB page list is left out. */
+  pageListOmitted: 'page-list-omitted',
+} as const;
+
+export type RuleId = (typeof rules)[keyof typeof rules];
