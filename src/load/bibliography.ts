@@ -1,0 +1,758 @@
+/**
+ * Bibliography files in, CSL items out.
+ *
+ * `loadBibliography(paths)` reads CSL-JSON (`.json`) and BibTeX/BibLaTeX
+ * (`.bib`) files and returns one map of CSL items keyed by id, ready for
+ * citeproc, plus one VFile per input file carrying the problems found in it.
+ *
+ * - CSL-JSON is read with a small position-aware JSON scanner rather than
+ *   `JSON.parse`, so that a bad entry is reported at the line and column of
+ *   the entry or of the offending field (`JSON.parse` gives no positions for
+ *   valid JSON and only an offset for invalid JSON). Each entry is checked
+ *   with one zod schema of CSL-JSON 1.0.2 items.
+ * - BibTeX/BibLaTeX goes through `@citation-js/plugin-bibtex`; its syntax
+ *   errors carry a line and column, which become the message's place.
+ * - Items are normalised for citeproc: ids and number variables (`volume`,
+ *   `issue`, `page` …) become strings, because numeric values crash some
+ *   styles; EDTF date strings and string date parts become numeric
+ *   `date-parts`.
+ *
+ * User-input problems never throw: they are fatal messages (the build exits
+ * 1) with rule ids from `src/rules.ts` and `source: 'load'`. An entry with a
+ * bad field is still loaded without that field (a bad `type` becomes
+ * `document`), so that citing it does not add a second, misleading
+ * "unknown key" error; an entry without a usable id is skipped. When two
+ * entries share an id the first one is kept.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { VFile } from 'vfile';
+import { z } from 'zod';
+import { rules, type RuleId } from '../rules.js';
+
+/** One bibliography entry in CSL-JSON form, as citeproc takes it. */
+export type CslItem = {
+  /** The citation key, always a string after loading. */
+  id: string;
+  /** One of the CSL 1.0.2 item types (`article-journal`, `book` …). */
+  type: string;
+  [field: string]: unknown;
+};
+
+export interface LoadedBibliography {
+  /** Every usable entry of every file, keyed by id; the first of duplicate ids wins. */
+  items: Map<string, CslItem>;
+  /** One VFile per input path, in the order given; problems are messages on them. */
+  files: VFile[];
+}
+
+/** The item types of CSL 1.0.2. */
+export const cslItemTypes = [
+  'article', 'article-journal', 'article-magazine', 'article-newspaper', 'bill', 'book', 'broadcast',
+  'chapter', 'classic', 'collection', 'dataset', 'document', 'entry', 'entry-dictionary',
+  'entry-encyclopedia', 'event', 'figure', 'graphic', 'hearing', 'interview', 'legal_case',
+  'legislation', 'manuscript', 'map', 'motion_picture', 'musical_score', 'pamphlet',
+  'paper-conference', 'patent', 'performance', 'periodical', 'personal_communication', 'post',
+  'post-weblog', 'regulation', 'report', 'review', 'review-book', 'software', 'song', 'speech',
+  'standard', 'thesis', 'treaty', 'webpage',
+] as const;
+
+const nameVariables = [
+  'author', 'chair', 'collection-editor', 'compiler', 'composer', 'container-author', 'contributor',
+  'curator', 'director', 'editor', 'editorial-director', 'executive-producer', 'guest', 'host',
+  'illustrator', 'interviewer', 'narrator', 'organizer', 'original-author', 'performer', 'producer',
+  'recipient', 'reviewed-author', 'script-writer', 'series-creator', 'translator',
+] as const;
+
+const dateVariables = ['accessed', 'available-date', 'event-date', 'issued', 'original-date', 'submitted'] as const;
+
+/** Variables CSL treats as numbers; citeproc wants them as strings. */
+const numberVariables = [
+  'chapter-number', 'citation-number', 'collection-number', 'edition', 'first-reference-note-number',
+  'issue', 'locator', 'number', 'number-of-pages', 'number-of-volumes', 'page', 'page-first',
+  'part-number', 'printing-number', 'section', 'supplement-number', 'version', 'volume',
+] as const;
+
+const stringVariables = [
+  'abstract', 'annote', 'archive', 'archive_collection', 'archive_location', 'archive-place',
+  'authority', 'call-number', 'citation-key', 'citation-label', 'collection-title', 'container-title',
+  'container-title-short', 'dimensions', 'division', 'DOI', 'event', 'event-title', 'event-place',
+  'genre', 'ISBN', 'ISSN', 'jurisdiction', 'keyword', 'language', 'license', 'medium', 'note',
+  'original-publisher', 'original-publisher-place', 'original-title', 'part-title', 'PMCID', 'PMID',
+  'publisher', 'publisher-place', 'references', 'reviewed-genre', 'reviewed-title', 'scale', 'source',
+  'status', 'title', 'title-short', 'URL', 'volume-title', 'year-suffix',
+] as const;
+
+// Pandoc reads a JSON number where CSL wants a string as that number's text;
+// accept the same so that manuscripts written for Pandoc load here.
+const text = z.union([z.string(), z.number()]);
+const flag = z.union([z.string(), z.number(), z.boolean()]);
+
+const cslName = z
+  .looseObject({
+    family: z.string().optional(),
+    given: z.string().optional(),
+    'dropping-particle': z.string().optional(),
+    'non-dropping-particle': z.string().optional(),
+    suffix: z.string().optional(),
+    literal: z.string().optional(),
+    'comma-suffix': flag.optional(),
+    'static-ordering': flag.optional(),
+    'parse-names': flag.optional(),
+  })
+  .refine((name) => Boolean(name.family || name.given || name.literal), {
+    message: 'a name needs "family", "given" or "literal"',
+  });
+
+// A date part is a number or the digits of one; Zotero exports strings and
+// pads missing parts with "".
+const datePart = z.union([z.number().int(), z.string().regex(/^-?\d*$/)]);
+const edtfDate = /^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+const cslDate = z.union([
+  z.string().refine((value) => value.split('/').every((part) => part === '' || edtfDate.test(part)) && value !== '/', {
+    message: 'a date string must be EDTF, e.g. "2012-03-01" or "2009/2012"',
+  }),
+  z
+    .looseObject({
+      'date-parts': z.array(z.array(datePart).min(1).max(3)).min(1).max(2).optional(),
+      season: text.optional(),
+      circa: flag.optional(),
+      literal: z.string().optional(),
+      raw: z.string().optional(),
+    })
+    .refine((date) => date['date-parts'] !== undefined || date.literal !== undefined || date.raw !== undefined, {
+      message: 'a date needs "date-parts", "literal" or "raw"',
+    }),
+]);
+
+const fieldSchemas: Record<string, z.ZodType> = {
+  ...Object.fromEntries(nameVariables.map((key) => [key, z.array(cslName)])),
+  ...Object.fromEntries(dateVariables.map((key) => [key, cslDate])),
+  ...Object.fromEntries(numberVariables.map((key) => [key, text])),
+  ...Object.fromEntries(stringVariables.map((key) => [key, text])),
+  categories: z.array(z.string()),
+};
+
+/** One CSL-JSON 1.0.2 item. Fields CSL does not define are kept as they are. */
+export const cslItemSchema = z.looseObject({
+  id: z.union([z.string().min(1), z.number()]),
+  type: z.enum(cslItemTypes),
+  ...Object.fromEntries(Object.entries(fieldSchemas).map(([key, schema]) => [key, schema.optional()])),
+});
+
+/** What a user is told a field must be, by the kind of variable. */
+function expectation(field: string): string {
+  if (field === 'id') return 'must be a non-empty string or a number';
+  if (field === 'type') return 'must be a CSL item type';
+  if ((nameVariables as readonly string[]).includes(field)) return 'must be a list of CSL names';
+  if ((dateVariables as readonly string[]).includes(field)) return 'must be a CSL date';
+  if ((numberVariables as readonly string[]).includes(field)) return 'must be a number or a string';
+  if (field === 'categories') return 'must be a list of strings';
+  return 'must be a string';
+}
+
+/** A hint shown under the message (`note`), by the kind of variable. */
+function hint(field: string): string | undefined {
+  if (field === 'type') return `CSL types include ${['article-journal', 'book', 'chapter', 'report', 'webpage'].map((t) => `"${t}"`).join(', ')}; see https://docs.citationstyles.org/en/stable/specification.html#appendix-iii-types`;
+  if ((nameVariables as readonly string[]).includes(field)) return 'e.g. [{"family": "Yunusov", "given": "Arif"}] or [{"literal": "World Bank"}]';
+  if ((dateVariables as readonly string[]).includes(field)) return 'e.g. {"date-parts": [[2012, 3, 1]]}, {"literal": "spring 2012"} or "2012-03-01"';
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Positions
+
+interface Point {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/** Offsets to 1-based line and column (columns count UTF-16 code units, as vfile does). */
+class LineIndex {
+  private readonly starts: number[] = [0];
+  private readonly length: number;
+
+  constructor(text: string) {
+    this.length = text.length;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 10) this.starts.push(i + 1);
+      else if (code === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
+    }
+  }
+
+  point(offset: number): Point {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.starts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - this.starts[low] + 1, offset };
+  }
+
+  /** The offset of a 1-based line and column, clamped to that line. */
+  offset(line: number, column: number): number {
+    const start = this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
+    const next = this.starts[line] ?? Number.POSITIVE_INFINITY;
+    return Math.min(start + Math.max(column, 1) - 1, Math.max(start, next - 1), this.length);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// A JSON scanner that remembers where every value starts
+
+type JsonNode =
+  | { kind: 'object'; offset: number; members: JsonMember[] }
+  | { kind: 'array'; offset: number; items: JsonNode[] }
+  | { kind: 'string'; offset: number; value: string }
+  | { kind: 'number'; offset: number; value: number }
+  | { kind: 'boolean'; offset: number; value: boolean }
+  | { kind: 'null'; offset: number };
+
+interface JsonMember {
+  key: string;
+  keyOffset: number;
+  value: JsonNode;
+}
+
+class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+function describeAt(text: string, offset: number): string {
+  if (offset >= text.length) return 'end of file';
+  return JSON.stringify(String.fromCodePoint(text.codePointAt(offset) ?? 0));
+}
+
+/** Parse JSON text (RFC 8259) into nodes with offsets. Throws `JsonSyntaxError`. */
+function scanJson(text: string): JsonNode {
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+
+  const skipSpace = () => {
+    while (pos < text.length) {
+      const c = text.charCodeAt(pos);
+      if (c === 32 || c === 9 || c === 10 || c === 13) pos++;
+      else break;
+    }
+  };
+  const fail = (expected: string): never => {
+    throw new JsonSyntaxError(`expected ${expected}, found ${describeAt(text, pos)}`, pos);
+  };
+
+  const scanString = (): string => {
+    const start = pos;
+    pos++; // opening quote
+    while (pos < text.length) {
+      const c = text.charCodeAt(pos);
+      if (c === 34) {
+        pos++;
+        try {
+          return JSON.parse(text.slice(start, pos)) as string;
+        } catch {
+          throw new JsonSyntaxError('invalid escape sequence in string', start);
+        }
+      }
+      if (c === 92) pos += 2;
+      else if (c < 32) throw new JsonSyntaxError('unescaped control character in string (a line break inside quotes?)', pos);
+      else pos++;
+    }
+    throw new JsonSyntaxError('string is never closed', start);
+  };
+
+  const scanValue = (depth: number): JsonNode => {
+    // Deeply nested input would overflow the stack; no bibliography needs it.
+    if (depth > 256) throw new JsonSyntaxError('nesting too deep', pos);
+    skipSpace();
+    const offset = pos;
+    const c = text[pos];
+    if (c === '{') {
+      pos++;
+      const members: JsonMember[] = [];
+      skipSpace();
+      if (text[pos] === '}') {
+        pos++;
+        return { kind: 'object', offset, members };
+      }
+      for (;;) {
+        skipSpace();
+        if (text[pos] !== '"') fail('a property name in double quotes');
+        const keyOffset = pos;
+        const key = scanString();
+        skipSpace();
+        if (text[pos] !== ':') fail('":"');
+        pos++;
+        members.push({ key, keyOffset, value: scanValue(depth + 1) });
+        skipSpace();
+        if (text[pos] === ',') {
+          pos++;
+          continue;
+        }
+        if (text[pos] === '}') {
+          pos++;
+          return { kind: 'object', offset, members };
+        }
+        fail('"," or "}"');
+      }
+    }
+    if (c === '[') {
+      pos++;
+      const items: JsonNode[] = [];
+      skipSpace();
+      if (text[pos] === ']') {
+        pos++;
+        return { kind: 'array', offset, items };
+      }
+      for (;;) {
+        items.push(scanValue(depth + 1));
+        skipSpace();
+        if (text[pos] === ',') {
+          pos++;
+          continue;
+        }
+        if (text[pos] === ']') {
+          pos++;
+          return { kind: 'array', offset, items };
+        }
+        fail('"," or "]"');
+      }
+    }
+    if (c === '"') return { kind: 'string', offset, value: scanString() };
+    if (text.startsWith('true', pos)) {
+      pos += 4;
+      return { kind: 'boolean', offset, value: true };
+    }
+    if (text.startsWith('false', pos)) {
+      pos += 5;
+      return { kind: 'boolean', offset, value: false };
+    }
+    if (text.startsWith('null', pos)) {
+      pos += 4;
+      return { kind: 'null', offset };
+    }
+    numberPattern.lastIndex = pos;
+    const number = numberPattern.exec(text);
+    if (number) {
+      pos += number[0].length;
+      return { kind: 'number', offset, value: Number(number[0]) };
+    }
+    return fail('a JSON value');
+  };
+
+  const root = scanValue(0);
+  skipSpace();
+  if (pos < text.length) fail('end of file');
+  return root;
+}
+
+function toValue(node: JsonNode): unknown {
+  switch (node.kind) {
+    case 'object': {
+      const object: Record<string, unknown> = {};
+      for (const member of node.members) object[member.key] = toValue(member.value);
+      return object;
+    }
+    case 'array':
+      return node.items.map(toValue);
+    case 'null':
+      return null;
+    default:
+      return node.value;
+  }
+}
+
+/**
+ * The offset of what `keyPath` names inside `node`, as deep as the path
+ * resolves: an object member's key, an array element's value.
+ */
+function offsetOf(node: JsonNode, keyPath: readonly PropertyKey[]): number {
+  let current = node;
+  let offset = node.offset;
+  for (const key of keyPath) {
+    if (current.kind === 'object') {
+      // The last member wins, as in JSON.parse.
+      const member = current.members.findLast((m) => m.key === String(key));
+      if (!member) break;
+      offset = member.keyOffset;
+      current = member.value;
+    } else if (current.kind === 'array' && typeof key === 'number' && key < current.items.length) {
+      current = current.items[key];
+      offset = current.offset;
+    } else break;
+  }
+  return offset;
+}
+
+// ---------------------------------------------------------------------------
+// Entries: validation and normalisation
+
+/** Where an entry came from, for messages and duplicate reports. */
+interface EntrySource {
+  file: VFile;
+  lines: LineIndex;
+  /** 1-based position of the entry in its file. */
+  index: number;
+  /** Offset of the entry's start. */
+  offset: number;
+  /** Offset of a field (a key path) inside the entry; defaults to the entry's start. */
+  fieldOffset?: (keyPath: readonly PropertyKey[]) => number;
+}
+
+function report(file: VFile, reason: string, place: Point | undefined, ruleId: RuleId, note?: string): void {
+  const message = file.message(reason, { place, ruleId, source: 'load' });
+  message.fatal = true;
+  if (note) message.note = note;
+}
+
+function describeEntry(index: number, id: unknown): string {
+  return typeof id === 'string' || typeof id === 'number' ? `entry ${index} (id "${id}")` : `entry ${index}`;
+}
+
+/**
+ * Validate one raw entry, report its problems and return it normalised, or
+ * null when it has no usable id.
+ */
+function checkEntry(raw: unknown, source: EntrySource): CslItem | null {
+  const entryPoint = source.lines.point(source.offset);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    report(source.file, `entry ${source.index} must be an object with "id" and "type"`, entryPoint, rules.bibliographyInvalid);
+    return null;
+  }
+  const entry = raw as Record<string, unknown>;
+  const parsed = cslItemSchema.safeParse(entry);
+  const bad = new Set<string>();
+  if (!parsed.success) {
+    const label = describeEntry(source.index, typeof entry.id === 'string' && entry.id !== '' ? entry.id : typeof entry.id === 'number' ? entry.id : undefined);
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? '');
+      if (bad.has(field)) continue;
+      bad.add(field);
+      const missing = !(field in entry);
+      const offset = missing ? source.offset : (source.fieldOffset?.(issue.path) ?? source.offset);
+      let reason = missing ? `${label}: field "${field}" is missing` : `${label}: field "${field}" ${expectation(field)}`;
+      if (field === 'type' && typeof entry.type === 'string') reason += `, not "${entry.type}"`;
+      // Say what is wrong inside a list of names or a date, where it helps.
+      const detail = !missing && issue.code === 'custom' ? issue.message : undefined;
+      report(source.file, reason, source.lines.point(offset), rules.bibliographyInvalid, [detail, hint(field)].filter(Boolean).join('; ') || undefined);
+    }
+  }
+  if (bad.has('id')) return null;
+  const item: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry)) {
+    if (!bad.has(key)) item[key] = value;
+  }
+  item.id = String(entry.id);
+  if (bad.has('type')) item.type = 'document';
+  return normaliseItem(item as CslItem);
+}
+
+/** Numbers to strings and dates to numeric `date-parts`, as citeproc expects. */
+export function normaliseItem(item: CslItem): CslItem {
+  const out: CslItem = { ...item, id: String(item.id) };
+  for (const [key, value] of Object.entries(out)) {
+    if (typeof value === 'number' && key in fieldSchemas && !(dateVariables as readonly string[]).includes(key)) {
+      out[key] = String(value);
+    }
+  }
+  for (const key of dateVariables) {
+    const value = out[key];
+    if (typeof value === 'string') out[key] = edtfToDate(value);
+    else if (value && typeof value === 'object' && Array.isArray((value as { 'date-parts'?: unknown })['date-parts'])) {
+      const date = value as { 'date-parts': Array<Array<number | string>> };
+      out[key] = {
+        ...date,
+        'date-parts': date['date-parts'].map((parts) => {
+          const numbers: number[] = [];
+          for (const part of parts) {
+            if (part === '') break; // "" pads a missing month or day
+            numbers.push(Number(part));
+          }
+          return numbers;
+        }).filter((parts) => parts.length > 0),
+      };
+    }
+  }
+  return out;
+}
+
+function edtfToDate(value: string): { 'date-parts': number[][] } {
+  const parts = value
+    .split('/')
+    .filter((part) => part !== '')
+    .map((part) => {
+      const match = edtfDate.exec(part);
+      return match ? match.slice(1).filter((x) => x !== undefined).map(Number) : [];
+    });
+  return { 'date-parts': parts };
+}
+
+// ---------------------------------------------------------------------------
+// Formats
+
+/** Entries of one file, each with where it came from. */
+interface ReadEntries {
+  entries: Array<{ item: CslItem; point: Point }>;
+}
+
+function readCslJson(file: VFile, text: string, lines: LineIndex): ReadEntries {
+  let root: JsonNode;
+  try {
+    root = scanJson(text);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    report(file, `invalid JSON: ${error.message}`, lines.point(error.offset), rules.bibliographyInvalid);
+    return { entries: [] };
+  }
+  // Pandoc wants an array; a `{"references": [...]}` wrapper (the shape of
+  // Pandoc's YAML bibliographies) is accepted too because it is unambiguous.
+  let list = root;
+  if (root.kind === 'object') {
+    const references = root.members.findLast((m) => m.key === 'references');
+    if (references && references.value.kind === 'array') list = references.value;
+  }
+  if (list.kind !== 'array') {
+    report(file, 'a CSL-JSON bibliography must be an array of entries ([{"id": …, "type": …}, …])', lines.point(root.offset), rules.bibliographyInvalid);
+    return { entries: [] };
+  }
+  const entries: ReadEntries['entries'] = [];
+  list.items.forEach((node, i) => {
+    const item = checkEntry(toValue(node), {
+      file,
+      lines,
+      index: i + 1,
+      offset: node.offset,
+      fieldOffset: (keyPath) => offsetOf(node, keyPath),
+    });
+    if (item) entries.push({ item, point: lines.point(node.offset) });
+  });
+  return { entries };
+}
+
+/** The part of `@citation-js/core` used here (the package ships no types). */
+interface CitationJsCore {
+  plugins: {
+    input: {
+      chain(data: string, options: { forceType: string; generateGraph: boolean; target?: string }): unknown;
+    };
+  };
+}
+
+let citationJs: CitationJsCore | undefined;
+
+function bibtexParser(): CitationJsCore {
+  if (!citationJs) {
+    // Both packages are CommonJS without type declarations: require them and
+    // describe the one function used. Requiring the plugin registers its
+    // formats on the core's registry.
+    const require = createRequire(import.meta.url);
+    citationJs = require('@citation-js/core') as CitationJsCore;
+    require('@citation-js/plugin-bibtex');
+  }
+  return citationJs;
+}
+
+/** One `@type{…}` block of a BibTeX file. */
+interface BibtexBlock {
+  /** Lower-cased entry type: `article`, `string`, `comment` … */
+  type: string;
+  /** The citation key of a data entry. */
+  label?: string;
+  /** Offset of the `@`. */
+  offset: number;
+  /** Offset where the next block starts (or the end of the file). */
+  end: number;
+}
+
+/**
+ * The blocks of a BibTeX file, found by their `@type{` openings at the start
+ * of a line. Used to place entries and to parse entries one by one when the
+ * file as a whole does not parse.
+ */
+function bibtexBlocks(text: string): BibtexBlock[] {
+  const blocks: BibtexBlock[] = [];
+  const pattern = /^[ \t]*@\s*([A-Za-z]+)\s*[{(]\s*(?:([^,\s{}()"=#%]+)\s*,)?/gm;
+  for (const match of text.matchAll(pattern)) {
+    const offset = match.index + match[0].indexOf('@');
+    if (blocks.length > 0) blocks[blocks.length - 1].end = offset;
+    blocks.push({ type: match[1].toLowerCase(), label: match[2], offset, end: text.length });
+  }
+  return blocks;
+}
+
+const isDataBlock = (block: BibtexBlock) => block.type !== 'string' && block.type !== 'preamble' && block.type !== 'comment';
+
+// Token names of the plugin's grammar, as a user would call them.
+const tokenNames: Record<string, string> = {
+  '"rbrace"': '"}"',
+  '"lbrace"': '"{"',
+  '"comma"': '","',
+  '"equals"': '"="',
+  '"quote"': 'a quote',
+  '"identifier"': 'a field name',
+  '"label"': 'a key',
+  '"at"': '"@"',
+  EOF: 'end of file',
+};
+
+function convertBibtex(text: string): unknown[] {
+  const converted = bibtexParser().plugins.input.chain(text, {
+    forceType: '@biblatex/text',
+    generateGraph: false,
+    target: '@csl/list+object',
+  });
+  return Array.isArray(converted) ? converted : [];
+}
+
+/** The parser's error as a reason and a line and column in the text it was given. */
+function describeBibtexError(error: unknown): { reason: string; line?: number; column?: number } {
+  const message = error instanceof Error ? error.message : String(error);
+  // The lexer and grammar say "… at line L col C:" followed by an excerpt.
+  const at = /line (\d+) col (\d+)/.exec(message);
+  const reason = message
+    .split('\n')[0]
+    .replace(/ at line \d+ col \d+:?$/, '')
+    .replace(/:$/, '')
+    .replace(/"[a-z]+"|EOF/g, (token) => tokenNames[token] ?? token)
+    .replace(/\bgot\b/, 'found');
+  return at ? { reason, line: Number(at[1]), column: Number(at[2]) } : { reason };
+}
+
+function readBibtex(file: VFile, text: string, lines: LineIndex): ReadEntries {
+  const blocks = bibtexBlocks(text);
+  const parsed: Array<{ raw: unknown; offset: number }> = [];
+  try {
+    const list = convertBibtex(text);
+    // Place each item at its block: the n-th item with a key at the n-th block with it.
+    const offsets = new Map<string, number[]>();
+    for (const block of blocks.filter(isDataBlock)) {
+      if (block.label === undefined) continue;
+      offsets.set(block.label, [...(offsets.get(block.label) ?? []), block.offset]);
+    }
+    const seen = new Map<string, number>();
+    for (const raw of list) {
+      const id = raw && typeof raw === 'object' ? String((raw as { id?: unknown }).id) : '';
+      const nth = seen.get(id) ?? 0;
+      seen.set(id, nth + 1);
+      parsed.push({ raw, offset: offsets.get(id)?.[nth] ?? 0 });
+    }
+  } catch (error) {
+    // The plugin gives up on the whole file at the first error. Parse the
+    // entries one by one (each after the file's @string definitions) so that
+    // every broken entry is reported and the good ones still load.
+    const whole = describeBibtexError(error);
+    const strings = blocks
+      .filter((block) => block.type === 'string')
+      .map((block) => text.slice(block.offset, block.end))
+      .join('\n');
+    const prefix = strings === '' ? '' : `${strings}\n`;
+    let reported = false;
+    for (const block of blocks.filter(isDataBlock)) {
+      const chunk = prefix + text.slice(block.offset, block.end);
+      try {
+        for (const raw of convertBibtex(chunk)) parsed.push({ raw, offset: block.offset });
+      } catch (chunkError) {
+        const { reason, line, column } = describeBibtexError(chunkError);
+        let offset = block.offset;
+        if (line !== undefined && column !== undefined) {
+          const inChunk = new LineIndex(chunk).offset(line, column) - prefix.length;
+          if (inChunk >= 0) offset = block.offset + inChunk;
+        }
+        const entry = block.label ? ` in entry "${block.label}" (line ${lines.point(block.offset).line})` : '';
+        report(file, `invalid BibTeX${entry}: ${reason}`, lines.point(offset), rules.bibliographyInvalid);
+        reported = true;
+      }
+    }
+    if (!reported) {
+      // The fault is outside any entry (an @string, stray text): say what the parser said.
+      const place = whole.line !== undefined ? lines.point(lines.offset(whole.line, whole.column ?? 1)) : undefined;
+      report(file, `invalid BibTeX: ${whole.reason}`, place, rules.bibliographyInvalid);
+    }
+  }
+  const entries: ReadEntries['entries'] = [];
+  parsed.forEach(({ raw, offset }, i) => {
+    const item = checkEntry(raw, { file, lines, index: i + 1, offset });
+    if (item) entries.push({ item, point: lines.point(offset) });
+  });
+  return { entries };
+}
+
+function formatOf(filePath: string, text: string): 'csl-json' | 'bibtex' | undefined {
+  const extension = path.extname(filePath).toLowerCase();
+  if (extension === '.json') return 'csl-json';
+  if (extension === '.bib' || extension === '.bibtex' || extension === '.biblatex') return 'bibtex';
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  if (start.startsWith('[') || start.startsWith('{')) return 'csl-json';
+  if (start.startsWith('@') || start.startsWith('%')) return 'bibtex';
+  return undefined;
+}
+
+/** A path as the user will recognise it in a message: relative to the cwd when inside it. */
+function displayPath(file: VFile): string {
+  const relative = path.relative(file.cwd, file.path);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file.path;
+}
+
+/**
+ * Load bibliography files. CSL-JSON (`.json`) and BibTeX/BibLaTeX (`.bib`);
+ * other extensions are recognised by their first character. Never throws
+ * for problems in the files: see the messages on `files`.
+ */
+export async function loadBibliography(paths: string[]): Promise<LoadedBibliography> {
+  const texts = await Promise.all(
+    paths.map(async (p) => {
+      try {
+        return { text: await readFile(p, 'utf8') };
+      } catch (error) {
+        return { error: error as NodeJS.ErrnoException };
+      }
+    }),
+  );
+  const items = new Map<string, CslItem>();
+  const firstSeen = new Map<string, { file: VFile; point: Point }>();
+  const files: VFile[] = [];
+  paths.forEach((p, i) => {
+    const file = new VFile({ path: p, cwd: process.cwd() });
+    files.push(file);
+    const read = texts[i];
+    if (read.text === undefined) {
+      const code = read.error?.code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(read.error));
+      report(file, `cannot read bibliography file: ${why}`, undefined, rules.fileUnreadable);
+      return;
+    }
+    file.value = read.text;
+    const lines = new LineIndex(read.text);
+    const format = formatOf(p, read.text);
+    if (!format) {
+      report(file, 'unknown bibliography format: use CSL-JSON (.json) or BibTeX (.bib)', undefined, rules.bibliographyInvalid);
+      return;
+    }
+    const { entries } = format === 'csl-json' ? readCslJson(file, read.text, lines) : readBibtex(file, read.text, lines);
+    for (const { item, point } of entries) {
+      const first = firstSeen.get(item.id);
+      if (first) {
+        report(
+          file,
+          `duplicate id "${item.id}": first defined at ${displayPath(first.file)}:${first.point.line}:${first.point.column}`,
+          point,
+          rules.bibliographyDuplicateId,
+        );
+        continue;
+      }
+      firstSeen.set(item.id, { file, point });
+      items.set(item.id, item);
+    }
+  });
+  return { items, files };
+}
