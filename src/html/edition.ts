@@ -1,0 +1,88 @@
+/**
+ * Writing the screen edition to disk.
+ *
+ * In: a `DocumentModel` and an output folder. Out, beside each other:
+ *
+ *   OUT/NAME.html                   the page (renderHtmlPage)
+ *   OUT/NAME_files/screen.css       @font-face rules for the faces the text
+ *                                   uses, then templates/carim/screen.css
+ *   OUT/NAME_files/tinos-*.woff2    those faces, from @fontsource/tinos
+ *   OUT/NAME_files/LICENSE-Tinos.txt  the fonts' licence (SIL OFL 1.1)
+ *
+ * The assets sit in a folder named after the page (as browsers save a page
+ * "complete") so two manuscripts built into one `dist/` never share or
+ * overwrite each other's files. Every file goes through `writeFileAtomic`.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Element } from 'hast';
+import type { DocumentModel } from '../model.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { fontFaceCss, fontFacesFor, fontLicensePath } from './fonts.js';
+import { buildHtmlPage, serialise, type HtmlPageOptions } from './page.js';
+
+export interface HtmlEditionOptions extends Omit<HtmlPageOptions, 'assetsHref' | 'stylesheet'> {
+  /** Folder the page is written to; created when missing. No default: the CLI passes `--out` (`dist/`). */
+  outDir: string;
+  /** Folder with the layout's `screen.css`. Default: the package's `templates/carim`. */
+  templateDir?: string;
+  /**
+   * Announce a PDF edition built beside the page (`citation_pdf_url` →
+   * `NAME.pdf`). Default: false. `pdfUrl` (absolute) wins over this.
+   */
+  pdf?: boolean;
+}
+
+/** The package root: the nearest folder above this file with a package.json (works from `src/` and from `build/src/`). */
+function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('Colophon cannot find its own package.json above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
+/** Default folder of the CARIM screen layout. */
+export function defaultTemplateDir(): string {
+  return path.join(packageRoot(), 'templates', 'carim');
+}
+
+/** Write `NAME.html` and its assets; resolves to the paths written, the page first. */
+export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditionOptions): Promise<string[]> {
+  const { outDir, templateDir = defaultTemplateDir(), pdf = false, ...pageOptions } = options;
+  const assetsName = `${model.name}_files`;
+  const assetsDir = path.join(outDir, assetsName);
+  const page = buildHtmlPage(model, {
+    ...pageOptions,
+    pdfUrl: pageOptions.pdfUrl ?? (pdf ? `${model.name}.pdf` : undefined),
+    assetsHref: encodeURIComponent(assetsName),
+    stylesheet: 'screen.css',
+  });
+
+  const html = page.children.find((c): c is Element => c.type === 'element' && c.tagName === 'html');
+  const body = html?.children.find((c): c is Element => c.type === 'element' && c.tagName === 'body');
+  const faces = body ? fontFacesFor(body) : [];
+  const layout = await readFile(path.join(templateDir, 'screen.css'), 'utf8');
+  const css =
+    `/* Tinos (SIL Open Font License 1.1, see LICENSE-Tinos.txt): only the faces and subsets this page uses. */\n` +
+    fontFaceCss(faces) +
+    '\n' +
+    layout;
+
+  const written: string[] = [];
+  const write = async (target: string, data: string | Uint8Array): Promise<void> => {
+    await writeFileAtomic(target, data);
+    written.push(target);
+  };
+  // Assets first, so a page never appears before the files it links to.
+  for (const face of faces) await write(path.join(assetsDir, face.file), await readFile(face.source));
+  await write(path.join(assetsDir, 'LICENSE-Tinos.txt'), await readFile(fontLicensePath()));
+  await write(path.join(assetsDir, 'screen.css'), css);
+  const pagePath = path.join(outDir, `${model.name}.html`);
+  await writeFileAtomic(pagePath, serialise(page));
+  return [pagePath, ...written];
+}

@@ -1,0 +1,127 @@
+/**
+ * Stage `html`: formatted mdast in, the `DocumentModel` out.
+ *
+ * remark-rehype turns the tree into hast (the `cite` stage's nodes carry
+ * their own hast through `data.hName`/`hChildren`); raw HTML in the
+ * manuscript is parsed (rehype-raw) and, unless the manuscript is trusted
+ * (`unsafeHtml`), sanitised: no scripts, no event handlers, no `javascript:`
+ * URLs. Headings get ids; notes are lifted out of the body into
+ * `DocumentModel.notes`.
+ */
+import type { Element, ElementContent, Root as HastRoot, RootContent } from 'hast';
+import type { Root } from 'mdast';
+import GithubSlugger from 'github-slugger';
+import { toString } from 'hast-util-to-string';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import type { Metadata } from '../load/schema.js';
+import type { CitationStyleInfo, DocumentModel, Note } from '../model.js';
+import { rules } from '../rules.js';
+
+export interface ModelOptions {
+  /** Manuscript name, used for the editions' file names. */
+  name: string;
+  metadata: Metadata;
+  style: CitationStyleInfo;
+  /** Let raw HTML through unsanitised (a trusted manuscript). Default: false. */
+  unsafeHtml?: boolean;
+}
+
+/** What the sanitiser keeps: GitHub's safe subset plus what the pipeline itself writes. */
+export const sanitizeSchema: SanitizeSchema = {
+  ...defaultSchema,
+  // Ids are the manuscript's own anchors (`#refs`, heading ids); the editions
+  // run no script that DOM clobbering could mislead.
+  clobber: [],
+  clobberPrefix: '',
+  tagNames: [
+    ...(defaultSchema.tagNames ?? []),
+    'section', 'aside', 'figure', 'figcaption', 'abbr', 'cite', 'mark', 'small', 'u', 'dfn', 'time', 'bdi', 'bdo', 'wbr', 'caption', 'colgroup', 'col',
+  ],
+  attributes: {
+    ...defaultSchema.attributes,
+    '*': [
+      ...(defaultSchema.attributes?.['*'] ?? []),
+      'className', 'id', 'role', 'lang', 'dir', 'title',
+      'ariaLabel', 'ariaLabelledBy', 'ariaDescribedBy', 'ariaHidden',
+      'dataNoteCall', 'dataNote', 'dataNoteKind', 'dataCites',
+    ],
+    time: ['dateTime'],
+    abbr: ['title'],
+    col: ['span'],
+  },
+};
+
+const risky = /<\s*(script|style|iframe|object|embed)\b|\son[a-z]+\s*=|javascript:/i;
+
+/** Convert the cited mdast into the document model. */
+export function toDocumentModel(tree: Root, file: VFile, options: ModelOptions): DocumentModel {
+  if (!options.unsafeHtml) {
+    visit(tree, 'html', (node) => {
+      if (risky.test(node.value)) {
+        file.message('raw HTML with scripts, event handlers or `javascript:` URLs was removed (use --unsafe-html for a trusted manuscript)', {
+          place: node.position,
+          ruleId: rules.htmlSanitized,
+          source: 'html',
+        });
+      }
+    });
+  }
+  const processor = unified().use(remarkRehype, { allowDangerousHtml: true }).use(rehypeRaw);
+  if (!options.unsafeHtml) processor.use(rehypeSanitize, sanitizeSchema);
+  const hast = processor.runSync(tree, file) as HastRoot;
+
+  const notes: Note[] = [];
+  const body: HastRoot = { type: 'root', children: [] };
+  for (const node of hast.children) {
+    if (node.type === 'element' && node.properties.dataNote !== undefined) {
+      notes.push({
+        number: Number(node.properties.dataNote),
+        kind: node.properties.dataNoteKind === 'citation' ? 'citation' : 'author',
+        children: trimWhitespace(node.children),
+      });
+    } else {
+      body.children.push(node as RootContent);
+    }
+  }
+  notes.sort((a, b) => a.number - b.number);
+  // Text between blocks is only the line breaks remark-rehype adds.
+  body.children = trimWhitespace(body.children as ElementContent[]) as RootContent[];
+
+  addHeadingIds(body, notes);
+  let bibliography: Element | null = null;
+  visit(body, 'element', (node) => {
+    if (node.tagName === 'section' && node.properties.id === 'refs') {
+      bibliography = node;
+      return false;
+    }
+  });
+  return { name: options.name, metadata: options.metadata, body, notes, bibliography, style: options.style, file };
+}
+
+function trimWhitespace(nodes: ElementContent[]): ElementContent[] {
+  return nodes.filter((node) => !(node.type === 'text' && node.value.trim() === ''));
+}
+
+/** Give every heading a unique id from its text (kept when it has one). */
+function addHeadingIds(body: HastRoot, notes: Note[]): void {
+  const slugger = new GithubSlugger();
+  const taken = new Set<string>();
+  const collect = (node: HastRoot | Element) =>
+    visit(node, 'element', (element) => {
+      if (typeof element.properties.id === 'string') taken.add(element.properties.id);
+    });
+  collect(body);
+  for (const note of notes) for (const child of note.children) if (child.type === 'element') collect(child);
+  visit(body, 'element', (element) => {
+    if (!/^h[1-6]$/.test(element.tagName) || element.properties.id) return;
+    let id = slugger.slug(toString(element)) || 'section';
+    while (taken.has(id)) id = slugger.slug(id);
+    taken.add(id);
+    element.properties.id = id;
+  });
+}

@@ -1,0 +1,389 @@
+/**
+ * The screen edition's page: one `DocumentModel` in, one standalone HTML
+ * document out (as a hast tree or as a string). Pure: no files are read or
+ * written here (edition.ts does that).
+ *
+ * The page is
+ *
+ *   skip link → <header> title block (series banner, the one h1, subtitle,
+ *   authors, series designation and module, date) → <main> the text, the
+ *   notes, the bibliography → <footer> rights, funding, publisher.
+ *
+ * The model is shared with the other edition writers, so its trees are
+ * cloned before anything is changed. On the clone: note calls become
+ * `role="doc-noteref"` links with the accessible name "Note N"; notes become
+ * the items of a `role="doc-endnotes"` section, each ending in a
+ * `role="doc-backlink"` link to its call; headings are renumbered so the
+ * title is the only h1 and no level is skipped; plain-text URLs and DOIs
+ * become links; wide tables and code blocks get a focusable scrolling box
+ * so a 320 px screen never scrolls sideways. No script runs on the page
+ * (the JSON-LD block is data).
+ */
+import type { Element, ElementContent, Properties, Root, RootContent } from 'hast';
+import { h } from 'hastscript';
+import { toHtml } from 'hast-util-to-html';
+import { toString } from 'hast-util-to-string';
+import type { DocumentModel, Note } from '../model.js';
+import type { Metadata } from '../load/schema.js';
+import { fullTitle, headElements, parseIsoDate } from './head.js';
+import { resolveLabels, type HtmlLabels } from './labels.js';
+import { linkifyTransform } from './linkify.js';
+
+export interface HtmlPageOptions {
+  /** URL (relative to the page) of the folder with the stylesheet and fonts. Default: `NAME_files`. */
+  assetsHref?: string;
+  /** File name of the stylesheet inside that folder. Default: `screen.css`. */
+  stylesheet?: string;
+  /** URL of the PDF edition, for `citation_pdf_url` and the JSON-LD. Default: none (no PDF is announced). */
+  pdfUrl?: string;
+  /** Absolute URL the page will be published at (canonical link, `citation_abstract_html_url`). Default: none. */
+  pageUrl?: string;
+  /** Words the page adds (skip link, notes heading, accessible names). Default: built in for the document language, else English. */
+  labels?: Partial<HtmlLabels>;
+  /** Longest `<meta name="description">`, in characters, when it is taken from the first paragraph. Default: 300. */
+  descriptionLength?: number;
+}
+
+/** Right-to-left scripts' languages, so `<html dir>` matches `lang`. */
+const rtlLanguages = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ps', 'sd', 'ug', 'ur', 'yi']);
+
+const headingTags = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+
+function isElement(node: RootContent | Root | ElementContent | undefined, tagName?: string): node is Element {
+  return node?.type === 'element' && (tagName === undefined || node.tagName === tagName);
+}
+
+function roles(node: Element): string[] {
+  const role = node.properties?.role;
+  if (Array.isArray(role)) return role.map(String);
+  return typeof role === 'string' ? role.split(/\s+/) : [];
+}
+
+function classes(node: Element): string[] {
+  const className = node.properties?.className;
+  if (Array.isArray(className)) return className.map(String);
+  return className === undefined || className === null ? [] : String(className).split(/\s+/);
+}
+
+/** Depth-first visit of every element under `tree`, with its parent and index; the visitor may replace `parent.children[index]`. */
+function eachElement(tree: Root | Element, visit: (node: Element, parent: Root | Element, index: number) => void): void {
+  const walk = (parent: Root | Element): void => {
+    for (let i = 0; i < parent.children.length; i++) {
+      const child = parent.children[i];
+      if (!isElement(child)) continue;
+      visit(child, parent, i);
+      const now = parent.children[i];
+      if (isElement(now)) walk(now);
+    }
+  };
+  walk(tree);
+}
+
+/** Hands out ids that no element of the page already has. */
+class IdAllocator {
+  private readonly taken = new Set<string>();
+  constructor(trees: (Root | Element)[]) {
+    for (const tree of trees)
+      eachElement(tree, (node) => {
+        const id = node.properties?.id;
+        if (typeof id === 'string') this.taken.add(id);
+      });
+  }
+  /** `base`, or `base-2`, `base-3` … when taken. */
+  claim(base: string): string {
+    let id = base;
+    for (let n = 2; this.taken.has(id); n++) id = `${base}-${n}`;
+    this.taken.add(id);
+    return id;
+  }
+}
+
+/**
+ * Heading levels with the title as the only h1 and no level skipped:
+ * the highest level in the text becomes h2, and a heading never goes more
+ * than one level deeper than the one before it (`##` then `####` would
+ * otherwise leave screen-reader users looking for a missing h3).
+ */
+export function normaliseHeadings(tree: Root | Element): void {
+  const headings: Element[] = [];
+  eachElement(tree, (node) => {
+    if (headingTags.includes(node.tagName)) headings.push(node);
+  });
+  if (headings.length === 0) return;
+  const levels = headings.map((node) => Number(node.tagName.slice(1)));
+  const top = Math.min(...levels);
+  let previous = 1;
+  headings.forEach((node, i) => {
+    const wanted = (levels[i] as number) - top + 2;
+    const level = Math.min(wanted, previous + 1, 6);
+    node.tagName = `h${level}`;
+    previous = level;
+  });
+}
+
+/** The text of `node` without the digits of its note calls, whitespace collapsed. */
+function plainText(node: Element | Root): string {
+  const clone = structuredClone(node);
+  eachElement(clone, (child, parent, index) => {
+    const isCall = child.properties?.dataNoteCall !== undefined || (child.tagName === 'sup' && classes(child).includes('note-call'));
+    if (isCall) parent.children.splice(index, 1, { type: 'text', value: '' });
+  });
+  return toString(clone).replace(/\s+/g, ' ').trim();
+}
+
+/** Abstract from the front matter, else the first paragraph's text, cut at a word boundary. */
+function description(model: DocumentModel, limit: number): string | undefined {
+  if (model.metadata.abstract) return model.metadata.abstract.replace(/\s+/g, ' ').trim();
+  let first: Element | undefined;
+  eachElement(model.body, (node) => {
+    if (!first && node.tagName === 'p' && plainText(node).length > 0) first = node;
+  });
+  if (!first) return undefined;
+  const text = plainText(first);
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > limit / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/u, '')}…`;
+}
+
+/** A date as the title block shows it: ISO dates in words in the document's language, anything else as written. */
+function dateElement(date: string, lang: string): Element {
+  const iso = parseIsoDate(date);
+  if (!iso) return h('p.date', date);
+  const datetime = [iso.year, iso.month, iso.day].filter(Boolean).join('-');
+  let shown = date;
+  try {
+    const when = new Date(Date.UTC(Number(iso.year), iso.month ? Number(iso.month) - 1 : 0, iso.day ? Number(iso.day) : 1));
+    const format: Intl.DateTimeFormatOptions = { timeZone: 'UTC', year: 'numeric' };
+    if (iso.month) format.month = 'long';
+    if (iso.day) format.day = 'numeric';
+    shown = new Intl.DateTimeFormat(lang, format).format(when);
+  } catch {
+    // An unknown locale tag: show the date as written.
+  }
+  return h('p.date', h('time', { dateTime: datetime }, shown));
+}
+
+function authorsElement(metadata: Metadata): Element[] {
+  if (metadata.authors.length === 0) return [];
+  const names: ElementContent[] = [];
+  const list = metadata.authors.map((a) => a.name);
+  let parts: { type: string; value: string }[];
+  try {
+    parts = new Intl.ListFormat(metadata.lang, { type: 'conjunction' }).formatToParts(list);
+  } catch {
+    parts = list.flatMap((value, i) => (i === 0 ? [{ type: 'element', value }] : [{ type: 'literal', value: ', ' }, { type: 'element', value }]));
+  }
+  let index = 0;
+  for (const part of parts) {
+    if (part.type !== 'element') {
+      names.push({ type: 'text', value: part.value });
+      continue;
+    }
+    const author = metadata.authors[index++];
+    const orcid = author?.orcid && (/^https?:\/\//.test(author.orcid) ? author.orcid : `https://orcid.org/${author.orcid}`);
+    names.push(h('span.author', orcid ? h('a', { href: orcid }, part.value) : part.value));
+  }
+  const out = [h('p.authors', names)];
+  const affiliations = [...new Set(metadata.authors.map((a) => a.affiliation).filter((a): a is string => Boolean(a)))];
+  if (affiliations.length > 0) out.push(h('p.affiliations', affiliations.join('; ')));
+  return out;
+}
+
+/** The title block: what the print edition sets above the text on page one. */
+function titleBlock(metadata: Metadata): Element {
+  const series = metadata.series;
+  const title = h('h1.title', metadata.title);
+  const children: ElementContent[] = [];
+  if (series?.banner) children.push(h('p.series-banner', series.banner));
+  children.push(metadata.subtitle ? h('hgroup', [title, h('p.subtitle', metadata.subtitle)]) : title);
+  children.push(...authorsElement(metadata));
+  if (series) {
+    const lines: ElementContent[] = [h('span.series-designation', series.designation)];
+    if (series.module) lines.push(h('span.series-module', series.module));
+    children.push(h('p.series', lines));
+  }
+  if (metadata.date) children.push(dateElement(metadata.date, metadata.lang));
+  return h('header.title-block', children);
+}
+
+function footer(metadata: Metadata): Element | null {
+  const children: ElementContent[] = [];
+  if (metadata.rights) children.push(h('p.rights', metadata.rights));
+  if (metadata.funding) children.push(h('p.funding', metadata.funding));
+  if (metadata.publisher) children.push(h('p.publisher', metadata.publisher));
+  return children.length > 0 ? h('footer.colophon', children) : null;
+}
+
+interface NoteLinks {
+  /** id of the first call of each note number. */
+  callIds: Map<number, string>;
+  /** id of each note's list item. */
+  noteIds: Map<number, string>;
+}
+
+/** Replace every `<a data-note-call="N">` under `tree` with a numbered, named link to note N. */
+function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: HtmlLabels, links: NoteLinks): void {
+  for (const note of notes) links.noteIds.set(note.number, ids.claim(`fn-${note.number}`));
+  eachElement(tree, (node, parent, index) => {
+    const raw = node.properties?.dataNoteCall;
+    if (raw === undefined || raw === null) return;
+    const n = Number(raw);
+    const target = links.noteIds.get(n);
+    const number = String(Number.isFinite(n) ? n : raw);
+    let call: Element;
+    if (target) {
+      const id = ids.claim(links.callIds.has(n) ? `fnref-${n}-b` : `fnref-${n}`);
+      if (!links.callIds.has(n)) links.callIds.set(n, id);
+      call = h('a', { href: `#${target}`, id, role: 'doc-noteref', ariaLabel: labels.noteCall(n) }, number);
+    } else {
+      // A call whose note is missing keeps its number but links nowhere.
+      call = h('span', number);
+    }
+    const inSup = isElement(parent, 'sup');
+    parent.children[index] = inSup ? call : h('sup.note-call', call);
+  });
+}
+
+/** The notes as the items of one `doc-endnotes` section, each ending in a link back to its call. */
+function notesSection(notes: Note[], ids: IdAllocator, labels: HtmlLabels, links: NoteLinks): Element {
+  const headingId = ids.claim('notes-title');
+  const items = notes.map((note) => {
+    const content = structuredClone(note.children);
+    const holder: Element = h('li', { id: links.noteIds.get(note.number) }, content);
+    linkifyTransform(holder);
+    const callId = links.callIds.get(note.number);
+    if (callId) {
+      const backlink = h('a.backlink', { href: `#${callId}`, role: 'doc-backlink', ariaLabel: labels.backlink(note.number) }, '↩\uFE0E');
+      const last = holder.children.findLast((c) => c.type === 'element' || (c.type === 'text' && c.value.trim() !== ''));
+      if (isElement(last, 'p')) last.children.push({ type: 'text', value: ' ' }, backlink);
+      else holder.children.push(backlink);
+    }
+    return holder;
+  });
+  return h('section.footnotes', { role: 'doc-endnotes', ariaLabelledBy: headingId }, [
+    h('h2', { id: headingId }, labels.notes),
+    h('ol.footnote-list', items),
+  ]);
+}
+
+/** Find the bibliography section in (a clone of) the body. */
+function findBibliography(tree: Root): Element | null {
+  let found: Element | null = null;
+  eachElement(tree, (node) => {
+    if (!found && (roles(node).includes('doc-bibliography') || (node.tagName !== 'a' && classes(node).includes('references') && node.properties?.id === 'refs')))
+      found = node;
+  });
+  return found;
+}
+
+/** Give the bibliography a heading (when it has none) and name the section by it. */
+function labelBibliography(section: Element, ids: IdAllocator, labels: HtmlLabels, metadata: Metadata): void {
+  if (!roles(section).includes('doc-bibliography')) section.properties = { ...section.properties, role: 'doc-bibliography' };
+  let heading = section.children.find((c): c is Element => isElement(c) && headingTags.includes(c.tagName));
+  if (!heading) {
+    heading = h('h2', metadata.referenceSectionTitle ?? labels.references);
+    section.children.unshift(heading);
+  }
+  let id = heading.properties?.id;
+  if (typeof id !== 'string') {
+    id = ids.claim('references-title');
+    heading.properties = { ...heading.properties, id };
+  }
+  section.properties = { ...section.properties, ariaLabelledBy: [id] };
+}
+
+/** Wide things scroll inside their own focusable box, so the page never scrolls sideways. */
+function scrollBoxes(tree: Root, labels: HtmlLabels): void {
+  let tables = 0;
+  eachElement(tree, (node, parent, index) => {
+    if (node.tagName === 'table' && !(isElement(parent) && classes(parent).includes('table-scroll'))) {
+      tables++;
+      const caption = node.children.find((c): c is Element => isElement(c, 'caption'));
+      const name = caption ? plainText(caption) : labels.table(tables);
+      // A keyboard user must be able to reach and scroll the box (WCAG 2.1.1).
+      parent.children[index] = h('div.table-scroll', { role: 'region', tabIndex: 0, ariaLabel: name }, node);
+    } else if (node.tagName === 'pre' && node.properties?.tabIndex === undefined) {
+      node.properties = { ...node.properties, tabIndex: 0 } as Properties;
+    }
+  });
+}
+
+/** Place the notes before a bibliography that closes the text, else at the end. */
+function insertNotes(main: Element, notes: Element, bibliography: Element | null): void {
+  const blocks = main.children;
+  const lastIndex = blocks.findLastIndex((c) => c.type === 'element');
+  if (bibliography && blocks[lastIndex] === bibliography) blocks.splice(lastIndex, 0, notes);
+  else blocks.push(notes);
+}
+
+/** The whole page as a hast tree (doctype included). */
+export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {}): Root {
+  const metadata = model.metadata;
+  const labels = resolveLabels(metadata.lang, options.labels);
+  const assets = options.assetsHref ?? `${model.name}_files`;
+  const stylesheet = `${assets}/${options.stylesheet ?? 'screen.css'}`;
+
+  const body = structuredClone(model.body);
+  const ids = new IdAllocator([body, ...model.notes.map((n) => h('div', structuredClone(n.children)))]);
+  const mainId = ids.claim('text');
+
+  const links: NoteLinks = { callIds: new Map(), noteIds: new Map() };
+  noteCalls(body, model.notes, ids, labels, links);
+  linkifyTransform(body);
+  const bibliography = findBibliography(body);
+  if (bibliography) labelBibliography(bibliography, ids, labels, metadata);
+  normaliseHeadings(body);
+  scrollBoxes(body, labels);
+
+  const main = h('main', { id: mainId }, body.children as ElementContent[]);
+  if (model.notes.length > 0) insertNotes(main, notesSection(model.notes, ids, labels, links), bibliography);
+
+  const references: string[] = [];
+  if (bibliography)
+    eachElement(bibliography, (node) => {
+      if (classes(node).includes('csl-entry')) references.push(plainText(node));
+    });
+
+  const head = headElements({
+    metadata,
+    description: description(model, options.descriptionLength ?? 300),
+    references,
+    stylesheets: [stylesheet],
+    pdfUrl: options.pdfUrl,
+    pageUrl: options.pageUrl,
+  });
+
+  const foot = footer(metadata);
+  const primary = metadata.lang.toLowerCase().split(/[-_]/)[0] ?? '';
+  const htmlProps: Properties = { lang: metadata.lang };
+  if (rtlLanguages.has(primary)) htmlProps.dir = 'rtl';
+
+  return {
+    type: 'root',
+    children: [
+      { type: 'doctype' },
+      h('html', htmlProps, [
+        h('head', head),
+        h('body', [
+          h('a.skip-link', { href: `#${mainId}` }, labels.skipToText),
+          titleBlock(metadata),
+          main,
+          ...(foot ? [foot] : []),
+        ]),
+      ]),
+    ],
+  };
+}
+
+/** The whole page as an HTML string. */
+export function renderHtmlPage(model: DocumentModel, options: HtmlPageOptions = {}): string {
+  return serialise(buildHtmlPage(model, options));
+}
+
+/** Serialise a page built by `buildHtmlPage`. */
+export function serialise(page: Root): string {
+  return toHtml(page, { characterReferences: { useNamedReferences: false } }) + '\n';
+}
+
+export { fullTitle };
