@@ -43,7 +43,14 @@ export const sanitizeSchema: SanitizeSchema = {
     'section', 'aside', 'figure', 'figcaption', 'abbr', 'cite', 'mark', 'small', 'u', 'dfn', 'time', 'bdi', 'bdo', 'wbr', 'caption', 'colgroup', 'col',
   ],
   attributes: {
-    ...defaultSchema.attributes,
+    // Classes are free on every element (citeproc's and the manuscript's
+    // own); GitHub's per-element lists would otherwise narrow them.
+    ...Object.fromEntries(
+      Object.entries(defaultSchema.attributes ?? {}).map(([tag, list]) => [
+        tag,
+        list.filter((entry) => !(Array.isArray(entry) && entry[0] === 'className')),
+      ]),
+    ),
     '*': [
       ...(defaultSchema.attributes?.['*'] ?? []),
       'className', 'id', 'role', 'lang', 'dir', 'title',

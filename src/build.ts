@@ -1,0 +1,154 @@
+/**
+ * `build`: manuscripts in, editions in the output folder out.
+ *
+ * Each manuscript becomes a document model once; the edition writers lay it
+ * out. One browser serves the whole build (the print edition, and the print
+ * pagination the EPUB page list needs); it is launched while the first
+ * manuscript is still being read, and always closed. A manuscript with an
+ * error gets no edition at all, so `dist/` never holds a half-built one.
+ */
+import path from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import type { VFile } from 'vfile';
+import { BrowserNotFoundError, launchBrowser } from './browser.js';
+import { buildDocument } from './document.js';
+import { writeEpub } from './epub/index.js';
+import { writeHtmlEdition } from './html/edition.js';
+import type { DocumentModel, PageStart } from './model.js';
+import { paginate, renderPdf } from './pdf/index.js';
+import { rules } from './rules.js';
+
+export const editionFormats = ['html', 'epub', 'pdf'] as const;
+export type EditionFormat = (typeof editionFormats)[number];
+
+export interface BuildOptions {
+  /** Manuscript paths. */
+  inputs: string[];
+  /** Editions to write. Default: all three. */
+  formats?: EditionFormat[];
+  /** Output folder. Default: `dist`. */
+  outDir?: string;
+  /** Style id or `.csl` path for every manuscript (overrides front matter). */
+  style?: string;
+  /** Citation locale (overrides front matter). */
+  locale?: string;
+  /** Bibliography files (override front matter). */
+  bibliography?: string[];
+  /** Let raw HTML through unsanitised. Default: false. */
+  unsafeHtml?: boolean;
+  /** Unknown citation keys are warnings, not errors. Default: false. */
+  lenient?: boolean;
+  /** Browser executable (else `PUPPETEER_EXECUTABLE_PATH`, Puppeteer's cache, the system's). */
+  browserPath?: string;
+  /** Called once per manuscript, as soon as its messages are final. */
+  onDocument?: (file: VFile, outputs: string[]) => void;
+}
+
+export interface BuiltDocument {
+  model: DocumentModel;
+  /** Files written for this manuscript. */
+  outputs: string[];
+  /** False when an error stopped it. */
+  ok: boolean;
+}
+
+export interface BuildResult {
+  documents: BuiltDocument[];
+  ok: boolean;
+}
+
+/** Whether a message stops the build. */
+export function isError(message: { fatal?: boolean | null; ruleId?: string | null }, lenient = false): boolean {
+  if (lenient && message.ruleId === rules.citationUnknownKey) return false;
+  return message.fatal === true;
+}
+
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const formats = options.formats ?? [...editionFormats];
+  const outDir = path.resolve(options.outDir ?? 'dist');
+  const needsBrowser = formats.includes('pdf') || formats.includes('epub');
+  // Start the browser now: it is ready by the time the first model is.
+  const browserReady: Promise<Browser | Error> | undefined = needsBrowser
+    ? launchBrowser({ executablePath: options.browserPath }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
+    : undefined;
+  const documents: BuiltDocument[] = [];
+  try {
+    for (const input of options.inputs) {
+      const model = await buildDocument({
+        input,
+        style: options.style,
+        locale: options.locale,
+        bibliography: options.bibliography,
+        unsafeHtml: options.unsafeHtml,
+      });
+      const outputs: string[] = [];
+      let ok = !model.file.messages.some((m) => isError(m, options.lenient));
+      if (ok) {
+        try {
+          ok = await writeEditions(model, formats, outDir, browserReady, outputs);
+        } catch (error) {
+          ok = false;
+          model.file.message(`could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
+            source: 'build',
+          }).fatal = true;
+        }
+      }
+      if (options.lenient) {
+        for (const message of model.file.messages) if (message.ruleId === rules.citationUnknownKey) message.fatal = false;
+      }
+      documents.push({ model, outputs, ok });
+      options.onDocument?.(model.file, outputs);
+    }
+  } finally {
+    const browser = await browserReady;
+    if (browser && !(browser instanceof Error)) await browser.close().catch(() => undefined);
+  }
+  return { documents, ok: documents.every((d) => d.ok) };
+}
+
+async function writeEditions(
+  model: DocumentModel,
+  formats: EditionFormat[],
+  outDir: string,
+  browserReady: Promise<Browser | Error> | undefined,
+  outputs: string[],
+): Promise<boolean> {
+  const target = (extension: string) => path.join(outDir, `${model.name}.${extension}`);
+  const browserFor = async (purpose: string): Promise<Browser | null> => {
+    const browser = await browserReady;
+    if (browser && !(browser instanceof Error)) return browser;
+    const detail = browser instanceof BrowserNotFoundError ? browser.message : `${browser?.message ?? 'no browser'}`;
+    model.file.message(`${purpose}: ${detail}`, { ruleId: rules.browserMissing, source: 'build' }).fatal = purpose === 'print edition';
+    return null;
+  };
+
+  const tasks: Promise<void>[] = [];
+  if (formats.includes('html')) {
+    tasks.push(writeHtmlEdition(model, { outDir }).then((written) => void outputs.push(...written)));
+  }
+  let pageStarts: PageStart[] | undefined;
+  if (formats.includes('pdf')) {
+    const browser = await browserFor('print edition');
+    if (!browser) {
+      await Promise.all(tasks);
+      return false;
+    }
+    const printed = await renderPdf(model, { browser, outFile: target('pdf') });
+    outputs.push(target('pdf'));
+    pageStarts = printed.pageStarts;
+  }
+  if (formats.includes('epub')) {
+    if (!pageStarts) {
+      const browser = await browserFor('EPUB page list left out');
+      if (browser) pageStarts = await paginate(model, { browser });
+      else {
+        const last = model.file.messages.at(-1);
+        if (last) last.ruleId = rules.pageListOmitted;
+      }
+    }
+    await writeEpub(model, { outFile: target('epub'), pageStarts });
+    outputs.push(target('epub'));
+  }
+  await Promise.all(tasks);
+  return true;
+}

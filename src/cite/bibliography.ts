@@ -1,0 +1,105 @@
+/**
+ * The bibliography: citeproc's entries as one `section` with
+ * `role="doc-bibliography"`, placed where the manuscript asks for it
+ * (`<div id="refs"></div>` or Pandoc's `::: {#refs}` … `:::`) or at the end.
+ */
+import type { Element, ElementContent } from 'hast';
+import type { Heading, Nodes, Parent, Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { htmlToHast, type BibliographyNode, type CiteOptions } from './index.js';
+import { stylesToClasses, type CiteprocEngine } from './engine.js';
+
+/** The entries as hast, or null when the style or the front matter wants none. */
+export function makeBibliographyNode(engine: CiteprocEngine, options: CiteOptions): BibliographyNode | null {
+  if (!options.style.hasBibliography || options.metadata.suppressBibliography) return null;
+  const made = engine.makeBibliography();
+  if (!made) return null;
+  const [params, entries] = made;
+  const children: ElementContent[] = [];
+  entries.forEach((html, index) => {
+    const id = params.entry_ids[index]?.[0];
+    const nodes = htmlToHast(stylesToClasses(html.trim()));
+    const entry = nodes.find((n): n is Element => n.type === 'element');
+    if (!entry) return;
+    if (id !== undefined) {
+      entry.properties.id = `ref-${id}`;
+      const language = options.items.get(String(id))?.language;
+      if (typeof language === 'string' && language.trim() !== '') entry.properties.lang = language.trim();
+    }
+    children.push(entry);
+  });
+  if (children.length === 0) return null;
+  const classes = ['references', 'csl-bib-body'];
+  if (params.hangingindent) classes.push('hanging-indent');
+  return {
+    type: 'bibliography',
+    data: {
+      hName: 'section',
+      hProperties: { id: 'refs', className: classes, role: 'doc-bibliography' },
+      hChildren: children,
+    },
+  };
+}
+
+/**
+ * The heading over the bibliography: `reference-section-title`, else the
+ * locale's word for it (`Bibliography` for note styles, `References` for
+ * author-date), at the level of the document's own top sections.
+ */
+export function bibliographyTitle(options: CiteOptions, tree: Root): { text: string; depth: number } {
+  let depth = 6;
+  const visit = (node: Nodes) => {
+    if (node.type === 'heading') depth = Math.min(depth, (node as Heading).depth);
+    if ('children' in node) for (const child of (node as Parent).children) visit(child as Nodes);
+  };
+  visit(tree);
+  if (depth === 6) depth = 2;
+  const explicit = options.metadata.referenceSectionTitle;
+  if (explicit) return { text: explicit, depth };
+  const xml = options.locales.get(options.lang) ?? options.locales.get('en-US') ?? '';
+  const term = (name: string) => {
+    const match = new RegExp(`<term name="${name}"(?: form="long")?>\\s*(?:<single>([^<]*)</single>|([^<]+))`).exec(xml);
+    const word = (match?.[1] ?? match?.[2])?.trim();
+    return word ? word[0].toLocaleUpperCase(options.lang) + word.slice(1) : undefined;
+  };
+  const text =
+    options.style.class === 'note'
+      ? (term('bibliography') ?? 'Bibliography')
+      : (pluralTerm(xml, 'reference') ?? 'References');
+  return { text, depth };
+}
+
+function pluralTerm(xml: string, name: string): string | undefined {
+  const match = new RegExp(`<term name="${name}">\\s*<single>[^<]*</single>\\s*<multiple>([^<]*)</multiple>`).exec(xml);
+  const word = match?.[1]?.trim();
+  return word ? word[0].toUpperCase() + word.slice(1) : undefined;
+}
+
+const refsHtml = /^<div\s[^>]*id=["']refs["'][^>]*>\s*(<\/div>)?\s*$/i;
+const refsFence = /^:::+\s*\{\s*#refs[^}]*\}\s*\n\s*:::+\s*$/;
+
+/** Put the bibliography at `#refs`, or at the end under a heading. */
+export function placeBibliography(tree: Root, bibliography: BibliographyNode, title: { text: string; depth: number }): void {
+  const heading: Element = {
+    type: 'element',
+    tagName: `h${title.depth}`,
+    properties: { id: 'bibliography-title' },
+    children: [{ type: 'text', value: title.text }],
+  };
+  bibliography.data.hChildren.unshift(heading);
+  bibliography.data.hProperties = { ...bibliography.data.hProperties, ariaLabelledBy: ['bibliography-title'] };
+  const index = tree.children.findIndex(
+    (node) =>
+      (node.type === 'html' && refsHtml.test(node.value.trim())) ||
+      (node.type === 'paragraph' && refsFence.test(toString(node).trim())),
+  );
+  if (index >= 0) {
+    bibliography.position = tree.children[index].position;
+    // A closing `</div>` written as its own block goes too.
+    const next = tree.children[index + 1];
+    const drop = next?.type === 'html' && /^<\/div>\s*$/i.test(next.value.trim()) && !/<\/div>/i.test((tree.children[index] as { value?: string }).value ?? '') ? 2 : 1;
+    tree.children.splice(index, drop, bibliography as never);
+  } else {
+    tree.children.push(bibliography as never);
+  }
+}

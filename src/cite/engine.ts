@@ -1,0 +1,95 @@
+/**
+ * One citeproc-js engine per document.
+ *
+ * citation-js's `@csl` plugin hands out one shared engine per style and
+ * locale and resets it on the next call, so two documents formatted at once
+ * would corrupt each other; a document owns its `CSL.Engine` instead (the
+ * same citeproc-js that citation-js uses inside).
+ */
+import { createRequire } from 'node:module';
+import type { CslItem } from './types.js';
+
+const require = createRequire(import.meta.url);
+// citeproc ships CommonJS without type declarations; the few calls used here
+// are typed by `CiteprocEngine` below.
+const CSL = require('citeproc') as { Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine };
+
+export interface CitationItemInput {
+  id: string;
+  locator?: string;
+  label?: string;
+  prefix?: string;
+  suffix?: string;
+  'suppress-author'?: boolean;
+  'author-only'?: boolean;
+}
+
+export interface CitationInput {
+  citationID: string;
+  citationItems: CitationItemInput[];
+  properties: { noteIndex: number };
+}
+
+export interface BibliographyParams {
+  entry_ids: string[][];
+  hangingindent?: number;
+  'second-field-align'?: string | false;
+  bibstart: string;
+  bibend: string;
+}
+
+export interface CiteprocEngine {
+  rebuildProcessorState(citations: CitationInput[], mode: string, uncited: string[]): Array<[string, number, string]>;
+  makeCitationCluster(items: CitationItemInput[]): string;
+  makeBibliography(): [BibliographyParams, string[]] | false;
+  setOutputFormat(format: string): void;
+  opt: { xclass: string; bibliography?: unknown };
+  bibliography?: { tokens: unknown[] };
+}
+
+export interface EngineOptions {
+  styleXml: string;
+  /** Locale the document is formatted in (`en-GB`). */
+  lang: string;
+  /** Locale XML by language tag; citeproc asks for `en-US` and the document's. */
+  locales: Map<string, string>;
+  items: Map<string, CslItem>;
+  /** Wrap each cited item in a link to its bibliography entry. */
+  linkCitations: boolean;
+}
+
+/** A fresh engine for one document. */
+export function createEngine(options: EngineOptions): CiteprocEngine {
+  const sys: Record<string, unknown> = {
+    retrieveLocale: (lang: string) => options.locales.get(lang) ?? options.locales.get(lang.split('-')[0]) ?? false,
+    retrieveItem: (id: string) => options.items.get(id),
+  };
+  if (options.linkCitations) {
+    sys.wrapCitationEntry = (text: string, id: string) => `<a href="#ref-${encodeURIComponent(id)}" class="citation-link">${text}</a>`;
+  }
+  // forceLang: the document's locale wins over the style's default-locale,
+  // as in Pandoc.
+  return new CSL.Engine(sys, options.styleXml, options.lang, true);
+}
+
+const styleClasses: Array<[RegExp, string]> = [
+  [/<span style="font-variant:\s*small-caps;?">/g, '<span class="csl-small-caps">'],
+  [/<span style="font-style:normal;">/g, '<span class="csl-normal-style">'],
+  [/<span style="font-variant:normal;">/g, '<span class="csl-normal-variant">'],
+  [/<span style="font-weight:normal;">/g, '<span class="csl-normal-weight">'],
+  [/<span style="text-decoration:none;">/g, '<span class="csl-no-decoration">'],
+  [/<span style="text-decoration:underline;">/g, '<span class="csl-underline">'],
+  [/<span style="baseline">/g, '<span class="csl-baseline">'],
+  [/<span style="white-space:nowrap">/g, '<span class="csl-nowrap">'],
+];
+
+/**
+ * citeproc-js writes some formatting as inline `style` attributes, which the
+ * HTML sanitiser (rightly) strips; classes survive it and the templates
+ * style them.
+ */
+export function stylesToClasses(html: string): string {
+  let out = html;
+  for (const [pattern, replacement] of styleClasses) out = out.replace(pattern, replacement);
+  return out;
+}

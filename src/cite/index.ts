@@ -1,0 +1,319 @@
+/**
+ * Stage `cite`: mdast with `cite` nodes in, mdast with formatted citations,
+ * numbered notes and a bibliography out.
+ *
+ * Every cluster goes to one citeproc-js engine, once, in the order a reader
+ * meets it, with the number of the note it stands in, so that CSL positions
+ * (`first`, `subsequent`, `ibid`, `ibid-with-locator`, `near-note`) come out
+ * as in print. Reading order means: the body in order, and the content of a
+ * footnote at the place of its call.
+ *
+ * Notes are one sequence. Each author's footnote call (`[^x]`) and, in a
+ * note style, each body citation gets the next number; the call becomes a
+ * `noteCall` node and the note's content a `noteContent` node appended to
+ * the root, which the `html` stage turns into `DocumentModel.notes`.
+ * Citations inside an author's footnote are formatted in place; in-text
+ * styles format body citations in place too.
+ *
+ * Unknown keys are reported at the key's line and column and shown as
+ * `???key`, so nothing is silently dropped.
+ */
+import type { BlockContent, FootnoteDefinition, Nodes, Parent, Root, RootContent, Text } from 'mdast';
+import type { ElementContent, Element } from 'hast';
+import { fromHtml } from 'hast-util-from-html';
+import type { Position } from 'unist';
+import type { VFile } from 'vfile';
+import type { Metadata } from '../load/schema.js';
+import type { Cite } from '../parse/types.js';
+import { rules } from '../rules.js';
+import { createEngine, stylesToClasses, type CitationInput, type CitationItemInput, type CiteprocEngine } from './engine.js';
+import type { CslItem, StyleInput } from './types.js';
+import { bibliographyTitle, makeBibliographyNode, placeBibliography } from './bibliography.js';
+
+export type { CslItem, StyleInput } from './types.js';
+
+export interface NoteCall {
+  type: 'noteCall';
+  /** Number in the one note sequence. */
+  number: number;
+  position?: Position;
+  data: { hName: 'a'; hProperties: { dataNoteCall: number }; hChildren: ElementContent[] };
+}
+
+export interface NoteContent extends Parent {
+  type: 'noteContent';
+  number: number;
+  kind: 'author' | 'citation';
+  children: BlockContent[];
+  data: { hName: 'div'; hProperties: { dataNote: number; dataNoteKind: string } };
+}
+
+export interface BibliographyNode {
+  type: 'bibliography';
+  position?: Position;
+  data: { hName: 'section'; hProperties: Element['properties']; hChildren: ElementContent[] };
+}
+
+declare module 'mdast' {
+  interface PhrasingContentMap {
+    noteCall: NoteCall;
+  }
+  interface RootContentMap {
+    noteCall: NoteCall;
+    noteContent: NoteContent;
+    bibliography: BibliographyNode;
+  }
+  interface BlockContentMap {
+    bibliography: BibliographyNode;
+  }
+}
+
+export interface CiteOptions {
+  /** The resolved CSL style. */
+  style: StyleInput;
+  /** Locale to format with, e.g. `en-GB`. */
+  lang: string;
+  /** Locale XML by tag; must hold `lang` (or its fallback) and `en-US`. */
+  locales: Map<string, string>;
+  /** Bibliography entries by id. */
+  items: Map<string, CslItem>;
+  /** Front matter: nocite, link-citations, reference-section-title, suppress-bibliography. */
+  metadata: Pick<Metadata, 'nocite' | 'linkCitations' | 'referenceSectionTitle' | 'suppressBibliography'>;
+}
+
+interface Registered {
+  cite: Cite;
+  noteIndex: number;
+  /** A citation standing alone in a note the style made from it. */
+  ownNote: boolean;
+  /** A citation inside an author's footnote. */
+  inAuthorNote: boolean;
+}
+
+/** Format all citations of a document. Mutates `tree`. */
+export function citeTransform(tree: Root, file: VFile, options: CiteOptions): void {
+  const { style } = options;
+  const noteStyle = style.class === 'note';
+
+  // Footnote definitions leave the tree: their content is re-inserted, as a
+  // note, at each call.
+  const definitions = new Map<string, FootnoteDefinition>();
+  tree.children = tree.children.filter((node) => {
+    if (node.type !== 'footnoteDefinition') return true;
+    if (!definitions.has(node.identifier)) definitions.set(node.identifier, node);
+    return false;
+  });
+
+  const notes: NoteContent[] = [];
+  const registered: Registered[] = [];
+  let counter = 0;
+
+  const walk = (parent: Parent, noteNumber: number): void => {
+    for (let i = 0; i < parent.children.length; i++) {
+      const node = parent.children[i] as Nodes;
+      if (node.type === 'footnoteReference') {
+        const definition = definitions.get(node.identifier);
+        if (!definition || noteNumber > 0) continue;
+        const number = ++counter;
+        const note = noteContent(number, 'author', structuredClone(definition.children) as BlockContent[], definition.position);
+        notes.push(note);
+        parent.children[i] = noteCall(number, node.position) as never;
+        walk(note, number);
+      } else if (node.type === 'cite') {
+        if (noteStyle && noteNumber === 0) {
+          const number = ++counter;
+          const citeInNote: Cite = { ...node, mode: 'normal' };
+          const note = noteContent(number, 'citation', [{ type: 'paragraph', children: [citeInNote], position: node.position }], node.position);
+          notes.push(note);
+          registered.push({ cite: citeInNote, noteIndex: number, ownNote: true, inAuthorNote: false });
+          if (node.mode === 'author-in-text') {
+            // "As Yunusov¹ says": the author stays in the text, the rest goes
+            // to the note (as Pandoc does).
+            const author: Cite = { ...node, items: node.items.map((item) => ({ ...item })) };
+            registered.push({ cite: author, noteIndex: -1, ownNote: false, inAuthorNote: false });
+            parent.children.splice(i, 1, author as never, noteCall(number, node.position) as never);
+            citeInNote.items = citeInNote.items.map((item) => ({ ...item, suppressAuthor: true }));
+            i++;
+          } else {
+            parent.children[i] = noteCall(number, node.position) as never;
+            i = movePunctuation(parent, i, punctuationInQuote(options));
+          }
+        } else {
+          registered.push({ cite: node, noteIndex: noteNumber, ownNote: false, inAuthorNote: noteNumber > 0 });
+        }
+      } else if ('children' in node) {
+        walk(node as Parent, noteNumber);
+      }
+    }
+  };
+  walk(tree, 0);
+
+  const engine = createEngine({
+    styleXml: options.style.xml,
+    lang: options.lang,
+    locales: options.locales,
+    items: options.items,
+    linkCitations: options.metadata.linkCitations && options.style.hasBibliography,
+  });
+  formatCitations(engine, registered, file, options);
+
+  const bibliography = makeBibliographyNode(engine, options);
+  if (bibliography) placeBibliography(tree, bibliography, bibliographyTitle(options, tree));
+  tree.children.push(...(notes as RootContent[]));
+}
+
+function noteCall(number: number, position: Position | undefined): NoteCall {
+  return {
+    type: 'noteCall',
+    number,
+    position,
+    data: { hName: 'a', hProperties: { dataNoteCall: number }, hChildren: [{ type: 'text', value: String(number) }] },
+  };
+}
+
+function noteContent(number: number, kind: 'author' | 'citation', children: BlockContent[], position: Position | undefined): NoteContent {
+  return {
+    type: 'noteContent',
+    number,
+    kind,
+    children,
+    position,
+    data: { hName: 'div', hProperties: { dataNote: number, dataNoteKind: kind } },
+  };
+}
+
+function punctuationInQuote(options: CiteOptions): boolean {
+  const xml = options.locales.get(options.lang) ?? '';
+  return /punctuation-in-quote="true"/.test(xml);
+}
+
+/**
+ * A note call after a body citation: the space before it goes, and
+ * punctuation right after it moves before it (`text [@a].` → `text.¹`), and
+ * inside a closing quotation mark where the locale puts it there (en-US).
+ * Returns the index of the call after the move.
+ */
+function movePunctuation(parent: Parent, index: number, intoQuote: boolean): number {
+  const previous = parent.children[index - 1] as Nodes | undefined;
+  if (previous?.type === 'text') previous.value = previous.value.replace(/\s+$/, '');
+  const next = parent.children[index + 1] as Nodes | undefined;
+  if (next?.type !== 'text') return index;
+  const match = /^[.,;:!?]+/.exec(next.value);
+  if (!match) return index;
+  next.value = next.value.slice(match[0].length);
+  let punctuation = match[0];
+  if (previous?.type === 'text') {
+    const quote = /[”’"]+$/.exec(previous.value);
+    if (intoQuote && quote && /^[.,]/.test(punctuation)) {
+      previous.value = previous.value.slice(0, -quote[0].length) + punctuation + quote[0];
+    } else {
+      previous.value += punctuation;
+    }
+    return index;
+  }
+  const moved: Text = { type: 'text', value: punctuation };
+  parent.children.splice(index, 0, moved as never);
+  return index + 1;
+}
+
+function formatCitations(engine: CiteprocEngine, registered: Registered[], file: VFile, options: CiteOptions): void {
+  const noteStyle = options.style.class === 'note';
+
+  // Unknown keys are reported once per occurrence and kept as `???key`.
+  const known = (key: string) => options.items.has(key);
+  for (const { cite, noteIndex } of registered) {
+    // The author-only half of a narrative citation repeats its keys.
+    if (noteIndex < 0) continue;
+    for (const item of cite.items) {
+      if (!known(item.key)) {
+        file.message(`citation key \`@${item.key}\` is not in the bibliography`, {
+          place: item.place,
+          ruleId: rules.citationUnknownKey,
+          source: 'cite',
+        }).fatal = true;
+      }
+    }
+  }
+
+  const toInput = (item: Cite['items'][number], extra: Partial<CitationItemInput> = {}): CitationItemInput => ({
+    id: item.key,
+    ...(item.locator !== undefined ? { locator: item.locator, label: item.label } : {}),
+    ...(item.prefix ? { prefix: item.prefix + ' ' } : {}),
+    ...(item.suffix ? { suffix: (/^[,.;:]/.test(item.suffix) ? '' : ' ') + item.suffix } : {}),
+    ...(item.suppressAuthor ? { 'suppress-author': true } : {}),
+    ...extra,
+  });
+
+  // The clusters the engine tracks positions for, in reading order. An
+  // author-only rendering (noteIndex -1) is made apart, without state.
+  const citations: CitationInput[] = [];
+  const slots: Array<{ entry: Registered; index: number }> = [];
+  registered.forEach((entry, position) => {
+    if (entry.noteIndex < 0) return;
+    const items = entry.cite.items.filter((item) => known(item.key));
+    if (items.length === 0) return;
+    const narrative = entry.cite.mode === 'author-in-text';
+    citations.push({
+      citationID: `c${position}`,
+      citationItems: items.map((item) => toInput(item, narrative ? { 'suppress-author': true } : {})),
+      properties: { noteIndex: entry.noteIndex },
+    });
+    slots.push({ entry, index: citations.length - 1 });
+  });
+
+  const nocite = options.metadata.nocite.includes('*') ? [...options.items.keys()] : options.metadata.nocite.filter(known);
+  for (const key of options.metadata.nocite) {
+    if (key !== '*' && !known(key)) {
+      file.message(`\`nocite\` key \`@${key}\` is not in the bibliography`, {
+        ruleId: rules.citationUnknownKey,
+        source: 'cite',
+      }).fatal = true;
+    }
+  }
+  const results = engine.rebuildProcessorState(citations, 'html', nocite);
+  const output = new Map<string, string>(results.map(([id, , html]) => [id, html]));
+
+  for (const entry of registered) {
+    const { cite } = entry;
+    const missing = cite.items.filter((item) => !known(item.key)).map((item) => `???${item.key}`);
+    let html = '';
+    if (entry.noteIndex < 0) {
+      const items = cite.items.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
+      html = items.length > 0 ? engine.makeCitationCluster(items) : '';
+    } else {
+      const slot = slots.find((s) => s.entry === entry);
+      html = slot ? (output.get(citations[slot.index].citationID) ?? '') : '';
+      // A narrative citation reads "Author (…)": in the text for in-text
+      // styles, and inside an author's note for note styles.
+      if (cite.mode === 'author-in-text' && (!noteStyle || entry.inAuthorNote)) {
+        const items = cite.items.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
+        const author = items.length > 0 ? engine.makeCitationCluster(items) : '';
+        html = author && html ? `${author} ${html}` : author || html;
+      }
+    }
+    if (missing.length > 0) html = [html, ...missing.map((m) => `<span class="citation-missing">${m}</span>`)].filter(Boolean).join('; ');
+    if (entry.ownNote) html = capitaliseFirst(html);
+    // Pandoc sets a plain citation inside an author's note, in a note style,
+    // in parentheses, so it reads as an aside within the note's sentence.
+    // The note's own full stop ends the sentence, not the aside.
+    if (noteStyle && entry.inAuthorNote && html) {
+      html = html.replace(/\.((?:<\/[^>]+>|[”’"])*)$/, '$1');
+      if (cite.mode === 'normal') html = `(${html})`;
+    }
+    const children = htmlToHast(stylesToClasses(html));
+    cite.data = {
+      hName: 'span',
+      hProperties: { className: ['citation'], dataCites: cite.items.map((item) => item.key).join(' ') },
+      hChildren: children,
+    };
+  }
+}
+
+/** Upper-case the first letter of the visible text (`see` → `See`). */
+function capitaliseFirst(html: string): string {
+  return html.replace(/^((?:<[^>]+>)*)(\p{Ll})/u, (_, tags: string, letter: string) => tags + letter.toUpperCase());
+}
+
+export function htmlToHast(html: string): ElementContent[] {
+  return fromHtml(html, { fragment: true }).children as ElementContent[];
+}

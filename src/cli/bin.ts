@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/**
+ * The `colophon` command.
+ *
+ *   colophon build [FILE.md ...] [--style ID|PATH.csl] [--locale xx-XX]
+ *                  [--format html,epub,pdf] [--out DIR] [--bibliography FILE]
+ *   colophon styles
+ *
+ * Exit status: 0 built; 1 a problem in the input (messages say where);
+ * 2 a usage error.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, editionFormats, isError, type EditionFormat } from '../build.js';
+import { listStyles } from '../load/styles.js';
+import { report } from './report.js';
+
+const usage = `Usage:
+  colophon build [FILE.md ...] [options]   build editions (default: every manuscript/*.md)
+  colophon styles                          list the bundled citation styles
+
+Options for build:
+  --style ID|PATH.csl     citation style (overrides the front matter's csl)
+  --locale xx-XX          citation locale (overrides lang/locale)
+  --format LIST           editions to write: html,epub,pdf (default: all three)
+  --out DIR               output folder (default: dist)
+  --bibliography FILE     bibliography file, CSL-JSON or BibTeX (repeatable)
+  --unsafe-html           keep raw HTML as written (trusted manuscripts only)
+  --lenient               unknown citation keys are warnings, not errors
+  --browser PATH          Chromium or Chrome to print with
+  -q, --quiet             print errors only
+  -h, --help              this help
+  -v, --version           the version`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        style: { type: 'string' },
+        locale: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        bibliography: { type: 'string', multiple: true },
+        'unsafe-html': { type: 'boolean' },
+        lenient: { type: 'boolean' },
+        browser: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (values.version) {
+    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const [command, ...files] = positionals;
+  if (command === 'styles') {
+    if (files.length > 0) throw new UsageError('`styles` takes no arguments');
+    for (const style of await listStyles()) process.stdout.write(`${style.id.padEnd(40)} ${style.class.padEnd(8)} ${style.title}\n`);
+    return 0;
+  }
+  if (command !== 'build') throw new UsageError(command ? `unknown command \`${command}\`` : 'no command given');
+
+  const formats = (values.format ?? editionFormats.join(','))
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
+  for (const format of formats) {
+    if (!(editionFormats as readonly string[]).includes(format)) throw new UsageError(`unknown format \`${format}\` (use ${editionFormats.join(', ')})`);
+  }
+  const inputs = files.length > 0 ? files : await defaultManuscripts();
+  if (inputs.length === 0) throw new UsageError('no manuscript given and none in manuscript/');
+
+  const quiet = values.quiet ?? false;
+  const lenient = values.lenient ?? false;
+  const result = await build({
+    inputs,
+    formats: formats as EditionFormat[],
+    outDir: values.out,
+    style: values.style,
+    locale: values.locale,
+    bibliography: values.bibliography,
+    unsafeHtml: values['unsafe-html'],
+    lenient,
+    browserPath: values.browser,
+    onDocument(file, outputs) {
+      for (const line of report(file, (m) => isError(m, lenient))) {
+        if (quiet && line.includes('  warning: ')) continue;
+        process.stderr.write(`${line}\n`);
+      }
+      if (!quiet) for (const output of outputs) process.stdout.write(`wrote ${path.relative(process.cwd(), output) || output}\n`);
+    },
+  });
+  return result.ok ? 0 : 1;
+}
+
+async function defaultManuscripts(): Promise<string[]> {
+  try {
+    return (await readdir('manuscript'))
+      .filter((name) => name.endsWith('.md'))
+      .sort()
+      .map((name) => path.join('manuscript', name));
+  } catch {
+    return [];
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`colophon: ${error.message}\n\n${usage}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`colophon: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

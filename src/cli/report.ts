@@ -1,0 +1,30 @@
+/**
+ * Messages for people: `file:line:column  message  rule-id`, one a line,
+ * warnings marked as such, then a count.
+ */
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+
+export function formatMessage(message: VFileMessage, fallbackFile: string, isError: boolean): string {
+  const file = displayPath(message.file || fallbackFile);
+  const place = message.place;
+  const point = place ? ('start' in place ? place.start : place) : undefined;
+  const where = point ? `${file}:${point.line}:${point.column}` : file;
+  const reason = isError ? message.reason : `warning: ${message.reason}`;
+  return `${where}  ${reason}${message.ruleId ? `  ${message.ruleId}` : ''}`;
+}
+
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+/** Lines for every message of a file, errors and warnings in source order. */
+export function report(file: VFile, isError: (message: VFileMessage) => boolean): string[] {
+  const ordered = [...file.messages].sort((a, b) => {
+    if ((a.file || '') !== (b.file || '')) return (a.file || '') < (b.file || '') ? -1 : 1;
+    return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+  });
+  return ordered.map((message) => formatMessage(message, file.path, isError(message)));
+}

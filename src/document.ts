@@ -1,0 +1,116 @@
+/**
+ * One manuscript through the stages `load` → `parse` → `cite` → `html`:
+ * a path in, the `DocumentModel` out, every problem a message on
+ * `model.file` (messages about a bibliography file name that file).
+ */
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import { citeTransform } from './cite/index.js';
+import { toDocumentModel } from './html/model.js';
+import { loadBibliography } from './load/bibliography.js';
+import { load } from './load/index.js';
+import type { Metadata } from './load/schema.js';
+import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
+import type { DocumentModel } from './model.js';
+import { parse } from './parse/index.js';
+import { rules } from './rules.js';
+
+export interface DocumentOptions {
+  /** Path of the manuscript (`.md`). */
+  input: string;
+  /** CSL style id or path of a `.csl` file; overrides the front matter's `csl`. Default: front matter, else `chicago-author-date` (as Pandoc). */
+  style?: string;
+  /** Citation locale, e.g. `en-GB`; overrides the front matter. Default: `locale`, then `lang`, then `en-US`. */
+  locale?: string;
+  /** Bibliography files; override the front matter's `bibliography`. */
+  bibliography?: string[];
+  /** Let raw HTML through unsanitised. Default: false. */
+  unsafeHtml?: boolean;
+}
+
+/** The style used when neither the command line nor the front matter names one (Pandoc's default). */
+export const defaultStyle = 'chicago-author-date';
+
+const emptyMetadata = (input: string): Metadata => ({
+  title: path.basename(input, path.extname(input)),
+  authors: [],
+  lang: 'en-US',
+  locale: 'en-US',
+  bibliography: [],
+  nocite: [],
+  linkCitations: false,
+  suppressBibliography: false,
+  keywords: [],
+});
+
+/** Build the document model of one manuscript. Problems are messages on `model.file`. */
+export async function buildDocument(options: DocumentOptions): Promise<DocumentModel> {
+  const { file, metadata: loaded } = await load(options.input, {
+    style: options.style,
+    locale: options.locale,
+    bibliography: options.bibliography,
+  });
+  const metadata = loaded ?? emptyMetadata(options.input);
+  const name = path.basename(file.path, path.extname(file.path));
+
+  const [bibliography, style, locale] = await Promise.all([
+    loadBibliography(metadata.bibliography),
+    chooseStyle(file, metadata),
+    loadLocale(metadata.locale),
+  ]);
+  for (const bibFile of bibliography.files) adopt(file, bibFile.messages);
+  if (locale.fallback) {
+    file.message(`no CSL locale for \`${metadata.locale}\`; citations are formatted in ${locale.lang}`, {
+      ruleId: rules.localeFallback,
+      source: 'cite',
+    });
+  }
+  const locales = new Map<string, string>([[locale.lang, locale.xml]]);
+  if (locale.lang !== metadata.locale) locales.set(metadata.locale, locale.xml);
+  if (!locales.has('en-US')) locales.set('en-US', (await loadLocale('en-US')).xml);
+
+  const tree = parse(file);
+  citeTransform(tree, file, {
+    style,
+    lang: locale.fallback ? locale.lang : metadata.locale,
+    locales,
+    items: bibliography.items,
+    metadata,
+  });
+  return toDocumentModel(tree, file, {
+    name,
+    metadata,
+    style: { id: style.id, title: style.title, class: style.class, hasBibliography: style.hasBibliography },
+    unsafeHtml: options.unsafeHtml,
+  });
+}
+
+/** Resolve the style; an unknown one is reported and the default used so the rest can still be checked. */
+async function chooseStyle(file: VFile, metadata: Metadata): Promise<CslStyle> {
+  const wanted = metadata.csl ?? defaultStyle;
+  const result = await resolveStyle(wanted, { baseDir: path.dirname(file.path) });
+  if (result.ok) return result.style;
+  const hint = result.suggestions.length > 0 ? `; did you mean ${result.suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
+  file.message(`${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
+    place: cslKeyPlace(file),
+    ruleId: rules.styleUnknown,
+    source: 'load',
+  }).fatal = true;
+  const fallback = await resolveStyle(defaultStyle, { baseDir: path.dirname(file.path) });
+  if (!fallback.ok) throw new Error(`the bundled default style ${defaultStyle} is missing: ${fallback.reason}`);
+  return fallback.style;
+}
+
+/** Where `csl:` is in the front matter, if the style came from there. */
+function cslKeyPlace(file: VFile): { line: number; column: number } | undefined {
+  const lines = String(file.value).split('\n');
+  const end = lines.findIndex((line, i) => i > 0 && /^(---|\.\.\.)\s*$/.test(line));
+  const index = lines.findIndex((line, i) => i > 0 && i < end && /^csl\s*:/.test(line));
+  return index >= 0 ? { line: index + 1, column: 1 } : undefined;
+}
+
+/** Move messages about another file (a bibliography) onto the manuscript's list; each keeps its own `file`. */
+function adopt(file: VFile, messages: VFileMessage[]): void {
+  for (const message of messages) file.messages.push(message);
+}

@@ -1,0 +1,166 @@
+/**
+ * Stage `load`: a manuscript path in, a VFile with validated metadata out.
+ *
+ * Reads the Markdown file, parses its YAML front matter (`---` … `---` at the
+ * top) and validates it with the one schema in `schema.ts`. Paths in the
+ * front matter (`bibliography`, a `csl` that names a file) are resolved
+ * relative to the manuscript. Problems are messages on the file with the
+ * line and column of the offending key; the caller decides to stop.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { VFile } from 'vfile';
+import { rules } from '../rules.js';
+import { frontMatterSchema, type Author, type FrontMatter, type Metadata } from './schema.js';
+
+export type { Metadata, Author, Series, FrontMatter } from './schema.js';
+export { frontMatterSchema } from './schema.js';
+
+export interface LoadOptions {
+  /** Override the front matter's `csl`. Default: the front matter's. */
+  style?: string;
+  /** Override the citation locale (`--locale`). Default: `locale`, then `lang`, then `en-US`. */
+  locale?: string;
+  /** Override the front matter's bibliography files (paths relative to the cwd). */
+  bibliography?: string[];
+}
+
+export interface LoadedManuscript {
+  file: VFile;
+  /** Null when the front matter is missing or invalid (messages say why). */
+  metadata: Metadata | null;
+}
+
+const frontMatterPattern = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+
+/** Read and validate one manuscript. Never throws for problems in the input. */
+export async function load(input: string, options: LoadOptions = {}): Promise<LoadedManuscript> {
+  const file = new VFile({ path: path.resolve(input), cwd: process.cwd() });
+  try {
+    file.value = await readFile(file.path, 'utf8');
+  } catch (error) {
+    file.message(`cannot read manuscript: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      ruleId: rules.fileUnreadable,
+      source: 'load',
+    }).fatal = true;
+    return { file, metadata: null };
+  }
+  const metadata = readFrontMatter(file, options);
+  return { file, metadata };
+}
+
+/** Parse and validate the front matter of a file whose `value` is set. */
+export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadata | null {
+  const text = String(file.value);
+  const match = frontMatterPattern.exec(text);
+  if (!match) {
+    fail(file, 'the manuscript has no YAML front matter (a `---` block with at least `title`)', { line: 1, column: 1 }, rules.frontMatterInvalid);
+    return null;
+  }
+  const lineCounter = new LineCounter();
+  // The YAML starts on line 2 (after `---`): shift reported lines by one.
+  const document = parseDocument(match[1], { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    for (const error of document.errors) {
+      const at = lineCounter.linePos(error.pos[0]);
+      fail(file, `front matter: ${error.message.split('\n')[0]}`, { line: at.line + 1, column: at.col }, rules.yamlSyntax);
+    }
+    return null;
+  }
+  const raw: unknown = document.toJS();
+  const parsed = frontMatterSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const keyPath = issue.path.map(String);
+      const at = positionOfKey(document, lineCounter, issue.code === 'unrecognized_keys' ? [...keyPath, issue.keys[0]] : keyPath);
+      const where = keyPath.length > 0 ? `\`${keyPath.join('.')}\`: ` : '';
+      const message =
+        issue.code === 'unrecognized_keys'
+          ? `front matter: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`
+          : `front matter: ${where}${issue.message}`;
+      fail(file, message, at, rules.frontMatterInvalid);
+    }
+    return null;
+  }
+  return normalise(parsed.data, file, options);
+}
+
+function fail(file: VFile, reason: string, place: { line: number; column: number }, ruleId: string): void {
+  file.message(reason, { place, ruleId, source: 'load' }).fatal = true;
+}
+
+/** Line and column (in the manuscript) of a key path in the front matter. */
+function positionOfKey(document: Document, lineCounter: LineCounter, keyPath: string[]): { line: number; column: number } {
+  let node: unknown = document.contents;
+  let range: [number, number, number] | undefined = (node as { range?: [number, number, number] })?.range;
+  for (const key of keyPath) {
+    if (!isMap(node)) break;
+    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+    if (!pair) break;
+    range = (pair.key as { range?: [number, number, number] }).range ?? range;
+    node = pair.value;
+  }
+  if (!range) return { line: 2, column: 1 };
+  const at = lineCounter.linePos(range[0]);
+  return { line: at.line + 1, column: at.col };
+}
+
+function list(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metadata {
+  const base = path.dirname(file.path);
+  const authors: Author[] = (data.author === undefined ? [] : Array.isArray(data.author) ? data.author : [data.author]).map(
+    (a) => (typeof a === 'string' ? { name: a } : a),
+  );
+  const date =
+    data.date instanceof Date ? data.date.toISOString().slice(0, 10) : data.date === undefined ? undefined : String(data.date);
+  const lang = data.lang ?? data.locale ?? 'en-US';
+  const bibliography = options.bibliography
+    ? options.bibliography.map((p) => path.resolve(p))
+    : list(data.bibliography).map((p) => path.resolve(base, p));
+  const looksLikePath = (id: string) => /[\\/]|\.csl$/i.test(id);
+  const csl = options.style
+    ? looksLikePath(options.style)
+      ? path.resolve(options.style)
+      : options.style
+    : data.csl && looksLikePath(data.csl)
+      ? path.resolve(base, data.csl)
+      : data.csl;
+  const series = data.series
+    ? {
+        ...data.series,
+        number: data.series.number === undefined ? undefined : String(data.series.number),
+        designation: [data.series.name, data.series.type, data.series.number].filter((x) => x !== undefined && x !== '').join(' '),
+      }
+    : undefined;
+  return {
+    title: data.title,
+    subtitle: data.subtitle,
+    authors,
+    date,
+    lang,
+    locale: options.locale ?? data.locale ?? lang,
+    bibliography,
+    csl,
+    nocite: list(data.nocite).flatMap((entry) =>
+      entry
+        .split(/[\s,;]+/)
+        .map((key) => key.replace(/^@/, '').replace(/^\{(.*)\}$/, '$1'))
+        .filter(Boolean),
+    ),
+    linkCitations: data['link-citations'] ?? false,
+    referenceSectionTitle: data['reference-section-title'],
+    suppressBibliography: data['suppress-bibliography'] ?? false,
+    series,
+    publisher: data.publisher,
+    rights: data.rights,
+    funding: data.funding,
+    keywords: typeof data.keywords === 'string' ? data.keywords.split(/\s*[,;]\s*/).filter(Boolean) : (data.keywords ?? []),
+    abstract: data.abstract,
+    identifier: data.identifier,
+  };
+}

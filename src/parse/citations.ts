@@ -1,0 +1,249 @@
+/**
+ * Pandoc's citation syntax inside mdast text: `[see @a, p. 3; -@b]` and
+ * `@a [p. 3]` become `cite` nodes (see `types.ts`) that keep the position
+ * of every key, so an unknown key can be reported at its line and column.
+ *
+ * Runs on the tree remark-parse made (with GFM): by then links, code and
+ * e-mail autolinks are their own nodes, so only plain text is searched.
+ * Text that only looks like a citation stays text: an e-mail address
+ * (`name@example.org`, the `@` follows a word character), an escaped `\@`,
+ * a bracket without any `@key`.
+ */
+import type { Parent, PhrasingContent, Root, Text } from 'mdast';
+import type { Point } from 'unist';
+import { SKIP, visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import { parseSuffix } from './locator.js';
+import type { Cite, CiteItem } from './types.js';
+
+// A key starts with a letter, digit or `_`; inner punctuation is allowed only
+// when a word character follows, so `@doe99.` ends before the full stop.
+const keyBody = String.raw`[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*`;
+const keyPattern = new RegExp(String.raw`^(?:\{([^{}]+)\}|(${keyBody}))`, 'u');
+const wordBefore = /[\p{L}\p{N}_@\\]/u;
+
+/** Map offsets in a text node's value to points in the source. */
+class SourceMap {
+  private readonly source: string;
+  private readonly lineStarts: number[] = [0];
+  constructor(file: VFile) {
+    this.source = String(file.value);
+    for (let i = 0; i < this.source.length; i++) if (this.source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
+
+  /** Source offsets of each character of `node.value` (aligned greedily). */
+  offsets(node: Text): number[] | null {
+    const start = node.position?.start.offset;
+    const end = node.position?.end.offset;
+    if (start === undefined || end === undefined) return null;
+    const result: number[] = [];
+    let at = start;
+    for (const char of node.value) {
+      // Skip what the parser removed: escapes, blockquote markers, indentation.
+      while (at < end && this.source[at] !== char) at++;
+      result.push(at);
+      at += char.length;
+    }
+    return result;
+  }
+
+  point(offset: number): Point {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.lineStarts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - this.lineStarts[low] + 1, offset };
+  }
+
+  charAt(offset: number): string {
+    return this.source[offset] ?? '';
+  }
+}
+
+interface Match {
+  start: number;
+  end: number;
+  node: Cite;
+}
+
+/** Turn citation syntax in text nodes into `cite` nodes. Safe to run twice. */
+export function citationsTransform(tree: Root, file: VFile): void {
+  const map = new SourceMap(file);
+  visit(tree, 'text', (node: Text, index, parent: Parent | undefined) => {
+    if (!parent || index === undefined) return;
+    if (!node.value.includes('@')) return;
+    const offsets = map.offsets(node);
+    const matches = findCitations(node.value, (i) => {
+      const offset = offsets?.[i];
+      if (offset === undefined) return { point: node.position?.start ?? { line: 1, column: 1 }, escaped: false };
+      return { point: map.point(offset), escaped: map.charAt(offset - 1) === '\\' };
+    });
+    if (matches.length === 0) return;
+    const replacement: PhrasingContent[] = [];
+    let last = 0;
+    for (const match of matches) {
+      if (match.start > last) replacement.push(textSlice(node, last, match.start, offsets, map));
+      replacement.push(match.node);
+      last = match.end;
+    }
+    if (last < node.value.length) replacement.push(textSlice(node, last, node.value.length, offsets, map));
+    parent.children.splice(index, 1, ...(replacement as typeof parent.children));
+    return [SKIP, index + replacement.length];
+  });
+}
+
+function textSlice(node: Text, from: number, to: number, offsets: number[] | null, map: SourceMap): Text {
+  const text: Text = { type: 'text', value: node.value.slice(from, to) };
+  if (offsets) {
+    text.position = { start: map.point(offsets[from]), end: map.point((offsets[to - 1] ?? offsets[from]) + 1) };
+  }
+  return text;
+}
+
+type Locate = (index: number) => { point: Point; escaped: boolean };
+
+/** All citation clusters in one text value, in order. */
+export function findCitations(value: string, locate: Locate): Match[] {
+  const matches: Match[] = [];
+  let i = 0;
+  while (i < value.length) {
+    const char = value[i];
+    if (char === '[') {
+      const close = matchingBracket(value, i);
+      if (close !== -1) {
+        const cite = bracketed(value, i + 1, close, locate);
+        if (cite) {
+          matches.push({ start: i, end: close + 1, node: cite });
+          i = close + 1;
+          continue;
+        }
+      }
+    } else if (char === '@' || (char === '-' && value[i + 1] === '@')) {
+      const at = char === '@' ? i : i + 1;
+      const before = i > 0 ? value[i - 1] : '';
+      if (!(before && wordBefore.test(before)) && !locate(at).escaped) {
+        const inText = narrative(value, i, locate);
+        if (inText) {
+          matches.push({ start: i, end: inText.end, node: inText.node });
+          i = inText.end;
+          continue;
+        }
+      }
+    }
+    i++;
+  }
+  return matches;
+}
+
+function matchingBracket(value: string, open: number): number {
+  let depth = 0;
+  let braces = 0;
+  for (let i = open; i < value.length; i++) {
+    const c = value[i];
+    if (c === '{') braces++;
+    else if (c === '}') braces = Math.max(0, braces - 1);
+    else if (braces > 0) continue;
+    else if (c === '[') depth++;
+    else if (c === ']' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** `[prefix @key suffix; …]` between `from` and `to` (exclusive), or null. */
+function bracketed(value: string, from: number, to: number, locate: Locate): Cite | null {
+  const parts: Array<[number, number]> = [];
+  let start = from;
+  let braces = 0;
+  for (let i = from; i < to; i++) {
+    if (value[i] === '{') braces++;
+    else if (value[i] === '}') braces = Math.max(0, braces - 1);
+    else if (value[i] === ';' && braces === 0) {
+      parts.push([start, i]);
+      start = i + 1;
+    }
+  }
+  parts.push([start, to]);
+  const items: CiteItem[] = [];
+  for (const [a, b] of parts) {
+    const item = bracketItem(value, a, b, locate);
+    if (!item) return null;
+    items.push(item);
+  }
+  return {
+    type: 'cite',
+    mode: 'normal',
+    items,
+    value: value.slice(from - 1, to + 1),
+    position: { start: locate(from - 1).point, end: locate(to).point },
+  };
+}
+
+function bracketItem(value: string, from: number, to: number, locate: Locate): CiteItem | null {
+  const text = value.slice(from, to);
+  // The key is the first `@` not preceded by a word character (not an e-mail).
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '@') continue;
+    if (i > 0 && wordBefore.test(text[i - 1]) && text[i - 1] !== '-') continue;
+    if (locate(from + i).escaped) continue;
+    const key = keyPattern.exec(text.slice(i + 1));
+    if (!key) continue;
+    const suppress = text[i - 1] === '-';
+    const prefix = text.slice(0, suppress ? i - 1 : i);
+    if (prefix !== '' && !/\s$/.test(prefix) && !suppress) continue;
+    const parsed = parseSuffix(text.slice(i + 1 + key[0].length));
+    return {
+      key: key[1] ?? key[2],
+      prefix: prefix.trim(),
+      suffix: parsed.suffix,
+      locator: parsed.locator,
+      label: parsed.locator === undefined ? undefined : parsed.label,
+      suppressAuthor: suppress,
+      place: locate(from + i).point,
+    };
+  }
+  return null;
+}
+
+/** `@key` or `@key [suffix]` starting at `start`, or null. */
+function narrative(value: string, start: number, locate: Locate): { end: number; node: Cite } | null {
+  const suppress = value[start] === '-';
+  const at = suppress ? start + 1 : start;
+  const key = keyPattern.exec(value.slice(at + 1));
+  if (!key) return null;
+  let end = at + 1 + key[0].length;
+  let suffix = { suffix: '' } as ReturnType<typeof parseSuffix>;
+  const bracket = /^ ?\[/.exec(value.slice(end));
+  if (bracket) {
+    const open = end + bracket[0].length - 1;
+    const close = matchingBracket(value, open);
+    const inner = close === -1 ? '' : value.slice(open + 1, close);
+    // `@a [@b]` is two citations, not one with a suffix.
+    if (close !== -1 && !/(^|[\s;])-?@/.test(inner)) {
+      suffix = parseSuffix(inner);
+      end = close + 1;
+    }
+  }
+  return {
+    end,
+    node: {
+      type: 'cite',
+      mode: suppress ? 'normal' : 'author-in-text',
+      items: [
+        {
+          key: key[1] ?? key[2],
+          prefix: '',
+          suffix: suffix.suffix,
+          locator: suffix.locator,
+          label: suffix.locator === undefined ? undefined : suffix.label,
+          suppressAuthor: suppress,
+          place: locate(at).point,
+        },
+      ],
+      value: value.slice(start, end),
+      position: { start: locate(start).point, end: locate(end - 1).point },
+    },
+  };
+}

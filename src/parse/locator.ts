@@ -1,0 +1,81 @@
+/**
+ * Locators in a citation's suffix, as Pandoc reads them: `[@a, pp. 4-5]`
+ * gives label `page` and locator `4-5`; a bare number (`[@a, 3]`) is a page;
+ * `{…}` protects an arbitrary locator (`[@a, p. {iv, 3}]`).
+ */
+
+/** Label words (lower case, as written) → CSL locator types. */
+const labelWords: Record<string, string> = {};
+const labels: Record<string, string[]> = {
+  act: ['act', 'acts'],
+  appendix: ['app.', 'apps.', 'appendix', 'appendices'],
+  'article-locator': ['art.', 'arts.', 'article', 'articles'],
+  book: ['bk.', 'bks.', 'book', 'books'],
+  canon: ['can.', 'canon', 'canons'],
+  chapter: ['ch.', 'chs.', 'chap.', 'chaps.', 'chapter', 'chapters'],
+  column: ['col.', 'cols.', 'column', 'columns'],
+  elocation: ['loc.', 'locs.', 'location', 'locations'],
+  equation: ['eq.', 'eqs.', 'equation', 'equations'],
+  figure: ['fig.', 'figs.', 'figure', 'figures'],
+  folio: ['fol.', 'fols.', 'folio', 'folios'],
+  issue: ['iss.', 'issue', 'issues'],
+  line: ['l.', 'll.', 'line', 'lines'],
+  note: ['n.', 'nn.', 'note', 'notes'],
+  opus: ['op.', 'opp.', 'opus', 'opera'],
+  page: ['p.', 'pp.', 'pg.', 'pgs.', 'page', 'pages'],
+  paragraph: ['para.', 'paras.', '¶', '¶¶', 'paragraph', 'paragraphs'],
+  part: ['pt.', 'pts.', 'part', 'parts'],
+  rule: ['r.', 'rr.', 'rule', 'rules'],
+  scene: ['sc.', 'scs.', 'scene', 'scenes'],
+  section: ['sec.', 'secs.', '§', '§§', 'section', 'sections'],
+  'sub-verbo': ['s.v.', 's.vv.', 'sub verbo', 'sub verbis'],
+  table: ['tbl.', 'tbls.', 'table', 'tables'],
+  timestamp: ['timestamp', 'timestamps'],
+  title: ['tit.', 'tits.', 'title', 'titles'],
+  verse: ['v.', 'vv.', 'verse', 'verses'],
+  volume: ['vol.', 'vols.', 'volume', 'volumes'],
+};
+for (const [type, words] of Object.entries(labels)) for (const word of words) labelWords[word] = type;
+
+// Longest words first so `pp.` wins over `p.` and `sub verbo` over `s.v.`.
+const labelPattern = Object.keys(labelWords)
+  .sort((a, b) => b.length - a.length)
+  .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  .join('|');
+
+const piece = String.raw`(?:[^\s,;{}]*\d[^\s,;{}]*|[ivxlcdm]+\b|[IVXLCDM]+\b)`;
+const join = String.raw`(?:\s*[,&]\s*|\s+and\s+|\s*[-–—]\s*)`;
+const locatorValue = new RegExp(String.raw`^(?:\{([^}]*)\}|(${piece}(?:${join}${piece})*))`);
+const labelled = new RegExp(String.raw`^(${labelPattern})(?:\s+|(?<=\.)(?=\S))`, 'i');
+
+export interface ParsedSuffix {
+  locator?: string;
+  label?: string;
+  suffix: string;
+}
+
+/** Split a citation suffix into locator, label and the rest. */
+export function parseSuffix(raw: string): ParsedSuffix {
+  let rest = raw.replace(/^\s*,?\s*/, '');
+  if (rest === '') return { suffix: '' };
+  let label: string | undefined;
+  const labelMatch = labelled.exec(rest);
+  if (labelMatch) {
+    label = labelWords[labelMatch[1].toLowerCase()];
+    rest = rest.slice(labelMatch[0].length);
+  }
+  const valueMatch = locatorValue.exec(rest);
+  if (!valueMatch || (!label && valueMatch[1] === undefined && !/^[\d{]/.test(rest))) {
+    // Not a locator: the whole text is a suffix (`[@a, and others]`).
+    return { suffix: raw.trim() };
+  }
+  let value = valueMatch[1] ?? valueMatch[2];
+  let consumed = valueMatch[0].length;
+  // A trailing comma or full stop belongs to the sentence, not the locator.
+  const trailing = /[.,]+$/.exec(value);
+  if (trailing && valueMatch[1] === undefined) {
+    value = value.slice(0, -trailing[0].length);
+    consumed -= trailing[0].length;
+  }
+  return { locator: value, label: label ?? 'page', suffix: rest.slice(consumed).trim() };
+}
