@@ -1,0 +1,250 @@
+/**
+ * The ebook edition: an EPUB 3 from the document model.
+ *
+ * In: the `DocumentModel` (text, notes, bibliography, metadata) and,
+ * optionally, where the print edition's pages begin (`PageStart[]` from the
+ * PDF stage). Out: the bytes of a reflowable EPUB 3 (`makeEpub`), or the
+ * file `NAME.epub` written whole (`writeEpub`).
+ *
+ * The book holds a title page, the text with its notes as pop-up footnotes
+ * and its bibliography, a colophon with rights and funding when the front
+ * matter has them, a navigation document (contents, landmarks, and a page
+ * list mapping to the print edition when page starts are given), the
+ * CARIM ebook stylesheet, and the accessibility metadata of EPUB
+ * Accessibility 1.1. Every `epub:type` carries its DPUB-ARIA role. The same
+ * model, page starts and `SOURCE_DATE_EPOCH` give the same bytes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Element, Root, RootContent } from 'hast';
+import type { Metadata } from '../load/schema.js';
+import type { DocumentModel, PageStart } from '../model.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { colophon, headingEntries, navigation, titlePage, xhtmlShell, type TocEntry } from './documents.js';
+import { labelsFor, type EpubLabels } from './labels.js';
+import { placeNotes } from './notes.js';
+import { containerDocument, derivedIdentifier, packageDocument, type Resource } from './package.js';
+import { insertPageBreaks } from './pagebreaks.js';
+import { toXhtml } from './xhtml.js';
+import { ocfZip } from './zip.js';
+
+export type { EpubLabels } from './labels.js';
+export { conformsTo, derivedIdentifier } from './package.js';
+
+/** Options of the ebook edition. */
+export interface EpubOptions {
+  /** Where the print edition's pages begin; without them the book has no page list and no page-break markers (default: none). */
+  pageStarts?: readonly PageStart[];
+  /** `dcterms:modified` and the zip timestamps (default: `SOURCE_DATE_EPOCH` when set, else now). */
+  modified?: Date;
+  /** Path of the ebook stylesheet (default: `templates/carim/epub.css` of this package). */
+  stylesheet?: string;
+  /** Words the ebook adds: navigation headings, colophon heading (default: by the manuscript's language, English when unknown). */
+  labels?: Partial<EpubLabels>;
+  /** The print edition the page list refers to, as `dc:source` (default: the title, the series designation when there is one, and "print edition"). */
+  pageSource?: string;
+  /** Who stands behind the accessibility conformance claim, as `a11y:certifiedBy` (default: none, the property is left out). */
+  certifiedBy?: string;
+}
+
+/** Options of `writeEpub`: `EpubOptions` plus where to write. */
+export interface WriteEpubOptions extends EpubOptions {
+  /** The `.epub` file to write (replaced whole, never left half-written). */
+  outFile: string;
+}
+
+/** Folder of the package document inside the container. */
+const contentDir = 'EPUB';
+const xhtmlType = 'application/xhtml+xml';
+
+const imageTypes: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+};
+
+/** The package's own `templates/` folder, from `src/epub/` or `build/src/epub/`. */
+function packageTemplate(relative: string): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, 'templates', relative);
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error(`Colophon's template ${relative} was not found near ${fileURLToPath(import.meta.url)}`);
+}
+
+/** `SOURCE_DATE_EPOCH` (seconds) as a Date, or null when unset or not a number. */
+function sourceDateEpoch(): Date | null {
+  const value = process.env.SOURCE_DATE_EPOCH;
+  if (!value || !/^\d+$/.test(value.trim())) return null;
+  return new Date(Number(value.trim()) * 1000);
+}
+
+/**
+ * A name for the print edition, which has no identifier of its own: the
+ * page list's numbers are its page numbers.
+ */
+function printEditionName(metadata: Metadata): string {
+  const parts = [metadata.title];
+  if (metadata.series?.designation) parts.push(metadata.series.designation);
+  if (metadata.date) parts.push(metadata.date);
+  return `${parts.join(', ')} (print edition, PDF)`;
+}
+
+/** Find `target` inside `tree` as a path of child indices. */
+function pathTo(tree: Root | Element, target: Element): number[] | null {
+  for (let index = 0; index < tree.children.length; index++) {
+    const child = tree.children[index];
+    if (child === target) return [index];
+    if (child.type === 'element') {
+      const inner = pathTo(child, target);
+      if (inner) return [index, ...inner];
+    }
+  }
+  return null;
+}
+
+function follow(tree: Root | Element, indices: readonly number[]): Element | null {
+  let node: Root | Element | RootContent = tree;
+  for (const index of indices) {
+    if (node.type !== 'root' && node.type !== 'element') return null;
+    node = (node as Root | Element).children[index];
+    if (!node) return null;
+  }
+  return node.type === 'element' ? node : null;
+}
+
+function hasElement(tree: Root | Element, tagName: string): boolean {
+  return tree.children.some((c) => c.type === 'element' && (c.tagName === tagName || hasElement(c, tagName)));
+}
+
+/**
+ * Copy local images into the book and point the text at the copies.
+ * Remote images stay remote (EPUBCheck reports them; the manuscript should
+ * not rely on them).
+ */
+function collectImages(body: Root, baseDir: string): Resource[] {
+  const resources: Resource[] = [];
+  const bySource = new Map<string, string>();
+  const walk = (node: Root | Element): void => {
+    for (const child of node.children) {
+      if (child.type !== 'element') continue;
+      const src = child.properties?.src;
+      if (child.tagName === 'img' && typeof src === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(src)) {
+        const file = path.resolve(baseDir, decodeURIComponent(src.split(/[?#]/)[0]));
+        const mediaType = imageTypes[path.extname(file).toLowerCase()];
+        if (mediaType && existsSync(file)) {
+          let href = bySource.get(file);
+          if (!href) {
+            href = `images/${resources.length + 1}-${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}`;
+            bySource.set(file, href);
+            resources.push({ id: `image-${resources.length + 1}`, href, mediaType, data: readFileSync(file) });
+          }
+          child.properties.src = href;
+        }
+      }
+      walk(child);
+    }
+  };
+  walk(body);
+  return resources;
+}
+
+/** Build the EPUB in memory. Deterministic for the same model, options and `SOURCE_DATE_EPOCH`. */
+export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8Array {
+  const { metadata } = model;
+  const lang = metadata.lang;
+  const known = labelsFor(lang);
+  const labels: EpubLabels = { ...known.labels, ...options.labels };
+  // Added words in English inside a French book are marked as English.
+  const labelLang = known.lang === lang || options.labels ? null : known.lang;
+  const modified = options.modified ?? sourceDateEpoch() ?? new Date();
+  const stylesheet = readFileSync(options.stylesheet ?? packageTemplate('carim/epub.css'));
+
+  const body = structuredClone(model.body);
+  // Mark the bibliography before anything moves: found by its path in the
+  // original body, which the copy shares until markers are inserted.
+  const bibliographyPath = model.bibliography ? pathTo(model.body, model.bibliography) : null;
+  const bibliography = bibliographyPath ? follow(body, bibliographyPath) : null;
+  if (bibliography) {
+    bibliography.properties['epub:type'] = 'bibliography';
+    bibliography.properties.role = 'doc-bibliography';
+  }
+
+  const pageStarts = options.pageStarts ?? [];
+  const withPages = pageStarts.length > 0;
+  // The print edition's first page carries the title block: its marker opens the title page.
+  const firstPage = pageStarts.find((s) => s.block === 0 && s.offset === 0)?.page ?? 1;
+  const textPages = withPages ? insertPageBreaks(body, pageStarts, new Set([firstPage])) : [];
+
+  placeNotes(body, model.notes);
+  const images = collectImages(body, model.file.path ? path.dirname(model.file.path) : process.cwd());
+
+  const css = ['css/epub.css'];
+  const titleDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: css, bodyType: 'frontmatter' }, titlePage(metadata, labels, { pageOne: withPages }));
+  const textDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: css, bodyType: 'bodymatter' }, body.children as Element['children']);
+  const colophonContent = colophon(metadata, labels, labelLang);
+  const colophonDoc = colophonContent
+    ? xhtmlShell({ lang, title: `${metadata.title} – ${labels.colophon}`, stylesheets: css, bodyType: 'backmatter' }, colophonContent)
+    : null;
+
+  const headings = headingEntries(body, 'text.xhtml');
+  const topRank = Math.min(2, ...headings.map((e) => e.rank));
+  const toc: TocEntry[] = [{ rank: topRank, id: 'title', text: metadata.title, href: 'title.xhtml' }, ...headings];
+  if (colophonContent) toc.push({ rank: topRank, id: 'colophon-title', text: labels.colophon, href: 'colophon.xhtml' });
+
+  const landmarks = [
+    { type: 'titlepage', href: 'title.xhtml', text: labels.titlePage },
+    { type: 'toc', href: 'nav.xhtml#toc', text: labels.contents },
+    { type: 'bodymatter', href: 'text.xhtml', text: labels.text },
+    ...(bibliography && typeof bibliography.properties.id === 'string'
+      ? [{ type: 'bibliography', href: `text.xhtml#${bibliography.properties.id}`, text: headingEntries(bibliography, '')[0]?.text ?? 'Bibliography' }]
+      : []),
+    ...(colophonContent ? [{ type: 'colophon', href: 'colophon.xhtml', text: labels.colophon }] : []),
+  ];
+  const pages = withPages
+    ? [{ page: firstPage, href: 'title.xhtml' }, ...textPages.map((page) => ({ page, href: 'text.xhtml' }))]
+    : [];
+  const navDoc = xhtmlShell({ lang, title: `${metadata.title} – ${labels.contents}`, stylesheets: css }, navigation({ labels, labelLang, toc, landmarks, pages }));
+
+  const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const resources: Resource[] = [
+    { id: 'title-page', href: 'title.xhtml', mediaType: xhtmlType, spine: 'linear', data: encode(toXhtml(titleDoc)) },
+    { id: 'nav', href: 'nav.xhtml', mediaType: xhtmlType, properties: 'nav', spine: 'nonlinear', data: encode(toXhtml(navDoc)) },
+    { id: 'text', href: 'text.xhtml', mediaType: xhtmlType, spine: 'linear', data: encode(toXhtml(textDoc)) },
+    ...(colophonDoc ? [{ id: 'colophon', href: 'colophon.xhtml', mediaType: xhtmlType, spine: 'linear' as const, data: encode(toXhtml(colophonDoc)) }] : []),
+    { id: 'css', href: 'css/epub.css', mediaType: 'text/css', data: stylesheet },
+    ...images,
+  ];
+  const opf = packageDocument({
+    metadata,
+    identifier: metadata.identifier ?? derivedIdentifier(metadata),
+    modified,
+    resources,
+    accessibility: {
+      pageList: withPages,
+      pageSource: options.pageSource ?? printEditionName(metadata),
+      images: images.length > 0 || hasElement(body, 'img'),
+      tables: hasElement(body, 'table'),
+      certifiedBy: options.certifiedBy,
+    },
+  });
+
+  return ocfZip(
+    [
+      ['META-INF/container.xml', encode(containerDocument(`${contentDir}/content.opf`))],
+      [`${contentDir}/content.opf`, encode(opf)],
+      ...resources.map((r): [string, Uint8Array] => [`${contentDir}/${r.href}`, r.data]),
+    ],
+    modified,
+  );
+}
+
+/** Build the EPUB and write it to `options.outFile` whole or not at all. */
+export async function writeEpub(model: DocumentModel, options: WriteEpubOptions): Promise<void> {
+  await writeFileAtomic(options.outFile, makeEpub(model, options));
+}
