@@ -12,7 +12,22 @@ import type { CslItem } from './types.js';
 const require = createRequire(import.meta.url);
 // citeproc ships CommonJS without type declarations; the few calls used here
 // are typed by `CiteprocEngine` below.
-const CSL = require('citeproc') as { Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine };
+const CSL = require('citeproc') as {
+  Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
+  SKIP_WORDS: string[];
+};
+
+/**
+ * The words CSL 1.0.2 keeps lower case in title case ("stop words" in the
+ * specification). citeproc-js ships a much longer list of prepositions, so
+ * "Under" or "Next" would stay lower case where the specification and
+ * Pandoc capitalise them.
+ */
+export const titleCaseStopWords = [
+  'a', 'an', 'and', 'as', 'at', 'but', 'by', 'down', 'for', 'from', 'in', 'into', 'nor',
+  'of', 'on', 'onto', 'or', 'over', 'so', 'the', 'till', 'to', 'up', 'via', 'with', 'yet',
+];
+CSL.SKIP_WORDS.splice(0, CSL.SKIP_WORDS.length, ...titleCaseStopWords);
 
 export interface CitationItemInput {
   id: string;

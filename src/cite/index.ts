@@ -288,7 +288,7 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
       if (cite.mode === 'author-in-text' && (!noteStyle || entry.inAuthorNote)) {
         const items = cite.items.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
         const author = items.length > 0 ? engine.makeCitationCluster(items) : '';
-        html = author && html ? `${author} ${html}` : author || html;
+        html = author && html ? `${author}${noteStyle ? ',' : ''} ${html}` : author || html;
       }
     }
     if (missing.length > 0) html = [html, ...missing.map((m) => `<span class="citation-missing">${m}</span>`)].filter(Boolean).join('; ');

@@ -223,6 +223,8 @@ function narrative(value: string, start: number, locate: Locate): { end: number;
     // `@a [@b]` is two citations, not one with a suffix.
     if (close !== -1 && !/(^|[\s;])-?@/.test(inner)) {
       suffix = parseSuffix(inner);
+      // `@a [ch. 8]` reads "A, ch. 8": the comma is implied, as in Pandoc.
+      if (suffix.suffix && !/^[,.;:]/.test(suffix.suffix)) suffix.suffix = `, ${suffix.suffix}`;
       end = close + 1;
     }
   }

@@ -4,7 +4,11 @@
  * `{…}` protects an arbitrary locator (`[@a, p. {iv, 3}]`).
  */
 
-/** Label words (lower case, as written) → CSL locator types. */
+/**
+ * Label words (lower case, as written) → CSL locator types: the CSL locale
+ * terms (short and long, singular and plural), as Pandoc knows them. An
+ * abbreviation the locale does not have (`ch.`) is not a label, as in Pandoc.
+ */
 const labelWords: Record<string, string> = {};
 const labels: Record<string, string[]> = {
   act: ['act', 'acts'],
@@ -12,7 +16,7 @@ const labels: Record<string, string[]> = {
   'article-locator': ['art.', 'arts.', 'article', 'articles'],
   book: ['bk.', 'bks.', 'book', 'books'],
   canon: ['can.', 'canon', 'canons'],
-  chapter: ['ch.', 'chs.', 'chap.', 'chaps.', 'chapter', 'chapters'],
+  chapter: ['chap.', 'chaps.', 'chapter', 'chapters'],
   column: ['col.', 'cols.', 'column', 'columns'],
   elocation: ['loc.', 'locs.', 'location', 'locations'],
   equation: ['eq.', 'eqs.', 'equation', 'equations'],
@@ -22,7 +26,7 @@ const labels: Record<string, string[]> = {
   line: ['l.', 'll.', 'line', 'lines'],
   note: ['n.', 'nn.', 'note', 'notes'],
   opus: ['op.', 'opp.', 'opus', 'opera'],
-  page: ['p.', 'pp.', 'pg.', 'pgs.', 'page', 'pages'],
+  page: ['p.', 'pp.', 'page', 'pages'],
   paragraph: ['para.', 'paras.', '¶', '¶¶', 'paragraph', 'paragraphs'],
   part: ['pt.', 'pts.', 'part', 'parts'],
   rule: ['r.', 'rr.', 'rule', 'rules'],
@@ -31,7 +35,7 @@ const labels: Record<string, string[]> = {
   'sub-verbo': ['s.v.', 's.vv.', 'sub verbo', 'sub verbis'],
   table: ['tbl.', 'tbls.', 'table', 'tables'],
   timestamp: ['timestamp', 'timestamps'],
-  title: ['tit.', 'tits.', 'title', 'titles'],
+  'title-locator': ['tit.', 'tits.', 'title', 'titles'],
   verse: ['v.', 'vv.', 'verse', 'verses'],
   volume: ['vol.', 'vols.', 'volume', 'volumes'],
 };
