@@ -5,11 +5,13 @@
  * (`.bib`) files and returns one map of CSL items keyed by id, ready for
  * citeproc, plus one VFile per input file carrying the problems found in it.
  *
- * - CSL-JSON is read with a small position-aware JSON scanner rather than
- *   `JSON.parse`, so that a bad entry is reported at the line and column of
- *   the entry or of the offending field (`JSON.parse` gives no positions for
- *   valid JSON and only an offset for invalid JSON). Each entry is checked
- *   with one zod schema of CSL-JSON 1.0.2 items.
+ * - CSL-JSON is parsed with `JSON.parse` (fast) and each entry checked,
+ *   field by field, against one zod schema of CSL-JSON 1.0.2 items. Only when
+ *   something must be reported does a small position-aware JSON scanner run
+ *   over the text, so that a bad entry or field, a duplicate id or a syntax
+ *   error is reported at its line and column (`JSON.parse` gives no
+ *   positions for valid JSON, and for invalid JSON only an offset in a
+ *   message whose wording changes between Node versions).
  * - BibTeX/BibLaTeX goes through `@citation-js/plugin-bibtex`; its syntax
  *   errors carry a line and column, which become the message's place.
  * - Items are normalised for citeproc: ids and number variables (`volume`,
@@ -135,12 +137,20 @@ const fieldSchemas: Record<string, z.ZodType> = {
   categories: z.array(z.string()),
 };
 
-/** One CSL-JSON 1.0.2 item. Fields CSL does not define are kept as they are. */
-export const cslItemSchema = z.looseObject({
+const itemFieldSchemas: Record<string, z.ZodType> = {
   id: z.union([z.string().min(1), z.number()]),
   type: z.enum(cslItemTypes),
-  ...Object.fromEntries(Object.entries(fieldSchemas).map(([key, schema]) => [key, schema.optional()])),
-});
+  ...fieldSchemas,
+};
+
+/**
+ * One CSL-JSON 1.0.2 item. Fields CSL does not define are kept as they are.
+ * Loading applies it field by field (the same schemas), which costs in
+ * proportion to the fields an entry has rather than to the ~110 CSL defines.
+ */
+export const cslItemSchema = z.looseObject(
+  Object.fromEntries(Object.entries(itemFieldSchemas).map(([key, schema]) => [key, key === 'id' || key === 'type' ? schema : schema.optional()])),
+);
 
 /** What a user is told a field must be, by the kind of variable. */
 function expectation(field: string): string {
@@ -175,12 +185,16 @@ class LineIndex {
   private readonly starts: number[] = [0];
   private readonly length: number;
 
+  /** 1 when the text starts with a byte-order mark, which no editor counts as a column. */
+  private readonly bom: number;
+
   constructor(text: string) {
     this.length = text.length;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code === 10) this.starts.push(i + 1);
-      else if (code === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
+    this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    if (text.includes('\r')) {
+      for (const match of text.matchAll(/\r\n?|\n/g)) this.starts.push(match.index + match[0].length);
+    } else {
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
     }
   }
 
@@ -192,7 +206,7 @@ class LineIndex {
       if (this.starts[middle] <= offset) low = middle;
       else high = middle - 1;
     }
-    return { line: low + 1, column: offset - this.starts[low] + 1, offset };
+    return { line: low + 1, column: offset - this.starts[low] + 1 - (low === 0 ? this.bom : 0), offset };
   }
 
   /** The offset of a 1-based line and column, clamped to that line. */
@@ -251,8 +265,15 @@ function scanJson(text: string): JsonNode {
     throw new JsonSyntaxError(`expected ${expected}, found ${describeAt(text, pos)}`, pos);
   };
 
+  const plainString = /"[^"\\\u0000-\u001f]*"/y;
   const scanString = (): string => {
     const start = pos;
+    // Most strings have no escapes: take them in one step.
+    plainString.lastIndex = pos;
+    if (plainString.test(text)) {
+      pos = plainString.lastIndex;
+      return text.slice(start + 1, pos - 1);
+    }
     pos++; // opening quote
     while (pos < text.length) {
       const c = text.charCodeAt(pos);
@@ -356,22 +377,6 @@ function scanJson(text: string): JsonNode {
   return root;
 }
 
-function toValue(node: JsonNode): unknown {
-  switch (node.kind) {
-    case 'object': {
-      const object: Record<string, unknown> = {};
-      for (const member of node.members) object[member.key] = toValue(member.value);
-      return object;
-    }
-    case 'array':
-      return node.items.map(toValue);
-    case 'null':
-      return null;
-    default:
-      return node.value;
-  }
-}
-
 /**
  * The offset of what `keyPath` names inside `node`, as deep as the path
  * resolves: an object member's key, an array element's value.
@@ -397,16 +402,18 @@ function offsetOf(node: JsonNode, keyPath: readonly PropertyKey[]): number {
 // ---------------------------------------------------------------------------
 // Entries: validation and normalisation
 
-/** Where an entry came from, for messages and duplicate reports. */
+/**
+ * Where an entry came from, for messages and duplicate reports. Places are
+ * functions: they are worked out only for what is reported.
+ */
 interface EntrySource {
   file: VFile;
-  lines: LineIndex;
   /** 1-based position of the entry in its file. */
   index: number;
-  /** Offset of the entry's start. */
-  offset: number;
-  /** Offset of a field (a key path) inside the entry; defaults to the entry's start. */
-  fieldOffset?: (keyPath: readonly PropertyKey[]) => number;
+  /** Where the entry starts. */
+  at: () => Point;
+  /** Where a field (a key path) inside the entry is; defaults to the entry's start. */
+  fieldAt?: (keyPath: readonly PropertyKey[]) => Point;
 }
 
 function report(file: VFile, reason: string, place: Point | undefined, ruleId: RuleId, note?: string): void {
@@ -424,28 +431,33 @@ function describeEntry(index: number, id: unknown): string {
  * null when it has no usable id.
  */
 function checkEntry(raw: unknown, source: EntrySource): CslItem | null {
-  const entryPoint = source.lines.point(source.offset);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    report(source.file, `entry ${source.index} must be an object with "id" and "type"`, entryPoint, rules.bibliographyInvalid);
+    report(source.file, `entry ${source.index} must be an object with "id" and "type"`, source.at(), rules.bibliographyInvalid);
     return null;
   }
   const entry = raw as Record<string, unknown>;
-  const parsed = cslItemSchema.safeParse(entry);
   const bad = new Set<string>();
-  if (!parsed.success) {
-    const label = describeEntry(source.index, typeof entry.id === 'string' && entry.id !== '' ? entry.id : typeof entry.id === 'number' ? entry.id : undefined);
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? '');
-      if (bad.has(field)) continue;
+  const label = () =>
+    describeEntry(source.index, typeof entry.id === 'string' && entry.id !== '' ? entry.id : typeof entry.id === 'number' ? entry.id : undefined);
+  for (const field of ['id', 'type']) {
+    if (entry[field] === undefined) {
       bad.add(field);
-      const missing = !(field in entry);
-      const offset = missing ? source.offset : (source.fieldOffset?.(issue.path) ?? source.offset);
-      let reason = missing ? `${label}: field "${field}" is missing` : `${label}: field "${field}" ${expectation(field)}`;
-      if (field === 'type' && typeof entry.type === 'string') reason += `, not "${entry.type}"`;
-      // Say what is wrong inside a list of names or a date, where it helps.
-      const detail = !missing && issue.code === 'custom' ? issue.message : undefined;
-      report(source.file, reason, source.lines.point(offset), rules.bibliographyInvalid, [detail, hint(field)].filter(Boolean).join('; ') || undefined);
+      report(source.file, `${label()}: field "${field}" is missing`, source.at(), rules.bibliographyInvalid, hint(field));
     }
+  }
+  for (const field in entry) {
+    const schema = itemFieldSchemas[field];
+    if (!schema || bad.has(field)) continue;
+    const parsed = schema.safeParse(entry[field]);
+    if (parsed.success) continue;
+    bad.add(field);
+    const issue = parsed.error.issues[0];
+    let reason = `${label()}: field "${field}" ${expectation(field)}`;
+    if (field === 'type' && typeof entry.type === 'string') reason += `, not "${entry.type}"`;
+    // Say what is wrong inside a list of names or a date, where it helps.
+    const detail = issue?.code === 'custom' ? issue.message : undefined;
+    const place = source.fieldAt?.([field, ...(issue?.path ?? [])]) ?? source.at();
+    report(source.file, reason, place, rules.bibliographyInvalid, [detail, hint(field)].filter(Boolean).join('; ') || undefined);
   }
   if (bad.has('id')) return null;
   const item: Record<string, unknown> = {};
@@ -502,39 +514,71 @@ function edtfToDate(value: string): { 'date-parts': number[][] } {
 
 /** Entries of one file, each with where it came from. */
 interface ReadEntries {
-  entries: Array<{ item: CslItem; point: Point }>;
+  entries: Array<{ item: CslItem; at: () => Point }>;
 }
 
-function readCslJson(file: VFile, text: string, lines: LineIndex): ReadEntries {
-  let root: JsonNode;
+/** A value's text positions, scanned on first use. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value as T;
+  };
+}
+
+function readCslJson(file: VFile, text: string, lines: () => LineIndex): ReadEntries {
+  let root: unknown;
   try {
-    root = scanJson(text);
+    root = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    if (!(error instanceof JsonSyntaxError)) throw error;
-    report(file, `invalid JSON: ${error.message}`, lines.point(error.offset), rules.bibliographyInvalid);
+    try {
+      scanJson(text);
+    } catch (scanError) {
+      if (!(scanError instanceof JsonSyntaxError)) throw scanError;
+      report(file, `invalid JSON: ${scanError.message}`, lines().point(scanError.offset), rules.bibliographyInvalid);
+      return { entries: [] };
+    }
+    // The scanner accepted what JSON.parse refused: report JSON.parse's words.
+    report(file, `invalid JSON: ${(error as Error).message}`, undefined, rules.bibliographyInvalid);
     return { entries: [] };
   }
+  // The text parsed, so the scanner cannot fail on it.
+  const tree = lazy(() => scanJson(text));
   // Pandoc wants an array; a `{"references": [...]}` wrapper (the shape of
   // Pandoc's YAML bibliographies) is accepted too because it is unambiguous.
   let list = root;
-  if (root.kind === 'object') {
-    const references = root.members.findLast((m) => m.key === 'references');
-    if (references && references.value.kind === 'array') list = references.value;
+  let wrapped = false;
+  if (root !== null && typeof root === 'object' && !Array.isArray(root) && Array.isArray((root as { references?: unknown }).references)) {
+    list = (root as { references: unknown[] }).references;
+    wrapped = true;
   }
-  if (list.kind !== 'array') {
-    report(file, 'a CSL-JSON bibliography must be an array of entries ([{"id": …, "type": …}, …])', lines.point(root.offset), rules.bibliographyInvalid);
+  if (!Array.isArray(list)) {
+    report(file, 'a CSL-JSON bibliography must be an array of entries ([{"id": …, "type": …}, …])', lines().point(tree().offset), rules.bibliographyInvalid);
     return { entries: [] };
   }
+  const listNode = lazy((): JsonNode[] => {
+    const top = tree();
+    const node = wrapped && top.kind === 'object' ? top.members.findLast((m) => m.key === 'references')?.value : top;
+    return node?.kind === 'array' ? node.items : [];
+  });
   const entries: ReadEntries['entries'] = [];
-  list.items.forEach((node, i) => {
-    const item = checkEntry(toValue(node), {
+  list.forEach((raw: unknown, i: number) => {
+    const offset = () => listNode()[i]?.offset ?? 0;
+    const at = () => lines().point(offset());
+    const item = checkEntry(raw, {
       file,
-      lines,
       index: i + 1,
-      offset: node.offset,
-      fieldOffset: (keyPath) => offsetOf(node, keyPath),
+      at,
+      fieldAt: (keyPath) => {
+        const node = listNode()[i];
+        return lines().point(node ? offsetOf(node, keyPath) : 0);
+      },
     });
-    if (item) entries.push({ item, point: lines.point(node.offset) });
+    if (item) entries.push({ item, at });
   });
   return { entries };
 }
@@ -628,7 +672,7 @@ function describeBibtexError(error: unknown): { reason: string; line?: number; c
   return at ? { reason, line: Number(at[1]), column: Number(at[2]) } : { reason };
 }
 
-function readBibtex(file: VFile, text: string, lines: LineIndex): ReadEntries {
+function readBibtex(file: VFile, text: string, lines: () => LineIndex): ReadEntries {
   const blocks = bibtexBlocks(text);
   const parsed: Array<{ raw: unknown; offset: number }> = [];
   try {
@@ -668,21 +712,22 @@ function readBibtex(file: VFile, text: string, lines: LineIndex): ReadEntries {
           const inChunk = new LineIndex(chunk).offset(line, column) - prefix.length;
           if (inChunk >= 0) offset = block.offset + inChunk;
         }
-        const entry = block.label ? ` in entry "${block.label}" (line ${lines.point(block.offset).line})` : '';
-        report(file, `invalid BibTeX${entry}: ${reason}`, lines.point(offset), rules.bibliographyInvalid);
+        const entry = block.label ? ` in entry "${block.label}" (line ${lines().point(block.offset).line})` : '';
+        report(file, `invalid BibTeX${entry}: ${reason}`, lines().point(offset), rules.bibliographyInvalid);
         reported = true;
       }
     }
     if (!reported) {
       // The fault is outside any entry (an @string, stray text): say what the parser said.
-      const place = whole.line !== undefined ? lines.point(lines.offset(whole.line, whole.column ?? 1)) : undefined;
+      const place = whole.line !== undefined ? lines().point(lines().offset(whole.line, whole.column ?? 1)) : undefined;
       report(file, `invalid BibTeX: ${whole.reason}`, place, rules.bibliographyInvalid);
     }
   }
   const entries: ReadEntries['entries'] = [];
   parsed.forEach(({ raw, offset }, i) => {
-    const item = checkEntry(raw, { file, lines, index: i + 1, offset });
-    if (item) entries.push({ item, point: lines.point(offset) });
+    const at = () => lines().point(offset);
+    const item = checkEntry(raw, { file, index: i + 1, at });
+    if (item) entries.push({ item, at });
   });
   return { entries };
 }
@@ -719,7 +764,7 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
     }),
   );
   const items = new Map<string, CslItem>();
-  const firstSeen = new Map<string, { file: VFile; point: Point }>();
+  const firstSeen = new Map<string, { file: VFile; at: () => Point }>();
   const files: VFile[] = [];
   paths.forEach((p, i) => {
     const file = new VFile({ path: p, cwd: process.cwd() });
@@ -732,25 +777,27 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
       return;
     }
     file.value = read.text;
-    const lines = new LineIndex(read.text);
+    const text = read.text;
+    const lines = lazy(() => new LineIndex(text));
     const format = formatOf(p, read.text);
     if (!format) {
       report(file, 'unknown bibliography format: use CSL-JSON (.json) or BibTeX (.bib)', undefined, rules.bibliographyInvalid);
       return;
     }
     const { entries } = format === 'csl-json' ? readCslJson(file, read.text, lines) : readBibtex(file, read.text, lines);
-    for (const { item, point } of entries) {
+    for (const { item, at } of entries) {
       const first = firstSeen.get(item.id);
       if (first) {
+        const firstPoint = first.at();
         report(
           file,
-          `duplicate id "${item.id}": first defined at ${displayPath(first.file)}:${first.point.line}:${first.point.column}`,
-          point,
+          `duplicate id "${item.id}": first defined at ${displayPath(first.file)}:${firstPoint.line}:${firstPoint.column}`,
+          at(),
           rules.bibliographyDuplicateId,
         );
         continue;
       }
-      firstSeen.set(item.id, { file, point });
+      firstSeen.set(item.id, { file, at });
       items.set(item.id, item);
     }
   });
