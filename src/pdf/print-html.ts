@@ -1,0 +1,223 @@
+/**
+ * The print HTML: the document model turned into one page of material for
+ * the paginator.
+ *
+ * In: a DocumentModel. Out: an HTML string whose `<body>` holds two hidden
+ * stores, `#print-flow` (title block, the text's top-level blocks, the rights
+ * statement) and `#print-notes` (one `.footnote` per note), plus the running
+ * head as a `<template>`. Each top-level block carries `data-block` (its
+ * index in `model.body.children`) so that page starts can be reported in
+ * the model's terms. Note calls become `<sup class="note-call">`; text is
+ * hyphenated for the document language; URLs become breakable `.url` spans.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Element, ElementContent, Root, RootContent, Text } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { h } from 'hastscript';
+import type { DocumentModel } from '../model.js';
+import { hyphenatorFor, type Hyphenator } from './hyphenate.js';
+import { fillTemplate, readTemplate, type TemplateValues } from './template.js';
+
+/**
+ * Where the CARIM templates live: `templates/carim/` at the package root,
+ * found by walking up from this module (it runs from `src/pdf` under tsx
+ * and from `build/src/pdf` once compiled).
+ */
+export const defaultTemplatesDir: string = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'templates', 'carim');
+    if (existsSync(path.join(candidate, 'print.css'))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve('templates', 'carim');
+    dir = parent;
+  }
+})();
+
+/** Elements whose text is never hyphenated nor scanned for URLs. */
+const verbatim = new Set(['pre', 'code', 'kbd', 'samp', 'script', 'style', 'math', 'svg']);
+
+const urlPattern = /(?:https?:\/\/|ftp:\/\/|www\.)[^\s<>"]+/g;
+
+function classList(node: Element): string[] {
+  const value: unknown = node.properties?.className;
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' ? value.split(/\s+/) : [];
+}
+
+function addClass(node: Element, name: string): void {
+  node.properties = { ...node.properties, className: [...classList(node), name] };
+}
+
+function isUrlText(text: string): boolean {
+  return /^(?:https?:\/\/|ftp:\/\/|www\.|doi:|urn:)\S+$/.test(text.trim());
+}
+
+/** Split a text into plain parts and `.url` spans; hyphenate the plain parts. */
+function transformText(node: Text, hyphenate: Hyphenator | null): ElementContent[] {
+  const out: ElementContent[] = [];
+  let last = 0;
+  const push = (value: string) => {
+    if (value) out.push({ type: 'text', value: hyphenate ? hyphenate(value) : value });
+  };
+  for (const match of node.value.matchAll(urlPattern)) {
+    let url = match[0];
+    // Sentence punctuation after a URL belongs to the sentence.
+    const trail = /[.,;:!?)\]]+$/.exec(url);
+    if (trail && !(trail[0].startsWith(')') && url.includes('('))) url = url.slice(0, -trail[0].length);
+    if (!url) continue;
+    push(node.value.slice(last, match.index));
+    out.push(h('span.url', url));
+    last = match.index + url.length;
+  }
+  push(node.value.slice(last));
+  return out;
+}
+
+/** Rewrite a subtree in place for print. */
+function transformChildren(parent: Element | Root, hyphenate: Hyphenator | null): void {
+  const next: RootContent[] = [];
+  for (const child of parent.children) {
+    if (child.type === 'text') {
+      next.push(...transformText(child, hyphenate));
+      continue;
+    }
+    if (child.type !== 'element') {
+      next.push(child);
+      continue;
+    }
+    const call = child.properties?.dataNoteCall;
+    if (child.tagName === 'a' && call !== undefined && call !== null) {
+      const number = Number(call);
+      next.push(
+        h('sup.note-call', { dataCall: number }, [h('a', { href: `#fn-${number}`, id: `fnref-${number}` }, String(number))]),
+      );
+      continue;
+    }
+    if (verbatim.has(child.tagName)) {
+      next.push(child);
+      continue;
+    }
+    if (child.tagName === 'a') {
+      // A link is printed as its text; a link whose text is a URL breaks anywhere.
+      const text = child.children.map((c) => (c.type === 'text' ? c.value : '')).join('');
+      if (isUrlText(text)) {
+        addClass(child, 'url');
+        next.push(child);
+        continue;
+      }
+    }
+    transformChildren(child, hyphenate);
+    next.push(child);
+  }
+  parent.children = next as typeof parent.children;
+}
+
+/** A date as written, or `Month YYYY` / `D Month YYYY` in the document language for ISO dates. */
+export function formatDate(date: string | undefined, lang: string): string | undefined {
+  if (!date) return undefined;
+  const iso = /^(\d{4})-(\d{2})(?:-(\d{2}))?(?:T.*)?$/.exec(date.trim());
+  if (!iso) return date;
+  const [, y, m, d] = iso;
+  const when = new Date(Date.UTC(Number(y), Number(m) - 1, d ? Number(d) : 1));
+  try {
+    return new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', ...(d ? { day: 'numeric' } : {}), timeZone: 'UTC' }).format(when);
+  } catch {
+    return date;
+  }
+}
+
+/** The authors' names as one phrase (`A and B`) in the document language. */
+export function authorLine(model: DocumentModel): string | undefined {
+  const names = model.metadata.authors.map((a) => a.name);
+  if (names.length === 0) return undefined;
+  try {
+    return new Intl.ListFormat(model.metadata.lang, { type: 'conjunction' }).format(names);
+  } catch {
+    return names.join(', ');
+  }
+}
+
+/** Values the CARIM templates can use, all taken from the front matter. */
+export function templateValues(model: DocumentModel): TemplateValues {
+  const m = model.metadata;
+  return {
+    title: m.title,
+    subtitle: m.subtitle,
+    author: authorLine(model),
+    date: formatDate(m.date, m.lang),
+    banner: m.series?.banner,
+    designation: m.series?.designation,
+    module: m.series?.module,
+    series: m.series?.name,
+    publisher: m.publisher,
+    rights: m.rights,
+    funding: m.funding,
+  };
+}
+
+export interface PrintHtmlOptions {
+  /** Folder with `title-block.html`, `running-head.html`, `rights-statement.html`. Default: the package's `templates/carim/`. */
+  templatesDir?: string;
+  /** Put soft hyphens into the text for the document language. Default: true. */
+  hyphenate?: boolean;
+  /** Extra CSS put after the print stylesheet link (the font faces). Default: none. */
+  headCss?: string;
+  /** URL of the print stylesheet as the page will request it. Default: `print.css`. */
+  stylesheetHref?: string;
+}
+
+function escapeText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Build the print HTML for a model. */
+export async function printHtml(model: DocumentModel, options: PrintHtmlOptions = {}): Promise<string> {
+  const dir = options.templatesDir ?? defaultTemplatesDir;
+  const hyphenate = options.hyphenate === false ? null : hyphenatorFor(model.metadata.lang);
+  const values = templateValues(model);
+  const [titleBlock, runningHead, rights] = await Promise.all(
+    ['title-block.html', 'running-head.html', 'rights-statement.html'].map((name) => readTemplate(path.join(dir, name))),
+  );
+
+  const body = structuredClone(model.body);
+  body.children.forEach((child, index) => {
+    if (child.type === 'element') child.properties = { ...child.properties, dataBlock: index };
+  });
+  transformChildren(body, hyphenate);
+
+  const notes: Element[] = model.notes.map((note) => {
+    const content = h('div.footnote', { id: `fn-${note.number}`, dataNote: note.number, role: 'doc-footnote' }, [
+      h('span.note-number', String(note.number)),
+      ...structuredClone(note.children),
+    ]);
+    transformChildren(content, hyphenate);
+    return content;
+  });
+
+  const rightsHtml = values.rights || values.funding ? fillTemplate(rights, values) : '';
+  const lang = model.metadata.lang;
+  return [
+    '<!DOCTYPE html>',
+    `<html lang="${escapeText(lang)}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta http-equiv="x-dns-prefetch-control" content="off">',
+    `<title>${escapeText(model.metadata.title)}</title>`,
+    `<link rel="stylesheet" href="${options.stylesheetHref ?? 'print.css'}">`,
+    options.headCss ? `<style>${options.headCss}</style>` : '',
+    '</head>',
+    '<body>',
+    `<template id="print-running-head">${fillTemplate(runningHead, values)}</template>`,
+    '<div id="print-flow" class="print-source">',
+    fillTemplate(titleBlock, values).replace('<header class="title-block"', '<header class="title-block" data-block="-1" data-nosplit'),
+    toHtml(body),
+    rightsHtml.replace(/^<footer class="rights-statement"/, '<footer class="rights-statement" data-nosplit'),
+    '</div>',
+    `<div id="print-notes" class="print-source">${toHtml({ type: 'root', children: notes })}</div>`,
+    '</body>',
+    '</html>',
+  ].join('\n');
+}
