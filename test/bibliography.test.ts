@@ -151,6 +151,23 @@ describe('CSL-JSON', () => {
     }
   });
 
+  it('keeps fields whose names are also names of object properties', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'colophon-bib-'));
+    try {
+      const file = path.join(dir, 'odd.json');
+      await writeFile(file, '[{"id": "a", "type": "book", "constructor": 1, "toString": "x", "__proto__": {"polluted": true}}]');
+      const { items, files } = await loadBibliography([file]);
+      expect(messages(files)).toEqual([]);
+      const item = items.get('a')!;
+      expect(item.constructor).toBe(1);
+      expect(item.toString).toBe('x');
+      expect(Object.getPrototypeOf(item)).toBe(Object.prototype);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('counts columns after a byte-order mark and CRLF line ends', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'colophon-bib-'));
     try {

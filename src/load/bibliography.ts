@@ -446,7 +446,8 @@ function checkEntry(raw: unknown, source: EntrySource): CslItem | null {
     }
   }
   for (const field in entry) {
-    const schema = itemFieldSchemas[field];
+    // Own properties only: an entry may well have a field named `constructor`.
+    const schema = Object.hasOwn(itemFieldSchemas, field) ? itemFieldSchemas[field] : undefined;
     if (!schema || bad.has(field)) continue;
     const parsed = schema.safeParse(entry[field]);
     if (parsed.success) continue;
@@ -462,7 +463,8 @@ function checkEntry(raw: unknown, source: EntrySource): CslItem | null {
   if (bad.has('id')) return null;
   const item: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entry)) {
-    if (!bad.has(key)) item[key] = value;
+    // JSON.parse makes `__proto__` an own key; assigning it would set the prototype.
+    if (!bad.has(key) && key !== '__proto__') item[key] = value;
   }
   item.id = String(entry.id);
   if (bad.has('type')) item.type = 'document';
@@ -473,7 +475,7 @@ function checkEntry(raw: unknown, source: EntrySource): CslItem | null {
 export function normaliseItem(item: CslItem): CslItem {
   const out: CslItem = { ...item, id: String(item.id) };
   for (const [key, value] of Object.entries(out)) {
-    if (typeof value === 'number' && key in fieldSchemas && !(dateVariables as readonly string[]).includes(key)) {
+    if (typeof value === 'number' && Object.hasOwn(fieldSchemas, key) && !(dateVariables as readonly string[]).includes(key)) {
       out[key] = String(value);
     }
   }
