@@ -58,7 +58,7 @@ export interface CiteprocEngine {
   makeCitationCluster(items: CitationItemInput[]): string;
   makeBibliography(): [BibliographyParams, string[]] | false;
   setOutputFormat(format: string): void;
-  opt: { xclass: string; bibliography?: unknown };
+  opt: { xclass: string; development_extensions: Record<string, boolean> };
   bibliography?: { tokens: unknown[] };
 }
 
@@ -77,14 +77,35 @@ export interface EngineOptions {
 export function createEngine(options: EngineOptions): CiteprocEngine {
   const sys: Record<string, unknown> = {
     retrieveLocale: (lang: string) => options.locales.get(lang) ?? options.locales.get(lang.split('-')[0]) ?? false,
-    retrieveItem: (id: string) => options.items.get(id),
+    // `system_id` is what citeproc-js's citation wrapper keys its links on.
+    retrieveItem: (id: string) => {
+      const item = options.items.get(id);
+      return item && options.linkCitations ? { ...item, system_id: id } : item;
+    },
   };
   if (options.linkCitations) {
     sys.wrapCitationEntry = (text: string, id: string) => `<a href="#ref-${encodeURIComponent(id)}" class="citation-link">${text}</a>`;
   }
   // forceLang: the document's locale wins over the style's default-locale,
   // as in Pandoc.
-  return new CSL.Engine(sys, options.styleXml, options.lang, true);
+  const engine = new CSL.Engine(sys, options.styleXml, options.lang, true);
+  // citeproc-js calls `wrapCitationEntry` only with this switch on.
+  if (options.linkCitations) engine.opt.development_extensions.apply_citation_wrapper = true;
+  return engine;
+}
+
+/**
+ * The citation layout's own prefix and suffix (`(` and `)` in APA). With
+ * the citation wrapper on, citeproc-js leaves them to the wrapper, which
+ * wraps single items; the caller puts them back around the cluster.
+ */
+export function citationLayoutAffixes(styleXml: string): { prefix: string; suffix: string } {
+  const layout = /<citation\b[\s\S]*?<layout\b([^>]*)>/.exec(styleXml)?.[1] ?? '';
+  const attribute = (name: string) => {
+    const value = new RegExp(`\\b${name}="([^"]*)"`).exec(layout)?.[1] ?? '';
+    return value.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
+  };
+  return { prefix: attribute('prefix'), suffix: attribute('suffix') };
 }
 
 const styleClasses: Array<[RegExp, string]> = [

@@ -26,7 +26,7 @@ import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
-import { createEngine, stylesToClasses, type CitationInput, type CitationItemInput, type CiteprocEngine } from './engine.js';
+import { citationLayoutAffixes, createEngine, stylesToClasses, type CitationInput, type CitationItemInput, type CiteprocEngine } from './engine.js';
 import type { CslItem, StyleInput } from './types.js';
 import { bibliographyTitle, makeBibliographyNode, placeBibliography } from './bibliography.js';
 
@@ -271,7 +271,9 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     }
   }
   const results = engine.rebuildProcessorState(citations, 'html', nocite);
-  const output = new Map<string, string>(results.map(([id, , html]) => [id, html]));
+  const linked = options.metadata.linkCitations && options.style.hasBibliography;
+  const affixes = linked ? citationLayoutAffixes(options.style.xml) : { prefix: '', suffix: '' };
+  const output = new Map<string, string>(results.map(([id, , html]) => [id, html ? affixes.prefix + html + affixes.suffix : html]));
 
   for (const entry of registered) {
     const { cite } = entry;

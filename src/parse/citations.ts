@@ -72,7 +72,11 @@ interface Match {
 /** Turn citation syntax in text nodes into `cite` nodes. Safe to run twice. */
 export function citationsTransform(tree: Root, file: VFile): void {
   const map = new SourceMap(file);
-  visit(tree, 'text', (node: Text, index, parent: Parent | undefined) => {
+  visit(tree, (any, index, parent: Parent | undefined) => {
+    // A citation inside a link's text would make a link inside a link.
+    if (any.type === 'link' || any.type === 'linkReference') return SKIP;
+    if (any.type !== 'text') return;
+    const node = any as Text;
     if (!parent || index === undefined) return;
     if (!node.value.includes('@')) return;
     const offsets = map.offsets(node);

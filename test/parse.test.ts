@@ -1,0 +1,125 @@
+/** Pandoc's citation syntax, row by row of the table in the design, and what is not a citation. */
+import type { Root } from 'mdast';
+import { visit } from 'unist-util-visit';
+import { VFile } from 'vfile';
+import { describe, expect, it } from 'vitest';
+import { parse, parseSuffix, type Cite } from '../src/parse/index.js';
+
+function cites(markdown: string): { cites: Cite[]; file: VFile; tree: Root } {
+  const file = new VFile({ path: 'paper.md', value: markdown });
+  const tree = parse(file);
+  const found: Cite[] = [];
+  visit(tree, 'cite', (node: Cite) => {
+    found.push(node);
+  });
+  return { cites: found, file, tree };
+}
+
+describe('citation syntax', () => {
+  it('reads a cluster with one item', () => {
+    const [cite] = cites('Text [@morehouse2011].').cites;
+    expect(cite.mode).toBe('normal');
+    expect(cite.items).toMatchObject([{ key: 'morehouse2011', prefix: '', suffix: '', suppressAuthor: false }]);
+    expect(cite.items[0].locator).toBeUndefined();
+  });
+
+  it('reads a locator with its label', () => {
+    const [cite] = cites('Text [@morehouse2011, pp. 4-5].').cites;
+    expect(cite.items[0]).toMatchObject({ key: 'morehouse2011', locator: '4-5', label: 'page', suffix: '' });
+  });
+
+  it('reads several items with prefixes and a bare-number locator', () => {
+    const [cite] = cites('Text [see @safarov2012; @rafikoglu2012, 3].').cites;
+    expect(cite.items).toMatchObject([
+      { key: 'safarov2012', prefix: 'see' },
+      { key: 'rafikoglu2012', locator: '3', label: 'page' },
+    ]);
+  });
+
+  it('reads an author-suppressed citation', () => {
+    const [cite] = cites('As Yunusov shows [-@yunusov2009, 169].').cites;
+    expect(cite.items[0]).toMatchObject({ key: 'yunusov2009', suppressAuthor: true, locator: '169' });
+  });
+
+  it('reads an in-text (narrative) citation with a locator', () => {
+    const [cite] = cites('As @yunusov2009 [p. 138] shows.').cites;
+    expect(cite.mode).toBe('author-in-text');
+    expect(cite.items[0]).toMatchObject({ key: 'yunusov2009', locator: '138', label: 'page' });
+    expect(cite.value).toBe('@yunusov2009 [p. 138]');
+  });
+
+  it('reads a bare narrative citation and stops the key before punctuation', () => {
+    const { cites: found } = cites('Compare @doe99. And @smith:2004, too.');
+    expect(found.map((c) => c.items[0].key)).toEqual(['doe99', 'smith:2004']);
+  });
+
+  it('reads citations inside an author’s footnote', () => {
+    const { tree } = cites('Text.[^1]\n\n[^1]: See [@morehouse2011, 4].');
+    const inside: string[] = [];
+    visit(tree, 'footnoteDefinition', (definition) => {
+      visit(definition, 'cite', (node: Cite) => {
+        inside.push(node.items[0].key);
+      });
+    });
+    expect(inside).toEqual(['morehouse2011']);
+  });
+
+  it('reads braced keys and locator labels of every kind', () => {
+    const { cites: found } = cites('[@{odd key/1}, chap. 3] [@a, sec. 2] [@b, para. 4] [@c, vol. 2] [@d, p. {iv, 3}] [@e, 33, and passim]');
+    expect(found.map((c) => [c.items[0].key, c.items[0].label, c.items[0].locator, c.items[0].suffix])).toEqual([
+      ['odd key/1', 'chapter', '3', ''],
+      ['a', 'section', '2', ''],
+      ['b', 'paragraph', '4', ''],
+      ['c', 'volume', '2', ''],
+      ['d', 'page', 'iv, 3', ''],
+      ['e', 'page', '33', ', and passim'],
+    ]);
+  });
+
+  it('keeps the line and column of every key', () => {
+    const { cites: found } = cites('Line one.\n\nSecond [see @a; @b] and\n> @c');
+    expect(found.map((c) => c.items.map((i) => [i.key, i.place.line, i.place.column]))).toEqual([
+      [
+        ['a', 3, 13],
+        ['b', 3, 17],
+      ],
+      [['c', 4, 3]],
+    ]);
+  });
+});
+
+describe('what is not a citation', () => {
+  it('leaves e-mail addresses alone', () => {
+    expect(cites('Write to name@example.org or [name@example.org].').cites).toEqual([]);
+  });
+
+  it('leaves escaped at-signs and brackets without keys alone', () => {
+    expect(cites('Not \\@this, nor [see above], nor [the @ sign].').cites).toEqual([]);
+  });
+
+  it('leaves code and links alone', () => {
+    expect(cites('`[@code]` and [@link](https://example.org)').cites).toEqual([]);
+  });
+});
+
+describe('footnote checks', () => {
+  it('reports an undefined footnote reference with its place', () => {
+    const { file } = cites('Text.[^missing]\n');
+    expect(file.messages.map((m) => [m.line, m.column, m.ruleId, m.fatal])).toEqual([[1, 6, 'footnote-undefined', true]]);
+  });
+
+  it('warns about an unused footnote definition', () => {
+    const { file } = cites('Text.\n\n[^unused]: Never called.\n');
+    expect(file.messages.map((m) => [m.line, m.ruleId, m.fatal])).toEqual([[3, 'footnote-unused', false]]);
+  });
+});
+
+describe('locators', () => {
+  it('splits label, locator and suffix as Pandoc does', () => {
+    expect(parseSuffix(', pp. 33-35, 38-39 and passim')).toEqual({ locator: '33-35, 38-39', label: 'page', suffix: 'and passim' });
+    expect(parseSuffix(', chapter 3')).toEqual({ locator: '3', label: 'chapter', suffix: '' });
+    expect(parseSuffix(', and elsewhere')).toEqual({ suffix: ', and elsewhere' });
+    expect(parseSuffix(', xiv')).toEqual({ suffix: ', xiv' });
+    expect(parseSuffix(', p. xiv')).toEqual({ locator: 'xiv', label: 'page', suffix: '' });
+  });
+});
