@@ -9,8 +9,8 @@
  * from the pipeline: the default manuscript and the fixture manuscript in
  * test/fixtures/html/, each with its own (note) style and with `apa`.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import { toString } from 'hast-util-to-string';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../src/browser.js';
+import { buildDocument } from '../src/index.js';
 import { writeHtmlEdition } from '../src/html/edition.js';
 import { fontFacesFor } from '../src/html/fonts.js';
 import { hrefFor } from '../src/html/linkify.js';
@@ -252,40 +253,49 @@ interface Edition {
   model: DocumentModel;
 }
 
-const editions: Edition[] = [];
+/**
+ * What the browser and checker suites read: the fixture models, then the
+ * default manuscript and every manuscript in test/fixtures/html/, each with
+ * the style its front matter names and with `apa` (author-date).
+ */
+const fixtureDir = path.join(root, 'test', 'fixtures', 'html');
+const manuscripts = [path.join(root, 'manuscript', 'readmission-azerbaijan.md'), ...readdirSync(fixtureDir).filter((n) => n.endsWith('.md')).map((n) => path.join(fixtureDir, n))].filter((m) => existsSync(m));
+
+const sources: { label: string; make: () => Promise<DocumentModel> }[] = [
+  { label: 'note style (fixture model)', make: async () => noteStyleModel() },
+  { label: 'author-date (fixture model)', make: async () => authorDateModel() },
+  ...manuscripts.flatMap((input) =>
+    [undefined, 'apa'].map((style) => {
+      const name = `${path.basename(input, '.md')}${style ? `-${style}` : ''}`;
+      return {
+        label: name,
+        make: async () => {
+          const model = await buildDocument({ input, style });
+          expect(model.file.messages.map(String), name).toEqual([]);
+          return { ...model, name };
+        },
+      };
+    }),
+  ),
+];
+const labels = sources.map((s) => s.label);
+const editions = new Map<string, Edition>();
 let outDir = '';
-
-async function addEdition(label: string, model: DocumentModel): Promise<void> {
-  const [file] = await writeHtmlEdition(model, { outDir, pdf: true });
-  editions.push({ label, file: file!, model });
-}
-
-/** Models from the pipeline, when the pipeline is there to make them. */
-async function pipelineModels(): Promise<{ label: string; model: DocumentModel }[]> {
-  const { buildDocument } = (await import('../src/index.js')) as { buildDocument?: (o: { input: string; style?: string }) => Promise<DocumentModel> };
-  if (!buildDocument) {
-    console.warn('⚠ buildDocument is not exported yet: the screen edition is tested on hand-built models only.');
-    return [];
-  }
-  const manuscripts = [path.join(root, 'manuscript', 'readmission-azerbaijan.md')];
-  const fixtures = path.join(root, 'test', 'fixtures', 'html');
-  for (const name of await readdir(fixtures)) if (name.endsWith('.md')) manuscripts.push(path.join(fixtures, name));
-  const models: { label: string; model: DocumentModel }[] = [];
-  for (const input of manuscripts.filter((m) => existsSync(m)))
-    for (const style of [undefined, 'apa']) {
-      const model = await buildDocument({ input, style });
-      const name = `${model.name}${style ? `-${style}` : ''}`;
-      models.push({ label: name, model: { ...model, name } });
-    }
-  return models;
-}
+let brokenPage = '';
 
 describe('the written edition', () => {
   beforeAll(async () => {
     outDir = await mkdtemp(path.join(tmpdir(), 'colophon-html-'));
-    await addEdition('note style (fixture model)', noteStyleModel());
-    await addEdition('author-date (fixture model)', authorDateModel());
-    for (const { label, model } of await pipelineModels()) await addEdition(label, model);
+    brokenPage = path.join(outDir, 'made-to-fail.html');
+    await writeFile(
+      brokenPage,
+      '<!doctype html><html><head><title>x</title></head><body><main><p style="width:900px">wide</p><a href="#nowhere"><img src="x.png"></a><div role="doc-endnote">x</div></main></body></html>',
+    );
+    for (const { label, make } of sources) {
+      const model = await make();
+      const [file] = await writeHtmlEdition(model, { outDir, pdf: true });
+      editions.set(label, { label, file: file!, model });
+    }
   });
   afterAll(async () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
@@ -322,71 +332,80 @@ describe('the written edition', () => {
       await browser?.close();
     });
 
-    it('has no axe-core violation at 1280 and 375 px, light and dark', async () => {
+    it.each(labels)('%s: no axe-core violation at 1280 and 375 px, light and dark', async (label) => {
       if (!browser) return;
+      const edition = editions.get(label)!;
       const found: string[] = [];
-      for (const edition of editions)
-        for (const viewing of [{ width: 1280 }, { width: 375 }, { width: 1280, dark: true }, { width: 375, dark: true }]) {
-          const page = await openPage(browser, edition.file, viewing);
-          try {
-            for (const v of await axeViolations(page)) found.push(`${edition.label} @${viewing.width}${viewing.dark ? ' dark' : ''}: ${v}`);
-          } finally {
-            await page.close();
-          }
-        }
-      expect(found).toEqual([]);
-    });
-
-    it('never scrolls sideways at 320 and 375 px', async () => {
-      if (!browser) return;
-      const found: string[] = [];
-      for (const edition of editions)
-        for (const width of [320, 375]) {
-          const page = await openPage(browser, edition.file, { width });
-          try {
-            const overflow = await horizontalOverflow(page);
-            if (overflow > 0) found.push(`${edition.label} @${width}: ${overflow}px too wide`);
-          } finally {
-            await page.close();
-          }
-        }
-      expect(found).toEqual([]);
-    });
-
-    it('links every call to its note and every note back to its call', async () => {
-      if (!browser) return;
-      for (const edition of editions) {
-        const page = await openPage(browser, edition.file, { width: 1280 });
+      for (const viewing of [{ width: 1280 }, { width: 375 }, { width: 1280, dark: true }, { width: 375, dark: true }]) {
+        const page = await openPage(browser, edition.file, viewing);
         try {
-          expect(await brokenFragmentLinks(page), edition.label).toEqual([]);
-          const trip = await noteRoundTrip(page);
-          expect(trip.problems, edition.label).toEqual([]);
-          expect(trip.calls, edition.label).toBe(edition.model.notes.length);
-          expect(trip.notes, edition.label).toBe(edition.model.notes.length);
+          for (const v of await axeViolations(page)) found.push(`@${viewing.width}${viewing.dark ? ' dark' : ''}: ${v}`);
+        } finally {
+          await page.close();
+        }
+      }
+      expect(found).toEqual([]);
+    });
+
+    it.each(labels)('%s: never scrolls sideways at 320 and 375 px', async (label) => {
+      if (!browser) return;
+      const edition = editions.get(label)!;
+      for (const width of [320, 375]) {
+        const page = await openPage(browser, edition.file, { width });
+        try {
+          expect(await horizontalOverflow(page), `${width} px`).toBeLessThanOrEqual(0);
         } finally {
           await page.close();
         }
       }
     });
 
-    it('reaches every link with the keyboard, each on screen when focused', async () => {
+    it.each(labels)('%s: every call reaches its note and every note returns to its call', async (label) => {
       if (!browser) return;
-      for (const edition of editions) {
-        const page = await openPage(browser, edition.file, { width: 375, height: 700, reducedMotion: true });
-        try {
-          const walk = await keyboardWalk(page);
-          expect(walk.missed, edition.label).toEqual([]);
-          expect(walk.unseen, edition.label).toEqual([]);
-          expect(walk.reached, edition.label).toBe(walk.focusable);
-        } finally {
-          await page.close();
-        }
+      const edition = editions.get(label)!;
+      const page = await openPage(browser, edition.file, { width: 1280 });
+      try {
+        expect(await brokenFragmentLinks(page)).toEqual([]);
+        const trip = await noteRoundTrip(page);
+        expect(trip.problems).toEqual([]);
+        expect(trip.calls).toBe(edition.model.notes.length);
+        expect(trip.notes).toBe(edition.model.notes.length);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it.each(labels)('%s: the keyboard reaches every link, each on screen when focused', async (label) => {
+      if (!browser) return;
+      const edition = editions.get(label)!;
+      const page = await openPage(browser, edition.file, { width: 375, height: 700, reducedMotion: true });
+      try {
+        const walk = await keyboardWalk(page);
+        expect(walk.missed).toEqual([]);
+        expect(walk.unseen).toEqual([]);
+        expect(walk.reached).toBe(walk.focusable);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('the harness itself sees violations on a page made to fail', async () => {
+      if (!browser) return;
+      const page = await openPage(browser, brokenPage, { width: 375 });
+      try {
+        const ids = (await axeViolations(page)).map((v) => v.split(':')[0]);
+        expect(ids).toContain('html-has-lang');
+        expect(ids).toContain('link-name');
+        expect(await horizontalOverflow(page)).toBeGreaterThan(0);
+        expect(await brokenFragmentLinks(page)).toEqual(['#nowhere']);
+      } finally {
+        await page.close();
       }
     });
 
     it('loads its own fonts from beside the page', async () => {
       if (!browser) return;
-      const page = await openPage(browser, editions[0]!.file, { width: 1280 });
+      const page = await openPage(browser, editions.get(labels[0]!)!.file, { width: 1280 });
       try {
         const loaded = await page.evaluate(() => [...document.fonts].filter((f) => f.status === 'loaded').map((f) => `${f.family} ${f.weight} ${f.style}`));
         expect(loaded).toContain('Tinos 400 normal');
@@ -401,7 +420,11 @@ describe('the written edition', () => {
 
   it('passes the Nu HTML Checker without errors or warnings', () => {
     if (!requireTool('Java (for the Nu HTML Checker)', hasJava())) return;
-    const messages = vnuMessages(editions.map((e) => e.file));
+    const all = vnuMessages([brokenPage, ...[...editions.values()].map((e) => e.file)]);
+    // The checker is really reading: the page made to fail has errors.
+    const isBroken = (m: { url?: string }) => decodeURIComponent(m.url ?? '').endsWith(path.basename(brokenPage));
+    expect(all.filter(isBroken).some((m) => m.type === 'error')).toBe(true);
+    const messages = all.filter((m) => !isBroken(m));
     const problems = messages.map((m) => `${path.basename(decodeURIComponent(m.url ?? ''))}:${m.lastLine ?? ''} ${m.type}${m.subType ? `/${m.subType}` : ''}: ${m.message}`);
     expect(problems).toEqual([]);
   });

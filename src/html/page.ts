@@ -293,7 +293,7 @@ function labelBibliography(section: Element, ids: IdAllocator, labels: HtmlLabel
   section.properties = { ...section.properties, ariaLabelledBy: [id] };
 }
 
-/** Wide things scroll inside their own focusable box, so the page never scrolls sideways. */
+/** Wide things scroll inside their own focusable box, so the page never scrolls sideways; table cells lose the obsolete `align`. */
 function scrollBoxes(tree: Root, labels: HtmlLabels): void {
   let tables = 0;
   eachElement(tree, (node, parent, index) => {
@@ -303,6 +303,11 @@ function scrollBoxes(tree: Root, labels: HtmlLabels): void {
       const name = caption ? plainText(caption) : labels.table(tables);
       // A keyboard user must be able to reach and scroll the box (WCAG 2.1.1).
       parent.children[index] = h('div.table-scroll', { role: 'region', tabIndex: 0, ariaLabel: name }, node);
+    } else if ((node.tagName === 'td' || node.tagName === 'th') && typeof node.properties?.align === 'string') {
+      // GFM column alignment arrives as `align`, obsolete in HTML: say it in CSS.
+      const { align, ...rest } = node.properties;
+      const style = typeof rest.style === 'string' ? `${rest.style.replace(/;?\s*$/, '; ')}` : '';
+      node.properties = { ...rest, style: `${style}text-align: ${align}` };
     } else if (node.tagName === 'pre' && node.properties?.tabIndex === undefined) {
       node.properties = { ...node.properties, tabIndex: 0 } as Properties;
     }
