@@ -20,11 +20,13 @@
  * bare start-up of each tool, since start-up is most of a small build.
  *
  * The two tools run interleaved (alternating which goes first) so that a
- * change in machine load hits both alike. Exit status: 0 measured; 77 a
+ * change in machine load hits both alike. Each line also gives the median
+ * CPU time (user + system; from /proc on Linux), which a busy machine
+ * disturbs far less than wall time. Exit status: 0 measured; 77 a
  * prerequisite is missing (printed); 1 a run failed.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,9 +61,36 @@ const stylesModule = path.join(root, 'build', 'src', 'load', 'styles.js');
 const htmlEditionModule = path.join(root, 'build', 'src', 'html', 'edition.js');
 const rel = (p) => path.relative(process.cwd(), p) || '.';
 
-/** Run a command; resolve with its wall time in ms, reject with its stderr on failure. */
+/**
+ * CPU time (user + system, ms) of this process's finished children, from
+ * /proc/self/stat (Linux), or undefined elsewhere. Wall time on a busy
+ * machine measures the machine; CPU time still measures the tool.
+ */
+const clockTicks = (() => {
+  try {
+    return Number(spawnSyncText('getconf', ['CLK_TCK'])) || 100;
+  } catch {
+    return 100;
+  }
+})();
+function childrenCpuMs() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of proc(5), cutime and cstime; `fields` starts at field 3.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+function spawnSyncText(command, args) {
+  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+}
+
+/** Run a command; resolve with its wall and CPU time in ms, reject with its stderr on failure. */
 function timed(command, args, options = {}) {
   return new Promise((resolve, reject) => {
+    const cpuBefore = childrenCpuMs();
     const started = performance.now();
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -71,7 +100,9 @@ function timed(command, args, options = {}) {
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - started;
-      if (code === 0) resolve(ms);
+      const cpuAfter = childrenCpuMs();
+      const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+      if (code === 0) resolve({ wall: ms, cpu });
       else reject(new Error(`${path.basename(command)} ${args.join(' ')} exited ${code}\n${stderr.trim()}`));
     });
   });
@@ -85,9 +116,12 @@ function median(values) {
 
 const fmt = (ms) => `${ms.toFixed(1).padStart(7)} ms`;
 
+/** One result line: wall-time median, min, max, and the CPU-time median when known. */
 function line(label, samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return `${label.padEnd(44)} median ${fmt(median(samples))}   min ${fmt(sorted[0])}   max ${fmt(sorted[sorted.length - 1])}`;
+  const walls = samples.map((s) => s.wall).sort((a, b) => a - b);
+  const cpus = samples.map((s) => s.cpu).filter((c) => c !== undefined);
+  const cpu = cpus.length === samples.length ? `   cpu ${fmt(median(cpus))}` : '';
+  return `${label.padEnd(46)} median ${fmt(median(walls))}   min ${fmt(walls[0])}   max ${fmt(walls[walls.length - 1])}${cpu}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -208,14 +242,18 @@ try {
     const model = await buildDocument({ input: manuscript });
     if (writeHtmlEdition) await writeHtmlEdition(model, { outDir: path.join(out, 'in-process') });
   }
+  const cpuMs = () => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1000;
+  };
   for (let i = 0; i < runs; i++) {
-    let started = performance.now();
+    const started = performance.now();
+    const cpuStarted = cpuMs();
     const model = await buildDocument({ input: manuscript });
-    modelMs.push(performance.now() - started);
+    modelMs.push({ wall: performance.now() - started, cpu: cpuMs() - cpuStarted });
     if (writeHtmlEdition) {
-      started = performance.now();
       await writeHtmlEdition(model, { outDir: path.join(out, 'in-process') });
-      editionMs.push(modelMs[modelMs.length - 1] + performance.now() - started);
+      editionMs.push({ wall: performance.now() - started, cpu: cpuMs() - cpuStarted });
     }
     const errors = model.file.messages.filter((m) => m.fatal);
     if (errors.length > 0) throw new Error(`the manuscript has errors:\n${errors.map(String).join('\n')}`);
@@ -228,7 +266,9 @@ try {
   const pandocNotes = (pandocHtml.match(/<li id="fn\d+"/g) ?? []).length;
   const colophonFiles = await readdir(path.join(out, 'colophon'));
 
-  const ratio = median(colophonMs) / median(pandocMs);
+  const ratio = median(colophonMs.map((s) => s.wall)) / median(pandocMs.map((s) => s.wall));
+  const cpuKnown = colophonMs.every((s) => s.cpu !== undefined) && pandocMs.every((s) => s.cpu !== undefined);
+  const cpuRatio = cpuKnown ? median(colophonMs.map((s) => s.cpu)) / median(pandocMs.map((s) => s.cpu)) : undefined;
   process.stdout.write(
     [
       line('colophon build --format html (process)', colophonMs),
@@ -239,6 +279,8 @@ try {
       ...(editionMs.length > 0 ? [line('buildDocument + HTML edition, in process, warm', editionMs)] : []),
       '',
       `ratio colophon / pandoc (process medians): ${ratio.toFixed(2)}   goal ≤ 1.00   ${ratio <= 1 ? 'met' : 'not met'}`,
+      ...(cpuRatio === undefined ? [] : [`ratio colophon / pandoc (CPU-time medians): ${cpuRatio.toFixed(2)}`]),
+      `load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`,
       `output: colophon ${colophonFiles.join(', ')} (${colophonHtml.length} chars, ${colophonNotes} notes); pandoc ${name}.html (${pandocHtml.length} chars, ${pandocNotes} notes)`,
       '',
     ].join('\n'),
