@@ -252,7 +252,10 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     if (entry.noteIndex < 0) return;
     const items = entry.cite.items.filter((item) => known(item.key));
     if (items.length === 0) return;
-    const narrative = entry.cite.mode === 'author-in-text';
+    // In-text styles print "Author (Year)": the cluster without the author,
+    // the author made apart below. In a note style, a narrative citation
+    // inside an author's note reads as the full reference, as in Pandoc.
+    const narrative = entry.cite.mode === 'author-in-text' && !noteStyle;
     citations.push({
       citationID: `c${position}`,
       citationItems: items.map((item) => toInput(item, narrative ? { 'suppress-author': true } : {})),
@@ -285,12 +288,10 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     } else {
       const slot = slots.find((s) => s.entry === entry);
       html = slot ? (output.get(citations[slot.index].citationID) ?? '') : '';
-      // A narrative citation reads "Author (…)": in the text for in-text
-      // styles, and inside an author's note for note styles.
-      if (cite.mode === 'author-in-text' && (!noteStyle || entry.inAuthorNote)) {
+      if (cite.mode === 'author-in-text' && !noteStyle) {
         const items = cite.items.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
         const author = items.length > 0 ? engine.makeCitationCluster(items) : '';
-        html = author && html ? `${author}${noteStyle ? ',' : ''} ${html}` : author || html;
+        html = author && html ? `${author} ${html}` : author || html;
       }
     }
     if (missing.length > 0) html = [html, ...missing.map((m) => `<span class="citation-missing">${m}</span>`)].filter(Boolean).join('; ');
