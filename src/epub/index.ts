@@ -229,7 +229,6 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
       pageList: withPages,
       pageSource: options.pageSource ?? printEditionName(metadata),
       images: images.length > 0 || hasElement(body, 'img'),
-      tables: hasElement(body, 'table'),
       certifiedBy: options.certifiedBy,
     },
   });

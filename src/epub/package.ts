@@ -47,8 +47,6 @@ export interface AccessibilityInfo {
   pageSource?: string;
   /** Whether the text has images (with text alternatives). */
   images: boolean;
-  /** Whether the text has tables. */
-  tables: boolean;
   /** `a11y:certifiedBy`, when someone stands behind the conformance claim. */
   certifiedBy?: string;
 }
@@ -106,7 +104,6 @@ function accessibilityFeatures(info: AccessibilityInfo): string[] {
   const features = ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability'];
   if (info.pageList) features.push('printPageNumbers', 'pageBreakMarkers', 'pageNavigation');
   if (info.images) features.push('alternativeText');
-  if (info.tables) features.push('tables');
   return features;
 }
 
