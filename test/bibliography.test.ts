@@ -238,6 +238,45 @@ describe('BibTeX', () => {
   });
 });
 
+describe('CSL YAML', () => {
+  it('reads scalars as text, as Pandoc does, and places problems', async () => {
+    const { items, files } = await loadBibliography([fixture('references.yaml')]);
+    expect(items.get('yunusov2009')).toMatchObject({
+      author: [{ family: 'Yunusov', given: 'Arif' }],
+      issued: { 'date-parts': [[2009]] },
+      edition: '2',
+    });
+    expect(items.get('safarov2012')).toMatchObject({
+      issued: { 'date-parts': [[2012, 11, 8]] },
+      accessed: { 'date-parts': [[2013, 1, 8]] },
+    });
+    expect(messages(files)).toEqual([
+      {
+        file: 'references.yaml',
+        line: 24,
+        column: 3,
+        reason: 'entry 3 (id "broken2013"): field "author" must be a list of CSL names',
+        ruleId: rules.bibliographyInvalid,
+        source: 'load',
+        fatal: true,
+      },
+    ]);
+  });
+
+  it('reports YAML syntax errors at their position', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'colophon-bib-'));
+    try {
+      const file = path.join(dir, 'bad.yaml');
+      await writeFile(file, 'references:\n- id: a\n  type: [book\n- id: b\n');
+      const { items, files } = await loadBibliography([file]);
+      expect(items.size).toBe(0);
+      expect(messages(files)).toMatchObject([{ line: 4, reason: expect.stringMatching(/^invalid YAML: /), ruleId: rules.bibliographyInvalid }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('several files', () => {
   it('merges them and names both places of a duplicate id', async () => {
     const { items, files } = await loadBibliography([fixture('first.json'), fixture('second.json')]);

@@ -1,9 +1,10 @@
 /**
  * Bibliography files in, CSL items out.
  *
- * `loadBibliography(paths)` reads CSL-JSON (`.json`) and BibTeX/BibLaTeX
- * (`.bib`) files and returns one map of CSL items keyed by id, ready for
- * citeproc, plus one VFile per input file carrying the problems found in it.
+ * `loadBibliography(paths)` reads CSL-JSON (`.json`), CSL YAML (`.yaml`)
+ * and BibTeX/BibLaTeX (`.bib`) files and returns one map of CSL items keyed
+ * by id, ready for citeproc, plus one VFile per input file carrying the
+ * problems found in it.
  *
  * - CSL-JSON is parsed with `JSON.parse` (fast) and each entry checked,
  *   field by field, against one zod schema of CSL-JSON 1.0.2 items. Only when
@@ -12,6 +13,9 @@
  *   error is reported at its line and column (`JSON.parse` gives no
  *   positions for valid JSON, and for invalid JSON only an offset in a
  *   message whose wording changes between Node versions).
+ * - CSL YAML (`.yaml`, `.yml`: a `references:` list, as Pandoc reads it)
+ *   goes through the same checks, with every scalar read as text as Pandoc
+ *   does (`issued: 2012` is the EDTF date "2012").
  * - BibTeX/BibLaTeX goes through `@citation-js/plugin-bibtex`; its syntax
  *   errors carry a line and column, which become the message's place.
  * - Items are normalised for citeproc: ids and number variables (`volume`,
@@ -30,6 +34,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { VFile } from 'vfile';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { rules, type RuleId } from '../rules.js';
 
@@ -585,6 +590,57 @@ function readCslJson(file: VFile, text: string, lines: () => LineIndex): ReadEnt
   return { entries };
 }
 
+/** Where a key path points inside a YAML node: a map's key, a sequence's item. */
+function yamlOffsetOf(node: YamlNode | null | undefined, keyPath: readonly PropertyKey[]): number | undefined {
+  let current: unknown = node;
+  let offset = node?.range?.[0];
+  for (const key of keyPath) {
+    if (isMap(current)) {
+      const pair = current.items.findLast((item) => isScalar(item.key) && String(item.key.value) === String(key));
+      if (!pair) break;
+      offset = (pair.key as YamlNode).range?.[0] ?? offset;
+      current = pair.value;
+    } else if (isSeq(current) && typeof key === 'number' && key < current.items.length) {
+      current = current.items[key];
+      offset = (current as YamlNode).range?.[0] ?? offset;
+    } else break;
+  }
+  return offset;
+}
+
+function readCslYaml(file: VFile, text: string, lines: () => LineIndex): ReadEntries {
+  // Pandoc reads YAML scalars as text; the failsafe schema does the same.
+  const document = parseDocument(text, { lineCounter: new LineCounter(), schema: 'failsafe', uniqueKeys: false });
+  if (document.errors.length > 0) {
+    for (const error of document.errors) {
+      const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      report(file, `invalid YAML: ${reason}`, lines().point(error.pos[0]), rules.bibliographyInvalid);
+    }
+    return { entries: [] };
+  }
+  const root: unknown = document.toJS();
+  const wrapped = root !== null && typeof root === 'object' && !Array.isArray(root) && Array.isArray((root as { references?: unknown }).references);
+  const list = wrapped ? (root as { references: unknown[] }).references : root;
+  if (!Array.isArray(list)) {
+    report(file, 'a YAML bibliography must have a "references" list of entries', lines().point(document.contents?.range?.[0] ?? 0), rules.bibliographyInvalid);
+    return { entries: [] };
+  }
+  const prefix = wrapped ? ['references'] : [];
+  const entries: ReadEntries['entries'] = [];
+  list.forEach((raw: unknown, i: number) => {
+    const node = () => document.getIn([...prefix, i], true) as YamlNode | undefined;
+    const at = () => lines().point(node()?.range?.[0] ?? 0);
+    const item = checkEntry(raw, {
+      file,
+      index: i + 1,
+      at,
+      fieldAt: (keyPath) => lines().point(yamlOffsetOf(node(), keyPath) ?? 0),
+    });
+    if (item) entries.push({ item, at });
+  });
+  return { entries };
+}
+
 /** The part of `@citation-js/core` used here (the package ships no types). */
 interface CitationJsCore {
   plugins: {
@@ -734,13 +790,15 @@ function readBibtex(file: VFile, text: string, lines: () => LineIndex): ReadEntr
   return { entries };
 }
 
-function formatOf(filePath: string, text: string): 'csl-json' | 'bibtex' | undefined {
+function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bibtex' | undefined {
   const extension = path.extname(filePath).toLowerCase();
   if (extension === '.json') return 'csl-json';
+  if (extension === '.yaml' || extension === '.yml') return 'csl-yaml';
   if (extension === '.bib' || extension === '.bibtex' || extension === '.biblatex') return 'bibtex';
   const start = text.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('[') || start.startsWith('{')) return 'csl-json';
   if (start.startsWith('@') || start.startsWith('%')) return 'bibtex';
+  if (start.startsWith('---') || start.startsWith('references:')) return 'csl-yaml';
   return undefined;
 }
 
@@ -751,8 +809,9 @@ function displayPath(file: VFile): string {
 }
 
 /**
- * Load bibliography files. CSL-JSON (`.json`) and BibTeX/BibLaTeX (`.bib`);
- * other extensions are recognised by their first character. Never throws
+ * Load bibliography files: CSL-JSON (`.json`), CSL YAML (`.yaml`, `.yml`)
+ * and BibTeX/BibLaTeX (`.bib`); other extensions are recognised by how the
+ * file starts. Never throws
  * for problems in the files: see the messages on `files`.
  */
 export async function loadBibliography(paths: string[]): Promise<LoadedBibliography> {
@@ -783,10 +842,11 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
     const lines = lazy(() => new LineIndex(text));
     const format = formatOf(p, read.text);
     if (!format) {
-      report(file, 'unknown bibliography format: use CSL-JSON (.json) or BibTeX (.bib)', undefined, rules.bibliographyInvalid);
+      report(file, 'unknown bibliography format: use CSL-JSON (.json), CSL YAML (.yaml) or BibTeX (.bib)', undefined, rules.bibliographyInvalid);
       return;
     }
-    const { entries } = format === 'csl-json' ? readCslJson(file, read.text, lines) : readBibtex(file, read.text, lines);
+    const reader = format === 'csl-json' ? readCslJson : format === 'csl-yaml' ? readCslYaml : readBibtex;
+    const { entries } = reader(file, text, lines);
     for (const { item, at } of entries) {
       const first = firstSeen.get(item.id);
       if (first) {
