@@ -137,7 +137,7 @@ export function headElements(input: HeadInput): Element[] {
     // A numbered paper in an institution's series is what Scholar calls a
     // technical report; Zotero then files it as a report with its number.
     ...(series ? meta('citation_technical_report_institution', m.publisher ?? series.name) : []),
-    ...(series ? meta('citation_technical_report_number', series.number ? `${[series.name, series.type].filter(Boolean).join(' ')} ${series.number}` : undefined) : []),
+    ...(series ? meta('citation_technical_report_number', series.number) : []),
     ...(series ? meta('citation_series_title', [series.name, series.type].filter(Boolean).join(' ')) : []),
     ...meta('citation_abstract_html_url', input.pageUrl),
     ...meta('citation_pdf_url', input.pdfUrl),

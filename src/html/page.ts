@@ -386,9 +386,42 @@ export function renderHtmlPage(model: DocumentModel, options: HtmlPageOptions = 
   return serialise(buildHtmlPage(model, options));
 }
 
+/** Containers whose children are blocks: a line break between them changes nothing on screen. */
+const blockContainers = new Set(['html', 'head', 'body', 'header', 'hgroup', 'main', 'footer', 'section', 'ol', 'ul', 'blockquote', 'div']);
+
+/** One block per line in the source, so the page reads and diffs well; `pre` and inline content are untouched. */
+function breakLines(node: Root | Element): void {
+  for (const child of node.children) if (isElement(child)) breakLines(child);
+  const tag = node.type === 'root' ? 'html' : node.tagName;
+  if (!blockContainers.has(tag)) return;
+  const kids = node.children;
+  // A div of inline content (citeproc's entries) keeps its text exactly.
+  if (kids.some((c) => c.type === 'text' && c.value.trim() !== '') || !kids.every((c) => c.type !== 'element' || isBlock(c))) return;
+  const out: RootContent[] = [];
+  for (const child of kids) {
+    if (child.type === 'text') continue;
+    out.push({ type: 'text', value: '\n' }, child);
+  }
+  if (node.type === 'element') out.push({ type: 'text', value: '\n' });
+  // The same kinds of node went out as came in, plus text: valid for both parents.
+  node.children = out as Element['children'];
+}
+
+const blockTags = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'details', 'dialog', 'div', 'dl', 'fieldset', 'figure', 'footer', 'form',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'header', 'hgroup', 'hr', 'li', 'link', 'main', 'meta', 'nav', 'ol', 'p', 'pre',
+  'script', 'section', 'style', 'table', 'title', 'ul',
+]);
+
+function isBlock(node: Element): boolean {
+  return blockTags.has(node.tagName);
+}
+
 /** Serialise a page built by `buildHtmlPage`. */
 export function serialise(page: Root): string {
-  return toHtml(page, { characterReferences: { useNamedReferences: false } }) + '\n';
+  const tree = structuredClone(page);
+  breakLines(tree);
+  return toHtml(tree, { characterReferences: { useNamedReferences: false } }).replace(/^<!doctype html>\n?/, '<!doctype html>\n') + '\n';
 }
 
 export { fullTitle };
