@@ -41,6 +41,7 @@ const emptyMetadata = (input: string): Metadata => ({
   nocite: [],
   linkCitations: false,
   suppressBibliography: false,
+  notesAfterPunctuation: true,
   keywords: [],
 });
 

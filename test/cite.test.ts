@@ -56,6 +56,16 @@ describe('note styles', () => {
   });
 });
 
+describe('notes-after-punctuation', () => {
+  it('keeps note calls where written when false', async () => {
+    const input = manuscript('title: T\nbibliography: refs.json\nnotes-after-punctuation: false', 'He said “no” [@yunusov2009]. Then [@guild2009], later.');
+    const model = await buildDocument({ input, style: 'chicago-note-bibliography' });
+    expect(toString(model.body.children[0])).toBe('He said “no”1. Then2, later.');
+    const moved = await buildDocument({ input: manuscript('title: T\nbibliography: refs.json\nlang: en-US', 'He said “no” [@yunusov2009]. Then [@guild2009], later.'), style: 'chicago-note-bibliography' });
+    expect(toString(moved.body.children[0])).toBe('He said “no.”1 Then,2 later.');
+  });
+});
+
 describe('switching to an author-date style', () => {
   it('keeps only the author’s footnotes and formats citations in the text', async () => {
     const model = await buildDocument({ input: manuscript('title: T\nbibliography: refs.json', text), style: 'apa' });

@@ -78,7 +78,7 @@ export interface CiteOptions {
   /** Bibliography entries by id. */
   items: Map<string, CslItem>;
   /** Front matter: nocite, link-citations, reference-section-title, suppress-bibliography. */
-  metadata: Pick<Metadata, 'nocite' | 'linkCitations' | 'referenceSectionTitle' | 'suppressBibliography'>;
+  metadata: Pick<Metadata, 'nocite' | 'linkCitations' | 'referenceSectionTitle' | 'suppressBibliography' | 'notesAfterPunctuation'>;
 }
 
 interface Registered {
@@ -136,7 +136,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
             i++;
           } else {
             parent.children[i] = noteCall(number, node.position) as never;
-            i = movePunctuation(parent, i, punctuationInQuote(options));
+            i = movePunctuation(parent, i, options.metadata.notesAfterPunctuation !== false, punctuationInQuote(options));
           }
         } else {
           registered.push({ cite: node, noteIndex: noteNumber, ownNote: false, inAuthorNote: noteNumber > 0 });
@@ -190,12 +190,14 @@ function punctuationInQuote(options: CiteOptions): boolean {
 /**
  * A note call after a body citation: the space before it goes, and
  * punctuation right after it moves before it (`text [@a].` → `text.¹`), and
- * inside a closing quotation mark where the locale puts it there (en-US).
+ * inside a closing quotation mark where the locale puts it there (en-US),
+ * unless `notes-after-punctuation: false` keeps it where written (`text¹.`).
  * Returns the index of the call after the move.
  */
-function movePunctuation(parent: Parent, index: number, intoQuote: boolean): number {
+function movePunctuation(parent: Parent, index: number, afterPunctuation: boolean, intoQuote: boolean): number {
   const previous = parent.children[index - 1] as Nodes | undefined;
   if (previous?.type === 'text') previous.value = previous.value.replace(/\s+$/, '');
+  if (!afterPunctuation) return index;
   const next = parent.children[index + 1] as Nodes | undefined;
   if (next?.type !== 'text') return index;
   const match = /^[.,;:!?]+/.exec(next.value);

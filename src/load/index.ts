@@ -155,6 +155,7 @@ function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metada
     linkCitations: data['link-citations'] ?? false,
     referenceSectionTitle: data['reference-section-title'],
     suppressBibliography: data['suppress-bibliography'] ?? false,
+    notesAfterPunctuation: data['notes-after-punctuation'] ?? true,
     series,
     publisher: data.publisher,
     rights: data.rights,

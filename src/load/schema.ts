@@ -49,6 +49,8 @@ export const frontMatterSchema = z
     'link-citations': z.boolean().optional(),
     'reference-section-title': z.string().optional(),
     'suppress-bibliography': z.boolean().optional(),
+    /** Note styles: put a citation's note call after the punctuation that follows it (Pandoc's key). */
+    'notes-after-punctuation': z.boolean().optional(),
     series: series.optional(),
     publisher: z.string().optional(),
     rights: z.string().optional(),
@@ -101,6 +103,8 @@ export interface Metadata {
   linkCitations: boolean;
   referenceSectionTitle?: string;
   suppressBibliography: boolean;
+  /** Note styles move a citation's call after following punctuation (`text.¹`); false keeps it where written (`text¹.`). Default: true. */
+  notesAfterPunctuation?: boolean;
   series?: Series;
   publisher?: string;
   rights?: string;
