@@ -19,7 +19,7 @@ import { conformsTo, derivedIdentifier, makeEpub, writeEpub } from '../src/epub/
 import { insertPageBreaks } from '../src/epub/pagebreaks.js';
 import { buildDocument } from '../src/index.js';
 import type { DocumentModel } from '../src/model.js';
-import { plainModel, richModel, richPageStarts } from './fixtures/epub/models.js';
+import { awkwardModel, plainModel, richModel, richPageStarts } from './fixtures/epub/models.js';
 import {
   elements,
   epubcheck,
@@ -505,5 +505,49 @@ describe('EPUBCheck', () => {
     expect(nav).toContain('epub:type="page-list"');
     expect(unzip(book).text('EPUB/text.xhtml').match(/epub:type="footnote"/g)).toHaveLength(model.notes.length);
     await expectClean(book);
+  });
+});
+
+describe('traps in unseen manuscripts', () => {
+  const model = awkwardModel();
+  const book = makeEpub(model, { pageStarts: [{ page: 2, block: 1, offset: 2 }], modified });
+  const { text } = unzip(book);
+  const textDoc = text('EPUB/text.xhtml');
+
+  it('keep every id unique when headings look like the ebook ids', () => {
+    const ids = [...textDoc.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(['page-2', 'fn1', 'epub1-page-2', 'epub1-fn1', 'epub1-fnref1']));
+    expect(text('EPUB/nav.xhtml')).toContain('href="text.xhtml#epub1-page-2"');
+  });
+
+  it('keep note calls out of the table of contents', () => {
+    expect(text('EPUB/nav.xhtml')).toContain('<a href="text.xhtml#fn1">Results</a>');
+  });
+
+  it('unwrap links to ids the book does not have', () => {
+    expect(textDoc).not.toContain('#ref-missing');
+    expect(textDoc).toContain('(Nobody 2020)');
+  });
+
+  it('replace remote and unreadable images by their text alternative, and say so', () => {
+    expect(textDoc).not.toContain('<img');
+    expect(textDoc).toContain('<a href="https://example.org/chart.png" class="image-link">A remote chart</a>');
+    expect(textDoc).toContain('<span class="image-missing">A missing figure</span>');
+    expect(model.file.messages.map((m) => [m.ruleId, m.reason])).toEqual([
+      ['file-unreadable', 'Image no-such-figure.png cannot be read; the ebook shows its text alternative instead'],
+    ]);
+  });
+
+  it('declare inline SVG in the manifest, and close a note nobody calls without a backlink', () => {
+    expect(text('EPUB/content.opf')).toContain('<item id="text" href="text.xhtml" media-type="application/xhtml+xml" properties="svg"');
+    expect(textDoc).toContain('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"');
+    expect(textDoc).toMatch(/<aside epub:type="footnote" role="doc-footnote" id="epub1-fn3" class="footnote"><p><span class="note-number">3<\/span>/);
+  });
+
+  it('still pass EPUBCheck', async (context) => {
+    if (!toolAvailable('EPUBCheck (java and /usr/share/java/epubcheck.jar)', hasEpubcheck())) return context.skip();
+    const messages = await epubcheck(book);
+    expect(messages.filter((m) => ['FATAL', 'ERROR', 'WARNING'].includes(m.severity)).map((m) => `${m.ID} ${m.message}`)).toEqual([]);
   });
 });

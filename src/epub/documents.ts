@@ -9,7 +9,8 @@ import { toString } from 'hast-util-to-string';
 import type { Metadata } from '../load/schema.js';
 import type { EpubLabels } from './labels.js';
 import { direction } from './package.js';
-import { pageBreak, pageId } from './pagebreaks.js';
+import { defaultIds, type IdScheme } from './ids.js';
+import { pageBreak } from './pagebreaks.js';
 import { opsNamespace } from './xhtml.js';
 
 export interface Shell {
@@ -41,13 +42,13 @@ export function xhtmlShell(shell: Shell, content: ElementContent[]): Element {
 }
 
 /** Title block lines that exist in the front matter, nothing invented. */
-export function titlePage(metadata: Metadata, labels: EpubLabels, options: { pageOne: boolean }): ElementContent[] {
+export function titlePage(metadata: Metadata, labels: EpubLabels, options: { firstPage: number | null; ids?: IdScheme }): ElementContent[] {
   const line = (className: string, text: string | undefined): Element[] => (text ? [h('p', { className: [className] }, text)] : []);
   const authors = metadata.authors.map((author) =>
     h('p', { className: ['author'] }, [author.name, ...(author.affiliation ? [h('br'), h('span', { className: ['affiliation'] }, author.affiliation)] : [])]),
   );
   const content: ElementContent[] = [
-    ...(options.pageOne ? [pageBreak(1)] : []),
+    ...(options.firstPage !== null ? [pageBreak(options.firstPage, options.ids ?? defaultIds)] : []),
     ...line('series-banner', metadata.series?.banner),
     h('h1', { className: ['title'], id: 'title' }, metadata.title),
     ...(metadata.subtitle ? [h('p', { className: ['subtitle'], 'epub:type': 'subtitle', role: 'doc-subtitle' }, metadata.subtitle)] : []),
@@ -90,6 +91,19 @@ export interface TocEntry {
   href: string;
 }
 
+/** A heading's words without its note calls: "Results 3" would read as part of the title. */
+function headingText(heading: Element): string {
+  const copy = structuredClone(heading);
+  const strip = (node: Element): void => {
+    node.children = node.children.filter(
+      (c) => !(c.type === 'element' && (c.tagName === 'sup' && String(c.properties.className ?? '').includes('noteref') || c.properties.role === 'doc-noteref')),
+    );
+    for (const c of node.children) if (c.type === 'element') strip(c);
+  };
+  strip(copy);
+  return toString(copy).replace(/\s+/g, ' ').trim();
+}
+
 /** Headings of a content document with ids, in order, for the table of contents. */
 export function headingEntries(tree: Root | Element, href: string): TocEntry[] {
   const entries: TocEntry[] = [];
@@ -99,7 +113,7 @@ export function headingEntries(tree: Root | Element, href: string): TocEntry[] {
       const match = /^h([1-6])$/.exec(child.tagName);
       const id = child.properties?.id;
       if (match && typeof id === 'string') {
-        const text = toString(child).replace(/\s+/g, ' ').trim();
+        const text = headingText(child);
         if (text) entries.push({ rank: Number(match[1]), id, text, href: `${href}#${id}` });
       } else if (!['aside', 'nav'].includes(child.tagName)) {
         walk(child);
@@ -145,6 +159,8 @@ export interface NavInput {
   landmarks: ReadonlyArray<{ type: string; href: string; text: string }>;
   /** Pages with markers, and the document each marker is in. */
   pages: ReadonlyArray<{ page: number; href: string }>;
+  /** Ids of the markers (default: `page-N`). */
+  ids?: IdScheme;
 }
 
 /** Body of the navigation document: toc, landmarks, and the page list when there are pages. */
@@ -170,7 +186,7 @@ export function navigation(input: NavInput): ElementContent[] {
         h('h2', { id: 'page-list-title', ...lang }, input.labels.pages),
         h(
           'ol',
-          input.pages.map((p) => h('li', h('a', { href: `${p.href}#${pageId(p.page)}` }, String(p.page)))),
+          input.pages.map((p) => h('li', h('a', { href: `${p.href}#${(input.ids ?? defaultIds).page(p.page)}` }, String(p.page)))),
         ),
       ]),
     );

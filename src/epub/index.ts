@@ -22,10 +22,13 @@ import type { Metadata } from '../load/schema.js';
 import type { DocumentModel, PageStart } from '../model.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { colophon, headingEntries, navigation, titlePage, xhtmlShell, type TocEntry } from './documents.js';
+import { collectIds, idSchemeAvoiding } from './ids.js';
 import { labelsFor, type EpubLabels } from './labels.js';
 import { placeNotes } from './notes.js';
 import { containerDocument, derivedIdentifier, packageDocument, type Resource } from './package.js';
 import { insertPageBreaks } from './pagebreaks.js';
+import { collectImages } from './images.js';
+import { unwrapDanglingLinks } from './links.js';
 import { toXhtml } from './xhtml.js';
 import { ocfZip } from './zip.js';
 
@@ -57,14 +60,6 @@ export interface WriteEpubOptions extends EpubOptions {
 /** Folder of the package document inside the container. */
 const contentDir = 'EPUB';
 const xhtmlType = 'application/xhtml+xml';
-
-const imageTypes: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.svg': 'image/svg+xml',
-};
 
 /** The package's own `templates/` folder, from `src/epub/` or `build/src/epub/`. */
 function packageTemplate(relative: string): string {
@@ -122,38 +117,6 @@ function hasElement(tree: Root | Element, tagName: string): boolean {
   return tree.children.some((c) => c.type === 'element' && (c.tagName === tagName || hasElement(c, tagName)));
 }
 
-/**
- * Copy local images into the book and point the text at the copies.
- * Remote images stay remote (EPUBCheck reports them; the manuscript should
- * not rely on them).
- */
-function collectImages(body: Root, baseDir: string): Resource[] {
-  const resources: Resource[] = [];
-  const bySource = new Map<string, string>();
-  const walk = (node: Root | Element): void => {
-    for (const child of node.children) {
-      if (child.type !== 'element') continue;
-      const src = child.properties?.src;
-      if (child.tagName === 'img' && typeof src === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(src)) {
-        const file = path.resolve(baseDir, decodeURIComponent(src.split(/[?#]/)[0]));
-        const mediaType = imageTypes[path.extname(file).toLowerCase()];
-        if (mediaType && existsSync(file)) {
-          let href = bySource.get(file);
-          if (!href) {
-            href = `images/${resources.length + 1}-${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}`;
-            bySource.set(file, href);
-            resources.push({ id: `image-${resources.length + 1}`, href, mediaType, data: readFileSync(file) });
-          }
-          child.properties.src = href;
-        }
-      }
-      walk(child);
-    }
-  };
-  walk(body);
-  return resources;
-}
-
 /** Build the EPUB in memory. Deterministic for the same model, options and `SOURCE_DATE_EPOCH`. */
 export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8Array {
   const { metadata } = model;
@@ -179,13 +142,15 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   const withPages = pageStarts.length > 0;
   // The print edition's first page carries the title block: its marker opens the title page.
   const firstPage = pageStarts.find((s) => s.block === 0 && s.offset === 0)?.page ?? 1;
-  const textPages = withPages ? insertPageBreaks(body, pageStarts, new Set([firstPage])) : [];
+  const ids = idSchemeAvoiding(collectIds({ type: 'root', children: model.notes.flatMap((n) => n.children) }, collectIds(body)));
+  const textPages = withPages ? insertPageBreaks(body, pageStarts, new Set([firstPage]), ids) : [];
 
-  placeNotes(body, model.notes);
-  const images = collectImages(body, model.file.path ? path.dirname(model.file.path) : process.cwd());
+  placeNotes(body, model.notes, ids);
+  const images = collectImages(body, model.file);
+  unwrapDanglingLinks(body, collectIds(body));
 
   const css = ['css/epub.css'];
-  const titleDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: css, bodyType: 'frontmatter' }, titlePage(metadata, labels, { pageOne: withPages }));
+  const titleDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: css, bodyType: 'frontmatter' }, titlePage(metadata, labels, { firstPage: withPages ? firstPage : null, ids }));
   const textDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: css, bodyType: 'bodymatter' }, body.children as Element['children']);
   const colophonContent = colophon(metadata, labels, labelLang);
   const colophonDoc = colophonContent
@@ -209,13 +174,21 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   const pages = withPages
     ? [{ page: firstPage, href: 'title.xhtml' }, ...textPages.map((page) => ({ page, href: 'text.xhtml' }))]
     : [];
-  const navDoc = xhtmlShell({ lang, title: `${metadata.title} – ${labels.contents}`, stylesheets: css }, navigation({ labels, labelLang, toc, landmarks, pages }));
+  const navDoc = xhtmlShell({ lang, title: `${metadata.title} – ${labels.contents}`, stylesheets: css }, navigation({ labels, labelLang, toc, landmarks, pages, ids }));
 
   const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
   const resources: Resource[] = [
     { id: 'title-page', href: 'title.xhtml', mediaType: xhtmlType, spine: 'linear', data: encode(toXhtml(titleDoc)) },
     { id: 'nav', href: 'nav.xhtml', mediaType: xhtmlType, properties: 'nav', spine: 'nonlinear', data: encode(toXhtml(navDoc)) },
-    { id: 'text', href: 'text.xhtml', mediaType: xhtmlType, spine: 'linear', data: encode(toXhtml(textDoc)) },
+    {
+      id: 'text',
+      href: 'text.xhtml',
+      mediaType: xhtmlType,
+      spine: 'linear',
+      // The package must say when a document holds inline SVG or MathML.
+      properties: [hasElement(body, 'svg') && 'svg', hasElement(body, 'math') && 'mathml'].filter(Boolean).join(' ') || undefined,
+      data: encode(toXhtml(textDoc)),
+    },
     ...(colophonDoc ? [{ id: 'colophon', href: 'colophon.xhtml', mediaType: xhtmlType, spine: 'linear' as const, data: encode(toXhtml(colophonDoc)) }] : []),
     { id: 'css', href: 'css/epub.css', mediaType: 'text/css', data: stylesheet },
     ...images,

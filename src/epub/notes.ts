@@ -17,13 +17,8 @@
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import { h } from 'hastscript';
 import type { Note } from '../model.js';
+import { defaultIds, type IdScheme } from './ids.js';
 
-export function noteId(number: number): string {
-  return `fn${number}`;
-}
-export function noteCallId(number: number): string {
-  return `fnref${number}`;
-}
 
 function noteCallNumber(node: Element): number | null {
   const value = node.properties?.dataNoteCall;
@@ -36,7 +31,7 @@ function noteCallNumber(node: Element): number | null {
  * Replace every `<a data-note-call="N">` in `tree` by a superscript
  * `noteref` link (mutates). Returns the note numbers called, in order.
  */
-export function noterefTransform(tree: Root | Element): number[] {
+export function noterefTransform(tree: Root | Element, ids: IdScheme = defaultIds): number[] {
   const called: number[] = [];
   const walk = (parent: Root | Element): void => {
     parent.children.forEach((child, index) => {
@@ -49,7 +44,7 @@ export function noterefTransform(tree: Root | Element): number[] {
       called.push(number);
       const link = h(
         'a',
-        { 'epub:type': 'noteref', role: 'doc-noteref', href: `#${noteId(number)}`, id: noteCallId(number) },
+        { 'epub:type': 'noteref', role: 'doc-noteref', href: `#${ids.note(number)}`, id: ids.noteCall(number) },
         child.children.length > 0 ? child.children : [{ type: 'text', value: String(number) }],
       );
       // <sup> rather than CSS alone: reading systems that drop the
@@ -62,11 +57,11 @@ export function noterefTransform(tree: Root | Element): number[] {
 }
 
 /** The aside for one note, with a link back to its call when there is one. */
-export function footnoteAside(note: Note, hasCall: boolean): Element {
+export function footnoteAside(note: Note, hasCall: boolean, ids: IdScheme = defaultIds): Element {
   const content = structuredClone(note.children);
-  noterefTransform({ type: 'root', children: content });
+  noterefTransform({ type: 'root', children: content }, ids);
   const marker: ElementContent = hasCall
-    ? h('a', { href: `#${noteCallId(note.number)}`, role: 'doc-backlink', className: ['note-number'] }, String(note.number))
+    ? h('a', { href: `#${ids.noteCall(note.number)}`, role: 'doc-backlink', className: ['note-number'] }, String(note.number))
     : h('span', { className: ['note-number'] }, String(note.number));
   const first = content[0];
   if (first && first.type === 'element' && first.tagName === 'p') {
@@ -74,7 +69,7 @@ export function footnoteAside(note: Note, hasCall: boolean): Element {
   } else {
     content.unshift(h('p', [marker]));
   }
-  return h('aside', { 'epub:type': 'footnote', role: 'doc-footnote', id: noteId(note.number), className: ['footnote'] }, content);
+  return h('aside', { 'epub:type': 'footnote', role: 'doc-footnote', id: ids.note(note.number), className: ['footnote'] }, content);
 }
 
 const headingRank: Record<string, number> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
@@ -93,7 +88,7 @@ function isPageBreak(node: RootContent): boolean {
  * a section follow its last block; notes never called, or called from a
  * section that is already a `<section>` element, close the document.
  */
-export function placeNotes(body: Root, notes: readonly Note[]): void {
+export function placeNotes(body: Root, notes: readonly Note[], ids: IdScheme = defaultIds): void {
   const topRank = Math.min(
     7,
     ...body.children.flatMap((c) => (c.type === 'element' && headingRank[c.tagName] ? [headingRank[c.tagName]] : [])),
@@ -140,13 +135,13 @@ export function placeNotes(body: Root, notes: readonly Note[]): void {
   const calledAnywhere = new Set<number>();
   const output: RootContent[] = [];
   for (const group of groups) {
-    const called = noterefTransform({ type: 'root', children: group.children });
+    const called = noterefTransform({ type: 'root', children: group.children }, ids);
     called.forEach((n) => calledAnywhere.add(n));
     const asides = group.standalone
       ? []
       : called.filter((n) => notes[n - 1] && !placed.has(n)).map((n) => {
           placed.add(n);
-          return footnoteAside(notes[n - 1], true);
+          return footnoteAside(notes[n - 1], true, ids);
         });
     const content = [...group.children, ...asides];
     const headingId = group.heading?.properties?.id;
@@ -157,7 +152,7 @@ export function placeNotes(body: Root, notes: readonly Note[]): void {
     }
   }
   for (const note of notes) {
-    if (!placed.has(note.number)) output.push(footnoteAside(note, calledAnywhere.has(note.number)));
+    if (!placed.has(note.number)) output.push(footnoteAside(note, calledAnywhere.has(note.number), ids));
   }
   body.children = output;
 }

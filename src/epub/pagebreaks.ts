@@ -20,6 +20,7 @@
 import type { Element, ElementContent, Root, RootContent, Text } from 'hast';
 import { h } from 'hastscript';
 import type { PageStart } from '../model.js';
+import { defaultIds, type IdScheme } from './ids.js';
 
 /** Elements whose children are restricted, so a `<span>` may not go straight in. */
 const restrictedParents = new Set([
@@ -30,16 +31,11 @@ const headings = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 /** Elements a marker must not enter: it goes before them instead. */
 const atomic = new Set(['a', 'button', 'label', 'select', 'textarea', 'svg', 'math', 'img', 'script', 'style', ...headings]);
 
-/** Id of the marker for a page; the nav's page list links to it. */
-export function pageId(page: number): string {
-  return `page-${page}`;
-}
-
 /** The marker element for one page. */
-export function pageBreak(page: number): Element {
+export function pageBreak(page: number, ids: IdScheme = defaultIds): Element {
   // `aria-label` rather than `title`: DPUB-ARIA gives doc-pagebreak its name
   // from the author, and screen readers announce aria-label, not title.
-  return h('span', { 'epub:type': 'pagebreak', role: 'doc-pagebreak', id: pageId(page), ariaLabel: String(page) });
+  return h('span', { 'epub:type': 'pagebreak', role: 'doc-pagebreak', id: ids.page(page), ariaLabel: String(page) });
 }
 
 interface TextPlace {
@@ -107,7 +103,12 @@ function locate(block: RootContent, offset: number): Insertion {
  * their first position; `skip` lists pages marked elsewhere (page 1 on the
  * title page).
  */
-export function insertPageBreaks(body: Root, pageStarts: readonly PageStart[], skip: ReadonlySet<number> = new Set()): number[] {
+export function insertPageBreaks(
+  body: Root,
+  pageStarts: readonly PageStart[],
+  skip: ReadonlySet<number> = new Set(),
+  ids: IdScheme = defaultIds,
+): number[] {
   const seen = new Set<number>(skip);
   const starts = pageStarts
     .filter((s) => {
@@ -125,7 +126,7 @@ export function insertPageBreaks(body: Root, pageStarts: readonly PageStart[], s
   const beforeBlock = new Map<number, Element[]>();
   for (let i = located.length - 1; i >= 0; i--) {
     const { start, where } = located[i];
-    const marker = pageBreak(start.page);
+    const marker = pageBreak(start.page, ids);
     if (where.kind === 'before-block') {
       const list = beforeBlock.get(start.block) ?? [];
       list.unshift(marker);
