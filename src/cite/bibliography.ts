@@ -21,6 +21,7 @@ export function makeBibliographyNode(engine: CiteprocEngine, options: CiteOption
     const nodes = htmlToHast(stylesToClasses(html.trim()));
     const entry = nodes.find((n): n is Element => n.type === 'element');
     if (!entry) return;
+    separateMargin(entry);
     if (id !== undefined) {
       entry.properties.id = `ref-${id}`;
       const language = options.items.get(String(id))?.language;
@@ -102,4 +103,19 @@ export function placeBibliography(tree: Root, bibliography: BibliographyNode, ti
   } else {
     tree.children.push(bibliography as never);
   }
+}
+
+/**
+ * With `second-field-align`, citeproc-js writes the number and the entry as
+ * two adjacent blocks (`1.` and `Smith J. …`); a space between them keeps
+ * the entry's text readable where the layout is not applied (plain text,
+ * screen readers, search).
+ */
+function separateMargin(entry: Element): void {
+  const index = entry.children.findIndex(
+    (child) => child.type === 'element' && ((child.properties.className as string[] | undefined) ?? []).includes('csl-left-margin'),
+  );
+  if (index === -1) return;
+  const next = entry.children[index + 1];
+  if (next && !(next.type === 'text' && /^\s/.test(next.value))) entry.children.splice(index + 1, 0, { type: 'text', value: ' ' });
 }

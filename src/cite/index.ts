@@ -287,12 +287,16 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     if (entry.noteIndex < 0) {
       const items = cite.items.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
       html = items.length > 0 ? engine.makeCitationCluster(items) : '';
+      if (html.includes('[NO_PRINTED_FORM]')) html = '';
     } else {
       const slot = slots.find((s) => s.entry === entry);
       html = slot ? (output.get(citations[slot.index].citationID) ?? '') : '';
       if (cite.mode === 'author-in-text' && !noteStyle) {
         const items = cite.items.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
-        const author = items.length > 0 ? engine.makeCitationCluster(items) : '';
+        // A style with nothing to print for the author alone (numeric
+        // styles, an item without author) leaves just the citation.
+        const rendered = items.length > 0 ? engine.makeCitationCluster(items) : '';
+        const author = rendered.includes('[NO_PRINTED_FORM]') ? '' : rendered;
         html = author && html ? `${author} ${html}` : author || html;
       }
     }
