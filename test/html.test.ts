@@ -318,11 +318,19 @@ describe('the written edition', () => {
       expect(css).toContain('prefers-color-scheme: dark');
       expect(css).toContain('@media print');
       const page = await readFile(written[0]!, 'utf8');
+      expect(page).not.toContain('<img');
       expect(page).toContain('href="sample-note_files/screen.css"');
       expect(page).not.toMatch(/<script(?![^>]*application\/ld\+json)/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('copies local images beside the page and points the text at the copies', async () => {
+    const edition = editions.get('unseen-note')!;
+    const page = await readFile(edition.file, 'utf8');
+    expect(page).toContain('src="unseen-note_files/images/returnees.svg"');
+    expect(existsSync(path.join(outDir, 'unseen-note_files', 'images', 'returnees.svg'))).toBe(true);
   });
 
   describe('in Chromium', () => {
@@ -371,6 +379,8 @@ describe('the written edition', () => {
       const page = await openPage(browser, edition.file, { width: 1280 });
       try {
         expect(await brokenFragmentLinks(page)).toEqual([]);
+        const images = await page.evaluate(() => [...document.images].filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src));
+        expect(images, 'images that did not load').toEqual([]);
         const trip = await noteRoundTrip(page);
         expect(trip.problems).toEqual([]);
         expect(trip.calls).toBe(edition.model.notes.length);

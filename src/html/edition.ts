@@ -8,6 +8,7 @@
  *                                   uses, then templates/carim/screen.css
  *   OUT/NAME_files/tinos-*.woff2    those faces, from @fontsource/tinos
  *   OUT/NAME_files/LICENSE-Tinos.txt  the fonts' licence (SIL OFL 1.1)
+ *   OUT/NAME_files/images/…         local images the text shows, copied
  *
  * The assets sit in a folder named after the page (as browsers save a page
  * "complete") so two manuscripts built into one `dist/` never share or
@@ -21,7 +22,7 @@ import type { Element } from 'hast';
 import type { DocumentModel } from '../model.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { fontFaceCss, fontFacesFor, fontLicensePath } from './fonts.js';
-import { buildHtmlPage, serialise, type HtmlPageOptions } from './page.js';
+import { buildHtmlPage, imageSources, serialise, type HtmlPageOptions } from './page.js';
 
 export interface HtmlEditionOptions extends Omit<HtmlPageOptions, 'assetsHref' | 'stylesheet'> {
   /** Folder the page is written to; created when missing. No default: the CLI passes `--out` (`dist/`). */
@@ -51,13 +52,63 @@ export function defaultTemplateDir(): string {
   return path.join(packageRoot(), 'templates', 'carim');
 }
 
+interface LocalImage {
+  /** Absolute path of the image beside the manuscript. */
+  source: string;
+  /** Path of the copy, relative to the output folder. */
+  target: string;
+  /** URL of the copy, relative to the page. */
+  href: string;
+}
+
+/**
+ * Images the manuscript refers to by a relative path that exists beside
+ * it: they must travel with the page, since `dist/` is not the manuscript's
+ * folder. Remote and `data:` images, and missing files, are left as written.
+ */
+function localImages(model: DocumentModel, assetsName: string): Map<string, LocalImage> {
+  const found = new Map<string, LocalImage>();
+  if (!model.file.path) return found;
+  const base = path.dirname(path.resolve(model.file.path));
+  const sources = [...imageSources(model.body), ...model.notes.flatMap((n) => imageSources({ type: 'root', children: n.children }))];
+  const names = new Map<string, string>();
+  for (const src of sources) {
+    if (found.has(src) || /^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(src)) continue;
+    let file: string;
+    try {
+      file = path.resolve(base, decodeURIComponent(src.split(/[?#]/)[0] as string));
+    } catch {
+      continue;
+    }
+    if (!existsSync(file)) continue;
+    // One copy per file; two files with one name get numbered copies.
+    let name = names.get(file);
+    if (!name) {
+      const taken = new Set(names.values());
+      const ext = path.extname(file);
+      const stem = path.basename(file, ext);
+      name = `${stem}${ext}`;
+      for (let n = 2; taken.has(name); n++) name = `${stem}-${n}${ext}`;
+      names.set(file, name);
+    }
+    found.set(src, {
+      source: file,
+      target: path.join(assetsName, 'images', name),
+      href: `${encodeURIComponent(assetsName)}/images/${encodeURIComponent(name)}`,
+    });
+  }
+  return found;
+}
+
 /** Write `NAME.html` and its assets; resolves to the paths written, the page first. */
 export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditionOptions): Promise<string[]> {
   const { outDir, templateDir = defaultTemplateDir(), pdf = false, ...pageOptions } = options;
   const assetsName = `${model.name}_files`;
   const assetsDir = path.join(outDir, assetsName);
+  const images = localImages(model, assetsName);
   const page = buildHtmlPage(model, {
     ...pageOptions,
+    imageSources: new Map([...images].map(([src, image]) => [src, image.href])),
     pdfUrl: pageOptions.pdfUrl ?? (pdf ? `${model.name}.pdf` : undefined),
     assetsHref: encodeURIComponent(assetsName),
     stylesheet: 'screen.css',
@@ -79,6 +130,8 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
     written.push(target);
   };
   // Assets first, so a page never appears before the files it links to.
+  for (const image of new Map([...images.values()].map((i) => [i.target, i])).values())
+    await write(path.join(outDir, image.target), await readFile(image.source));
   for (const face of faces) await write(path.join(assetsDir, face.file), await readFile(face.source));
   await write(path.join(assetsDir, 'LICENSE-Tinos.txt'), await readFile(fontLicensePath()));
   await write(path.join(assetsDir, 'screen.css'), css);

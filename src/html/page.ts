@@ -40,6 +40,8 @@ export interface HtmlPageOptions {
   pageUrl?: string;
   /** Words the page adds (skip link, notes heading, accessible names). Default: built in for the document language, else English. */
   labels?: Partial<HtmlLabels>;
+  /** New `src` for images, keyed by the `src` as the manuscript wrote it (the edition writer copies local images beside the page). Default: none, every `src` kept. */
+  imageSources?: ReadonlyMap<string, string>;
   /** Longest `<meta name="description">`, in characters, when it is taken from the first paragraph. Default: 300. */
   descriptionLength?: number;
 }
@@ -293,8 +295,26 @@ function labelBibliography(section: Element, ids: IdAllocator, labels: HtmlLabel
   section.properties = { ...section.properties, ariaLabelledBy: [id] };
 }
 
+/** Point images at their copies beside the page. */
+function rewriteImages(tree: Element, sources: ReadonlyMap<string, string>): void {
+  eachElement(tree, (node) => {
+    const src = node.properties?.src;
+    if (node.tagName === 'img' && typeof src === 'string' && sources.has(src)) node.properties = { ...node.properties, src: sources.get(src) };
+  });
+}
+
+/** Every `img` `src` under `tree`. */
+export function imageSources(tree: Root | Element): string[] {
+  const found: string[] = [];
+  eachElement(tree, (node) => {
+    const src = node.properties?.src;
+    if (node.tagName === 'img' && typeof src === 'string') found.push(src);
+  });
+  return found;
+}
+
 /** Wide things scroll inside their own focusable box, so the page never scrolls sideways; table cells lose the obsolete `align`. */
-function scrollBoxes(tree: Root, labels: HtmlLabels): void {
+function scrollBoxes(tree: Root | Element, labels: HtmlLabels): void {
   let tables = 0;
   eachElement(tree, (node, parent, index) => {
     if (node.tagName === 'table' && !(isElement(parent) && classes(parent).includes('table-scroll'))) {
@@ -324,7 +344,8 @@ function insertNotes(main: Element, notes: Element, bibliography: Element | null
 
 /** The whole page as a hast tree (doctype included). */
 export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {}): Root {
-  const metadata = model.metadata;
+  // `en_GB` is a common slip for the BCP 47 tag `en-GB`; browsers and validators want the latter.
+  const metadata = { ...model.metadata, lang: model.metadata.lang.replace(/_/g, '-') };
   const labels = resolveLabels(metadata.lang, options.labels);
   const assets = options.assetsHref ?? `${model.name}_files`;
   const stylesheet = `${assets}/${options.stylesheet ?? 'screen.css'}`;
@@ -339,10 +360,11 @@ export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {
   const bibliography = findBibliography(body);
   if (bibliography) labelBibliography(bibliography, ids, labels, metadata);
   normaliseHeadings(body);
-  scrollBoxes(body, labels);
 
   const main = h('main', { id: mainId }, body.children as ElementContent[]);
   if (model.notes.length > 0) insertNotes(main, notesSection(model.notes, ids, labels, links), bibliography);
+  scrollBoxes(main, labels);
+  if (options.imageSources) rewriteImages(main, options.imageSources);
 
   const references: string[] = [];
   if (bibliography)
