@@ -17,7 +17,7 @@ import { findBrowser, launchBrowser } from '../src/browser.js';
 import type { DocumentModel } from '../src/model.js';
 import { paginate, printOrigin, renderPdf, type PrintRequest } from '../src/pdf/index.js';
 import { templateValues } from '../src/pdf/print-html.js';
-import { call, fixtureMetadata, noteHeavyModel } from './fixtures/pdf/generate.js';
+import { call, fixtureMetadata, mixedModel, noteHeavyModel } from './fixtures/pdf/generate.js';
 import { callsAndNotes, hasTool, pageText, pdfFonts, pdfInfo, readPdfXml, squash } from './fixtures/pdf/read-pdf.js';
 
 const out = path.resolve('test/.out/pdf');
@@ -196,6 +196,23 @@ suite('print edition, other seeds', () => {
       await renderPdf(model, { browser, outFile: file });
       expectNotesOnCallPages(file, model.notes.length);
       expectNothingLost(file, model);
+    });
+  }
+});
+
+suite('print edition of lists, tables, a paragraph longer than a page, a long block quote', () => {
+  for (const seed of [11, 12]) {
+    it(`seed ${seed}: every note on its call's page, no text lost, lists keep counting`, async () => {
+      const model = mixedModel(seed);
+      const file = path.join(out, `mixed-${seed}.pdf`);
+      const result = await renderPdf(model, { browser, outFile: file });
+      expectNotesOnCallPages(file, model.notes.length);
+      expectNothingLost(file, model);
+      // The ordered list's three items are numbered 1, 2, 3 once each, wherever the pages cut.
+      let all = '';
+      for (let p = 1; p <= result.pages; p++) all += pageText(file, p);
+      const numbers = [...all.matchAll(/^\s{3,}(\d)\. [A-Z]/gm)].map((m) => Number(m[1]));
+      expect(numbers.filter((n) => n <= 3)).toEqual([1, 2, 3]);
     });
   }
 });

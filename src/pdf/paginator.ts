@@ -346,6 +346,11 @@ export function paginateInPage(config: PaginateConfig): InPageResult {
    * rest, with the open elements cloned.
    */
   function splitAt(el: HTMLElement, line: Line): HTMLElement {
+    // The open elements at the cut, from `el` down to the text, taken
+    // before the extraction empties (and pruning removes) some of them.
+    const originals: Element[] = [];
+    for (let a = line.node.parentElement; a && a !== el; a = a.parentElement) originals.unshift(a);
+    originals.unshift(el);
     const range = document.createRange();
     range.setStart(line.node, line.offset);
     range.setEnd(el, el.childNodes.length);
@@ -362,10 +367,30 @@ export function paginateInPage(config: PaginateConfig): InPageResult {
     // the cut falls between paragraphs, the one before it ends normally.
     if (el.contains(line.para) && line.para.textContent?.trim()) line.para.setAttribute('data-split-end', '');
     el.setAttribute('data-cut', '');
-    for (let c: Element | null = cont; c; c = c.firstElementChild) {
-      c.setAttribute('data-split-start', '');
-      if (c !== cont) c.removeAttribute('id');
-      if (!c.firstElementChild || c.firstChild !== c.firstElementChild) break;
+    // The open elements were cloned: `originals[i]` (from `el` down to the
+    // text) matches the i-th element of the clone chain that starts at
+    // `cont`. A clone continues its original only if the original kept
+    // some content; otherwise it is the whole element, just moved.
+    const chain: Array<[Element, Element]> = [];
+    let clone: Element | null = cont;
+    for (const original of originals) {
+      if (!clone) break;
+      chain.push([original, clone]);
+      const next: ChildNode | null = clone.firstChild;
+      clone = next instanceof Element ? next : null;
+    }
+    for (const [original, copy] of chain) {
+      if (original !== el && !el.contains(original)) continue;
+      copy.setAttribute('data-split-start', '');
+      if (copy !== cont) copy.removeAttribute('id');
+    }
+    // An ordered list goes on counting where its first part stopped; an
+    // item cut in two shows its number only once.
+    for (const [original, copy] of chain) {
+      if (!(original instanceof HTMLOListElement && copy instanceof HTMLOListElement) || !copy.hasAttribute('data-split-start')) continue;
+      const kept = Array.from(original.children).filter((c) => c.tagName === 'LI').length;
+      const firstContinues = copy.firstElementChild?.hasAttribute('data-split-start') ?? false;
+      copy.start = original.start + kept - (firstContinues ? 1 : 0);
     }
     return cont;
   }
