@@ -3,14 +3,19 @@
  * list, table, image, block quotation, bibliography, colophon) and the
  * default manuscript, each with a page list. Ace exits 0 whatever it finds,
  * so the verdict is read from its report (`earl:result` → `earl:outcome`).
+ * Then the content documents in Chromium: no sideways scrolling on a
+ * 320 px wide screen with the ebook stylesheet.
  */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeEpub } from '../src/epub/index.js';
+import { findBrowser, launchBrowser } from '../src/browser.js';
 import { buildDocument } from '../src/index.js';
 import { richModel, richPageStarts } from './fixtures/epub/models.js';
-import { ace, hasAce, spreadPageStarts, toolAvailable } from './fixtures/epub/tools.js';
+import { ace, hasAce, spreadPageStarts, toolAvailable, unzip } from './fixtures/epub/tools.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const modified = new Date('2026-03-01T12:34:56Z');
@@ -34,5 +39,32 @@ describe('DAISY Ace', () => {
     const result = await ace(makeEpub(model, { pageStarts: spreadPageStarts(model, 6), modified }));
     expect(result.violations).toEqual([]);
     expect(result.outcome).toBe('pass');
+  });
+});
+
+describe('the ebook stylesheet in Chromium', () => {
+  it('needs no sideways scrolling at 320 px, long URLs included', async (context) => {
+    if (!toolAvailable('Chromium', (await findBrowser()) !== null)) return context.skip();
+    const model = await buildDocument({ input: path.join(root, 'manuscript/readmission-azerbaijan.md') });
+    const { files } = unzip(makeEpub(model, { modified }));
+    const dir = await mkdtemp(path.join(tmpdir(), 'colophon-epub-css-'));
+    const browser = await launchBrowser();
+    try {
+      for (const [name, data] of Object.entries(files)) {
+        await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+        await writeFile(path.join(dir, name), data);
+      }
+      const page = await browser.newPage();
+      await page.setViewport({ width: 320, height: 640 });
+      const widths: Record<string, number[]> = {};
+      for (const doc of ['title', 'nav', 'text', 'colophon']) {
+        await page.goto(`file://${path.join(dir, 'EPUB', `${doc}.xhtml`)}`);
+        widths[doc] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      }
+      expect(widths).toEqual({ title: [320, 320], nav: [320, 320], text: [320, 320], colophon: [320, 320] });
+    } finally {
+      await browser.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
