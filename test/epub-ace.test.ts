@@ -1,7 +1,7 @@
 /**
  * DAISY Ace on the ebook edition: the richest hand-built fixture (page
- * list, table, image, block quotation, bibliography, colophon) and the
- * default manuscript, each with a page list. Ace exits 0 whatever it finds,
+ * list, table, image, block quotation, bibliography, colophon), the
+ * fixture with traps, and the default manuscript, each with a page list. Ace exits 0 whatever it finds,
  * so the verdict is read from its report (`earl:result` → `earl:outcome`).
  * Then the content documents in Chromium: no sideways scrolling on a
  * 320 px wide screen with the ebook stylesheet.
@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeEpub } from '../src/epub/index.js';
 import { findBrowser, launchBrowser } from '../src/browser.js';
 import { buildDocument } from '../src/index.js';
-import { richModel, richPageStarts } from './fixtures/epub/models.js';
+import { awkwardModel, richModel, richPageStarts } from './fixtures/epub/models.js';
 import { ace, hasAce, spreadPageStarts, toolAvailable, unzip } from './fixtures/epub/tools.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -29,6 +29,13 @@ describe('DAISY Ace', () => {
   it('passes the richest fixture', async (context) => {
     if (!available) return context.skip();
     const result = await ace(makeEpub(richModel(), { pageStarts: richPageStarts, modified }));
+    expect(result.violations).toEqual([]);
+    expect(result.outcome).toBe('pass');
+  });
+
+  it('passes the fixture with traps (skipped heading levels, ids that clash, images it cannot carry)', async (context) => {
+    if (!available) return context.skip();
+    const result = await ace(makeEpub(awkwardModel(), { pageStarts: [{ page: 2, block: 1, offset: 2 }], modified }));
     expect(result.violations).toEqual([]);
     expect(result.outcome).toBe('pass');
   });

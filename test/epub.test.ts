@@ -525,6 +525,15 @@ describe('traps in unseen manuscripts', () => {
     expect(text('EPUB/nav.xhtml')).toContain('<a href="text.xhtml#fn1">Results</a>');
   });
 
+  it('close gaps between heading levels, keeping ids and words', () => {
+    const headings = [...textDoc.matchAll(/<h([1-6]) id="([^"]+)">/g)].map((m) => `h${m[1]}#${m[2]}`);
+    expect(headings).toEqual(['h1#page-2', 'h1#fn1', 'h2#skipped', 'h3#deeper', 'h2#back']);
+  });
+
+  it('give passages in another language xml:lang as well as lang', () => {
+    expect(textDoc).toContain('<span lang="az" xml:lang="az">geri qəbul</span>');
+  });
+
   it('unwrap links to ids the book does not have', () => {
     expect(textDoc).not.toContain('#ref-missing');
     expect(textDoc).toContain('(Nobody 2020)');

@@ -22,6 +22,7 @@ import type { Metadata } from '../load/schema.js';
 import type { DocumentModel, PageStart } from '../model.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { colophon, headingEntries, navigation, titlePage, xhtmlShell, type TocEntry } from './documents.js';
+import { normalizeHeadingRanks, pairXmlLang } from './headings.js';
 import { collectIds, idSchemeAvoiding } from './ids.js';
 import { labelsFor, type EpubLabels } from './labels.js';
 import { placeNotes } from './notes.js';
@@ -145,7 +146,9 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   const ids = idSchemeAvoiding(collectIds({ type: 'root', children: model.notes.flatMap((n) => n.children) }, collectIds(body)));
   const textPages = withPages ? insertPageBreaks(body, pageStarts, new Set([firstPage]), ids) : [];
 
+  normalizeHeadingRanks(body);
   placeNotes(body, model.notes, ids);
+  pairXmlLang(body);
   const images = collectImages(body, model.file);
   unwrapDanglingLinks(body, collectIds(body));
 
