@@ -1,15 +1,24 @@
 /**
  * The PDF's document information, set after Chromium has printed it.
  *
- * Chromium writes only a title and its own creation date. pdf-lib rewrites
- * the Info dictionary (title, author, subject, keywords, creator, dates)
- * and the catalog's `/Lang`, and leaves every other object as Chromium made
- * it: the structure tree (`Tagged: yes`), the outline and the embedded
- * fonts survive, which the tests check with pdfinfo. Dates come from
- * `SOURCE_DATE_EPOCH` when it is set, so that two builds of the same
- * manuscript give the same bytes.
+ * Chromium (Skia) writes a title, its own user agent as creator, the time
+ * of printing as dates, `/Lang` from `<html lang>`, a classic cross-
+ * reference table and no object streams. We leave every object it made as
+ * it is — the structure tree (`Tagged: yes`), the outline, the fonts — and
+ *
+ * - append an incremental update (PDF 1.7, 7.5.6) that replaces the Info
+ *   dictionary with ours: title, author, subject (the series designation),
+ *   keywords, creator and dates;
+ * - rewrite, in place and byte for byte the same length, Chromium's own
+ *   dates in the old Info dictionary and its page boxes (Chromium rounds
+ *   A4 to 594.96 x 841.92 pt; we write the exact 595.28 x 841.89), so that
+ *   the file offsets in the cross-reference table stay right.
+ *
+ * Dates come from `SOURCE_DATE_EPOCH` when it is set: two builds of the
+ * same manuscript then give the same bytes. Re-saving through a PDF library
+ * would do the same, but costs a few hundred milliseconds per build and
+ * rewrites every object; this costs nothing and touches only what it must.
  */
-import { PDFDocument } from 'pdf-lib';
 import type { DocumentModel } from '../model.js';
 import { authorLine } from './print-html.js';
 
@@ -33,29 +42,84 @@ export interface PdfInfoOptions {
   creator?: string;
 }
 
+/** A PDF date, `D:YYYYMMDDHHmmSS+00'00'`, in UTC. */
+export function pdfDate(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `D:${date.getUTCFullYear()}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(
+    date.getUTCMinutes(),
+  )}${two(date.getUTCSeconds())}+00'00'`;
+}
+
+/** A PDF text string as UTF-16BE hex with its byte-order mark: safe for any script. */
+function textString(value: string): string {
+  let hex = 'FEFF';
+  for (let i = 0; i < value.length; i++) hex += value.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
+  return `<${hex}>`;
+}
+
+const latin1 = new TextDecoder('latin1');
+
+/** Overwrite `replacement` at `index` in `bytes` (same length, ASCII). */
+function overwrite(bytes: Uint8Array, index: number, replacement: string): void {
+  for (let i = 0; i < replacement.length; i++) bytes[index + i] = replacement.charCodeAt(i);
+}
+
 /** Set the document information of a PDF Chromium printed from `model`. */
-export async function setPdfInfo(pdf: Uint8Array, model: DocumentModel, options: PdfInfoOptions = {}): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  const m = model.metadata;
-  const date = options.date ?? buildDate();
-  doc.setTitle(m.subtitle ? `${m.title}: ${m.subtitle}` : m.title, { showInWindowTitleBar: true });
-  const author = authorLine(model);
-  if (author) doc.setAuthor(author);
-  if (m.series?.designation) doc.setSubject(m.series.designation);
-  if (m.keywords.length) doc.setKeywords(m.keywords);
-  doc.setCreator(options.creator ?? 'Colophon');
-  doc.setProducer('Colophon (Chromium, pdf-lib)');
-  doc.setLanguage(m.lang);
-  // Chromium rounds the page box to its own pixel grid (594.96 x 841.92 pt
-  // for A4); give each page the exact ISO size, a fraction of a point off.
-  for (const page of doc.getPages()) {
-    const { width, height } = page.getMediaBox();
-    const exact = isoSizes.find(([w, h]) => Math.abs(width - w) < 1.5 && Math.abs(height - h) < 1.5);
-    if (exact) page.setMediaBox(0, 0, exact[0], exact[1]);
+export function setPdfInfo(pdf: Uint8Array, model: DocumentModel, options: PdfInfoOptions = {}): Uint8Array {
+  const bytes = new Uint8Array(pdf);
+  // Latin-1 maps byte n to char n: string indices are byte offsets.
+  const text = latin1.decode(bytes);
+  const date = pdfDate(options.date ?? buildDate());
+
+  // Chromium's dates, rewritten in place.
+  for (const m of text.matchAll(/\/(?:CreationDate|ModDate) \((D:\d{14}[^)]*)\)/g)) {
+    const at = (m.index ?? 0) + m[0].indexOf('(') + 1;
+    if (m[1].length === date.length) overwrite(bytes, at, date);
   }
-  doc.setCreationDate(date);
-  doc.setModificationDate(date);
-  // Object streams would hide the structure from older readers; keep the
-  // classic cross-reference table Chromium itself writes.
-  return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+  // Page boxes a fraction of a point off an ISO size, made exact in place.
+  for (const m of text.matchAll(/\/(?:MediaBox|CropBox|TrimBox|BleedBox|ArtBox) (\[0 0 ([\d.]+) ([\d.]+)\])/g)) {
+    const [, box, w, h] = m;
+    const exact = isoSizes.find(([iw, ih]) => Math.abs(Number(w) - iw) < 1.5 && Math.abs(Number(h) - ih) < 1.5);
+    if (!exact) continue;
+    const wanted = `[0 0 ${exact[0]} ${exact[1]}`;
+    if (wanted.length + 1 > box.length) continue;
+    overwrite(bytes, (m.index ?? 0) + m[0].indexOf('['), `${wanted}${' '.repeat(box.length - wanted.length - 1)}]`);
+  }
+
+  // The incremental update: a new Info dictionary.
+  const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(text);
+  const trailer = text.lastIndexOf('trailer');
+  if (!startxref || trailer < 0) return bytes;
+  const trailerDict = text.slice(trailer, startxref.index);
+  const size = /\/Size (\d+)/.exec(trailerDict);
+  const root = /\/Root (\d+ \d+ R)/.exec(trailerDict);
+  if (!size || !root) return bytes;
+  const infoNumber = Number(size[1]);
+
+  const m = model.metadata;
+  const entries: Array<[string, string | undefined]> = [
+    ['Title', m.subtitle ? `${m.title}: ${m.subtitle}` : m.title],
+    ['Author', authorLine(model)],
+    ['Subject', m.series?.designation],
+    ['Keywords', m.keywords.length ? m.keywords.join(', ') : undefined],
+    ['Creator', options.creator ?? 'Colophon'],
+    ['Producer', 'Colophon with Chromium (Skia/PDF)'],
+  ];
+  const info = entries
+    .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
+    .map(([key, value]) => `/${key} ${textString(value)}`)
+    .concat([`/CreationDate (${date})`, `/ModDate (${date})`])
+    .join('\n');
+  const separator = bytes[bytes.length - 1] === 0x0a ? '' : '\n';
+  const objectAt = bytes.length + separator.length;
+  const object = `${separator}${infoNumber} 0 obj\n<<${info}>>\nendobj\n`;
+  const xrefAt = bytes.length + object.length;
+  const update =
+    object +
+    `xref\n${infoNumber} 1\n${String(objectAt).padStart(10, '0')} 00000 n \n` +
+    `trailer\n<</Size ${infoNumber + 1}\n/Root ${root[1]}\n/Info ${infoNumber} 0 R\n/Prev ${startxref[1]}>>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  const result = new Uint8Array(bytes.length + update.length);
+  result.set(bytes);
+  for (let i = 0; i < update.length; i++) result[bytes.length + i] = update.charCodeAt(i);
+  return result;
 }
