@@ -13,7 +13,10 @@
  *   1. `colophon build FILE --format html --out TMP` as a process;
  *   2. `pandoc --citeproc -s FILE --bibliography … --csl … -o TMP/…` as a
  *      process, from the manuscript's folder;
- *   3. the same Colophon build in this process, warm (modules loaded and
+ *   3. a process that imports only the library and the HTML writer (no CLI,
+ *      no print or ebook modules) and builds the same edition: what the CLI
+ *      would cost if it loaded only the modules an HTML build needs;
+ *   4. the same Colophon build in this process, warm (modules loaded and
  *      compiled, files in the page cache): `buildDocument` alone, and with
  *      the HTML edition written;
  * the ratio Colophon / Pandoc of (1) and (2), whose goal is ≤ 1.0, and the
@@ -223,6 +226,19 @@ try {
     }
   }
 
+  // The HTML path alone in a fresh process: the library and the HTML writer.
+  const leanMs = [];
+  if (existsSync(htmlEditionModule)) {
+    const script = [
+      `const { buildDocument } = await import(${JSON.stringify(pathToFileURL(library).href)});`,
+      `const { writeHtmlEdition } = await import(${JSON.stringify(pathToFileURL(htmlEditionModule).href)});`,
+      `const model = await buildDocument({ input: ${JSON.stringify(manuscript)} });`,
+      `if (model.file.messages.some((m) => m.fatal)) process.exit(1);`,
+      `await writeHtmlEdition(model, { outDir: ${JSON.stringify(path.join(out, 'lean'))} });`,
+    ].join('\n');
+    for (let i = 0; i < runs; i++) leanMs.push(await timed(process.execPath, ['--input-type=module', '-e', script], { cwd: root }));
+  }
+
   // What start-up alone costs each tool.
   const nodeStart = [];
   const pandocStart = [];
@@ -273,6 +289,7 @@ try {
     [
       line('colophon build --format html (process)', colophonMs),
       line('pandoc --citeproc -s (process)', pandocMs),
+      ...(leanMs.length > 0 ? [line('library + HTML writer only (process)', leanMs)] : []),
       line('node -e 0 (start-up only)', nodeStart),
       line('pandoc --citeproc on empty input', pandocStart),
       line('buildDocument, in process, warm', modelMs),
