@@ -23,6 +23,7 @@ import { launchBrowser } from '../src/browser.js';
 import { buildDocument } from '../src/index.js';
 import { writeHtmlEdition } from '../src/html/edition.js';
 import { fontFacesFor } from '../src/html/fonts.js';
+import { normaliseLang } from '../src/html/lang.js';
 import { hrefFor } from '../src/html/linkify.js';
 import { renderHtmlPage } from '../src/html/page.js';
 import type { DocumentModel } from '../src/model.js';
@@ -221,6 +222,31 @@ describe('renderHtmlPage', () => {
     const page = renderHtmlPage(model);
     expect(page).toContain('aria-label="Примечание 1"');
     expect(page).toContain('<h2 id="notes-title">Примечания</h2>');
+  });
+});
+
+describe('normaliseLang', () => {
+  it('turns codes, slips and names into registered tags, and refuses the rest', () => {
+    expect(normaliseLang('ru')).toBe('ru');
+    expect(normaliseLang('en_GB')).toBe('en-GB');
+    expect(normaliseLang('rus')).toBe('ru');
+    expect(normaliseLang('Russian')).toBe('ru');
+    expect(normaliseLang('azerbaijani')).toBe('az');
+    expect(normaliseLang('sr-Latn-RS')).toBe('sr-Latn-RS');
+    expect(normaliseLang('Klingonese')).toBeNull();
+    expect(normaliseLang('not a language')).toBeNull();
+    expect(normaliseLang('')).toBeNull();
+  });
+
+  it('cleans the lang attributes of the page', () => {
+    const model = noteStyleModel();
+    const entries = (model.bibliography!.children as Element[]).filter((c) => c.type === 'element' && c.tagName === 'div');
+    entries[0]!.properties.lang = 'English';
+    entries[2]!.properties.lang = 'nonsense words';
+    const page = renderHtmlPage(model);
+    expect(page).toContain('id="ref-morehouse2011" lang="en"');
+    expect(page).toContain('id="ref-safarov2012" lang="ru"');
+    expect(page).toMatch(/<div class="csl-entry" id="ref-doi">/);
   });
 });
 

@@ -27,6 +27,7 @@ import type { DocumentModel, Note } from '../model.js';
 import type { Metadata } from '../load/schema.js';
 import { fullTitle, headElements, parseIsoDate } from './head.js';
 import { resolveLabels, type HtmlLabels } from './labels.js';
+import { normaliseLang } from './lang.js';
 import { linkifyTransform } from './linkify.js';
 
 export interface HtmlPageOptions {
@@ -295,6 +296,18 @@ function labelBibliography(section: Element, ids: IdAllocator, labels: HtmlLabel
   section.properties = { ...section.properties, ariaLabelledBy: [id] };
 }
 
+/** Every `lang` in the text as a registered tag; one that names no language is dropped (the passage then inherits the page's). */
+function langAttributes(tree: Element): void {
+  eachElement(tree, (node) => {
+    const lang = node.properties?.lang;
+    if (typeof lang !== 'string') return;
+    const tag = normaliseLang(lang);
+    if (tag === lang) return;
+    const { lang: _dropped, ...rest } = node.properties;
+    node.properties = tag ? { ...rest, lang: tag } : rest;
+  });
+}
+
 /** Point images at their copies beside the page. */
 function rewriteImages(tree: Element, sources: ReadonlyMap<string, string>): void {
   eachElement(tree, (node) => {
@@ -344,8 +357,8 @@ function insertNotes(main: Element, notes: Element, bibliography: Element | null
 
 /** The whole page as a hast tree (doctype included). */
 export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {}): Root {
-  // `en_GB` is a common slip for the BCP 47 tag `en-GB`; browsers and validators want the latter.
-  const metadata = { ...model.metadata, lang: model.metadata.lang.replace(/_/g, '-') };
+  // `en_GB` or `English` for the BCP 47 tag: browsers and validators want `en-GB`, `en`.
+  const metadata = { ...model.metadata, lang: normaliseLang(model.metadata.lang) ?? model.metadata.lang };
   const labels = resolveLabels(metadata.lang, options.labels);
   const assets = options.assetsHref ?? `${model.name}_files`;
   const stylesheet = `${assets}/${options.stylesheet ?? 'screen.css'}`;
@@ -364,6 +377,7 @@ export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {
   const main = h('main', { id: mainId }, body.children as ElementContent[]);
   if (model.notes.length > 0) insertNotes(main, notesSection(model.notes, ids, labels, links), bibliography);
   scrollBoxes(main, labels);
+  langAttributes(main);
   if (options.imageSources) rewriteImages(main, options.imageSources);
 
   const references: string[] = [];

@@ -1,0 +1,56 @@
+/**
+ * Language tags as the page can use them.
+ *
+ * In: a language as a manuscript or a bibliography gives it (`ru`,
+ * `en_GB`, `rus`, `Russian`: CSL-JSON's `language` is free text, and
+ * reference managers write names as often as codes). Out: a well-formed,
+ * registered BCP 47 tag (`ru`, `en-GB`), or null when the value names no
+ * language that can be recognised.
+ *
+ * A `lang` the Nu HTML Checker cannot find in the subtag registry is an
+ * error, and a screen reader given one guesses a voice; no `lang` at all
+ * lets the passage inherit the page's language, which is the lesser harm.
+ */
+
+let names: Map<string, string> | undefined;
+
+/** English language names → two-letter codes, built from the runtime's own locale data. */
+function languageNames(): Map<string, string> {
+  if (names) return names;
+  names = new Map();
+  const display = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  for (const a of letters)
+    for (const b of letters) {
+      const code = a + b;
+      const name = display.of(code);
+      if (name && name !== code) names.set(name.toLowerCase(), code);
+    }
+  return names;
+}
+
+/** Whether the runtime knows `primary` as a language (unknown codes come back unchanged). */
+function knownLanguage(primary: string): boolean {
+  if (primary === 'und' || primary === 'mul' || primary === 'zxx') return true;
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' }).of(primary) !== primary;
+  } catch {
+    return false;
+  }
+}
+
+/** A registered BCP 47 tag for `value`, or null. */
+export function normaliseLang(value: string): string | null {
+  const raw = value.trim().replace(/_/g, '-');
+  if (raw === '') return null;
+  const byName = languageNames().get(raw.toLowerCase());
+  if (byName) return byName;
+  let canonical: string;
+  try {
+    [canonical = ''] = Intl.getCanonicalLocales(raw);
+  } catch {
+    return null;
+  }
+  const primary = canonical.split('-')[0] ?? '';
+  return primary.length >= 2 && primary.length <= 3 && knownLanguage(primary) ? canonical : null;
+}
