@@ -181,15 +181,23 @@ async function withPaginatedPage<T>(
   const timeout = options.timeout ?? 60_000;
   const templatesDir = options.templatesDir ?? defaultTemplatesDir;
   const assetsDir = options.assetsDir === undefined ? manuscriptDir(model) : options.assetsDir;
-  const html = await printHtml(model, {
-    templatesDir,
-    hyphenate: options.hyphenate,
-    headCss: await tinosFontFaceCss(),
-    stylesheetHref: '/print.css',
-  });
+  // The browser opens the page while the print HTML is being made.
+  const opening = options.browser.newPage();
+  let html: string;
+  try {
+    html = await printHtml(model, {
+      templatesDir,
+      hyphenate: options.hyphenate,
+      headCss: await tinosFontFaceCss(),
+      stylesheetHref: '/print.css',
+    });
+  } catch (error) {
+    await opening.then((p) => p.close()).catch(() => undefined);
+    throw error;
+  }
   const config: PaginateConfig = { ...defaultPaginateConfig, ...options.paginate };
 
-  const page = await options.browser.newPage();
+  const page = await opening;
   let timer: NodeJS.Timeout | undefined;
   try {
     const work = (async () => {
