@@ -1,8 +1,9 @@
 /**
  * DAISY Ace on the ebook edition: the richest hand-built fixture (page
  * list, table, image, block quotation, bibliography, colophon), the
- * fixture with traps, and the default manuscript, each with a page list. Ace exits 0 whatever it finds,
- * so the verdict is read from its report (`earl:result` → `earl:outcome`).
+ * fixture with traps, and the default manuscript, each with a page list.
+ * Ace exits 0 whatever it finds, so the verdict is read from its report
+ * (`earl:result` → `earl:outcome`).
  * Then the content documents in Chromium: no sideways scrolling on a
  * 320 px wide screen with the ebook stylesheet.
  */
