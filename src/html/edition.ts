@@ -24,7 +24,7 @@ import { writeFileAtomic } from '../util/fs.js';
 import { fontFaceCss, fontFacesFor, fontLicensePath } from './fonts.js';
 import { buildHtmlPage, imageSources, serialise, type HtmlPageOptions } from './page.js';
 
-export interface HtmlEditionOptions extends Omit<HtmlPageOptions, 'assetsHref' | 'stylesheet'> {
+export interface HtmlEditionOptions extends Omit<HtmlPageOptions, 'assetsHref' | 'stylesheet' | 'imageSources'> {
   /** Folder the page is written to; created when missing. No default: the CLI passes `--out` (`dist/`). */
   outDir: string;
   /** Folder with the layout's `screen.css`. Default: the package's `templates/carim`. */
