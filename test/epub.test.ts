@@ -554,6 +554,14 @@ describe('traps in unseen manuscripts', () => {
     expect(textDoc).toMatch(/<aside epub:type="footnote" role="doc-footnote" id="epub1-fn3" class="footnote"><p><span class="note-number">3<\/span>/);
   });
 
+  it('find the bibliography when the model points at a copy of it', () => {
+    const copy = richModel();
+    copy.bibliography = structuredClone(copy.bibliography!);
+    const files = unzip(makeEpub(copy, { modified }));
+    expect(files.text('EPUB/text.xhtml')).toMatch(/<section id="refs" class="references" role="doc-bibliography" epub:type="bibliography">/);
+    expect(files.text('EPUB/nav.xhtml')).toContain('<a epub:type="bibliography" href="text.xhtml#refs">Bibliography</a>');
+  });
+
   it('still pass EPUBCheck', async (context) => {
     if (!toolAvailable('EPUBCheck (java and /usr/share/java/epubcheck.jar)', hasEpubcheck())) return context.skip();
     const messages = await epubcheck(book);

@@ -114,11 +114,27 @@ function follow(tree: Root | Element, indices: readonly number[]): Element | nul
   return node.type === 'element' ? node : null;
 }
 
+/** The bibliography by its markings, when the model's node is a copy rather than the one in `body`. */
+function findBibliography(tree: Root | Element): Element | null {
+  for (const child of tree.children) {
+    if (child.type !== 'element') continue;
+    const role = String(child.properties.role ?? '');
+    if (role.split(/\s+/).includes('doc-bibliography')) return child;
+    const inner = findBibliography(child);
+    if (inner) return inner;
+  }
+  return null;
+}
+
 function hasElement(tree: Root | Element, tagName: string): boolean {
   return tree.children.some((c) => c.type === 'element' && (c.tagName === tagName || hasElement(c, tagName)));
 }
 
-/** Build the EPUB in memory. Deterministic for the same model, options and `SOURCE_DATE_EPOCH`. */
+/**
+ * Build the EPUB in memory. Deterministic for the same model, options and
+ * `SOURCE_DATE_EPOCH`. Images the book cannot carry are reported on
+ * `model.file` (rule `file-unreadable`).
+ */
 export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8Array {
   const { metadata } = model;
   const lang = metadata.lang;
@@ -133,7 +149,7 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   // Mark the bibliography before anything moves: found by its path in the
   // original body, which the copy shares until markers are inserted.
   const bibliographyPath = model.bibliography ? pathTo(model.body, model.bibliography) : null;
-  const bibliography = bibliographyPath ? follow(body, bibliographyPath) : null;
+  const bibliography = (bibliographyPath ? follow(body, bibliographyPath) : null) ?? (model.bibliography ? findBibliography(body) : null);
   if (bibliography) {
     bibliography.properties['epub:type'] = 'bibliography';
     bibliography.properties.role = 'doc-bibliography';
