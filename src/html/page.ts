@@ -251,9 +251,12 @@ function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: HtmlLabe
 /** The notes as the items of one `doc-endnotes` section, each ending in a link back to its call. */
 function notesSection(notes: Note[], ids: IdAllocator, labels: HtmlLabels, links: NoteLinks): Element {
   const headingId = ids.claim('notes-title');
-  const items = notes.map((note) => {
+  const items = notes.map((note, index) => {
     const content = structuredClone(note.children);
-    const holder: Element = h('li', { id: links.noteIds.get(note.number) }, content);
+    const props: Properties = { id: links.noteIds.get(note.number), className: [`note-${note.kind}`] };
+    // The list's own numbering is the note number unless the sequence has a gap.
+    if (note.number !== index + 1) props.value = String(note.number);
+    const holder: Element = h('li', props, content);
     linkifyTransform(holder);
     const callId = links.callIds.get(note.number);
     if (callId) {
