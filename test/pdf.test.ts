@@ -7,11 +7,14 @@
  * Needs Chromium and poppler-utils. Without them the suite is skipped with
  * a warning, except in CI (`CI=true`), where a missing tool fails it.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { h } from 'hastscript';
 import { toString } from 'hast-util-to-string';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
+import { VFile } from 'vfile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser, launchBrowser } from '../src/browser.js';
 import type { DocumentModel } from '../src/model.js';
@@ -21,7 +24,7 @@ import { call, fixtureMetadata, mixedModel, noteHeavyModel } from './fixtures/pd
 import { callsAndNotes, hasTool, pageText, pdfFonts, pdfInfo, readPdfXml, squash } from './fixtures/pdf/read-pdf.js';
 
 const out = path.resolve('test/.out/pdf');
-const tools = ['pdftotext', 'pdfinfo', 'pdffonts', 'pdftohtml'];
+const tools = ['pdftotext', 'pdfinfo', 'pdffonts', 'pdftohtml', 'pdfimages'];
 const missing = tools.filter((t) => !hasTool(t));
 const browserFound = await findBrowser().catch(() => null);
 if (!browserFound) missing.push('chromium');
@@ -281,6 +284,70 @@ suite('closed rendering', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await browser.pages()).length).toBe(before);
     expect(existsSync(path.join(out, 'timeout.pdf'))).toBe(false);
+  });
+});
+
+suite('manuscripts of other shapes', () => {
+  it('serves an image beside the manuscript, and only that', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'colophon-pdf-'));
+    // A 1 x 1 PNG.
+    writeFileSync(
+      path.join(dir, 'figure.png'),
+      Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
+    );
+    const model = noteHeavyModel(13, 1);
+    model.file = new VFile({ path: path.join(dir, 'note.md'), value: '' });
+    model.body.children.push(h('figure', [h('img', { src: 'figure.png', alt: 'A figure', width: 40, height: 40 }), h('figcaption', 'A figure.')]));
+    const seen: PrintRequest[] = [];
+    const file = path.join(out, 'figure.pdf');
+    await renderPdf(model, { browser, outFile: file, onRequest: (r) => seen.push(r) });
+    expect(seen.find((r) => r.url.endsWith('/figure.png'))?.outcome).toBe('served');
+    const rows = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    expect(rows.filter((row) => row.trim().split(/\s+/)[2] === 'image')).toHaveLength(1);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints Cyrillic text in Tinos, and leaves out what the front matter lacks', async () => {
+    const model = noteHeavyModel(14, 1);
+    model.metadata = {
+      ...model.metadata,
+      title: 'Соглашения о реадмиссии',
+      subtitle: undefined,
+      lang: 'ru',
+      authors: [{ name: 'Сергей Румянцев' }],
+      series: undefined,
+      rights: undefined,
+      funding: undefined,
+      date: undefined,
+      keywords: [],
+    };
+    const extra = model.notes.length + 1;
+    model.body.children.push(
+      h('p', [
+        'Переговоры между Азербайджаном и Европейским союзом об упрощении визового режима и реадмиссии начались в марте 2012 года.',
+        call(extra),
+      ]),
+    );
+    model.notes.push({ number: extra, kind: 'author', children: [h('p', `Note ${extra}: Министерство иностранных дел.`)] });
+    const file = path.join(out, 'cyrillic.pdf');
+    await renderPdf(model, { browser, outFile: file });
+    for (const font of pdfFonts(file)) {
+      expect(font.embedded).toBe(true);
+      expect(font.name).toMatch(/\+Tinos-/);
+    }
+    const info = pdfInfo(file);
+    expect(info.Title).toBe('Соглашения о реадмиссии');
+    expect(info.Author).toBe('Сергей Румянцев');
+    expect(info.Subject).toBeUndefined();
+    const first = pageText(file, 1);
+    expect(first).toContain('Соглашения о реадмиссии');
+    expect(first).toContain('Сергей Румянцев');
+    expect(first).not.toContain('CARIM');
+    expect(first).not.toContain('Co-financed');
+    // Russian hyphenation patterns are in use.
+    let all = '';
+    for (let p = 1; p <= Number(info.Pages); p++) all += pageText(file, p);
+    expect(all).toContain('Министерство иностранных дел.');
   });
 });
 
