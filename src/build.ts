@@ -10,13 +10,16 @@
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFile } from 'vfile';
-import { BrowserNotFoundError, launchBrowser } from './browser.js';
 import { buildDocument } from './document.js';
-import { writeEpub } from './epub/index.js';
-import { writeHtmlEdition } from './html/edition.js';
 import type { DocumentModel, PageStart } from './model.js';
-import { paginate, renderPdf } from './pdf/index.js';
 import { rules } from './rules.js';
+
+// Edition writers and the browser are loaded only when asked for: an HTML
+// build never pays for Puppeteer, the zip library or the print templates.
+const loadBrowser = () => import('./browser.js');
+const loadHtml = () => import('./html/edition.js');
+const loadEpub = () => import('./epub/index.js');
+const loadPdf = () => import('./pdf/index.js');
 
 export const editionFormats = ['html', 'epub', 'pdf'] as const;
 export type EditionFormat = (typeof editionFormats)[number];
@@ -69,7 +72,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const needsBrowser = formats.includes('pdf') || formats.includes('epub');
   // Start the browser now: it is ready by the time the first model is.
   const browserReady: Promise<Browser | Error> | undefined = needsBrowser
-    ? launchBrowser({ executablePath: options.browserPath }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
+    ? loadBrowser()
+        .then(({ launchBrowser }) => launchBrowser({ executablePath: options.browserPath }))
+        .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
     : undefined;
   const documents: BuiltDocument[] = [];
   try {
@@ -117,22 +122,33 @@ async function writeEditions(
   const browserFor = async (purpose: string): Promise<Browser | null> => {
     const browser = await browserReady;
     if (browser && !(browser instanceof Error)) return browser;
-    const detail = browser instanceof BrowserNotFoundError ? browser.message : `${browser?.message ?? 'no browser'}`;
+    const detail = browser?.message ?? 'no browser';
     model.file.message(`${purpose}: ${detail}`, { ruleId: rules.browserMissing, source: 'build' }).fatal = purpose === 'print edition';
     return null;
   };
 
-  const tasks: Promise<void>[] = [];
-  if (formats.includes('html')) {
-    tasks.push(writeHtmlEdition(model, { outDir }).then((written) => void outputs.push(...written)));
-  }
+  // The web page is written while the browser prints; its failure is
+  // held until the end, not left as an unhandled rejection.
+  const htmlDone: Promise<Error | undefined> = formats.includes('html')
+    ? loadHtml()
+        .then(({ writeHtmlEdition }) => writeHtmlEdition(model, { outDir }))
+        .then(
+          (written) => void outputs.push(...written),
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        )
+    : Promise.resolve(undefined);
+  const finishHtml = async () => {
+    const error = await htmlDone;
+    if (error) throw error;
+  };
   let pageStarts: PageStart[] | undefined;
   if (formats.includes('pdf')) {
     const browser = await browserFor('print edition');
     if (!browser) {
-      await Promise.all(tasks);
+      await finishHtml();
       return false;
     }
+    const { renderPdf } = await loadPdf();
     const printed = await renderPdf(model, { browser, outFile: target('pdf') });
     outputs.push(target('pdf'));
     pageStarts = printed.pageStarts;
@@ -140,15 +156,16 @@ async function writeEditions(
   if (formats.includes('epub')) {
     if (!pageStarts) {
       const browser = await browserFor('EPUB page list left out');
-      if (browser) pageStarts = await paginate(model, { browser });
+      if (browser) pageStarts = await (await loadPdf()).paginate(model, { browser });
       else {
         const last = model.file.messages.at(-1);
         if (last) last.ruleId = rules.pageListOmitted;
       }
     }
+    const { writeEpub } = await loadEpub();
     await writeEpub(model, { outFile: target('epub'), pageStarts });
     outputs.push(target('epub'));
   }
-  await Promise.all(tasks);
+  await finishHtml();
   return true;
 }
