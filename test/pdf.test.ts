@@ -17,7 +17,7 @@ import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { VFile } from 'vfile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser, launchBrowser } from '../src/browser.js';
-import type { DocumentModel } from '../src/model.js';
+import type { DocumentModel, PageStart } from '../src/model.js';
 import { paginate, printOrigin, renderPdf, type PrintRequest } from '../src/pdf/index.js';
 import { templateValues } from '../src/pdf/print-html.js';
 import { call, fixtureMetadata, mixedModel, noteHeavyModel } from './fixtures/pdf/generate.js';
@@ -83,6 +83,19 @@ function expectNothingLost(file: string, model: DocumentModel): void {
   const expected =
     pieces.reduce((n, t) => n + letters(t), 0) + furniture.reduce((n, t) => n + letters(t ?? ''), 0) + (pages - 1) * letters(head) + contd * 5;
   expect(letters(all)).toBe(expected);
+}
+
+/** Each page starts in the PDF where `pageStarts` says, in the model's text. */
+function expectPageStartsPrinted(file: string, model: DocumentModel, starts: PageStart[]): void {
+  expect(starts[0]).toEqual({ page: 1, block: 0, offset: 0 });
+  for (const start of starts.slice(1)) {
+    const block = model.body.children[start.block];
+    expect(block.type).toBe('element');
+    const from = squash(toString(block as never).slice(start.offset)).replace(/[^A-Za-z]/g, '').slice(0, 8);
+    // Below the running head (the first line of the layout text).
+    const printed = squash(pageText(file, start.page).trim().split('\n').slice(1).join('\n')).replace(/[^A-Za-z]/g, '');
+    expect(printed.slice(0, 8), `page ${start.page}`).toBe(from);
+  }
 }
 
 suite('print edition of a note-heavy manuscript', () => {
@@ -178,16 +191,7 @@ suite('print edition of a note-heavy manuscript', () => {
     const starts = await paginate(model, { browser });
     expect(starts).toEqual(result.pageStarts);
     expect(starts.map((s) => s.page)).toEqual(Array.from({ length: result.pages }, (_, i) => i + 1));
-    expect(starts[0]).toEqual({ page: 1, block: 0, offset: 0 });
-    // Each page starts where the text printed on it starts.
-    for (const start of starts.slice(1)) {
-      const block = model.body.children[start.block];
-      expect(block.type).toBe('element');
-      const from = squash(toString(block as never).slice(start.offset)).slice(0, 12).replace(/[^A-Za-z]/g, '');
-      // Below the running head (the first line of the layout text).
-      const printed = squash(pageText(file, start.page).trim().split('\n').slice(1).join('\n')).replace(/[^A-Za-z]/g, '');
-      expect(printed.startsWith(from.slice(0, 8)), `page ${start.page}`).toBe(true);
-    }
+    expectPageStartsPrinted(file, model, starts);
   });
 });
 
@@ -377,6 +381,7 @@ suite('the default manuscript', () => {
     expect(squash(first)).toContain(squash(model.metadata.title));
     expect(pageText(file, 2).trim().split('\n')[0]).toMatch(/^Sergey Rumyantsev\s+CARIM-East/);
     expect(result.pages).toBeGreaterThanOrEqual(4);
+    expectPageStartsPrinted(file, model, result.pageStarts);
     for (const font of pdfFonts(file)) expect(font.name).toMatch(/\+Tinos-/);
   });
 });
