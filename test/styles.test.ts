@@ -89,6 +89,8 @@ describe('unknown ids', () => {
     ['mla', ['modern-language-association']],
     ['harvard', ['harvard-cite-them-right']],
     ['aap', ['apa']],
+    ['chicago-notes', ['chicago-note-bibliography', 'chicago-note-bibliography-with-ibid']],
+    ['modern-language', ['modern-language-association']],
     ['ieee', []],
   ])('%s → %j', (query, expected) => {
     expect(suggestStyles(query, requiredStyles.map(([id]) => id))).toEqual(expected);

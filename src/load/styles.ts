@@ -229,7 +229,8 @@ function editDistance(a: string, b: string): number {
 
 /**
  * Bundled ids close to `query`, best first: ids containing it (or contained
- * in it), ids whose initials spell it (`mla`), then ids within a few edits.
+ * in it), ids whose initials spell it (`mla`), then ids whose whole or
+ * whose beginning is within a few edits of it.
  */
 export function suggestStyles(query: string, ids: Iterable<string>, limit = 5): string[] {
   const wanted = query.toLowerCase().replace(/\.csl$/, '').replace(/[\s_]+/g, '-');
@@ -244,8 +245,14 @@ export function suggestStyles(query: string, ids: Iterable<string>, limit = 5): 
     if (id.includes(wanted) || wanted.includes(id)) score = Math.abs(id.length - wanted.length) / 100;
     else if (initials === wanted) score = 0.5;
     else {
-      const distance = editDistance(wanted, id);
-      if (distance <= Math.max(1, Math.ceil(wanted.length / 4))) score = 1 + distance;
+      // A near miss of the whole id (`vancover`), or of its beginning
+      // (`chicago-notes` for chicago-note-bibliography…).
+      const allowed = Math.max(1, Math.ceil(wanted.length / 4));
+      const whole = editDistance(wanted, id);
+      const start = id.length > wanted.length ? editDistance(wanted, id.slice(0, wanted.length)) : Number.POSITIVE_INFINITY;
+      if (whole <= allowed) score = 1 + whole;
+      // Stricter for a beginning: every id shares "chicago-" with the others.
+      else if (start <= Math.max(1, Math.floor(wanted.length / 5))) score = 1.5 + start;
     }
     if (score !== undefined) scored.push({ id, score });
   }
