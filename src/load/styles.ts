@@ -251,7 +251,7 @@ export function suggestStyles(query: string, ids: Iterable<string>, limit = 5): 
       const whole = editDistance(wanted, id);
       const start = id.length > wanted.length ? editDistance(wanted, id.slice(0, wanted.length)) : Number.POSITIVE_INFINITY;
       if (whole <= allowed) score = 1 + whole;
-      // Stricter for a beginning: every id shares "chicago-" with the others.
+      // Stricter for a beginning: related ids share long beginnings (`chicago-`).
       else if (start <= Math.max(1, Math.floor(wanted.length / 5))) score = 1.5 + start;
     }
     if (score !== undefined) scored.push({ id, score });
