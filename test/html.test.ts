@@ -216,12 +216,27 @@ describe('renderHtmlPage', () => {
     expect(attr(call, 'href')).toBe('#fn-1-2');
   });
 
+  it('marks English labels on a page in a language without built-in labels', () => {
+    const model = noteStyleModel();
+    model.metadata = metadata({ lang: 'az' });
+    const page = renderHtmlPage(model);
+    expect(page).toContain('<html lang="az">');
+    expect(page).toMatch(/<a class="skip-link" href="#text" lang="en">Skip to text<\/a>/);
+    expect(page).toMatch(/<h2 id="notes-title" lang="en">Notes<\/h2>/);
+    expect(page).toMatch(/role="doc-noteref" aria-label="Note 1" lang="en"/);
+    // Labels given for the page are taken to be in its language.
+    const own = renderHtmlPage(model, { labels: { notes: 'Qeydlər' } });
+    expect(own).toContain('<h2 id="notes-title">Qeydlər</h2>');
+    expect(own).not.toContain('lang="en"');
+  });
+
   it('labels a page in a built-in language in that language', () => {
     const model = noteStyleModel();
     model.metadata = metadata({ lang: 'ru' });
     const page = renderHtmlPage(model);
     expect(page).toContain('aria-label="Примечание 1"');
     expect(page).toContain('<h2 id="notes-title">Примечания</h2>');
+    expect(page).not.toContain('lang="en"');
   });
 });
 

@@ -13,6 +13,8 @@
  */
 
 export interface HtmlLabels {
+  /** Language the labels are in; when it differs from the page's, the elements carrying them get this `lang`. Default: the built-in set's language (`en` when the page's language has none). */
+  lang?: string;
   /** Text of the skip link to the main text. Default (en): `Skip to text`. */
   skipToText: string;
   /** Heading of the notes section. Default (en): `Notes`. */
@@ -29,6 +31,7 @@ export interface HtmlLabels {
 
 const builtIn: Record<string, HtmlLabels> = {
   en: {
+    lang: 'en',
     skipToText: 'Skip to text',
     notes: 'Notes',
     references: 'References',
@@ -37,6 +40,7 @@ const builtIn: Record<string, HtmlLabels> = {
     table: (n) => `Table ${n}`,
   },
   fr: {
+    lang: 'fr',
     skipToText: 'Aller au texte',
     notes: 'Notes',
     references: 'Références',
@@ -45,6 +49,7 @@ const builtIn: Record<string, HtmlLabels> = {
     table: (n) => `Tableau ${n}`,
   },
   de: {
+    lang: 'de',
     skipToText: 'Zum Text springen',
     notes: 'Anmerkungen',
     references: 'Literatur',
@@ -53,6 +58,7 @@ const builtIn: Record<string, HtmlLabels> = {
     table: (n) => `Tabelle ${n}`,
   },
   es: {
+    lang: 'es',
     skipToText: 'Ir al texto',
     notes: 'Notas',
     references: 'Referencias',
@@ -61,6 +67,7 @@ const builtIn: Record<string, HtmlLabels> = {
     table: (n) => `Tabla ${n}`,
   },
   it: {
+    lang: 'it',
     skipToText: 'Vai al testo',
     notes: 'Note',
     references: 'Bibliografia',
@@ -69,6 +76,7 @@ const builtIn: Record<string, HtmlLabels> = {
     table: (n) => `Tabella ${n}`,
   },
   ru: {
+    lang: 'ru',
     skipToText: 'Перейти к тексту',
     notes: 'Примечания',
     references: 'Литература',
@@ -78,10 +86,22 @@ const builtIn: Record<string, HtmlLabels> = {
   },
 };
 
-/** Labels for `lang` (its primary subtag), English when the language is not built in, with `overrides` on top. */
+/**
+ * Labels for `lang` (its primary subtag), English when the language is not
+ * built in, with `overrides` on top. Overrides without a `lang` of their
+ * own are taken to be in the page's language.
+ */
 export function resolveLabels(lang: string, overrides: Partial<HtmlLabels> = {}): HtmlLabels {
   const primary = lang.toLowerCase().split(/[-_]/)[0] ?? 'en';
-  return { ...(builtIn[primary] ?? builtIn.en), ...overrides };
+  const base = builtIn[primary] ?? builtIn.en;
+  const overridden = Object.keys(overrides).some((k) => k !== 'lang');
+  return { ...base, ...overrides, lang: overrides.lang ?? (overridden ? lang : base?.lang) } as HtmlLabels;
+}
+
+/** The `lang` to mark on label-carrying elements: the labels' language when the page is in another one, else undefined. */
+export function labelLang(labels: HtmlLabels, pageLang: string): string | undefined {
+  const primary = (tag: string) => tag.toLowerCase().split(/[-_]/)[0];
+  return labels.lang && primary(labels.lang) !== primary(pageLang) ? labels.lang : undefined;
 }
 
 /** Whether labels for `lang` are built in (otherwise English is used and the labels carry `lang="en"` where markup allows). */

@@ -26,7 +26,7 @@ import { toString } from 'hast-util-to-string';
 import type { DocumentModel, Note } from '../model.js';
 import type { Metadata } from '../load/schema.js';
 import { fullTitle, headElements, parseIsoDate } from './head.js';
-import { resolveLabels, type HtmlLabels } from './labels.js';
+import { labelLang, resolveLabels, type HtmlLabels } from './labels.js';
 import { normaliseLang } from './lang.js';
 import { linkifyTransform } from './linkify.js';
 
@@ -218,6 +218,11 @@ function footer(metadata: Metadata): Element | null {
   return children.length > 0 ? h('footer.colophon', children) : null;
 }
 
+/** Labels plus the `lang` to mark on the elements that carry them (undefined when they are in the page's language). */
+interface PageLabels extends HtmlLabels {
+  markLang: string | undefined;
+}
+
 interface NoteLinks {
   /** id of the first call of each note number. */
   callIds: Map<number, string>;
@@ -226,7 +231,7 @@ interface NoteLinks {
 }
 
 /** Replace every `<a data-note-call="N">` under `tree` with a numbered, named link to note N. */
-function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: HtmlLabels, links: NoteLinks): void {
+function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: PageLabels, links: NoteLinks): void {
   for (const note of notes) links.noteIds.set(note.number, ids.claim(`fn-${note.number}`));
   eachElement(tree, (node, parent, index) => {
     const raw = node.properties?.dataNoteCall;
@@ -238,7 +243,7 @@ function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: HtmlLabe
     if (target) {
       const id = ids.claim(links.callIds.has(n) ? `fnref-${n}-b` : `fnref-${n}`);
       if (!links.callIds.has(n)) links.callIds.set(n, id);
-      call = h('a', { href: `#${target}`, id, role: 'doc-noteref', ariaLabel: labels.noteCall(n) }, number);
+      call = h('a', { href: `#${target}`, id, role: 'doc-noteref', ariaLabel: labels.noteCall(n), lang: labels.markLang }, number);
     } else {
       // A call whose note is missing keeps its number but links nowhere.
       call = h('span', number);
@@ -249,7 +254,7 @@ function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: HtmlLabe
 }
 
 /** The notes as the items of one `doc-endnotes` section, each ending in a link back to its call. */
-function notesSection(notes: Note[], ids: IdAllocator, labels: HtmlLabels, links: NoteLinks): Element {
+function notesSection(notes: Note[], ids: IdAllocator, labels: PageLabels, links: NoteLinks): Element {
   const headingId = ids.claim('notes-title');
   const items = notes.map((note, index) => {
     const content = structuredClone(note.children);
@@ -260,7 +265,7 @@ function notesSection(notes: Note[], ids: IdAllocator, labels: HtmlLabels, links
     linkifyTransform(holder);
     const callId = links.callIds.get(note.number);
     if (callId) {
-      const backlink = h('a.backlink', { href: `#${callId}`, role: 'doc-backlink', ariaLabel: labels.backlink(note.number) }, '↩\uFE0E');
+      const backlink = h('a.backlink', { href: `#${callId}`, role: 'doc-backlink', ariaLabel: labels.backlink(note.number), lang: labels.markLang }, '↩\uFE0E');
       const last = holder.children.findLast((c) => c.type === 'element' || (c.type === 'text' && c.value.trim() !== ''));
       if (isElement(last, 'p')) last.children.push({ type: 'text', value: ' ' }, backlink);
       else holder.children.push(backlink);
@@ -268,7 +273,7 @@ function notesSection(notes: Note[], ids: IdAllocator, labels: HtmlLabels, links
     return holder;
   });
   return h('section.footnotes', { role: 'doc-endnotes', ariaLabelledBy: headingId }, [
-    h('h2', { id: headingId }, labels.notes),
+    h('h2', { id: headingId, lang: labels.markLang }, labels.notes),
     h('ol.footnote-list', items),
   ]);
 }
@@ -284,11 +289,11 @@ function findBibliography(tree: Root): Element | null {
 }
 
 /** Give the bibliography a heading (when it has none) and name the section by it. */
-function labelBibliography(section: Element, ids: IdAllocator, labels: HtmlLabels, metadata: Metadata): void {
+function labelBibliography(section: Element, ids: IdAllocator, labels: PageLabels, metadata: Metadata): void {
   if (!roles(section).includes('doc-bibliography')) section.properties = { ...section.properties, role: 'doc-bibliography' };
   let heading = section.children.find((c): c is Element => isElement(c) && headingTags.includes(c.tagName));
   if (!heading) {
-    heading = h('h2', metadata.referenceSectionTitle ?? labels.references);
+    heading = metadata.referenceSectionTitle ? h('h2', metadata.referenceSectionTitle) : h('h2', { lang: labels.markLang }, labels.references);
     section.children.unshift(heading);
   }
   let id = heading.properties?.id;
@@ -330,7 +335,7 @@ export function imageSources(tree: Root | Element): string[] {
 }
 
 /** Wide things scroll inside their own focusable box, so the page never scrolls sideways; table cells lose the obsolete `align`. */
-function scrollBoxes(tree: Root | Element, labels: HtmlLabels): void {
+function scrollBoxes(tree: Root | Element, labels: PageLabels): void {
   let tables = 0;
   eachElement(tree, (node, parent, index) => {
     if (node.tagName === 'table' && !(isElement(parent) && classes(parent).includes('table-scroll'))) {
@@ -338,6 +343,7 @@ function scrollBoxes(tree: Root | Element, labels: HtmlLabels): void {
       const caption = node.children.find((c): c is Element => isElement(c, 'caption'));
       const name = caption ? plainText(caption) : labels.table(tables);
       // A keyboard user must be able to reach and scroll the box (WCAG 2.1.1).
+      // No `lang` here even when the label is English: it would claim the table's content too.
       parent.children[index] = h('div.table-scroll', { role: 'region', tabIndex: 0, ariaLabel: name }, node);
     } else if ((node.tagName === 'td' || node.tagName === 'th') && typeof node.properties?.align === 'string') {
       // GFM column alignment arrives as `align`, obsolete in HTML: say it in CSS.
@@ -362,7 +368,8 @@ function insertNotes(main: Element, notes: Element, bibliography: Element | null
 export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {}): Root {
   // `en_GB` or `English` for the BCP 47 tag: browsers and validators want `en-GB`, `en`.
   const metadata = { ...model.metadata, lang: normaliseLang(model.metadata.lang) ?? model.metadata.lang };
-  const labels = resolveLabels(metadata.lang, options.labels);
+  const resolved = resolveLabels(metadata.lang, options.labels);
+  const labels: PageLabels = { ...resolved, markLang: labelLang(resolved, metadata.lang) };
   const assets = options.assetsHref ?? `${model.name}_files`;
   const stylesheet = `${assets}/${options.stylesheet ?? 'screen.css'}`;
 
@@ -410,7 +417,7 @@ export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {
       h('html', htmlProps, [
         h('head', head),
         h('body', [
-          h('a.skip-link', { href: `#${mainId}` }, labels.skipToText),
+          h('a.skip-link', { href: `#${mainId}`, lang: labels.markLang }, labels.skipToText),
           titleBlock(metadata),
           main,
           ...(foot ? [foot] : []),
