@@ -159,6 +159,9 @@ suite('print edition of a note-heavy manuscript', () => {
     const titles = outline.map((o) => o.title.replace(/\s+/g, ' '));
     expect(headings.length).toBeGreaterThan(3);
     for (const heading of headings) expect(titles).toContain(heading);
+    // The title wraps on page 1; its bookmark still has its spaces.
+    expect(outline[0]).toEqual({ title: fixtureMetadata.title, page: 1, depth: 1 });
+    expect(outline.filter((o) => o.depth === 2).map((o) => o.title)).toEqual(headings);
   });
 
   it('sets the title block on page 1 and the running head from page 2', () => {

@@ -245,7 +245,7 @@ export async function renderPdf(model: DocumentModel, options: RenderPdfOptions)
     });
     return { pdf: bytes, result };
   });
-  const finished = setPdfInfo(pdf, model, { date: options.date ?? buildDate() });
+  const finished = setPdfInfo(pdf, model, { date: options.date ?? buildDate(), headings: result.headings });
   await writeFileAtomic(options.outFile, finished);
   return { pages: result.pages, pageStarts: toPageStarts(result) };
 }

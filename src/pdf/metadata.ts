@@ -38,6 +38,13 @@ const isoSizes: Array<[number, number]> = [
 export interface PdfInfoOptions {
   /** Creation and modification date. Default: `buildDate()`. */
   date?: Date;
+  /**
+   * The headings' texts in document order. Chromium builds bookmark titles
+   * from line boxes and drops the space where a heading wraps
+   * (`ReturnMigration`); bookmarks matching a heading but for spaces are
+   * given the heading's text. Default: none, bookmarks left as printed.
+   */
+  headings?: string[];
   /** The creator tool named in the Info dictionary. Default: `Colophon`. */
   creator?: string;
 }
@@ -49,6 +56,27 @@ export function pdfDate(date: Date): string {
     date.getUTCMinutes(),
   )}${two(date.getUTCSeconds())}+00'00'`;
 }
+
+/** Decode a PDF string token: `(literal)` or `<hex>` (UTF-16BE with BOM, else Latin-1). */
+function decodeString(token: string): string {
+  if (token.startsWith('<')) {
+    const hex = token.slice(1, -1).replace(/\s+/g, '');
+    const bytes = hex.match(/../g)?.map((b) => parseInt(b, 16)) ?? [];
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+      let out = '';
+      for (let i = 2; i + 1 < bytes.length; i += 2) out += String.fromCharCode((bytes[i] << 8) | bytes[i + 1]);
+      return out;
+    }
+    return String.fromCharCode(...bytes);
+  }
+  return token
+    .slice(1, -1)
+    .replace(/\\([0-7]{1,3}|.)/g, (_m, c: string) =>
+      /^[0-7]+$/.test(c) ? String.fromCharCode(parseInt(c, 8)) : ({ n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' } as Record<string, string>)[c] ?? c,
+    );
+}
+
+const spaceless = (text: string) => text.replace(/[\s\u00AD]+/g, '');
 
 /** A PDF text string as UTF-16BE hex with its byte-order mark: safe for any script. */
 function textString(value: string): string {
@@ -110,14 +138,31 @@ export function setPdfInfo(pdf: Uint8Array, model: DocumentModel, options: PdfIn
     .map(([key, value]) => `/${key} ${textString(value)}`)
     .concat([`/CreationDate (${date})`, `/ModDate (${date})`])
     .join('\n');
+  // New versions of objects: bookmarks with their heading's own text, then the Info dictionary.
+  const objects: Array<[number, string]> = [];
+  const headings = (options.headings ?? []).map((h) => h.replace(/\u00AD/g, '').replace(/\s+/g, ' ').trim());
+  const used = new Set<number>();
+  for (const item of text.matchAll(/(?<=\n|^)(\d+) 0 obj\s*<<\/Title (\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\s]*>)([^]*?)>>\s*endobj/g)) {
+    if (!/\/Parent \d+ \d+ R/.test(item[3])) continue;
+    const printed = decodeString(item[2]);
+    const index = headings.findIndex((h, i) => !used.has(i) && spaceless(h) === spaceless(printed));
+    if (index < 0 || headings[index] === printed) continue;
+    used.add(index);
+    objects.push([Number(item[1]), `<</Title ${textString(headings[index])}${item[3]}>>`]);
+  }
+  objects.push([infoNumber, `<<${info}>>`]);
+
   const separator = bytes[bytes.length - 1] === 0x0a ? '' : '\n';
-  const objectAt = bytes.length + separator.length;
-  const object = `${separator}${infoNumber} 0 obj\n<<${info}>>\nendobj\n`;
-  const xrefAt = bytes.length + object.length;
-  const update =
-    object +
-    `xref\n${infoNumber} 1\n${String(objectAt).padStart(10, '0')} 00000 n \n` +
-    `trailer\n<</Size ${infoNumber + 1}\n/Root ${root[1]}\n/Info ${infoNumber} 0 R\n/Prev ${startxref[1]}>>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  let update = separator;
+  const offsets: Array<[number, number]> = [];
+  for (const [number, dict] of objects) {
+    offsets.push([number, bytes.length + update.length]);
+    update += `${number} 0 obj\n${dict}\nendobj\n`;
+  }
+  const xrefAt = bytes.length + update.length;
+  update += 'xref\n';
+  for (const [number, offset] of offsets.sort((a, b) => a[0] - b[0])) update += `${number} 1\n${String(offset).padStart(10, '0')} 00000 n \n`;
+  update += `trailer\n<</Size ${infoNumber + 1}\n/Root ${root[1]}\n/Info ${infoNumber} 0 R\n/Prev ${startxref[1]}>>\nstartxref\n${xrefAt}\n%%EOF\n`;
   const result = new Uint8Array(bytes.length + update.length);
   result.set(bytes);
   for (let i = 0; i < update.length; i++) result[bytes.length + i] = update.charCodeAt(i);

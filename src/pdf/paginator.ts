@@ -59,6 +59,8 @@ export interface InPageResult {
   starts: InPageStart[];
   /** Numbers of notes whose call and start ended on different pages (should be empty). */
   separated: number[];
+  /** Text of every heading as printed, in document order (for the bookmarks). */
+  headings: string[];
 }
 
 export function paginateInPage(config: PaginateConfig): InPageResult {
@@ -660,5 +662,6 @@ export function paginateInPage(config: PaginateConfig): InPageResult {
 
   const separated: number[] = [];
   for (const [n, p] of callPage) if (notePage.get(n) !== p) separated.push(n);
-  return { pages: boxes.length, starts, separated };
+  const headings = (Array.from(pagesRoot.querySelectorAll('h1, h2, h3, h4, h5, h6')) as HTMLElement[]).map((h) => h.textContent ?? '');
+  return { pages: boxes.length, starts, separated, headings };
 }

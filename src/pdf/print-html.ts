@@ -205,6 +205,8 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
     '<head>',
     '<meta charset="utf-8">',
     '<meta http-equiv="x-dns-prefetch-control" content="off">',
+    // No icon to fetch: every request the page makes is one we expect.
+    '<link rel="icon" href="data:,">',
     `<title>${escapeText(model.metadata.title)}</title>`,
     `<link rel="stylesheet" href="${options.stylesheetHref ?? 'print.css'}">`,
     options.headCss ? `<style>${options.headCss}</style>` : '',
