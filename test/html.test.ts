@@ -230,6 +230,12 @@ describe('renderHtmlPage', () => {
     expect(own).not.toContain('lang="en"');
   });
 
+  it('sets the direction of a right-to-left page', () => {
+    const model = noteStyleModel();
+    model.metadata = metadata({ lang: 'ar' });
+    expect(renderHtmlPage(model)).toContain('<html lang="ar" dir="rtl">');
+  });
+
   it('labels a page in a built-in language in that language', () => {
     const model = noteStyleModel();
     model.metadata = metadata({ lang: 'ru' });
@@ -454,6 +460,24 @@ describe('the written edition', () => {
         expect(ids).toContain('link-name');
         expect(await horizontalOverflow(page)).toBeGreaterThan(0);
         expect(await brokenFragmentLinks(page)).toEqual(['#nowhere']);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('prints without its screen-only parts, black on white', async () => {
+      if (!browser) return;
+      const page = await openPage(browser, editions.get(labels[0]!)!.file, { width: 794, dark: true });
+      try {
+        await page.emulateMediaType('print');
+        const printed = await page.evaluate(() => ({
+          skip: getComputedStyle(document.querySelector('.skip-link')!).display,
+          backlink: getComputedStyle(document.querySelector('[role="doc-backlink"]')!).display,
+          text: getComputedStyle(document.body).color,
+          background: getComputedStyle(document.body).backgroundColor,
+          link: getComputedStyle(document.querySelector('[role="doc-bibliography"] a')!).color,
+        }));
+        expect(printed).toEqual({ skip: 'none', backlink: 'none', text: 'rgb(0, 0, 0)', background: 'rgb(255, 255, 255)', link: 'rgb(0, 0, 0)' });
       } finally {
         await page.close();
       }
