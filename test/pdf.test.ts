@@ -141,6 +141,8 @@ suite('print edition of a note-heavy manuscript', () => {
     expect(info.Subject).toBe('CARIM-East Explanatory Note 13/12');
     expect(info.Keywords).toContain('readmission');
     expect(info.CreationDate).toMatch(/2013/);
+    // The document language, from <html lang>, in the catalog.
+    expect(readFileSync(file).toString('latin1')).toMatch(/\/Lang \(en-US\)/);
     expect(Number(info.Pages)).toBe(result.pages);
   });
 

@@ -213,6 +213,9 @@ async function withPaginatedPage<T>(
       const result = await page.evaluate(paginateInPage, config);
       return then(page, result);
     })();
+    // After a timeout the page is closed under the work still running; its
+    // rejection then has no one to hear it and must not crash the process.
+    work.catch(() => undefined);
     const expiry = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new PrintTimeoutError(timeout)), timeout);
     });
