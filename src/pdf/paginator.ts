@@ -407,7 +407,8 @@ export function paginateInPage(config: PaginateConfig): InPageResult {
     label.textContent = config.continued;
     const first = cont.firstElementChild;
     const host = first && getComputedStyle(first).display !== 'inline' ? first : cont;
-    host.insertBefore(document.createTextNode(' '), host.firstChild);
+    // No space after the label: a justified line would stretch that one
+    // space when the rest of the line is a long URL. The CSS spaces it.
     host.insertBefore(label, host.firstChild);
   }
 
