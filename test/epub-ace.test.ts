@@ -1,7 +1,8 @@
 /**
  * DAISY Ace on the ebook edition: the richest hand-built fixture (page
  * list, table, image, block quotation, bibliography, colophon), the
- * fixture with traps, and the default manuscript, each with a page list.
+ * fixture with traps, the default manuscript and the French fixture
+ * manuscript, each with a page list.
  * Ace exits 0 whatever it finds, so the verdict is read from its report
  * (`earl:result` → `earl:outcome`).
  * Then the content documents in Chromium: no sideways scrolling on a
@@ -41,9 +42,12 @@ describe('DAISY Ace', () => {
     expect(result.outcome).toBe('pass');
   });
 
-  it('passes the default manuscript', async (context) => {
+  it.for([
+    ['the default manuscript', 'manuscript/readmission-azerbaijan.md'],
+    ['the French fixture manuscript (aligned table columns, a language given by name)', 'test/fixtures/epub/manuscripts/retours-fr.md'],
+  ])('passes %s', async ([, manuscript], context) => {
     if (!available) return context.skip();
-    const model = await buildDocument({ input: path.join(root, 'manuscript/readmission-azerbaijan.md') });
+    const model = await buildDocument({ input: path.join(root, manuscript) });
     const result = await ace(makeEpub(model, { pageStarts: spreadPageStarts(model, 6), modified }));
     expect(result.violations).toEqual([]);
     expect(result.outcome).toBe('pass');

@@ -534,6 +534,12 @@ describe('traps in unseen manuscripts', () => {
     expect(textDoc).toContain('<span lang="az" xml:lang="az">geri qəbul</span>');
   });
 
+  it('turn obsolete table presentation into classes, and language names into tags', () => {
+    expect(textDoc).toContain('<table border="1"><tbody><tr class="valign-top"><th scope="row" class="align-left">Requests</th><td class="align-right">1,358</td></tr></tbody></table>');
+    expect(textDoc).toContain('<p lang="en" xml:lang="en">A paragraph whose language is a name');
+    for (const obsolete of [' align=', 'valign=', 'width="50%"', 'nowrap', 'cellpadding', 'summary=']) expect(textDoc).not.toContain(obsolete);
+  });
+
   it('unwrap links to ids the book does not have', () => {
     expect(textDoc).not.toContain('#ref-missing');
     expect(textDoc).toContain('(Nobody 2020)');

@@ -22,6 +22,7 @@ import type { Metadata } from '../load/schema.js';
 import type { DocumentModel, PageStart } from '../model.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { colophon, headingEntries, navigation, titlePage, xhtmlShell, type TocEntry } from './documents.js';
+import { xhtmlCompatTransform } from './compat.js';
 import { normalizeHeadingRanks, pairXmlLang } from './headings.js';
 import { collectIds, idSchemeAvoiding } from './ids.js';
 import { labelsFor, type EpubLabels } from './labels.js';
@@ -164,6 +165,7 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
 
   normalizeHeadingRanks(body);
   placeNotes(body, model.notes, ids);
+  xhtmlCompatTransform(body);
   pairXmlLang(body);
   const images = collectImages(body, model.file);
   unwrapDanglingLinks(body, collectIds(body));
