@@ -258,6 +258,7 @@ suite('closed rendering', () => {
         h('a', { href: 'https://example.org/page' }, 'a link'),
         call(model.notes.length + 1),
       ]),
+      h('script', 'document.body.append("SCRIPT RAN"); fetch("http://example.net/beacon");'),
     );
     model.notes.push({ number: model.notes.length + 1, kind: 'author', children: [h('p', 'Last note.')] });
     // Watch the page from outside the renderer too.
@@ -283,6 +284,11 @@ suite('closed rendering', () => {
     expect(seen.find((r) => r.url.includes('passwd'))?.outcome ?? 'refused').toBe('refused');
     expect(finished.some((u) => u.includes('passwd'))).toBe(false);
     expect(finished.some((u) => u.includes('/fonts/tinos-'))).toBe(true);
+    // The manuscript's scripts do not run in the print page.
+    expect(issued.some((u) => u.includes('example.net'))).toBe(false);
+    let text = '';
+    for (let p = 1; p <= Number(pdfInfo(path.join(out, 'closed.pdf')).Pages); p++) text += pageText(path.join(out, 'closed.pdf'), p);
+    expect(text).not.toContain('SCRIPT RAN');
   });
 
   it('closes its page when the browser work fails', async () => {

@@ -157,9 +157,19 @@ function requestHandler(html: string, templatesDir: string, assetsDir: string | 
   };
 }
 
+/**
+ * Run `fn(arg)` in the page. The function travels as source text; compiled
+ * by esbuild (tsx, vitest) it may call a `__name` helper the page lacks, so
+ * a harmless one is put beside it.
+ */
+async function inPage<T>(page: Page, fn: (arg: never) => unknown, arg?: unknown): Promise<T> {
+  const call = `(() => { const __name = (f) => f; return (${fn.toString()})(${arg === undefined ? '' : JSON.stringify(arg)}); })()`;
+  return (await page.evaluate(call)) as T;
+}
+
 /** Load the fonts every face of the text needs before anything is measured. */
 async function loadFonts(page: Page): Promise<void> {
-  await page.evaluate(async () => {
+  await inPage(page, async () => {
     const head = document.getElementById('print-running-head') as HTMLTemplateElement | null;
     const text = (document.body.textContent ?? '') + (head?.content.textContent ?? '') + '(Contd.)0123456789';
     const chars = Array.from(new Set(text.replace(/\s+/g, ''))).join('');
@@ -204,13 +214,13 @@ async function withPaginatedPage<T>(
       page.setDefaultTimeout(timeout);
       await page.setRequestInterception(true);
       page.on('request', requestHandler(html, templatesDir, assetsDir, options.onRequest));
-      // Compiled by esbuild (tsx, vitest), functions sent to the page call
-      // a `__name` helper the page lacks; give it a harmless one.
-      await page.evaluateOnNewDocument('globalThis.__name = (f) => f;');
+      // The manuscript's own scripts, if any got this far, never run here;
+      // our functions still do, through the DevTools protocol.
+      await page.setJavaScriptEnabled(false);
       await page.emulateMediaType('print');
       await page.goto(`${printOrigin}print.html`, { waitUntil: 'load', timeout });
       await loadFonts(page);
-      const result = await page.evaluate(paginateInPage, config);
+      const result = await inPage<InPageResult>(page, paginateInPage, config);
       return then(page, result);
     })();
     // After a timeout the page is closed under the work still running; its
