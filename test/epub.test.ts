@@ -540,6 +540,12 @@ describe('traps in unseen manuscripts', () => {
     for (const obsolete of [' align=', 'valign=', 'width="50%"', 'nowrap', 'cellpadding', 'summary=']) expect(textDoc).not.toContain(obsolete);
   });
 
+  it('turn task-list checkboxes into ballot boxes', () => {
+    expect(textDoc).not.toContain('<input');
+    expect(textDoc).toContain('<li class="task-list-item"><span class="task-state">☑</span> a done task</li>');
+    expect(textDoc).toContain('<li class="task-list-item"><span class="task-state">☐</span> an open task</li>');
+  });
+
   it('unwrap links to ids the book does not have', () => {
     expect(textDoc).not.toContain('#ref-missing');
     expect(textDoc).toContain('(Nobody 2020)');

@@ -6,7 +6,9 @@
  * may carry a CSL `language` such as "English" into `lang`, which is not a
  * language tag (Ace: valid-lang). Alignment becomes a class the ebook
  * stylesheet styles; other obsolete presentation is dropped; language
- * names become tags, and what is still not a tag is dropped.
+ * names become tags, and what is still not a tag is dropped. GFM task-list
+ * checkboxes become ballot-box characters: a form control in a book has
+ * nothing to submit, and without a label Ace fails it.
  */
 import type { Element, Root } from 'hast';
 
@@ -36,6 +38,16 @@ export function languageTag(value: string): string | null {
 }
 
 export function xhtmlCompatTransform(tree: Root | Element): void {
+  tree.children.forEach((child, index) => {
+    if (child.type === 'element' && child.tagName === 'input' && child.properties.type === 'checkbox') {
+      (tree.children as Element['children'])[index] = {
+        type: 'element',
+        tagName: 'span',
+        properties: { className: ['task-state'] },
+        children: [{ type: 'text', value: child.properties.checked ? '☑' : '☐' }],
+      };
+    }
+  });
   for (const child of tree.children) {
     if (child.type !== 'element') continue;
     const props = child.properties;

@@ -28,8 +28,15 @@ const restrictedParents = new Set([
   'select', 'optgroup', 'datalist', 'hgroup', 'picture', 'audio', 'video', 'head', 'html',
 ]);
 const headings = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
-/** Elements a marker must not enter: it goes before them instead. */
-const atomic = new Set(['a', 'button', 'label', 'select', 'textarea', 'svg', 'math', 'img', 'script', 'style', ...headings]);
+/**
+ * Elements a marker must not enter: it goes before them instead. Besides
+ * links and headings, short phrases read as one unit (an abbreviation, a
+ * code span, a subscript) are not split.
+ */
+const atomic = new Set([
+  'a', 'button', 'label', 'select', 'textarea', 'svg', 'math', 'img', 'script', 'style',
+  'abbr', 'code', 'kbd', 'samp', 'var', 'sub', 'sup', 'ruby', ...headings,
+]);
 
 /** The marker element for one page. */
 export function pageBreak(page: number, ids: IdScheme = defaultIds): Element {
