@@ -304,6 +304,28 @@ function labelBibliography(section: Element, ids: IdAllocator, labels: PageLabel
   section.properties = { ...section.properties, ariaLabelledBy: [id] };
 }
 
+const blockLevel = new Set(['p', 'div', 'ul', 'ol', 'dl', 'table', 'blockquote', 'pre', 'figure', 'section', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'details']);
+
+/**
+ * A GFM task-list checkbox is a form control with no name; each gets the
+ * item's text as its label (the input and the inline content after it go in
+ * one `<label>`), so it is announced as "checkbox, checked, <text>".
+ */
+function taskListLabels(tree: Element): void {
+  eachElement(tree, (node) => {
+    const at = node.children.findIndex((c) => isElement(c, 'input') && c.properties?.type === 'checkbox');
+    if (at < 0 || node.tagName === 'label') return;
+    let end = at + 1;
+    while (end < node.children.length) {
+      const next = node.children[end];
+      if (isElement(next) && (blockLevel.has(next.tagName) || next.tagName === 'label' || next.tagName === 'input')) break;
+      end++;
+    }
+    const label = h('label.task', node.children.slice(at, end) as ElementContent[]);
+    node.children.splice(at, end - at, label);
+  });
+}
+
 /** Every `lang` in the text as a registered tag; one that names no language is dropped (the passage then inherits the page's). */
 function langAttributes(tree: Element): void {
   eachElement(tree, (node) => {
@@ -387,6 +409,7 @@ export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {
   const main = h('main', { id: mainId }, body.children as ElementContent[]);
   if (model.notes.length > 0) insertNotes(main, notesSection(model.notes, ids, labels, links), bibliography);
   scrollBoxes(main, labels);
+  taskListLabels(main);
   langAttributes(main);
   if (options.imageSources) rewriteImages(main, options.imageSources);
 
