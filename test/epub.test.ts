@@ -546,9 +546,9 @@ describe('traps in unseen manuscripts', () => {
     expect(textDoc).toContain('<li class="task-list-item"><span class="task-state">☐</span> an open task</li>');
   });
 
-  it('unwrap links to ids the book does not have', () => {
+  it('unwrap links to ids the book does not have and to files beside the manuscript', () => {
     expect(textDoc).not.toContain('#ref-missing');
-    expect(textDoc).toContain('(Nobody 2020)');
+    expect(textDoc).toContain('(Nobody 2020), a link to a file beside the manuscript and one with <a href="https://example.org/a%20file.pdf">a space</a>.');
   });
 
   it('replace remote and unreadable images by their text alternative, and say so', () => {
