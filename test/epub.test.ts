@@ -176,7 +176,7 @@ describe('package metadata', () => {
       'alternativeText',
     ]);
     expect(metaValues(opf, 'schema:accessibilityHazard')).toEqual(['none']);
-    expect(metaValues(opf, 'schema:accessibilitySummary')[0]).toMatch(/WCAG 2\.1 Level AA.*page list/);
+    expect(metaValues(opf, 'schema:accessibilitySummary')[0]).toMatch(/WCAG 2\.1 Level AA.*footnotes.*page list.*Images have text alternatives/);
     expect(metaValues(opf, 'dcterms:conformsTo')).toEqual(['EPUB Accessibility 1.1 - WCAG 2.1 Level AA']);
     expect(conformsTo).toBe('EPUB Accessibility 1.1 - WCAG 2.1 Level AA');
     // The page list names the edition its numbers come from.
@@ -197,6 +197,7 @@ describe('package metadata', () => {
       'displayTransformability',
     ]);
     expect(metaValues(opf, 'schema:accessMode')).toEqual(['textual']);
+    expect(metaValues(opf, 'schema:accessibilitySummary')[0]).not.toMatch(/footnotes|page list|Images/);
     expect(opf).not.toContain('dc:source');
     // Nothing the front matter lacks is invented.
     for (const element of ['date', 'publisher', 'rights', 'subject', 'description', 'creator']) expect(dcValues(opf, element)).toEqual([]);

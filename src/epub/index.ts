@@ -223,6 +223,8 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
       pageList: withPages,
       pageSource: options.pageSource ?? printEditionName(metadata),
       images: images.length > 0 || hasElement(body, 'img'),
+      notes: model.notes.length > 0,
+      mathml: hasElement(body, 'math'),
       certifiedBy: options.certifiedBy,
     },
   });

@@ -47,6 +47,10 @@ export interface AccessibilityInfo {
   pageSource?: string;
   /** Whether the text has images (with text alternatives). */
   images: boolean;
+  /** Whether the text has notes. */
+  notes: boolean;
+  /** Whether the text has MathML. */
+  mathml: boolean;
   /** `a11y:certifiedBy`, when someone stands behind the conformance claim. */
   certifiedBy?: string;
 }
@@ -104,13 +108,16 @@ function accessibilityFeatures(info: AccessibilityInfo): string[] {
   const features = ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability'];
   if (info.pageList) features.push('printPageNumbers', 'pageBreakMarkers', 'pageNavigation');
   if (info.images) features.push('alternativeText');
+  if (info.mathml) features.push('MathML');
   return features;
 }
 
 function accessibilitySummary(info: AccessibilityInfo): string {
   const parts = [
     'This publication conforms to WCAG 2.1 Level AA.',
-    'It has a table of contents and headings for navigation, a logical reading order, and footnotes linked to and from their calls.',
+    info.notes
+      ? 'It has a table of contents and headings for navigation, a logical reading order, and footnotes linked to and from their calls.'
+      : 'It has a table of contents and headings for navigation, and a logical reading order.',
   ];
   if (info.pageList) parts.push('Page-break markers and a page list give the page numbers of the print edition.');
   if (info.images) parts.push('Images have text alternatives.');
