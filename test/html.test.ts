@@ -191,6 +191,7 @@ describe('renderHtmlPage', () => {
     const named = (name: string) => metas.filter((m) => attr(m, 'name') === name).map((m) => attr(m, 'content'));
     expect(named('description')).toEqual(['A short abstract for the description.']);
     expect(named('citation_author')).toEqual(['Ann Author', 'Bea Auteur']);
+    expect(named('citation_author_orcid')).toEqual(['0000-0002-1825-0097']);
     expect(named('citation_publication_date')).toEqual(['2012']);
     expect(named('citation_pdf_url')).toEqual(['x.pdf']);
     expect(named('citation_technical_report_institution')).toEqual([]);

@@ -128,7 +128,12 @@ export function headElements(input: HeadInput): Element[] {
     // Highwire Press tags: Google Scholar's inclusion guidelines and
     // Zotero's embedded-metadata reader both take one tag per author.
     ...meta('citation_title', fullTitle(m)),
-    ...authors.flatMap((name) => meta('citation_author', name)),
+    // Each author's institution and ORCID follow that author's tag, as the readers pair them by order.
+    ...m.authors.flatMap((a) => [
+      ...meta('citation_author', a.name),
+      ...meta('citation_author_institution', a.affiliation),
+      ...meta('citation_author_orcid', orcidUrl(a.orcid)?.replace(/^https?:\/\/orcid\.org\//, '')),
+    ]),
     ...meta('citation_publication_date', scholarDate(m.date)),
     ...meta('citation_language', m.lang),
     ...meta('citation_keywords', m.keywords.join('; ') || undefined),
