@@ -345,6 +345,16 @@ describe('content documents', () => {
     }
   });
 
+  it('keep the table of contents flat when the text starts at a lower heading level', () => {
+    const model = plainModel();
+    model.body = h(null, [h('h3', { id: 'one' }, 'One'), h('p', 'Text.'), h('h3', { id: 'two' }, 'Two'), h('h4', { id: 'two-a' }, 'Two A')]);
+    const nav = parseXhtml(unzip(makeEpub(model, { modified })).text('EPUB/nav.xhtml'));
+    const toc = elements(nav, (e) => prop(e, 'epub:type') === 'toc')[0];
+    const top = elements(toc, (e) => e.tagName === 'ol')[0].children.filter((c): c is Element => c.type === 'element');
+    expect(top.map((li) => toString(li.children[0] as Element))).toEqual(['A note without apparatus', 'One', 'Two']);
+    expect(elements(top[2], (e) => e.tagName === 'a').map((a) => toString(a))).toEqual(['Two', 'Two A']);
+  });
+
   it('have a page list and page-break markers where the print pages begin', () => {
     const nav = tree('EPUB/nav.xhtml');
     const pageList = elements(nav, (e) => prop(e, 'epub:type') === 'page-list');

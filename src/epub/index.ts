@@ -179,7 +179,8 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
     : null;
 
   const headings = headingEntries(body, 'text.xhtml');
-  const topRank = Math.min(2, ...headings.map((e) => e.rank));
+  // The title page and the colophon stand beside the text's top-level headings.
+  const topRank = headings.length > 0 ? Math.min(...headings.map((e) => e.rank)) : 1;
   const toc: TocEntry[] = [{ rank: topRank, id: 'title', text: metadata.title, href: 'title.xhtml' }, ...headings];
   if (colophonContent) toc.push({ rank: topRank, id: 'colophon-title', text: labels.colophon, href: 'colophon.xhtml' });
 
