@@ -95,7 +95,7 @@ async function chooseStyle(file: VFile, metadata: Metadata): Promise<CslStyle> {
   const hint = result.suggestions.length > 0 ? `; did you mean ${result.suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
   file.message(`${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
     place: cslKeyPlace(file),
-    ruleId: rules.styleUnknown,
+    ruleId: result.ruleId,
     source: 'load',
   }).fatal = true;
   const fallback = await resolveStyle(defaultStyle, { baseDir: path.dirname(file.path) });

@@ -12,7 +12,9 @@ export function formatMessage(message: VFileMessage, fallbackFile: string, isErr
   const point = place ? ('start' in place ? place.start : place) : undefined;
   const where = point ? `${file}:${point.line}:${point.column}` : file;
   const reason = isError ? message.reason : `warning: ${message.reason}`;
-  return `${where}  ${reason}${message.ruleId ? `  ${message.ruleId}` : ''}`;
+  const line = `${where}  ${reason}${message.ruleId ? `  ${message.ruleId}` : ''}`;
+  // A hint (what a CSL date looks like, …) goes on the lines below, indented.
+  return message.note ? `${line}\n${message.note.replace(/^/gm, '    ')}` : line;
 }
 
 export function displayPath(file: string): string {
