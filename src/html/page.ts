@@ -16,8 +16,10 @@
  * `role="doc-backlink"` link to its call; headings are renumbered so the
  * title is the only h1 and no level is skipped; plain-text URLs and DOIs
  * become links; wide tables and code blocks get a focusable scrolling box
- * so a 320 px screen never scrolls sideways. No script runs on the page
- * (the JSON-LD block is data).
+ * so a 320 px screen never scrolls sideways; task-list checkboxes get their
+ * item as label; `lang` values become registered tags; images point at
+ * their copies beside the page. No script runs on the page (the JSON-LD
+ * block is data).
  */
 import type { Element, ElementContent, Properties, Root, RootContent } from 'hast';
 import { h } from 'hastscript';
@@ -25,7 +27,7 @@ import { toHtml } from 'hast-util-to-html';
 import { toString } from 'hast-util-to-string';
 import type { DocumentModel, Note } from '../model.js';
 import type { Metadata } from '../load/schema.js';
-import { fullTitle, headElements, parseIsoDate } from './head.js';
+import { headElements, parseIsoDate } from './head.js';
 import { labelLang, resolveLabels, type HtmlLabels } from './labels.js';
 import { normaliseLang } from './lang.js';
 import { linkifyTransform } from './linkify.js';
@@ -282,8 +284,8 @@ function notesSection(notes: Note[], ids: IdAllocator, labels: PageLabels, links
 function findBibliography(tree: Root): Element | null {
   let found: Element | null = null;
   eachElement(tree, (node) => {
-    if (!found && (roles(node).includes('doc-bibliography') || (node.tagName !== 'a' && classes(node).includes('references') && node.properties?.id === 'refs')))
-      found = node;
+    // The model marks it with the role; `#refs` is Pandoc's name for the same place.
+    if (!found && (roles(node).includes('doc-bibliography') || (node.tagName !== 'a' && node.properties?.id === 'refs'))) found = node;
   });
   return found;
 }
@@ -493,4 +495,3 @@ export function serialise(page: Root): string {
   return toHtml(tree, { characterReferences: { useNamedReferences: false } }).replace(/^<!doctype html>\n?/, '<!doctype html>\n') + '\n';
 }
 
-export { fullTitle };
