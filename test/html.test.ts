@@ -194,6 +194,10 @@ describe('renderHtmlPage', () => {
     expect(named('citation_author_orcid')).toEqual(['0000-0002-1825-0097']);
     expect(named('citation_publication_date')).toEqual(['2012']);
     expect(named('citation_pdf_url')).toEqual(['x.pdf']);
+    const published = renderHtmlPage(authorDateModel(), { pdfUrl: 'x.pdf', pageUrl: 'https://example.org/notes/x.html' });
+    expect(published).toContain('<meta name="citation_pdf_url" content="https://example.org/notes/x.pdf">');
+    expect(published).toContain('<link rel="canonical" href="https://example.org/notes/x.html">');
+    expect(published).toContain('"contentUrl": "https://example.org/notes/x.pdf"');
     expect(named('citation_technical_report_institution')).toEqual([]);
     expect(toString(byTag(page, 'header')[0]!)).not.toMatch(/CARIM/);
     // The bibliography had no heading: it gets one, and is named by it.

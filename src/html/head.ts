@@ -109,8 +109,18 @@ function scriptSafeJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+function absolute(url: string, base: string): string {
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return url;
+  }
+}
+
 /** Every element of `<head>`, in order. */
-export function headElements(input: HeadInput): Element[] {
+export function headElements(given: HeadInput): Element[] {
+  // Scholar wants an absolute PDF address; it can have one when the page's own is known.
+  const input = given.pageUrl && given.pdfUrl ? { ...given, pdfUrl: absolute(given.pdfUrl, given.pageUrl) } : given;
   const m = input.metadata;
   const authors = m.authors.map((a) => a.name);
   const series = m.series;
