@@ -75,7 +75,7 @@ describe('the container', () => {
     expect(entries.slice(1).every((e) => e.method === 8)).toBe(true);
   });
 
-  it('holds the container, the package, the content documents, the stylesheet and the image, in that order', () => {
+  it('holds the container, the package, the content documents, the fonts, the stylesheet and the image, in that order', () => {
     expect(localHeaders(book).map((e) => e.name)).toEqual([
       'mimetype',
       'META-INF/container.xml',
@@ -84,11 +84,34 @@ describe('the container', () => {
       'EPUB/nav.xhtml',
       'EPUB/text.xhtml',
       'EPUB/colophon.xhtml',
+      'EPUB/css/fonts.css',
+      'EPUB/fonts/tinos-latin-400-italic.woff2',
+      'EPUB/fonts/tinos-latin-400-normal.woff2',
+      'EPUB/fonts/tinos-latin-700-normal.woff2',
+      'EPUB/fonts/LICENSE.txt',
       'EPUB/css/epub.css',
       'EPUB/images/1-migration-chart.png',
     ]);
     const { text } = unzip(book);
     expect(text('META-INF/container.xml')).toContain('full-path="EPUB/content.opf"');
+  });
+
+  it('embeds the Tinos faces the text uses, declared before the ebook stylesheet, or none when asked', () => {
+    const { text } = unzip(book);
+    const fontsCss = text('EPUB/css/fonts.css');
+    expect([...fontsCss.matchAll(/url\('([^']+)'\)/g)].map((m) => m[1])).toEqual([
+      '../fonts/tinos-latin-400-italic.woff2',
+      '../fonts/tinos-latin-400-normal.woff2',
+      '../fonts/tinos-latin-700-normal.woff2',
+    ]);
+    expect(text('EPUB/text.xhtml')).toContain('<link rel="stylesheet" type="text/css" href="css/fonts.css"/><link rel="stylesheet" type="text/css" href="css/epub.css"/>');
+    const bare = unzip(makeEpub(richModel(), { modified, embedFonts: false }));
+    expect(Object.keys(bare.files).filter((f) => f.includes('font'))).toEqual([]);
+    expect(bare.text('EPUB/text.xhtml')).not.toContain('fonts.css');
+    // Cyrillic text pulls in the Cyrillic subset.
+    const russian = plainModel();
+    russian.body = h(null, [h('p', 'Соглашение о реадмиссии')]);
+    expect(Object.keys(unzip(makeEpub(russian, { modified })).files)).toContain('EPUB/fonts/tinos-cyrillic-400-normal.woff2');
   });
 
   it('lists every file in the manifest, the nav with properties="nav", and a spine in reading order', () => {
@@ -99,6 +122,7 @@ describe('the container', () => {
     expect(hrefs.sort()).toEqual(inZip.sort());
     expect(opf).toMatch(/<item id="nav" href="nav.xhtml" media-type="application\/xhtml\+xml" properties="nav"/);
     expect(opf).toContain('<item id="image-1" href="images/1-migration-chart.png" media-type="image/png"');
+    expect(opf).toContain('<item id="font-2" href="fonts/tinos-latin-400-normal.woff2" media-type="font/woff2"');
     const spine = [...opf.matchAll(/<itemref idref="([^"]+)"( linear="no")?/g)].map((m) => m[1] + (m[2] ? ' (non-linear)' : ''));
     expect(spine).toEqual(['title-page', 'nav (non-linear)', 'text', 'colophon']);
     expect(opf).toContain('<spine page-progression-direction="ltr">');

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { Element, Root, RootContent } from 'hast';
 import type { Metadata } from '../load/schema.js';
 import type { DocumentModel, PageStart } from '../model.js';
+import { fontFaceCss, fontFacesFor, fontLicensePath } from '../html/fonts.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { colophon, headingEntries, navigation, titlePage, xhtmlShell, type TocEntry } from './documents.js';
 import { xhtmlCompatTransform } from './compat.js';
@@ -49,6 +50,8 @@ export interface EpubOptions {
   labels?: Partial<EpubLabels>;
   /** The print edition the page list refers to, as `dc:source` (default: the title, the series designation when there is one, and "print edition"). */
   pageSource?: string;
+  /** Embed the Tinos faces and subsets the text uses, so the book looks like the print edition wherever the reader keeps the publisher's font (default: true; about 20 kB per face for Latin text). */
+  embedFonts?: boolean;
   /** Who stands behind the accessibility conformance claim, as `a11y:certifiedBy` (default: none, the property is left out). */
   certifiedBy?: string;
 }
@@ -90,6 +93,20 @@ function printEditionName(metadata: Metadata): string {
   if (metadata.series?.designation) parts.push(metadata.series.designation);
   if (metadata.date) parts.push(metadata.date);
   return `${parts.join(', ')} (print edition, PDF)`;
+}
+
+/**
+ * The Tinos files the documents need (faces × unicode subsets actually
+ * used, as the screen edition chooses them), their `@font-face` rules, and
+ * the font licence, which must travel with the files.
+ */
+function fontResources(documents: Element[]): Resource[] {
+  const faces = fontFacesFor({ type: 'root', children: documents });
+  return [
+    { id: 'fonts-css', href: 'css/fonts.css', mediaType: 'text/css', data: new TextEncoder().encode(fontFaceCss(faces, '../fonts/')) },
+    ...faces.map((face, index): Resource => ({ id: `font-${index + 1}`, href: `fonts/${face.file}`, mediaType: 'font/woff2', data: readFileSync(face.source) })),
+    { id: 'fonts-licence', href: 'fonts/LICENSE.txt', mediaType: 'text/plain', data: readFileSync(fontLicensePath()) },
+  ];
 }
 
 /** Find `target` inside `tree` as a path of child indices. */
@@ -170,7 +187,8 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   const images = collectImages(body, model.file);
   unwrapDanglingLinks(body, collectIds(body));
 
-  const css = ['css/epub.css'];
+  const embedFonts = options.embedFonts ?? true;
+  const css = embedFonts ? ['css/fonts.css', 'css/epub.css'] : ['css/epub.css'];
   const titleDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: css, bodyType: 'frontmatter' }, titlePage(metadata, labels, { firstPage: withPages ? firstPage : null, ids }));
   const textDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: css, bodyType: 'bodymatter' }, body.children as Element['children']);
   const colophonContent = colophon(metadata, labels, labelLang);
@@ -199,6 +217,7 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   const navDoc = xhtmlShell({ lang, title: `${metadata.title} – ${labels.contents}`, stylesheets: css }, navigation({ labels, labelLang, toc, landmarks, pages, ids }));
 
   const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const fonts = embedFonts ? fontResources([titleDoc, textDoc, navDoc, ...(colophonDoc ? [colophonDoc] : [])]) : [];
   const resources: Resource[] = [
     { id: 'title-page', href: 'title.xhtml', mediaType: xhtmlType, spine: 'linear', data: encode(toXhtml(titleDoc)) },
     { id: 'nav', href: 'nav.xhtml', mediaType: xhtmlType, properties: 'nav', spine: 'nonlinear', data: encode(toXhtml(navDoc)) },
@@ -212,6 +231,7 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
       data: encode(toXhtml(textDoc)),
     },
     ...(colophonDoc ? [{ id: 'colophon', href: 'colophon.xhtml', mediaType: xhtmlType, spine: 'linear' as const, data: encode(toXhtml(colophonDoc)) }] : []),
+    ...fonts,
     { id: 'css', href: 'css/epub.css', mediaType: 'text/css', data: stylesheet },
     ...images,
   ];
