@@ -54,6 +54,26 @@ function expectNotesOnCallPages(file: string, count: number): void {
   }
   expect(calls.size).toBe(count);
   expect(starts.size).toBe(count);
+  expectWithinMargins(file);
+}
+
+/**
+ * Nothing strays into the margins: only the running head above the text
+ * area, only the folio below it (25 mm each; pdftohtml counts 1.5 units a
+ * point). Text pushed past the foot by a misjudged page would show here.
+ */
+function expectWithinMargins(file: string): void {
+  const pdf = readPdfXml(file);
+  const scale = 1262 / 841.89;
+  const margin = (25 / 25.4) * 72 * scale;
+  const stray: string[] = [];
+  for (const run of pdf.runs) {
+    const isFolio = run.text.trim() === String(run.page) && run.top > 1262 - margin;
+    const isHead = run.top < margin - 20;
+    if (isFolio || (isHead && run.page > 1)) continue;
+    if (run.top < margin - 2 || run.top + run.height > 1262 - margin + 2) stray.push(`p${run.page} ${run.top}+${run.height}: ${run.text.slice(0, 30)}`);
+  }
+  expect(stray).toEqual([]);
 }
 
 /** First and last words of every block and note are printed: nothing lost at a cut. */

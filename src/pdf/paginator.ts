@@ -119,10 +119,14 @@ export function paginateInPage(config: PaginateConfig): InPageResult {
     return (Array.from(el.querySelectorAll('sup.note-call')) as HTMLElement[]).map((s) => Number(s.dataset.call));
   }
 
+  /**
+   * The body box as laid out, trailing margins included: the note area
+   * starts below it, so that is what must fit (the stylesheet drops the
+   * last block's bottom margin so that no space is wasted).
+   */
   function bodyHeight(page: Page): number {
-    const last = page.body.lastElementChild;
-    if (!last) return 0;
-    return last.getBoundingClientRect().bottom - page.body.getBoundingClientRect().top;
+    if (!page.body.lastElementChild) return 0;
+    return page.body.getBoundingClientRect().height;
   }
 
   function notesHeight(page: Page): number {
