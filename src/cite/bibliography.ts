@@ -6,7 +6,7 @@
 import type { Element, ElementContent } from 'hast';
 import type { Heading, Nodes, Parent, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import { htmlToHast, type BibliographyNode, type CiteOptions } from './index.js';
+import { htmlFragmentsToHast, type BibliographyNode, type CiteOptions } from './index.js';
 import { stylesToClasses, type CiteprocEngine } from './engine.js';
 
 /** The entries as hast, or null when the style or the front matter wants none. */
@@ -16,9 +16,10 @@ export function makeBibliographyNode(engine: CiteprocEngine, options: CiteOption
   if (!made) return null;
   const [params, entries] = made;
   const children: ElementContent[] = [];
-  entries.forEach((html, index) => {
+  const parsed = htmlFragmentsToHast(entries.map((html) => stylesToClasses(html.trim())));
+  entries.forEach((_, index) => {
     const id = params.entry_ids[index]?.[0];
-    const nodes = htmlToHast(stylesToClasses(html.trim()));
+    const nodes = parsed[index];
     const entry = nodes.find((n): n is Element => n.type === 'element');
     if (!entry) return;
     separateMargin(entry);

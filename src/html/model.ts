@@ -78,7 +78,15 @@ export function toDocumentModel(tree: Root, file: VFile, options: ModelOptions):
       }
     });
   }
-  const processor = unified().use(remarkRehype, { allowDangerousHtml: true }).use(rehypeRaw);
+  // rehype-raw re-parses the whole tree through an HTML parser: only worth
+  // it when the manuscript has raw HTML.
+  let hasRaw = false;
+  visit(tree, 'html', () => {
+    hasRaw = true;
+    return false;
+  });
+  const processor = unified().use(remarkRehype, { allowDangerousHtml: true });
+  if (hasRaw) processor.use(rehypeRaw);
   if (!options.unsafeHtml) processor.use(rehypeSanitize, sanitizeSchema);
   const hast = processor.runSync(tree, file) as HastRoot;
 
