@@ -6,7 +6,8 @@
  * Ace exits 0 whatever it finds, so the verdict is read from its report
  * (`earl:result` → `earl:outcome`).
  * Then the content documents in Chromium: no sideways scrolling on a
- * 320 px wide screen with the ebook stylesheet.
+ * 320 px wide screen with the ebook stylesheet; and the page list built
+ * from the print edition's own page starts.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,8 +17,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeEpub } from '../src/epub/index.js';
 import { findBrowser, launchBrowser } from '../src/browser.js';
 import { buildDocument } from '../src/index.js';
+import { paginate } from '../src/pdf/index.js';
 import { awkwardModel, richModel, richPageStarts } from './fixtures/epub/models.js';
-import { ace, hasAce, spreadPageStarts, toolAvailable, unzip } from './fixtures/epub/tools.js';
+import { ace, elements, hasAce, parseXhtml, prop, spreadPageStarts, toolAvailable, unzip } from './fixtures/epub/tools.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const modified = new Date('2026-03-01T12:34:56Z');
@@ -78,5 +80,30 @@ describe('the ebook stylesheet in Chromium', () => {
       await browser.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the page list from the print edition', () => {
+  it('marks every page the print edition of the default manuscript has, in reading order', async (context) => {
+    if (!toolAvailable('Chromium', (await findBrowser()) !== null)) return context.skip();
+    const model = await buildDocument({ input: path.join(root, 'manuscript/readmission-azerbaijan.md') });
+    const browser = await launchBrowser();
+    let pageStarts;
+    try {
+      pageStarts = await paginate(model, { browser });
+    } finally {
+      await browser.close();
+    }
+    expect(pageStarts.length).toBeGreaterThan(1);
+    const { text } = unzip(makeEpub(model, { pageStarts, modified }));
+    const nav = parseXhtml(text('EPUB/nav.xhtml'));
+    const pageList = elements(nav, (e) => prop(e, 'epub:type') === 'page-list')[0];
+    const numbers = elements(pageList, (e) => e.tagName === 'a').map((a) => Number(prop(a, 'href')!.split('#page-')[1]));
+    expect(numbers).toEqual(pageStarts.map((s) => s.page));
+    // The markers come in page order through the text.
+    const textDoc = text('EPUB/text.xhtml');
+    const positions = numbers.slice(1).map((n) => textDoc.indexOf(`id="page-${n}"`));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 });
