@@ -10,7 +10,7 @@
  * test/fixtures/html/, each with its own (note) style and with `apa`.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -371,6 +371,15 @@ describe('the written edition', () => {
       expect(css).toContain('@media print');
       const page = await readFile(written[0]!, 'utf8');
       expect(page).not.toContain('<img');
+      // A rebuild without the Russian entry drops the Cyrillic subsets it no longer needs.
+      const latinOnly = noteStyleModel();
+      const bib = latinOnly.bibliography!;
+      bib.children = bib.children.filter((c) => !(c.type === 'element' && c.properties?.lang === 'ru'));
+      latinOnly.notes[3]!.children = [{ type: 'element', tagName: 'p', properties: {}, children: [{ type: 'text', value: 'Latin only.' }] }];
+      const rewritten = await writeHtmlEdition(latinOnly, { outDir: dir });
+      const fonts = (await readdir(path.join(dir, 'sample-note_files'))).filter((n) => n.endsWith('.woff2'));
+      expect(fonts.some((n) => n.includes('cyrillic'))).toBe(false);
+      expect(fonts.sort()).toEqual(rewritten.filter((p) => p.endsWith('.woff2')).map((p) => path.basename(p)).sort());
       expect(page).toContain('href="sample-note_files/screen.css"');
       expect(page).not.toMatch(/<script(?![^>]*application\/ld\+json)/);
     } finally {

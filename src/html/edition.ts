@@ -15,7 +15,7 @@
  * overwrite each other's files. Every file goes through `writeFileAtomic`.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Element } from 'hast';
@@ -137,5 +137,23 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   await write(path.join(assetsDir, 'screen.css'), css);
   const pagePath = path.join(outDir, `${model.name}.html`);
   await writeFileAtomic(pagePath, serialise(page));
+  await removeStale(assetsDir, new Set(written));
   return [pagePath, ...written];
+}
+
+/**
+ * Font subsets and images an earlier build of this page wrote but this one
+ * did not: left behind they would be shipped with the page for nothing.
+ * Only files of the kinds this writer makes are touched.
+ */
+async function removeStale(assetsDir: string, keep: Set<string>): Promise<void> {
+  const candidates: string[] = [];
+  for (const [dir, pattern] of [
+    [assetsDir, /^tinos-.*\.woff2$/],
+    [path.join(assetsDir, 'images'), /./],
+  ] as const) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names) if (pattern.test(name)) candidates.push(path.join(dir, name));
+  }
+  await Promise.all(candidates.filter((file) => !keep.has(file)).map((file) => rm(file, { force: true, recursive: false })));
 }
