@@ -83,8 +83,11 @@ function isPageBreak(node: RootContent): boolean {
  *
  * A section opens at each heading of the highest rank used at top level,
  * and every top-level `<section>` (the bibliography) stands alone. Sections
- * that begin with a heading are wrapped in `<section aria-labelledby>`, so
- * reading systems and assistive technology see the outline. Notes called in
+ * that begin with a heading are wrapped in `<section>`, so reading systems
+ * see the outline. They get no accessible name: a named section is a
+ * landmark, and two sections both headed "Conclusions" would be two
+ * landmarks with one name (axe: landmark-unique); the heading already
+ * names the part for assistive technology. Notes called in
  * a section follow its last block; notes never called, or called from a
  * section that is already a `<section>` element, close the document.
  */
@@ -144,9 +147,8 @@ export function placeNotes(body: Root, notes: readonly Note[], ids: IdScheme = d
           return footnoteAside(notes[n - 1], true, ids);
         });
     const content = [...group.children, ...asides];
-    const headingId = group.heading?.properties?.id;
-    if (group.heading && typeof headingId === 'string') {
-      output.push(h('section', { ariaLabelledBy: headingId }, content as ElementContent[]));
+    if (group.heading) {
+      output.push(h('section', content as ElementContent[]));
     } else {
       output.push(...content);
     }
