@@ -39,7 +39,7 @@ export const defaultTemplatesDir: string = (() => {
 /** Elements whose text is never hyphenated nor scanned for URLs. */
 const verbatim = new Set(['pre', 'code', 'kbd', 'samp', 'script', 'style', 'math', 'svg']);
 
-const urlPattern = /(?:https?:\/\/|ftp:\/\/|www\.)[^\s<>"]+/g;
+const urlPattern = /(?:https?:\/\/|ftp:\/\/|www\.|doi:|urn:)[^\s<>"]+/g;
 
 function classList(node: Element): string[] {
   const value: unknown = node.properties?.className;
