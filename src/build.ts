@@ -17,7 +17,7 @@ import { rules } from './rules.js';
 // Edition writers and the browser are loaded only when asked for: an HTML
 // build never pays for Puppeteer, the zip library or the print templates.
 const loadBrowser = () => import('./browser.js');
-const loadHtml = () => import('./html/edition.js');
+const loadHtml = () => import('./html/index.js');
 const loadEpub = () => import('./epub/index.js');
 const loadPdf = () => import('./pdf/index.js');
 
@@ -131,7 +131,7 @@ async function writeEditions(
   // held until the end, not left as an unhandled rejection.
   const htmlDone: Promise<Error | undefined> = formats.includes('html')
     ? loadHtml()
-        .then(({ writeHtmlEdition }) => writeHtmlEdition(model, { outDir }))
+        .then(({ writeHtmlEdition }) => writeHtmlEdition(model, { outDir, pdf: formats.includes('pdf') }))
         .then(
           (written) => void outputs.push(...written),
           (error: unknown) => (error instanceof Error ? error : new Error(String(error))),

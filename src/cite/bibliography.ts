@@ -7,6 +7,7 @@ import type { Element, ElementContent } from 'hast';
 import type { Heading, Nodes, Parent, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { htmlFragmentsToHast, type BibliographyNode, type CiteOptions } from './index.js';
+import { normaliseLang } from '../html/lang.js';
 import { stylesToClasses, type CiteprocEngine } from './engine.js';
 
 /** The entries as hast, or null when the style or the front matter wants none. */
@@ -25,8 +26,11 @@ export function makeBibliographyNode(engine: CiteprocEngine, options: CiteOption
     separateMargin(entry);
     if (id !== undefined) {
       entry.properties.id = `ref-${id}`;
+      // CSL-JSON's `language` is free text (`Russian`, `rus`, `ru`): only a
+      // tag that names a language becomes `lang`, in every edition.
       const language = options.items.get(String(id))?.language;
-      if (typeof language === 'string' && language.trim() !== '') entry.properties.lang = language.trim();
+      const tag = typeof language === 'string' ? normaliseLang(language) : null;
+      if (tag) entry.properties.lang = tag;
     }
     children.push(entry);
   });
