@@ -123,3 +123,12 @@ describe('locators', () => {
     expect(parseSuffix(', p. xiv')).toEqual({ locator: 'xiv', label: 'page', suffix: '' });
   });
 });
+
+describe('subscript and superscript', () => {
+  it('reads Pandoc’s ~sub~ and ^sup^, leaves lone marks and strikethrough alone', async () => {
+    const { toHtml } = await import('hast-util-to-html');
+    const { toHast } = await import('mdast-util-to-hast');
+    const { tree } = cites('H~2~O and 2^10^, a ~ b ^ c, ~~gone~~ and `x~1~`.');
+    expect(toHtml(toHast(tree))).toBe('<p>H<sub>2</sub>O and 2<sup>10</sup>, a ~ b ^ c, <del>gone</del> and <code>x~1~</code>.</p>');
+  });
+});

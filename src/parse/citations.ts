@@ -72,7 +72,8 @@ interface Match {
 /** Turn citation syntax in text nodes into `cite` nodes. Safe to run twice. */
 export function citationsTransform(tree: Root, file: VFile): void {
   const map = new SourceMap(file);
-  visit(tree, (any, index, parent: Parent | undefined) => {
+  visit(tree, (any, index, ancestor) => {
+    const parent = ancestor as Parent | undefined;
     // A citation inside a link's text would make a link inside a link.
     if (any.type === 'link' || any.type === 'linkReference') return SKIP;
     if (any.type !== 'text') return;

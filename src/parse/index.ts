@@ -1,7 +1,8 @@
 /**
  * Stage `parse`: a loaded manuscript (VFile) in, an mdast tree out.
  *
- * remark-parse with GFM (footnotes, tables, autolinks, strikethrough) and
+ * remark-parse with GFM (footnotes, tables, autolinks, `~~strikethrough~~`),
+ * Pandoc's `~subscript~` and `^superscript^`, and
  * front matter (the YAML block is kept as a `yaml` node, already validated by
  * `load`), then Pandoc's citation syntax into `cite` nodes. Footnote
  * references without a definition are reported here (GFM leaves them as
@@ -16,17 +17,20 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { rules } from '../rules.js';
 import { citationsTransform } from './citations.js';
+import { scriptsTransform } from './scripts.js';
 
 export type { Cite, CiteItem } from './types.js';
 export { citationsTransform, findCitations } from './citations.js';
 export { parseSuffix } from './locator.js';
+export { scriptsTransform } from './scripts.js';
 
-const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
+const processor = unified().use(remarkParse).use(remarkGfm, { singleTilde: false }).use(remarkFrontmatter, ['yaml']).freeze();
 
 /** Parse a manuscript into mdast with `cite` nodes. */
 export function parse(file: VFile): Root {
   const tree = processor.parse(file);
   citationsTransform(tree, file);
+  scriptsTransform(tree);
   checkFootnotes(tree, file);
   return tree;
 }
