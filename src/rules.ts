@@ -10,6 +10,8 @@ export const rules = {
   yamlSyntax: 'yaml-syntax',
   /** A front-matter key has a value of the wrong shape. */
   frontMatterInvalid: 'front-matter-invalid',
+  /** The front matter has no title; the file name stands in (a warning). */
+  titleMissing: 'title-missing',
   /** A manuscript or bibliography file cannot be read. */
   fileUnreadable: 'file-unreadable',
   /** A bibliography file is not valid JSON, BibTeX or CSL-JSON. */
@@ -28,6 +30,8 @@ export const rules = {
   footnoteUndefined: 'footnote-undefined',
   /** A footnote definition is never referenced. */
   footnoteUnused: 'footnote-unused',
+  /** An image is remote or missing, so an edition shows its alt text instead. */
+  imageUnusable: 'image-unusable',
   /** Raw HTML was removed by the sanitiser. */
   htmlSanitized: 'html-sanitized',
   /** The browser needed for the print edition is missing or failed. */

@@ -56,6 +56,18 @@ describe('colophon build: problems in the input', () => {
     expect(readFileSync(path.join(folder(file), 'out', 'input.html'), 'utf8')).toContain('???nobody');
   });
 
+  it('builds a manuscript without front matter, with a warning, using --bibliography', () => {
+    const file = manuscript('title: T', 'x');
+    const dir = folder(file);
+    writeFileSync(path.join(dir, 'plain.md'), 'No front matter here [@guild2009, 195].\n');
+    const result = colophon(['build', 'plain.md', '--format', 'html', '--out', 'out', '--bibliography', 'refs.json', '--style', 'apa'], dir);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^plain\.md:1:1 {2}warning: no `title` in the front matter: the file name stands in for it {2}title-missing$/m);
+    const html = readFileSync(path.join(dir, 'out', 'plain.html'), 'utf8');
+    expect(html).toContain('<title>plain</title>');
+    expect(html).toContain('(Guild, 2009, p. 195)');
+  });
+
   it('warns about an unused footnote and still builds', () => {
     const file = manuscript('title: T', 'Text.\n\n[^spare]: Never called.');
     const result = colophon(['build', 'input.md', '--format', 'html', '--out', 'out'], folder(file));

@@ -592,7 +592,7 @@ describe('traps in unseen manuscripts', () => {
     expect(textDoc).toContain('<a href="https://example.org/chart.png" class="image-link">A remote chart</a>');
     expect(textDoc).toContain('<span class="image-missing">A missing figure</span>');
     expect(model.file.messages.map((m) => [m.ruleId, m.reason])).toEqual([
-      ['file-unreadable', 'Image no-such-figure.png cannot be read; the ebook shows its text alternative instead'],
+      ['image-unusable', 'Image no-such-figure.png cannot be read; the ebook shows its text alternative instead'],
     ]);
   });
 

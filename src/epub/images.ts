@@ -64,7 +64,7 @@ export function collectImages(body: Root, file: VFile): Resource[] {
         }
         file.message(
           mediaType ? `Image ${src} cannot be read; the ebook shows its text alternative instead` : `Image ${src} is not PNG, JPEG, GIF or SVG; the ebook shows its text alternative instead`,
-          { place: child.position, ruleId: rules.fileUnreadable, source: 'epub' },
+          { place: child.position, ruleId: rules.imageUnusable, source: 'epub' },
         );
       }
       (node.children as ElementContent[])[index] = standIn(child, src);

@@ -151,7 +151,7 @@ function hasElement(tree: Root | Element, tagName: string): boolean {
 /**
  * Build the EPUB in memory. Deterministic for the same model, options and
  * `SOURCE_DATE_EPOCH`. Images the book cannot carry are reported on
- * `model.file` (rule `file-unreadable`).
+ * `model.file` (rule `image-unusable`).
  */
 export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8Array {
   const { metadata } = model;

@@ -54,13 +54,10 @@ export async function load(input: string, options: LoadOptions = {}): Promise<Lo
 export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadata | null {
   const text = String(file.value);
   const match = frontMatterPattern.exec(text);
-  if (!match) {
-    fail(file, 'the manuscript has no YAML front matter (a `---` block with at least `title`)', { line: 1, column: 1 }, rules.frontMatterInvalid);
-    return null;
-  }
   const lineCounter = new LineCounter();
   // The YAML starts on line 2 (after `---`): shift reported lines by one.
-  const document = parseDocument(match[1], { lineCounter, prettyErrors: false });
+  // No front matter at all is a manuscript with no metadata, as in Pandoc.
+  const document = parseDocument(match ? match[1] : '', { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) {
     for (const error of document.errors) {
       const at = lineCounter.linePos(error.pos[0]);
@@ -82,6 +79,13 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
       fail(file, message, at, rules.frontMatterInvalid);
     }
     return null;
+  }
+  if (parsed.data.title === undefined) {
+    file.message('no `title` in the front matter: the file name stands in for it', {
+      place: { line: 1, column: 1 },
+      ruleId: rules.titleMissing,
+      source: 'load',
+    });
   }
   return normalise(parsed.data, file, options);
 }
@@ -138,7 +142,7 @@ function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metada
       }
     : undefined;
   return {
-    title: data.title,
+    title: data.title ?? path.basename(file.path, path.extname(file.path)),
     subtitle: data.subtitle,
     authors,
     date,

@@ -37,7 +37,8 @@ const series = z.object({
 
 export const frontMatterSchema = z
   .object({
-    title: z.string().min(1),
+    /** Optional as in Pandoc; without it the file name stands in, with a warning. */
+    title: z.string().min(1).optional(),
     subtitle: z.string().optional(),
     author: z.union([author, z.array(author)]).optional(),
     date: z.union([z.string(), z.number(), z.date()]).optional(),
