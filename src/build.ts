@@ -76,9 +76,18 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         .then(({ launchBrowser }) => launchBrowser({ executablePath: options.browserPath }))
         .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
     : undefined;
+  // Closing takes a moment: after the last manuscript's browser work it
+  // starts at once, while the ebook is still being zipped.
+  let closing: Promise<void> | undefined;
+  const closeBrowser = (): Promise<void> =>
+    (closing ??= (async () => {
+      const browser = await browserReady;
+      if (browser && !(browser instanceof Error)) await browser.close().catch(() => undefined);
+    })());
   const documents: BuiltDocument[] = [];
   try {
-    for (const input of options.inputs) {
+    for (const [index, input] of options.inputs.entries()) {
+      const last = index === options.inputs.length - 1;
       const model = await buildDocument({
         input,
         style: options.style,
@@ -90,7 +99,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));
       if (ok) {
         try {
-          ok = await writeEditions(model, formats, outDir, browserReady, outputs);
+          ok = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined);
         } catch (error) {
           ok = false;
           model.file.message(`could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
@@ -105,8 +114,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       options.onDocument?.(model.file, outputs);
     }
   } finally {
-    const browser = await browserReady;
-    if (browser && !(browser instanceof Error)) await browser.close().catch(() => undefined);
+    await closeBrowser();
   }
   return { documents, ok: documents.every((d) => d.ok) };
 }
@@ -117,15 +125,21 @@ async function writeEditions(
   outDir: string,
   browserReady: Promise<Browser | Error> | undefined,
   outputs: string[],
+  /** Called once this document needs the browser no more. */
+  doneWithBrowser: () => void,
 ): Promise<boolean> {
   const target = (extension: string) => path.join(outDir, `${model.name}.${extension}`);
-  const browserFor = async (purpose: string): Promise<Browser | null> => {
+  const browserFor = async (purpose: string, ruleId: string, fatal: boolean): Promise<Browser | null> => {
     const browser = await browserReady;
     if (browser && !(browser instanceof Error)) return browser;
-    const detail = browser?.message ?? 'no browser';
-    model.file.message(`${purpose}: ${detail}`, { ruleId: rules.browserMissing, source: 'build' }).fatal = purpose === 'print edition';
+    const [first, ...help] = (browser?.message ?? 'no browser').split('\n');
+    const message = model.file.message(`${purpose}: ${first}`, { ruleId, source: 'build' });
+    message.fatal = fatal;
+    // How to get a browser goes under the message, not inside it.
+    if (help.length > 0) message.note = help.join('\n');
     return null;
   };
+
 
   // The web page is written while the browser prints; its failure is
   // held until the end, not left as an unhandled rejection.
@@ -143,7 +157,7 @@ async function writeEditions(
   };
   let pageStarts: PageStart[] | undefined;
   if (formats.includes('pdf')) {
-    const browser = await browserFor('print edition');
+    const browser = await browserFor('print edition', rules.browserMissing, true);
     if (!browser) {
       await finishHtml();
       return false;
@@ -155,13 +169,10 @@ async function writeEditions(
   }
   if (formats.includes('epub')) {
     if (!pageStarts) {
-      const browser = await browserFor('EPUB page list left out');
+      const browser = await browserFor('EPUB page list left out', rules.pageListOmitted, false);
       if (browser) pageStarts = await (await loadPdf()).paginate(model, { browser });
-      else {
-        const last = model.file.messages.at(-1);
-        if (last) last.ruleId = rules.pageListOmitted;
-      }
     }
+    doneWithBrowser();
     const { writeEpub } = await loadEpub();
     await writeEpub(model, { outFile: target('epub'), pageStarts });
     outputs.push(target('epub'));
