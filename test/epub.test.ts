@@ -72,7 +72,11 @@ describe('the container', () => {
     // The bytes readers sniff: "PK\3\4", then "mimetype" at 30, then the type at 38.
     expect(new TextDecoder().decode(book.subarray(30, 38))).toBe('mimetype');
     expect(new TextDecoder().decode(book.subarray(38, 58))).toBe('application/epub+zip');
-    expect(entries.slice(1).every((e) => e.method === 8)).toBe(true);
+    // Text is deflated; fonts and images, compressed already, are stored.
+    const rest = entries.slice(1);
+    expect(rest.filter((e) => /\.(woff2|png|jpe?g)$/.test(e.name)).every((e) => e.method === 0)).toBe(true);
+    expect(rest.filter((e) => /\.(xhtml|opf|xml|css|txt)$/.test(e.name)).every((e) => e.method === 8)).toBe(true);
+    expect(rest.some((e) => e.name.endsWith('.woff2'))).toBe(true);
   });
 
   it('holds the container, the package, the content documents, the fonts, the stylesheet and the image, in that order', () => {
