@@ -156,10 +156,31 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
     linkCitations: options.metadata.linkCitations && options.style.hasBibliography,
   });
   formatCitations(engine, registered, file, options);
+  for (const root of [tree, ...notes]) closeUpSuperscripts(root);
 
   const bibliography = makeBibliographyNode(engine, options);
   if (bibliography) placeBibliography(tree, bibliography, bibliographyTitle(options, tree));
   tree.children.push(...(notes as RootContent[]));
+}
+
+/**
+ * A citation a style sets as a superscript (Nature, AMA …) sits on the word
+ * before it, as a note call does: the space between goes, as in Pandoc.
+ */
+function closeUpSuperscripts(root: Parent): void {
+  const walk = (parent: Parent) => {
+    parent.children.forEach((child, index) => {
+      const node = child as Nodes;
+      if (node.type === 'cite') {
+        const first = node.data?.hChildren?.[0];
+        const previous = parent.children[index - 1] as Nodes | undefined;
+        if (first?.type === 'element' && first.tagName === 'sup' && previous?.type === 'text') previous.value = previous.value.replace(/\s+$/, '');
+      } else if ('children' in node) {
+        walk(node as Parent);
+      }
+    });
+  };
+  walk(root);
 }
 
 function noteCall(number: number, position: Position | undefined): NoteCall {
@@ -246,6 +267,21 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     ...extra,
   });
 
+  // The author alone ("Morehouse and Blomfield"), made apart from the
+  // tracked clusters so it changes no position; '' when the style prints
+  // nothing for it.
+  const authors = new Map<Registered, string>();
+  const authorAlone = (entry: Registered): string => {
+    let author = authors.get(entry);
+    if (author === undefined) {
+      const items = entry.cite.items.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
+      const rendered = items.length > 0 ? engine.makeCitationCluster(items) : '';
+      author = rendered.includes('[NO_PRINTED_FORM]') ? '' : rendered;
+      authors.set(entry, author);
+    }
+    return author;
+  };
+
   // The clusters the engine tracks positions for, in reading order. An
   // author-only rendering (noteIndex -1) is made apart, without state.
   const citations: CitationInput[] = [];
@@ -254,9 +290,12 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     if (entry.noteIndex < 0) return;
     const items = entry.cite.items.filter((item) => known(item.key));
     if (items.length === 0) return;
-    // In-text styles print "Author (Year)": the cluster without the author,
-    // the author made apart below. In a note style, a narrative citation
-    // inside an author's note reads as the full reference, as in Pandoc.
+    // In-text styles print a narrative citation as "Author (Year)": the
+    // cluster without the author, the author made apart below. Inside an
+    // author's note in a note style it reads as the full reference. (Pandoc
+    // joins "Author, " to the reference without its author there; citeproc-js
+    // renders the author alone in its first-note form only, and some styles
+    // leave stray labels behind when the author is suppressed.)
     const narrative = entry.cite.mode === 'author-in-text' && !noteStyle;
     citations.push({
       citationID: `c${position}`,
@@ -286,18 +325,15 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     const missing = cite.items.filter((item) => !known(item.key)).map((item) => `???${item.key}`);
     let html = '';
     if (entry.noteIndex < 0) {
-      const items = cite.items.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
-      html = items.length > 0 ? engine.makeCitationCluster(items) : '';
-      if (html.includes('[NO_PRINTED_FORM]')) html = '';
+      html = authorAlone(entry);
     } else {
       const slot = slots.find((s) => s.entry === entry);
       html = slot ? (output.get(citations[slot.index].citationID) ?? '') : '';
+      // citeproc-js keeps the delimiter of a suppressed author in some
+      // styles ("(2005,, p. 20)" in DIN 1505-2).
+      if (cite.items.some((item) => item.suppressAuthor) || cite.mode === 'author-in-text') html = html.replace(/,(\s*),/g, ',$1');
       if (cite.mode === 'author-in-text' && !noteStyle) {
-        const items = cite.items.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
-        // A style with nothing to print for the author alone (numeric
-        // styles, an item without author) leaves just the citation.
-        const rendered = items.length > 0 ? engine.makeCitationCluster(items) : '';
-        const author = rendered.includes('[NO_PRINTED_FORM]') ? '' : rendered;
+        const author = authorAlone(entry);
         html = author && html ? `${author} ${html}` : author || html;
       }
     }
