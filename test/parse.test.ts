@@ -76,6 +76,20 @@ describe('citation syntax', () => {
     ]);
   });
 
+  it('reads a cluster whose prefix and suffix are formatted, across nodes', () => {
+    const { cites: found, tree } = cites('Text [*see* @a, p. 3, *passim*; **cf.** @b] and [`x` @c].');
+    expect(found.map((c) => c.items.map((i) => [i.key, i.prefix, i.locator ?? null, i.suffix]))).toEqual([
+      [
+        ['a', '<i>see</i>', '3', ', <i>passim</i>'],
+        ['b', '<b>cf.</b>', null, ''],
+      ],
+      [['c', 'x', null, '']],
+    ]);
+    expect(found[0].value).toBe('[see @a, p. 3, passim; cf. @b]');
+    expect(found[0].items[1].place).toMatchObject({ line: 1, column: 41 });
+    expect(tree.children[0]).toMatchObject({ type: 'paragraph' });
+  });
+
   it('keeps the line and column of every key', () => {
     const { cites: found } = cites('Line one.\n\nSecond [see @a; @b] and\n> @c');
     expect(found.map((c) => c.items.map((i) => [i.key, i.place.line, i.place.column]))).toEqual([

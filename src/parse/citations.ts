@@ -9,7 +9,8 @@
  * (`name@example.org`, the `@` follows a word character), an escaped `\@`,
  * a bracket without any `@key`.
  */
-import type { Parent, PhrasingContent, Root, Text } from 'mdast';
+import type { Nodes, Parent, PhrasingContent, Root, Text } from 'mdast';
+import { toString as mdToString } from 'mdast-util-to-string';
 import type { Point } from 'unist';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
@@ -72,6 +73,12 @@ interface Match {
 /** Turn citation syntax in text nodes into `cite` nodes. Safe to run twice. */
 export function citationsTransform(tree: Root, file: VFile): void {
   const map = new SourceMap(file);
+  // Brackets whose prefix or suffix has formatting (`[*see* @a, *passim*]`)
+  // span several nodes; the rest is found within single text nodes below.
+  visit(tree, (any) => {
+    if (any.type === 'link' || any.type === 'linkReference') return SKIP;
+    if ('children' in any) spanningCitations(any as Parent, map);
+  });
   visit(tree, (any, index, ancestor) => {
     const parent = ancestor as Parent | undefined;
     // A citation inside a link's text would make a link inside a link.
@@ -98,6 +105,86 @@ export function citationsTransform(tree: Root, file: VFile): void {
     parent.children.splice(index, 1, ...(replacement as typeof parent.children));
     return [SKIP, index + replacement.length];
   });
+}
+
+// One private-use character stands for each formatted node inside a bracket.
+const placeholderBase = 0xe000;
+const placeholderPattern = /[\ue000-\ue0ff]/g;
+
+/**
+ * `[` in one text node closed by `]` in a later one, with formatted inline
+ * nodes between: parsed as one cluster whose prefix and suffix keep their
+ * emphasis (`<i>`, `<b>`, which citeproc understands in affixes).
+ */
+function spanningCitations(parent: Parent, map: SourceMap): void {
+  const children = parent.children as Nodes[];
+  for (let i = 0; i < children.length; i++) {
+    const first = children[i];
+    if (first.type !== 'text' || !first.value.includes('[')) continue;
+    const open = first.value.lastIndexOf('[');
+    if (open === -1 || matchingBracket(first.value, open) !== -1) continue;
+    // Gather siblings up to the text that closes the bracket.
+    let combined = first.value.slice(open);
+    const pieces: Array<{ node: Nodes; start: number }> = [{ node: first, start: 0 }];
+    const formatted: Nodes[] = [];
+    let close = -1;
+    let last = i;
+    for (let j = i + 1; j < children.length && j < i + 12 && formatted.length < 0xff; j++) {
+      const node = children[j];
+      if (node.type === 'text') {
+        pieces.push({ node, start: combined.length });
+        combined += node.value;
+        close = matchingBracket(combined, 0);
+        if (close !== -1) {
+          last = j;
+          break;
+        }
+      } else if (node.type === 'emphasis' || node.type === 'strong' || node.type === 'inlineCode' || node.type === 'delete') {
+        pieces.push({ node, start: combined.length });
+        combined += String.fromCharCode(placeholderBase + formatted.length);
+        formatted.push(node);
+      } else {
+        break;
+      }
+    }
+    if (close === -1) continue;
+    const firstOffsets = map.offsets(first);
+    const locate: Locate = (index) => {
+      let piece = pieces[0];
+      for (const candidate of pieces) if (candidate.start <= index) piece = candidate;
+      if (piece.node.type !== 'text') return { point: piece.node.position?.start ?? { line: 1, column: 1 }, escaped: false };
+      const offsets = piece.node === first ? firstOffsets : map.offsets(piece.node);
+      const within = piece.node === first ? open + index : index - piece.start;
+      const offset = offsets?.[within];
+      if (offset === undefined) return { point: piece.node.position?.start ?? { line: 1, column: 1 }, escaped: false };
+      return { point: map.point(offset), escaped: map.charAt(offset - 1) === '\\' };
+    };
+    const cite = bracketed(combined, 1, close, locate);
+    if (!cite) continue;
+    const markup = (text: string) => text.replace(placeholderPattern, (char) => affixMarkup(formatted[char.charCodeAt(0) - placeholderBase]));
+    for (const item of cite.items) {
+      item.prefix = markup(item.prefix);
+      item.suffix = markup(item.suffix);
+    }
+    cite.value = combined.slice(0, close + 1).replace(placeholderPattern, (char) => mdToString(formatted[char.charCodeAt(0) - placeholderBase]));
+    const closing = children[last] as Text;
+    const closingStart = pieces.find((p) => p.node === closing)!.start;
+    const before: Text = { type: 'text', value: first.value.slice(0, open), position: first.position };
+    const after: Text = { type: 'text', value: closing.value.slice(close + 1 - closingStart), position: closing.position };
+    const replacement = [before, cite, after].filter((n) => n.type !== 'text' || n.value !== '');
+    children.splice(i, last - i + 1, ...(replacement as Nodes[]));
+    // The text after the cluster may open the next one: look at it again.
+    const afterIndex = replacement.indexOf(after);
+    i += (afterIndex === -1 ? replacement.length : afterIndex) - 1;
+  }
+}
+
+/** A formatted node as citeproc's affix markup. */
+function affixMarkup(node: Nodes): string {
+  const text = mdToString(node).replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;');
+  if (node.type === 'emphasis') return `<i>${text}</i>`;
+  if (node.type === 'strong') return `<b>${text}</b>`;
+  return text;
 }
 
 function textSlice(node: Text, from: number, to: number, offsets: number[] | null, map: SourceMap): Text {
