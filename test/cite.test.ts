@@ -135,6 +135,14 @@ describe('unknown keys', () => {
   });
 });
 
+describe('locator labels', () => {
+  it('are read with the words of the document’s locale, as in Pandoc', async () => {
+    const input = manuscript('title: T\nlang: de-DE\nbibliography: refs.json', 'Text [@morehouse2011, S. 12] und [@yunusov2009, Kap. 3].');
+    const model = await buildDocument({ input, style: 'chicago-author-date' });
+    expect(toString(model.body.children[0])).toBe('Text (Morehouse und Blomfield 2011, 12) und (Yunusov 2009, Kap. 3).');
+  });
+});
+
 describe('locales', () => {
   it('follow the front matter’s lang and the --locale option', async () => {
     const input = manuscript('title: T\nlang: de-DE\nbibliography: refs.json', 'Text [@morehouse2011].');

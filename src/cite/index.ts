@@ -24,6 +24,7 @@ import { fromHtml } from 'hast-util-from-html';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
+import { englishLabels, labelsFromLocales, narrativeSuffix, parseSuffix } from '../parse/index.js';
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
 import { citationLayoutAffixes, createEngine, stylesToClasses, type CitationInput, type CitationItemInput, type CiteprocEngine } from './engine.js';
@@ -94,6 +95,7 @@ interface Registered {
 export function citeTransform(tree: Root, file: VFile, options: CiteOptions): void {
   const { style } = options;
   const noteStyle = style.class === 'note';
+  relabel(tree, options);
 
   // Footnote definitions leave the tree: their content is re-inserted, as a
   // note, at each call.
@@ -161,6 +163,41 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
   const bibliography = makeBibliographyNode(engine, options);
   if (bibliography) placeBibliography(tree, bibliography, bibliographyTitle(options, tree));
   tree.children.push(...(notes as RootContent[]));
+}
+
+/**
+ * Locator labels are the words of the document's locale and the style's own
+ * terms, as in Pandoc: `S. 12` is a page in German, OSCOLA's `ch.` a
+ * chapter. The parse stage read them with the English terms; read again.
+ */
+function relabel(tree: Root, options: CiteOptions): void {
+  const locale = options.locales.get(options.lang) ?? options.locales.get('en-US') ?? '';
+  const table = labelsFromLocales(locale, ...styleLocales(options.style.xml, options.lang));
+  if (table === englishLabels) return;
+  const visitAll = (node: Nodes) => {
+    if (node.type === 'cite') {
+      for (const item of node.items) {
+        const parsed = item.narrativeSuffix ? narrativeSuffix(item.rawSuffix, table) : parseSuffix(item.rawSuffix, table);
+        item.locator = parsed.locator;
+        item.label = parsed.locator === undefined ? undefined : parsed.label;
+        item.suffix = parsed.suffix;
+      }
+    } else if ('children' in node) {
+      for (const child of (node as Parent).children) visitAll(child as Nodes);
+    }
+  };
+  visitAll(tree);
+}
+
+/** The style's `<locale>` blocks that apply to `lang` (no `xml:lang`, its language, or itself). */
+function styleLocales(xml: string, lang: string): string[] {
+  const primary = lang.split('-')[0];
+  return [...xml.matchAll(/<locale\b([^>]*)>([\s\S]*?)<\/locale>/g)]
+    .filter((match) => {
+      const of = /xml:lang="([^"]+)"/.exec(match[1])?.[1];
+      return of === undefined || of === lang || of === primary;
+    })
+    .map((match) => match[2]);
 }
 
 /**

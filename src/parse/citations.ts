@@ -14,7 +14,7 @@ import { toString as mdToString } from 'mdast-util-to-string';
 import type { Point } from 'unist';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { parseSuffix } from './locator.js';
+import { parseSuffix, type LabelTable, type ParsedSuffix } from './locator.js';
 import type { Cite, CiteItem } from './types.js';
 
 // A key starts with a letter, digit or `_`; inner punctuation is allowed only
@@ -165,6 +165,7 @@ function spanningCitations(parent: Parent, map: SourceMap): void {
     for (const item of cite.items) {
       item.prefix = markup(item.prefix);
       item.suffix = markup(item.suffix);
+      item.rawSuffix = markup(item.rawSuffix);
     }
     cite.value = combined.slice(0, close + 1).replace(placeholderPattern, (char) => mdToString(formatted[char.charCodeAt(0) - placeholderBase]));
     const closing = children[last] as Text;
@@ -285,11 +286,13 @@ function bracketItem(value: string, from: number, to: number, locate: Locate): C
     const suppress = text[i - 1] === '-';
     const prefix = text.slice(0, suppress ? i - 1 : i);
     if (prefix !== '' && !/\s$/.test(prefix) && !suppress) continue;
-    const parsed = parseSuffix(text.slice(i + 1 + key[0].length));
+    const rawSuffix = text.slice(i + 1 + key[0].length);
+    const parsed = parseSuffix(rawSuffix);
     return {
       key: key[1] ?? key[2],
       prefix: prefix.trim(),
       suffix: parsed.suffix,
+      rawSuffix,
       locator: parsed.locator,
       label: parsed.locator === undefined ? undefined : parsed.label,
       suppressAuthor: suppress,
@@ -297,6 +300,13 @@ function bracketItem(value: string, from: number, to: number, locate: Locate): C
     };
   }
   return null;
+}
+
+/** The suffix of `@a [ch. 8]`: it reads "A, ch. 8", the comma implied, as in Pandoc. */
+export function narrativeSuffix(inner: string, table?: LabelTable): ParsedSuffix {
+  const parsed = parseSuffix(inner, table);
+  if (parsed.suffix && !/^[,.;:]/.test(parsed.suffix)) parsed.suffix = `, ${parsed.suffix}`;
+  return parsed;
 }
 
 /** `@key` or `@key [suffix]` starting at `start`, or null. */
@@ -307,6 +317,7 @@ function narrative(value: string, start: number, locate: Locate): { end: number;
   if (!key) return null;
   let end = at + 1 + key[0].length;
   let suffix = { suffix: '' } as ReturnType<typeof parseSuffix>;
+  let rawSuffix: string | undefined;
   const bracket = /^ ?\[/.exec(value.slice(end));
   if (bracket) {
     const open = end + bracket[0].length - 1;
@@ -314,9 +325,8 @@ function narrative(value: string, start: number, locate: Locate): { end: number;
     const inner = close === -1 ? '' : value.slice(open + 1, close);
     // `@a [@b]` is two citations, not one with a suffix.
     if (close !== -1 && !/(^|[\s;])-?@/.test(inner)) {
-      suffix = parseSuffix(inner);
-      // `@a [ch. 8]` reads "A, ch. 8": the comma is implied, as in Pandoc.
-      if (suffix.suffix && !/^[,.;:]/.test(suffix.suffix)) suffix.suffix = `, ${suffix.suffix}`;
+      suffix = narrativeSuffix(inner);
+      rawSuffix = inner;
       end = close + 1;
     }
   }
@@ -330,6 +340,8 @@ function narrative(value: string, start: number, locate: Locate): { end: number;
           key: key[1] ?? key[2],
           prefix: '',
           suffix: suffix.suffix,
+          rawSuffix: rawSuffix ?? '',
+          narrativeSuffix: rawSuffix !== undefined,
           locator: suffix.locator,
           label: suffix.locator === undefined ? undefined : suffix.label,
           suppressAuthor: suppress,

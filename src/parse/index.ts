@@ -21,7 +21,8 @@ import { scriptsTransform } from './scripts.js';
 
 export type { Cite, CiteItem } from './types.js';
 export { citationsTransform, findCitations } from './citations.js';
-export { parseSuffix } from './locator.js';
+export { englishLabels, labelsFromLocales, parseSuffix, type LabelTable } from './locator.js';
+export { narrativeSuffix } from './citations.js';
 export { scriptsTransform } from './scripts.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm, { singleTilde: false }).use(remarkFrontmatter, ['yaml']).freeze();

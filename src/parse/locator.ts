@@ -41,16 +41,59 @@ const labels: Record<string, string[]> = {
 };
 for (const [type, words] of Object.entries(labels)) for (const word of words) labelWords[word] = type;
 
-// Longest words first so `pp.` wins over `p.` and `sub verbo` over `s.v.`.
-const labelPattern = Object.keys(labelWords)
-  .sort((a, b) => b.length - a.length)
-  .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-  .join('|');
+/** The CSL locator types a label can name. */
+export const locatorTypes: ReadonlySet<string> = new Set(Object.keys(labels));
+
+/** Label words → locator types, with the pattern that finds them. */
+export interface LabelTable {
+  words: Readonly<Record<string, string>>;
+  pattern: RegExp;
+}
+
+/** A table from label words (any case) to CSL locator types. */
+export function labelTable(words: Record<string, string>): LabelTable {
+  const lower: Record<string, string> = {};
+  for (const [word, type] of Object.entries(words)) lower[word.toLowerCase()] = type;
+  // Longest words first so `pp.` wins over `p.` and `sub verbo` over `s.v.`.
+  const alternatives = Object.keys(lower)
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|');
+  return { words: lower, pattern: new RegExp(String.raw`^(${alternatives})(?:\s+|(?<=\.)(?=\S))`, 'i') };
+}
+
+/** The en-US locale's labels: what the parse stage uses before the style's locale is known. */
+export const englishLabels = labelTable(labelWords);
+
+/**
+ * Labels from CSL locale XML (the locale's terms, then the style's own
+ * `<locale>` overrides), as Pandoc reads them: each term in its short and
+ * long forms, singular and plural, with or without a final full stop (so
+ * OSCOLA's `ch` also reads `ch.`).
+ */
+export function labelsFromLocales(...xmls: string[]): LabelTable {
+  const words: Record<string, string> = {};
+  for (const xml of xmls) {
+    for (const match of xml.matchAll(/<term\s+name="([^"]+)"(?:\s+form="(?:long|short|symbol)")?\s*>([\s\S]*?)<\/term>/g)) {
+      const type = match[1] === 'title' ? 'title-locator' : match[1];
+      if (!locatorTypes.has(type)) continue;
+      const body = match[2];
+      const forms = /<single>/.test(body) ? [...body.matchAll(/<(?:single|multiple)>([^<]*)<\/(?:single|multiple)>/g)].map((m) => m[1]) : [body];
+      for (const form of forms) {
+        const word = form.trim();
+        if (word === '' || /\d/.test(word)) continue;
+        words[word] = type;
+        if (word.endsWith('.')) words[word.slice(0, -1)] ??= type;
+        else words[`${word}.`] ??= type;
+      }
+    }
+  }
+  return Object.keys(words).length > 0 ? labelTable(words) : englishLabels;
+}
 
 const piece = String.raw`(?:[^\s,;{}]*\d[^\s,;{}]*|[ivxlcdm]+\b|[IVXLCDM]+\b)`;
 const join = String.raw`(?:\s*[,&]\s*|\s+and\s+|\s*[-–—]\s*)`;
 const locatorValue = new RegExp(String.raw`^(?:\{([^}]*)\}|(${piece}(?:${join}${piece})*))`);
-const labelled = new RegExp(String.raw`^(${labelPattern})(?:\s+|(?<=\.)(?=\S))`, 'i');
 
 export interface ParsedSuffix {
   locator?: string;
@@ -59,13 +102,13 @@ export interface ParsedSuffix {
 }
 
 /** Split a citation suffix into locator, label and the rest. */
-export function parseSuffix(raw: string): ParsedSuffix {
+export function parseSuffix(raw: string, table: LabelTable = englishLabels): ParsedSuffix {
   let rest = raw.replace(/^\s*,?\s*/, '');
   if (rest === '') return { suffix: '' };
   let label: string | undefined;
-  const labelMatch = labelled.exec(rest);
+  const labelMatch = table.pattern.exec(rest);
   if (labelMatch) {
-    label = labelWords[labelMatch[1].toLowerCase()];
+    label = table.words[labelMatch[1].toLowerCase()];
     rest = rest.slice(labelMatch[0].length);
   }
   const valueMatch = locatorValue.exec(rest);

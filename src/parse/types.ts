@@ -13,6 +13,13 @@ export interface CiteItem {
   prefix: string;
   /** Text after the key and its locator (`and passim`), trimmed of the leading comma. */
   suffix: string;
+  /**
+   * Everything after the key as written (`, pp. 4-5 and passim`), so the
+   * `cite` stage can read the locator again with the style's locale terms.
+   */
+  rawSuffix: string;
+  /** The suffix came from `@key [suffix]`, where a comma is implied. */
+  narrativeSuffix?: boolean;
   /** Locator value (`4-5`) when the suffix starts with one. */
   locator?: string;
   /** CSL locator label (`page`, `chapter`, …) for `locator`. */
