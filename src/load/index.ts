@@ -117,7 +117,8 @@ function list(value: string | string[] | undefined): string[] {
 
 function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metadata {
   const base = path.dirname(file.path);
-  const authors: Author[] = (data.author === undefined ? [] : Array.isArray(data.author) ? data.author : [data.author]).map(
+  const given = data.author ?? data.authors;
+  const authors: Author[] = (given === undefined ? [] : Array.isArray(given) ? given : [given]).map(
     (a) => (typeof a === 'string' ? { name: a } : a),
   );
   const date =

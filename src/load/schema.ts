@@ -41,6 +41,8 @@ export const frontMatterSchema = z
     title: z.string().min(1).optional(),
     subtitle: z.string().optional(),
     author: z.union([author, z.array(author)]).optional(),
+    /** Same as `author`, for manuscripts that spell it in the plural. */
+    authors: z.union([author, z.array(author)]).optional(),
     date: z.union([z.string(), z.number(), z.date()]).optional(),
     lang: z.string().optional(),
     locale: z.string().optional(),
