@@ -28,23 +28,14 @@
  * disturbs far less than wall time. Exit status: 0 measured; 77 a
  * prerequisite is missing (printed); 1 a run failed.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { SKIPPED, line, median, option, rel, root, timed } from '../bench-lib.mjs';
 
-const SKIPPED = 77;
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function option(name, fallback) {
-  const argv = process.argv.slice(2);
-  const index = argv.findIndex((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
-  if (index === -1) return fallback;
-  const arg = argv[index];
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
-}
 
 function positiveInteger(name, fallback) {
   const value = Number(option(name, fallback));
@@ -62,70 +53,8 @@ const cli = path.join(root, 'build', 'src', 'cli', 'bin.js');
 const library = path.join(root, 'build', 'src', 'index.js');
 const stylesModule = path.join(root, 'build', 'src', 'load', 'styles.js');
 const htmlEditionModule = path.join(root, 'build', 'src', 'html', 'edition.js');
-const rel = (p) => path.relative(process.cwd(), p) || '.';
 
-/**
- * CPU time (user + system, ms) of this process's finished children, from
- * /proc/self/stat (Linux), or undefined elsewhere. Wall time on a busy
- * machine measures the machine; CPU time still measures the tool.
- */
-const clockTicks = (() => {
-  try {
-    return Number(spawnSyncText('getconf', ['CLK_TCK'])) || 100;
-  } catch {
-    return 100;
-  }
-})();
-function childrenCpuMs() {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 16 and 17 of proc(5), cutime and cstime; `fields` starts at field 3.
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicks;
-  } catch {
-    return undefined;
-  }
-}
-function spawnSyncText(command, args) {
-  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-}
 
-/** Run a command; resolve with its wall and CPU time in ms, reject with its stderr on failure. */
-function timed(command, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const cpuBefore = childrenCpuMs();
-    const started = performance.now();
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - started;
-      const cpuAfter = childrenCpuMs();
-      const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-      if (code === 0) resolve({ wall: ms, cpu });
-      else reject(new Error(`${path.basename(command)} ${args.join(' ')} exited ${code}\n${stderr.trim()}`));
-    });
-  });
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-const fmt = (ms) => `${ms.toFixed(1).padStart(7)} ms`;
-
-/** One result line: wall-time median, min, max, and the CPU-time median when known. */
-function line(label, samples) {
-  const walls = samples.map((s) => s.wall).sort((a, b) => a - b);
-  const cpus = samples.map((s) => s.cpu).filter((c) => c !== undefined);
-  const cpu = cpus.length === samples.length ? `   cpu ${fmt(median(cpus))}` : '';
-  return `${label.padEnd(46)} median ${fmt(median(walls))}   min ${fmt(walls[0])}   max ${fmt(walls[walls.length - 1])}${cpu}`;
-}
 
 // ---------------------------------------------------------------------------
 // Prerequisites: say everything that is missing at once, then skip.

@@ -26,25 +26,18 @@
  * machine disturbs far less than wall time.
  * Exit status: 0 measured; 77 a prerequisite is missing; 1 a run failed.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { SKIPPED, median, option, rel, root, timed, line as resultLine } from '../bench-lib.mjs';
 
-const SKIPPED = 77;
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const line = (label, samples) => resultLine(label, samples, { width: 44, digits: 0 });
+
 const require = createRequire(path.join(root, 'package.json'));
-
-function option(name, fallback) {
-  const argv = process.argv.slice(2);
-  const index = argv.findIndex((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
-  if (index === -1) return fallback;
-  const arg = argv[index];
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
-}
 
 const runs = Math.max(1, Number(option('runs', 5)) || 5);
 const manuscript = path.resolve(root, option('manuscript', 'manuscript/readmission-azerbaijan.md'));
@@ -52,60 +45,10 @@ const cli = path.join(root, 'build', 'src', 'cli', 'bin.js');
 const library = path.join(root, 'build', 'src', 'index.js');
 const pdfModule = path.join(root, 'build', 'src', 'pdf', 'index.js');
 const browserModule = path.join(root, 'build', 'src', 'browser.js');
-const rel = (p) => path.relative(process.cwd(), p) || '.';
 
 // ---------------------------------------------------------------------------
 // Timing helpers: wall time and the CPU time of finished children.
 
-const clockTicks = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-function childrenCpuMs() {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicks;
-  } catch {
-    return undefined;
-  }
-}
-
-function timed(command, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const cpuBefore = childrenCpuMs();
-    const started = performance.now();
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wall = performance.now() - started;
-      const cpuAfter = childrenCpuMs();
-      const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-      if (code === 0) resolve({ wall, cpu });
-      else reject(new Error(`${path.basename(command)} ${args.join(' ')} exited ${code}\n${stderr.trim().slice(-2000)}`));
-    });
-  });
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-const fmt = (ms) => `${ms.toFixed(0).padStart(6)} ms`;
-function line(label, samples) {
-  const walls = samples.map((s) => s.wall).sort((a, b) => a - b);
-  const cpus = samples.map((s) => s.cpu).filter((c) => c !== undefined);
-  const cpu = cpus.length === samples.length ? `   cpu ${fmt(median(cpus))}` : '';
-  return `${label.padEnd(44)} median ${fmt(median(walls))}   min ${fmt(walls[0])}   max ${fmt(walls.at(-1))}${cpu}`;
-}
 
 // ---------------------------------------------------------------------------
 // Prerequisites.
