@@ -55,26 +55,26 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   const metadata = loaded ?? emptyMetadata(options.input);
   const name = path.basename(file.path, path.extname(file.path));
 
-  const [bibliography, style, locale] = await Promise.all([
-    loadBibliography(metadata.bibliography),
-    chooseStyle(file, metadata),
-    loadLocale(metadata.locale),
-  ]);
+  const [bibliography, style] = await Promise.all([loadBibliography(metadata.bibliography), chooseStyle(file, metadata)]);
+  // Without a language from the manuscript or the command line, the style's
+  // own default locale applies, as in Pandoc.
+  const wanted = metadata.localeGiven === false && style.defaultLocale ? style.defaultLocale : metadata.locale;
+  const locale = await loadLocale(wanted);
   for (const bibFile of bibliography.files) adopt(file, bibFile.messages);
   if (locale.fallback) {
-    file.message(`no CSL locale for \`${metadata.locale}\`; citations are formatted in ${locale.lang}`, {
+    file.message(`no CSL locale for \`${wanted}\`; citations are formatted in ${locale.lang}`, {
       ruleId: rules.localeFallback,
       source: 'cite',
     });
   }
   const locales = new Map<string, string>([[locale.lang, locale.xml]]);
-  if (locale.lang !== metadata.locale) locales.set(metadata.locale, locale.xml);
+  if (locale.lang !== wanted) locales.set(wanted, locale.xml);
   if (!locales.has('en-US')) locales.set('en-US', (await loadLocale('en-US')).xml);
 
   const tree = parse(file);
   citeTransform(tree, file, {
     style,
-    lang: locale.fallback ? locale.lang : metadata.locale,
+    lang: locale.fallback ? locale.lang : wanted,
     locales,
     items: bibliography.items,
     metadata,

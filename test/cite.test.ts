@@ -144,6 +144,13 @@ describe('locator labels', () => {
 });
 
 describe('locales', () => {
+  it('default to the style’s own default-locale when the manuscript names no language, as in Pandoc', async () => {
+    const entry = async (front: string) =>
+      toString(entries(await buildDocument({ input: manuscript(front, 'Text [@safarov2012].'), style: 'harvard-cite-them-right' }))[0]);
+    expect(await entry('title: T\nbibliography: refs.json')).toBe('Safarov, B. (2012) ‘Azerbaijan-EU talks will continue next year’, Echo, 8 November.');
+    expect(await entry('title: T\nlang: en-US\nbibliography: refs.json')).toBe('Safarov, B. (2012) “Azerbaijan-EU talks will continue next year,” Echo, 8 November.');
+  });
+
   it('follow the front matter’s lang and the --locale option', async () => {
     const input = manuscript('title: T\nlang: de-DE\nbibliography: refs.json', 'Text [@morehouse2011].');
     expect(bodyText(await buildDocument({ input, style: 'apa' }))).toContain('Morehouse & Blomfield, 2011');

@@ -149,6 +149,7 @@ function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metada
     date,
     lang,
     locale: options.locale ?? data.locale ?? lang,
+    localeGiven: (options.locale ?? data.locale ?? data.lang) !== undefined,
     bibliography,
     csl,
     nocite: list(data.nocite).flatMap((entry) =>

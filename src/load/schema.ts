@@ -97,6 +97,8 @@ export interface Metadata {
   lang: string;
   /** CSL locale to format citations with (`--locale`, `locale`, `lang`). */
   locale: string;
+  /** Whether `locale` was given (`--locale`, `locale` or `lang`); if not, the style's `default-locale` applies, as in Pandoc. */
+  localeGiven?: boolean;
   /** Absolute paths of the bibliography files. */
   bibliography: string[];
   /** Style id or absolute path of a `.csl` file, as given. */
