@@ -41,21 +41,10 @@ import {
   type Viewing,
 } from './fixtures/html/browser.js';
 import { authorDateModel, metadata, noteStyleModel } from './fixtures/html/models.js';
+import { elements } from './helpers/hast.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-function elements(tree: Root | Element, test: (e: Element) => boolean): Element[] {
-  const found: Element[] = [];
-  const walk = (node: Root | Element): void => {
-    for (const child of node.children) {
-      if (child.type !== 'element') continue;
-      if (test(child)) found.push(child);
-      walk(child);
-    }
-  };
-  walk(tree);
-  return found;
-}
 
 const byTag = (tree: Root | Element, tag: string) => elements(tree, (e) => e.tagName === tag);
 const attr = (e: Element, name: string) => e.properties?.[name];

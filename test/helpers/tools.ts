@@ -14,9 +14,9 @@ export function hasCommand(command: string, args: string[] = ['--version']): boo
  * True when the suite may run. Without the tool: a warning and false
  * locally, an error in CI.
  */
-export function requireTool(name: string, available: boolean, howToGet: string): boolean {
+export function requireTool(name: string, available: boolean, consequence: string): boolean {
   if (available) return true;
-  const message = `${name} is not installed: ${howToGet}`;
+  const message = `${name} is not installed: ${consequence}`;
   if (process.env.CI === 'true') throw new Error(`${message} (required in CI)`);
   console.warn(`SKIPPED: ${message}`);
   return false;
