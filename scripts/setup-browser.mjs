@@ -7,9 +7,11 @@
  * 2. Otherwise fetch Chrome's headless shell into Puppeteer's cache with
  *    @puppeteer/browsers. Offline machines refuse quickly; that is fine.
  * 3. Otherwise, on Debian or Ubuntu, install the system's `chromium`
- *    package, but only when asked to (`COLOPHON_INSTALL_BROWSER=1`) or when
- *    running as root in CI: a package install must not install system
- *    software behind a user's back. Everyone else is told the command.
+ *    package where the user may: as root (a container, a CI machine),
+ *    saying so, unless `COLOPHON_INSTALL_BROWSER=0`; as anyone else only
+ *    when asked to (`COLOPHON_INSTALL_BROWSER=1`, through `sudo -n`), since
+ *    an npm install must not install system software behind a user's back.
+ *    Everyone else is told the command.
  * 4. Otherwise print how to get one.
  *
  * It always exits 0: `npm install` must not fail for want of a browser.
@@ -109,7 +111,10 @@ async function main() {
   }
 
   const root = process.getuid?.() === 0;
-  const optedIn = process.env.COLOPHON_INSTALL_BROWSER === '1' || (root && process.env.CI === 'true');
+  // Root may install system packages, so it does unless told not to
+  // (COLOPHON_INSTALL_BROWSER=0); anyone else only when asked to, through
+  // sudo without a password prompt.
+  const optedIn = process.env.COLOPHON_INSTALL_BROWSER === '1' || (root && process.env.COLOPHON_INSTALL_BROWSER !== '0');
   if (process.platform === 'linux' && hasCommand('apt-get')) {
     const command = root ? ['apt-get', 'install', '-y', 'chromium'] : ['sudo', '-n', 'apt-get', 'install', '-y', 'chromium'];
     if (optedIn && (root || hasCommand('sudo'))) {
