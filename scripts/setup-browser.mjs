@@ -70,7 +70,9 @@ function withTimeout(promise, ms) {
 }
 
 function run(command, args, timeout) {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], timeout });
+  // No questions from debconf: there is nobody to answer them.
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], timeout, env });
   return result.status === 0;
 }
 
