@@ -322,7 +322,8 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
   // The clusters the engine tracks positions for, in reading order. An
   // author-only rendering (noteIndex -1) is made apart, without state.
   const citations: CitationInput[] = [];
-  const slots: Array<{ entry: Registered; index: number }> = [];
+  // Which engine citation each registered cluster became.
+  const citationOf = new Map<Registered, CitationInput>();
   registered.forEach((entry, position) => {
     if (entry.noteIndex < 0) return;
     const items = entry.cite.items.filter((item) => known(item.key));
@@ -339,7 +340,7 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
       citationItems: items.map((item) => toInput(item, narrative ? { 'suppress-author': true } : {})),
       properties: { noteIndex: entry.noteIndex },
     });
-    slots.push({ entry, index: citations.length - 1 });
+    citationOf.set(entry, citations[citations.length - 1]);
   });
 
   const nocite = options.metadata.nocite.includes('*') ? [...options.items.keys()] : options.metadata.nocite.filter(known);
@@ -364,8 +365,8 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     if (entry.noteIndex < 0) {
       html = authorAlone(entry);
     } else {
-      const slot = slots.find((s) => s.entry === entry);
-      html = slot ? (output.get(citations[slot.index].citationID) ?? '') : '';
+      const citation = citationOf.get(entry);
+      html = citation ? (output.get(citation.citationID) ?? '') : '';
       // citeproc-js keeps the delimiter of a suppressed author in some
       // styles ("(2005,, p. 20)" in DIN 1505-2).
       if (cite.items.some((item) => item.suppressAuthor) || cite.mode === 'author-in-text') html = html.replace(/,(\s*),/g, ',$1');
