@@ -10,7 +10,7 @@ import { citeTransform } from './cite/index.js';
 import { toDocumentModel } from './html/model.js';
 import { loadBibliography } from './load/bibliography.js';
 import { load } from './load/index.js';
-import type { Metadata } from './load/schema.js';
+import { metadataDefaults, type Metadata } from './load/schema.js';
 import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
 import type { DocumentModel } from './model.js';
 import { parse } from './parse/index.js';
@@ -32,18 +32,6 @@ export interface DocumentOptions {
 /** The style used when neither the command line nor the front matter names one (Pandoc's default). */
 export const defaultStyle = 'chicago-author-date';
 
-const emptyMetadata = (input: string): Metadata => ({
-  title: path.basename(input, path.extname(input)),
-  authors: [],
-  lang: 'en-US',
-  locale: 'en-US',
-  bibliography: [],
-  nocite: [],
-  linkCitations: false,
-  suppressBibliography: false,
-  notesAfterPunctuation: true,
-  keywords: [],
-});
 
 /** Build the document model of one manuscript. Problems are messages on `model.file`. */
 export async function buildDocument(options: DocumentOptions): Promise<DocumentModel> {
@@ -52,7 +40,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     locale: options.locale,
     bibliography: options.bibliography,
   });
-  const metadata = loaded ?? emptyMetadata(options.input);
+  const metadata = loaded ?? metadataDefaults(path.basename(options.input, path.extname(options.input)));
   const name = path.basename(file.path, path.extname(file.path));
 
   const [bibliography, style] = await Promise.all([loadBibliography(metadata.bibliography), chooseStyle(file, metadata)]);

@@ -4,5 +4,5 @@
  */
 export { buildDocument, defaultStyle, type DocumentOptions } from './document.js';
 export type { DocumentModel, Note, PageStart, CitationStyleInfo } from './model.js';
-export type { Metadata, Author, Series } from './load/schema.js';
+export { metadataDefaults, type Metadata, type Author, type Series } from './load/schema.js';
 export { rules, type RuleId } from './rules.js';

@@ -106,6 +106,8 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
     return false;
   });
 
+  const afterPunctuation = options.metadata.notesAfterPunctuation !== false;
+  const intoQuote = punctuationInQuote(options);
   const notes: NoteContent[] = [];
   const registered: Registered[] = [];
   let counter = 0;
@@ -138,7 +140,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
             i++;
           } else {
             parent.children[i] = noteCall(number, node.position) as never;
-            i = movePunctuation(parent, i, options.metadata.notesAfterPunctuation !== false, punctuationInQuote(options));
+            i = movePunctuation(parent, i, afterPunctuation, intoQuote);
           }
         } else {
           registered.push({ cite: node, noteIndex: noteNumber, ownNote: false, inAuthorNote: noteNumber > 0 });

@@ -15,7 +15,7 @@ import { rules } from '../rules.js';
 import { frontMatterSchema, type Author, type FrontMatter, type Metadata } from './schema.js';
 
 export type { Metadata, Author, Series, FrontMatter } from './schema.js';
-export { frontMatterSchema } from './schema.js';
+export { frontMatterSchema, metadataDefaults } from './schema.js';
 
 export interface LoadOptions {
   /** Override the front matter's `csl`. Default: the front matter's. */

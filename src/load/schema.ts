@@ -118,3 +118,22 @@ export interface Metadata {
   abstract?: string;
   identifier?: string;
 }
+
+/**
+ * Metadata with every default applied and nothing else: what a manuscript
+ * without front matter gets, and the base for metadata made in code.
+ */
+export function metadataDefaults(title: string): Metadata {
+  return {
+    title,
+    authors: [],
+    lang: 'en-US',
+    locale: 'en-US',
+    bibliography: [],
+    nocite: [],
+    linkCitations: false,
+    suppressBibliography: false,
+    notesAfterPunctuation: true,
+    keywords: [],
+  };
+}
