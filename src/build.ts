@@ -13,6 +13,8 @@ import type { VFile } from 'vfile';
 import { buildDocument } from './document.js';
 import type { DocumentModel, PageStart } from './model.js';
 import { rules } from './rules.js';
+import { assertNoInputOverwritten, distinctManuscripts, type BuildInput } from './output/guard.js';
+import { documentInputs, documentTargets } from './output/plan.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
 // build never pays for Puppeteer, the zip library or the print templates.
@@ -69,6 +71,19 @@ export function isError(message: { fatal?: boolean | null; ruleId?: string | nul
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const formats = options.formats ?? [...editionFormats];
   const outDir = path.resolve(options.outDir ?? 'dist');
+  // No edition may be written over a file the build reads (checked again
+  // per manuscript, once its bibliography, style and images are known).
+  const nameOf = (input: string) => path.basename(input, path.extname(input));
+  const inputs = distinctManuscripts(options.inputs, outDir, nameOf);
+  const known: BuildInput[] = [
+    ...inputs.map((input) => ({ path: input, kind: 'manuscript' })),
+    ...(options.bibliography ?? []).map((file) => ({ path: file, kind: 'bibliography' })),
+    ...(options.style && /[\\/]|\.csl$/i.test(options.style) ? [{ path: options.style, kind: 'style' }] : []),
+  ];
+  assertNoInputOverwritten(
+    inputs.flatMap((input) => [...formats, 'lock'].map((ext) => path.join(outDir, `${nameOf(input)}.${ext}`))),
+    known,
+  );
   const needsBrowser = formats.includes('pdf') || formats.includes('epub');
   // Start the browser now: it is ready by the time the first model is.
   const browserReady: Promise<Browser | Error> | undefined = needsBrowser
@@ -86,8 +101,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     })());
   const documents: BuiltDocument[] = [];
   try {
-    for (const [index, input] of options.inputs.entries()) {
-      const last = index === options.inputs.length - 1;
+    for (const [index, input] of inputs.entries()) {
+      const last = index === inputs.length - 1;
       const model = await buildDocument({
         input,
         style: options.style,
@@ -98,6 +113,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const outputs: string[] = [];
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));
       if (ok) {
+        known.push(...documentInputs(model));
+        assertNoInputOverwritten(documentTargets(model, formats, outDir), known);
         try {
           ok = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined);
         } catch (error) {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, editionFormats, isError, type EditionFormat } from '../build.js';
 import { listStyles } from '../load/styles.js';
+import { BuildEnvironmentError, BuildUsageError } from '../output/errors.js';
 import { report } from './report.js';
 
 const usage = `Usage:
@@ -128,6 +129,9 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`colophon: ${error.message}\n\n${usage}\n`);
       process.exitCode = 2;
+    } else if (error instanceof BuildUsageError || error instanceof BuildEnvironmentError) {
+      process.stderr.write(`colophon: ${error.message}\n`);
+      process.exitCode = error.exitCode;
     } else {
       process.stderr.write(`colophon: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 1;

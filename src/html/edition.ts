@@ -52,7 +52,7 @@ export function defaultTemplateDir(): string {
   return path.join(packageRoot(), 'templates', 'carim');
 }
 
-interface LocalImage {
+export interface LocalImage {
   /** Absolute path of the image beside the manuscript. */
   source: string;
   /** Path of the copy, relative to the output folder. */
@@ -66,7 +66,7 @@ interface LocalImage {
  * it: they must travel with the page, since `dist/` is not the manuscript's
  * folder. Remote and `data:` images, and missing files, are left as written.
  */
-function localImages(model: DocumentModel, assetsName: string): Map<string, LocalImage> {
+export function localImages(model: DocumentModel, assetsName: string): Map<string, LocalImage> {
   const found = new Map<string, LocalImage>();
   if (!model.file.path) return found;
   const base = path.dirname(path.resolve(model.file.path));
