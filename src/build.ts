@@ -14,6 +14,7 @@ import { buildDocument } from './document.js';
 import type { DocumentModel, PageStart } from './model.js';
 import { rules } from './rules.js';
 import { assertNoInputOverwritten, distinctManuscripts, type BuildInput } from './output/guard.js';
+import { lockOutput, type LockHolder } from './output/lock.js';
 import { documentInputs, documentTargets } from './output/plan.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
@@ -45,6 +46,10 @@ export interface BuildOptions {
   lenient?: boolean;
   /** Browser executable (else `PUPPETEER_EXECUTABLE_PATH`, Puppeteer's cache, the system's). */
   browserPath?: string;
+  /** Called when another build is writing a manuscript's editions into the same folder and this one waits for it. */
+  onWait?: (message: string) => void;
+  /** Give up waiting for another build's editions after this many milliseconds. Default: 10 minutes. */
+  lockTimeout?: number;
   /** Called once per manuscript, as soon as its messages are final. */
   onDocument?: (file: VFile, outputs: string[]) => void;
 }
@@ -115,6 +120,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       if (ok) {
         known.push(...documentInputs(model));
         assertNoInputOverwritten(documentTargets(model, formats, outDir), known);
+        // One build at a time writes a name's editions into a folder.
+        const lock = await lockOutput(outDir, model.name, {
+          timeout: options.lockTimeout,
+          onWait: (holder, file) => options.onWait?.(waitingMessage(holder, file)),
+        });
         try {
           ok = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined);
         } catch (error) {
@@ -122,6 +132,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           model.file.message(`could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
             source: 'build',
           }).fatal = true;
+        } finally {
+          await lock.release();
         }
       }
       if (options.lenient) {
@@ -134,6 +146,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     await closeBrowser();
   }
   return { documents, ok: documents.every((d) => d.ok) };
+}
+
+function waitingMessage(holder: LockHolder | null, file: string): string {
+  const who = holder ? `another build (pid ${holder.pid})` : 'another build';
+  return `waiting for ${who} to finish writing ${path.relative(process.cwd(), file.replace(/\.lock$/, '.*')) || file}`;
 }
 
 async function writeEditions(

@@ -7,10 +7,30 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { hostname } from 'node:os';
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { findBrowser } from '../src/browser.js';
+import { hasCommand, requireTool } from './helpers/tools.js';
 import { manuscript, references } from './helpers/manuscript.js';
 
 const bin = path.join(import.meta.dirname, '..', 'build', 'src', 'cli', 'bin.js');
+
+/** Run the bin without waiting: resolves with its status and output. */
+function colophonAsync(args: string[], cwd: string, onStderr?: (text: string) => void) {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    onStderr?.(stderr);
+  });
+  const done = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (status) => resolve({ status, stdout, stderr })),
+  );
+  return { child, done };
+}
 
 function colophon(args: string[], cwd: string) {
   const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -104,5 +124,99 @@ describe('outputs never overwrite an input', () => {
     const result = colophon(['build', 'input.md', './input.md', '--format', 'html', '--out', 'out'], path.dirname(file));
     expect(result.status).toBe(0);
     expect(result.stdout.match(/^wrote out\/input\.html$/gm)).toHaveLength(1);
+  });
+});
+
+const printing =
+  requireTool('Chromium', (await findBrowser().catch(() => null)) !== null, 'the concurrent-build test with PDF editions is skipped') &&
+  requireTool('pdftotext (poppler-utils)', hasCommand('pdftotext', ['-v']), 'the concurrent-build test with PDF editions is skipped');
+
+/** A paper long enough that two builds of it overlap. */
+function paper(dir: string, which: string): void {
+  mkdirSync(path.join(dir, which), { recursive: true });
+  const paragraphs = Array.from({ length: 60 }, (_, i) => `Paragraph ${i + 1} of paper ${which}, with a note.[^n${i}]\n\n[^n${i}]: Note ${i + 1} of paper ${which}.`);
+  writeFileSync(path.join(dir, which, 'paper.md'), `---\ntitle: Paper ${which}\n---\n\n${paragraphs.join('\n\n')}\n`);
+}
+
+/** Which paper an edition comes from, or a list when it holds more than one. */
+function whose(text: string): string {
+  const found = new Set([...text.matchAll(/of paper ([A-Z])\b/g)].map((m) => m[1]));
+  return [...found].sort().join(',');
+}
+
+describe('builds into one folder at once', () => {
+  it.runIf(printing)('never mix two papers of one name: each edition set is one paper’s', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'colophon-lock-'));
+    paper(dir, 'A');
+    paper(dir, 'B');
+    const a = colophonAsync(['build', 'A/paper.md', '--out', 'out'], dir);
+    const b = colophonAsync(['build', 'B/paper.md', '--out', 'out'], dir);
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    expect([ra.status, rb.status]).toEqual([0, 0]);
+    const out = path.join(dir, 'out');
+    expect(readdirSync(out).sort()).toEqual(['paper.epub', 'paper.html', 'paper.pdf', 'paper_files']);
+    const html = whose(readFileSync(path.join(out, 'paper.html'), 'utf8'));
+    const pdf = whose(spawnSync('pdftotext', [path.join(out, 'paper.pdf'), '-'], { encoding: 'utf8' }).stdout.replace(/-\n/g, ''));
+    const epub = unzipSync(readFileSync(path.join(out, 'paper.epub')));
+    const epubText = Object.entries(epub)
+      .filter(([name]) => name.endsWith('.xhtml'))
+      .map(([, data]) => new TextDecoder().decode(data))
+      .join('\n');
+    expect(html).toMatch(/^[AB]$/);
+    expect(pdf).toBe(html);
+    expect(whose(epubText)).toBe(html);
+  }, 120_000);
+
+  it('waits while a live build holds the name, then writes', async () => {
+    const file = manuscript('title: T', 'Waited for.');
+    const dir = path.dirname(file);
+    mkdirSync(path.join(dir, 'out'));
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    writeFileSync(path.join(dir, 'out', 'input.lock'), JSON.stringify({ pid: holder.pid, host: hostname(), token: 'someone-else' }));
+    let waiting = false;
+    const seen = new Promise<void>((resolve) => {
+      const build = colophonAsync(['build', 'input.md', '--format', 'html', '--out', 'out'], dir, (stderr) => {
+        if (!waiting && stderr.includes(`waiting for another build (pid ${holder.pid}) to finish writing out/input.*`)) {
+          waiting = true;
+          resolve();
+        }
+      });
+      void build.done.then((result) => results.push(result));
+    });
+    const results: Array<{ status: number | null }> = [];
+    await seen;
+    expect(existsSync(path.join(dir, 'out', 'input.html'))).toBe(false);
+    holder.kill('SIGKILL');
+    await new Promise<void>((resolve) => {
+      const check = () => (results.length > 0 ? resolve() : setTimeout(check, 50));
+      check();
+    });
+    expect(results[0]?.status).toBe(0);
+    expect(readFileSync(path.join(dir, 'out', 'input.html'), 'utf8')).toContain('Waited for.');
+    expect(readdirSync(path.join(dir, 'out')).sort()).toEqual(['input.html', 'input_files']);
+  }, 60_000);
+
+  it('takes over the lock of a build that was killed', () => {
+    const file = manuscript('title: T', 'After a crash.');
+    const dir = path.dirname(file);
+    mkdirSync(path.join(dir, 'out'));
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(path.join(dir, 'out', 'input.lock'), JSON.stringify({ pid: Number(gone.stdout), host: hostname(), token: 'dead' }));
+    const result = colophon(['build', 'input.md', '--format', 'html', '--out', 'out'], dir);
+    expect(result.status).toBe(0);
+    expect(result.stderr).not.toContain('waiting');
+    expect(readdirSync(path.join(dir, 'out')).sort()).toEqual(['input.html', 'input_files']);
+  });
+
+  it('leaves a file of that name that is not its lock alone, exit 3', () => {
+    const file = manuscript('title: T', 'Text.');
+    const dir = path.dirname(file);
+    mkdirSync(path.join(dir, 'out'));
+    writeFileSync(path.join(dir, 'out', 'input.lock'), 'my own notes\n');
+    const result = colophon(['build', 'input.md', '--format', 'html', '--out', 'out'], dir);
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/^colophon: out\/input\.lock is in the way: it is not a lock Colophon made; move it elsewhere$/m);
+    expect(readFileSync(path.join(dir, 'out', 'input.lock'), 'utf8')).toBe('my own notes\n');
+    expect(readdirSync(path.join(dir, 'out'))).toEqual(['input.lock']);
   });
 });

@@ -99,6 +99,9 @@ async function main(argv: string[]): Promise<number> {
     unsafeHtml: values['unsafe-html'],
     lenient,
     browserPath: values.browser,
+    onWait(message) {
+      if (!quiet) process.stderr.write(`colophon: ${message}\n`);
+    },
     onDocument(file, outputs) {
       for (const line of report(file, (m) => isError(m, lenient))) {
         if (quiet && line.includes('  warning: ')) continue;
