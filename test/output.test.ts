@@ -91,16 +91,16 @@ describe('outputs never overwrite an input', () => {
     expect(readdirSync(path.join(dir, 'out'))).toEqual(['input.html']);
   });
 
-  it('refuses to copy an image onto itself inside the assets folder', () => {
-    const file = manuscript('title: T', '![A figure](out/input_files/images/fig.png)');
+  it('refuses to copy an image over itself: an image its last build copied', () => {
+    const file = manuscript('title: T', '![A figure](fig.png)');
     const dir = path.dirname(file);
-    mkdirSync(path.join(dir, 'out', 'input_files', 'images'), { recursive: true });
-    writeFileSync(path.join(dir, 'out', 'input_files', 'images', 'fig.png'), png);
+    writeFileSync(path.join(dir, 'fig.png'), png);
+    expect(colophon(['build', 'input.md', '--format', 'html', '--out', 'out'], dir).status).toBe(0);
+    writeFileSync(file, '---\ntitle: T\n---\n\n![A figure](out/input_files/images/fig.png)\n');
     const result = colophon(['build', 'input.md', '--format', 'html', '--out', 'out'], dir);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/would be written over the image out\/input_files\/images\/fig\.png/);
+    expect(result.stderr).toMatch(/^colophon: out\/input_files\/images\/fig\.png would be written over the image out\/input_files\/images\/fig\.png/m);
     expect(readFileSync(path.join(dir, 'out', 'input_files', 'images', 'fig.png'))).toEqual(png);
-    expect(existsSync(path.join(dir, 'out', 'input.html'))).toBe(false);
   });
 
   it('refuses two manuscripts of one name into one folder, writing nothing', () => {
@@ -218,5 +218,66 @@ describe('builds into one folder at once', () => {
     expect(result.stderr).toMatch(/^colophon: out\/input\.lock is in the way: it is not a lock Colophon made; move it elsewhere$/m);
     expect(readFileSync(path.join(dir, 'out', 'input.lock'), 'utf8')).toBe('my own notes\n');
     expect(readdirSync(path.join(dir, 'out'))).toEqual(['input.lock']);
+  });
+});
+
+describe('only what Colophon wrote is removed', () => {
+  const build = (dir: string) => colophon(['build', 'input.md', '--format', 'html', '--out', 'out'], dir);
+  const assets = (dir: string, ...parts: string[]) => path.join(dir, 'out', 'input_files', ...parts);
+
+  it('keeps a figure and a note put into the assets folder by hand; lists what it wrote', () => {
+    const file = manuscript('title: T', '![First](one.png)');
+    const dir = path.dirname(file);
+    writeFileSync(path.join(dir, 'one.png'), png);
+    expect(build(dir).status).toBe(0);
+    writeFileSync(assets(dir, 'images', 'by-hand.png'), png);
+    writeFileSync(assets(dir, 'README.txt'), 'mine');
+    // The manuscript now shows another image: the old copy goes, the hand-placed files stay.
+    cpSync(path.join(dir, 'one.png'), path.join(dir, 'two.png'));
+    writeFileSync(file, '---\ntitle: T\n---\n\n![Second](two.png)\n');
+    expect(build(dir).status).toBe(0);
+    expect(readdirSync(assets(dir, 'images')).sort()).toEqual(['by-hand.png', 'two.png']);
+    expect(readFileSync(assets(dir, 'README.txt'), 'utf8')).toBe('mine');
+    const manifest = readFileSync(assets(dir, '.colophon-manifest'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(manifest).toContain('images/two.png');
+    expect(manifest).toContain('screen.css');
+    expect(manifest).toContain('LICENSE-Tinos.txt');
+    expect(manifest.some((l) => /^tinos-latin-400-normal\.woff2$/.test(l))).toBe(true);
+    expect(manifest).not.toContain('images/by-hand.png');
+    expect(manifest).not.toContain('README.txt');
+  });
+
+  it('never writes over a file of the image’s name that it did not write: the copy is numbered', () => {
+    const file = manuscript('title: T', '![A figure](fig.png)');
+    const dir = path.dirname(file);
+    writeFileSync(path.join(dir, 'fig.png'), png);
+    mkdirSync(assets(dir, 'images'), { recursive: true });
+    writeFileSync(assets(dir, 'images', 'fig.png'), 'a figure of my own');
+    expect(build(dir).status).toBe(0);
+    expect(readFileSync(assets(dir, 'images', 'fig.png'), 'utf8')).toBe('a figure of my own');
+    expect(readFileSync(assets(dir, 'images', 'fig-2.png'))).toEqual(png);
+    expect(readFileSync(path.join(dir, 'out', 'input.html'), 'utf8')).toContain('src="input_files/images/fig-2.png"');
+    // Rebuilt, it keeps its own copy's name and still leaves the other alone.
+    expect(build(dir).status).toBe(0);
+    expect(readdirSync(assets(dir, 'images')).sort()).toEqual(['fig-2.png', 'fig.png']);
+    expect(readFileSync(assets(dir, 'images', 'fig.png'), 'utf8')).toBe('a figure of my own');
+  });
+
+  it('ignores manifest entries that leave the folder or go through a link', () => {
+    const file = manuscript('title: T', 'Text.');
+    const dir = path.dirname(file);
+    expect(build(dir).status).toBe(0);
+    writeFileSync(path.join(dir, 'precious.txt'), 'keep');
+    mkdirSync(path.join(dir, 'elsewhere'));
+    writeFileSync(path.join(dir, 'elsewhere', 'x.png'), 'keep too');
+    symlinkSync(path.join(dir, 'elsewhere'), assets(dir, 'linked'));
+    writeFileSync(
+      assets(dir, '.colophon-manifest'),
+      ['../../precious.txt', path.join(dir, 'precious.txt'), 'images/../../../precious.txt', 'linked/x.png', 'linked', '.'].join('\n'),
+    );
+    expect(build(dir).status).toBe(0);
+    expect(readFileSync(path.join(dir, 'precious.txt'), 'utf8')).toBe('keep');
+    expect(readFileSync(path.join(dir, 'elsewhere', 'x.png'), 'utf8')).toBe('keep too');
+    expect(existsSync(assets(dir, 'linked'))).toBe(true);
   });
 });

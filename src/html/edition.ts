@@ -9,17 +9,20 @@
  *   OUT/NAME_files/tinos-*.woff2    those faces, from @fontsource/tinos
  *   OUT/NAME_files/LICENSE-Tinos.txt  the fonts' licence (SIL OFL 1.1)
  *   OUT/NAME_files/images/…         local images the text shows, copied
+ *   OUT/NAME_files/.colophon-manifest  the files above: a rebuild removes
+ *                                   only what the last one listed
  *
  * The assets sit in a folder named after the page (as browsers save a page
  * "complete") so two manuscripts built into one `dist/` never share or
  * overwrite each other's files. Every file goes through `writeFileAtomic`.
  */
 import { existsSync } from 'node:fs';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Element } from 'hast';
 import type { DocumentModel } from '../model.js';
+import { foreignNames, replaceManifest } from '../output/manifest.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { fontFaceCss, fontFacesFor, fontLicensePath } from './fonts.js';
 import { buildHtmlPage, imageSources, serialise, type HtmlPageOptions } from './page.js';
@@ -66,7 +69,7 @@ export interface LocalImage {
  * it: they must travel with the page, since `dist/` is not the manuscript's
  * folder. Remote and `data:` images, and missing files, are left as written.
  */
-export function localImages(model: DocumentModel, assetsName: string): Map<string, LocalImage> {
+export function localImages(model: DocumentModel, assetsName: string, avoid: ReadonlySet<string> = new Set()): Map<string, LocalImage> {
   const found = new Map<string, LocalImage>();
   if (!model.file.path) return found;
   const base = path.dirname(path.resolve(model.file.path));
@@ -81,10 +84,11 @@ export function localImages(model: DocumentModel, assetsName: string): Map<strin
       continue;
     }
     if (!existsSync(file)) continue;
-    // One copy per file; two files with one name get numbered copies.
+    // One copy per file; two files with one name get numbered copies, and
+    // so does a file whose name a file not written by Colophon has.
     let name = names.get(file);
     if (!name) {
-      const taken = new Set(names.values());
+      const taken = new Set([...names.values(), ...avoid]);
       const ext = path.extname(file);
       const stem = path.basename(file, ext);
       name = `${stem}${ext}`;
@@ -105,7 +109,7 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   const { outDir, templateDir = defaultTemplateDir(), pdf = false, ...pageOptions } = options;
   const assetsName = `${model.name}_files`;
   const assetsDir = path.join(outDir, assetsName);
-  const images = localImages(model, assetsName);
+  const images = localImages(model, assetsName, foreignNames(assetsDir, 'images'));
   const page = buildHtmlPage(model, {
     ...pageOptions,
     imageSources: new Map([...images].map(([src, image]) => [src, image.href])),
@@ -137,23 +141,6 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   await write(path.join(assetsDir, 'screen.css'), css);
   const pagePath = path.join(outDir, `${model.name}.html`);
   await writeFileAtomic(pagePath, serialise(page));
-  await removeStale(assetsDir, new Set(written));
+  await replaceManifest(assetsDir, written);
   return [pagePath, ...written];
-}
-
-/**
- * Font subsets and images an earlier build of this page wrote but this one
- * did not: left behind they would be shipped with the page for nothing.
- * Only files of the kinds this writer makes are touched.
- */
-async function removeStale(assetsDir: string, keep: Set<string>): Promise<void> {
-  const candidates: string[] = [];
-  for (const [dir, pattern] of [
-    [assetsDir, /^tinos-.*\.woff2$/],
-    [path.join(assetsDir, 'images'), /./],
-  ] as const) {
-    const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names) if (pattern.test(name)) candidates.push(path.join(dir, name));
-  }
-  await Promise.all(candidates.filter((file) => !keep.has(file)).map((file) => rm(file, { force: true, recursive: false })));
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { localImages } from '../html/edition.js';
 import type { DocumentModel } from '../model.js';
 import type { BuildInput } from './guard.js';
+import { foreignNames } from './manifest.js';
 
 /** Name of the folder beside `NAME.html` that holds its assets. */
 export const assetsFolder = (name: string) => `${name}_files`;
@@ -32,7 +33,8 @@ export function documentTargets(model: DocumentModel, formats: readonly string[]
   if (formats.includes('html')) {
     const assets = path.join(outDir, assetsFolder(model.name));
     targets.push(path.join(assets, 'screen.css'), path.join(assets, 'LICENSE-Tinos.txt'), path.join(assets, '.colophon-manifest'));
-    for (const image of localImages(model, assetsFolder(model.name)).values()) targets.push(path.join(outDir, image.target));
+    const images = localImages(model, assetsFolder(model.name), foreignNames(assets, 'images'));
+    for (const image of images.values()) targets.push(path.join(outDir, image.target));
   }
   return targets;
 }
