@@ -60,6 +60,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (!locales.has('en-US')) locales.set('en-US', (await loadLocale('en-US')).xml);
 
   const tree = parse(file);
+  const before = file.messages.length;
   citeTransform(tree, file, {
     style,
     lang: locale.fallback ? locale.lang : wanted,
@@ -67,6 +68,11 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     items: bibliography.items,
     metadata,
   });
+  // Without its front matter the manuscript's bibliography is unknown: every
+  // citation being "not in the bibliography" would only bury the real error.
+  if (loaded === null && file.messages.some((m) => m.fatal)) {
+    file.messages = [...file.messages.slice(0, before), ...file.messages.slice(before).filter((m) => m.ruleId !== rules.citationUnknownKey)];
+  }
   return toDocumentModel(tree, file, {
     name,
     metadata,

@@ -10,6 +10,10 @@ export const rules = {
   yamlSyntax: 'yaml-syntax',
   /** A front-matter key has a value of the wrong shape. */
   frontMatterInvalid: 'front-matter-invalid',
+  /** The front matter's opening `---` has no closing `---` or `...`. */
+  frontMatterUnclosed: 'front-matter-unclosed',
+  /** A manuscript or bibliography file is not valid UTF-8. */
+  encodingInvalid: 'encoding-invalid',
   /** The front matter has no title; the file name stands in (a warning). */
   titleMissing: 'title-missing',
   /** A manuscript or bibliography file cannot be read. */

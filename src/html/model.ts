@@ -21,6 +21,7 @@ import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
 import type { CitationStyleInfo, DocumentModel, Note } from '../model.js';
 import { rules } from '../rules.js';
+import { modelAttributeGuard } from './own-attributes.js';
 
 export interface ModelOptions {
   /** Manuscript name, used for the editions' file names. */
@@ -34,6 +35,8 @@ export interface ModelOptions {
 /** What the sanitiser keeps: GitHub's safe subset plus what the pipeline itself writes. */
 export const sanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
+  // What a removed <style> or <script> held is not text to show.
+  strip: [...(defaultSchema.strip ?? []), 'style', 'script', 'template'],
   // Ids are the manuscript's own anchors (`#refs`, heading ids); the editions
   // run no script that DOM clobbering could mislead.
   clobber: [],
@@ -55,7 +58,6 @@ export const sanitizeSchema: SanitizeSchema = {
       ...(defaultSchema.attributes?.['*'] ?? []),
       'className', 'id', 'role', 'lang', 'dir', 'title',
       'ariaLabel', 'ariaLabelledBy', 'ariaDescribedBy', 'ariaHidden',
-      'dataNoteCall', 'dataNote', 'dataNoteKind', 'dataCites',
     ],
     time: ['dateTime'],
     abbr: ['title'],
@@ -85,9 +87,19 @@ export function toDocumentModel(tree: Root, file: VFile, options: ModelOptions):
     hasRaw = true;
     return false;
   });
-  const processor = unified().use(remarkRehype, { allowDangerousHtml: true });
+  // The model's own note and citation attributes travel under a key raw
+  // HTML cannot know; any the manuscript wrote are dropped (own-attributes.ts).
+  const guard = modelAttributeGuard();
+  const schema: SanitizeSchema = {
+    ...sanitizeSchema,
+    attributes: { ...sanitizeSchema.attributes, '*': [...(sanitizeSchema.attributes?.['*'] ?? []), guard.property] },
+  };
+  const processor = unified()
+    .use(remarkRehype, { allowDangerousHtml: true })
+    .use(() => (hast: HastRoot) => guard.protect(hast));
   if (hasRaw) processor.use(rehypeRaw);
-  if (!options.unsafeHtml) processor.use(rehypeSanitize, sanitizeSchema);
+  if (!options.unsafeHtml) processor.use(rehypeSanitize, schema);
+  processor.use(() => (hast: HastRoot) => guard.restore(hast));
   const hast = processor.runSync(tree, file) as HastRoot;
 
   const notes: Note[] = [];

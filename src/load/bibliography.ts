@@ -30,12 +30,12 @@
  * "unknown key" error; an entry without a usable id is skipped. When two
  * entries share an id the first one is kept.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { invalidUtf8Reason, readUtf8 } from './text.js';
 import { rules, type RuleId } from '../rules.js';
 
 /** One bibliography entry in CSL-JSON form, as citeproc takes it. */
@@ -818,9 +818,9 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
   const texts = await Promise.all(
     paths.map(async (p) => {
       try {
-        return { text: await readFile(p, 'utf8') };
+        return { ...(await readUtf8(p)), error: undefined };
       } catch (error) {
-        return { error: error as NodeJS.ErrnoException };
+        return { text: undefined, invalid: undefined, error: error as NodeJS.ErrnoException };
       }
     }),
   );
@@ -831,6 +831,11 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
     const file = new VFile({ path: p, cwd: process.cwd() });
     files.push(file);
     const read = texts[i];
+    if (read.invalid) {
+      const { offset, line, column } = read.invalid;
+      report(file, invalidUtf8Reason('the bibliography file', read.invalid), { line, column, offset }, rules.encodingInvalid);
+      return;
+    }
     if (read.text === undefined) {
       const code = read.error?.code;
       const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(read.error));

@@ -7,11 +7,11 @@
  * relative to the manuscript. Problems are messages on the file with the
  * line and column of the offending key; the caller decides to stop.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { VFile } from 'vfile';
 import { rules } from '../rules.js';
+import { invalidUtf8Reason, readUtf8 } from './text.js';
 import { frontMatterSchema, type Author, type FrontMatter, type Metadata } from './schema.js';
 
 export type { Metadata, Author, Series, FrontMatter } from './schema.js';
@@ -38,7 +38,19 @@ const frontMatterPattern = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?
 export async function load(input: string, options: LoadOptions = {}): Promise<LoadedManuscript> {
   const file = new VFile({ path: path.resolve(input), cwd: process.cwd() });
   try {
-    file.value = await readFile(file.path, 'utf8');
+    // A byte-order mark is dropped here, so the front matter after it is seen.
+    const decoded = await readUtf8(file.path);
+    if (decoded.invalid) {
+      const { offset, line, column } = decoded.invalid;
+      file.value = '';
+      file.message(invalidUtf8Reason('the manuscript', decoded.invalid), {
+        place: { line, column, offset },
+        ruleId: rules.encodingInvalid,
+        source: 'load',
+      }).fatal = true;
+      return { file, metadata: null };
+    }
+    file.value = decoded.text;
   } catch (error) {
     file.message(`cannot read manuscript: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
       ruleId: rules.fileUnreadable,
@@ -54,6 +66,13 @@ export async function load(input: string, options: LoadOptions = {}): Promise<Lo
 export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadata | null {
   const text = String(file.value);
   const match = frontMatterPattern.exec(text);
+  // `---` on the first line and text right under it opens a front matter
+  // (after a blank line it would be a rule): one that never closes would
+  // otherwise lose the title, bibliography and style without a word.
+  if (!match && /^---[ \t]*\r?\n[ \t]*\S/.test(text)) {
+    fail(file, 'front matter opened here is never closed: end it with a line `---` (or `...`)', { line: 1, column: 1 }, rules.frontMatterUnclosed);
+    return null;
+  }
   const lineCounter = new LineCounter();
   // The YAML starts on line 2 (after `---`): shift reported lines by one.
   // No front matter at all is a manuscript with no metadata, as in Pandoc.
