@@ -13,6 +13,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { getInstalledBrowsers } from '@puppeteer/browsers';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { deadline, StageTimeoutError, withDeadline } from './output/deadline.js';
 
 export interface FoundBrowser {
   /** Absolute path of the browser executable. */
@@ -94,15 +95,65 @@ export const browserArgs = [
   ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
 ];
 
-/** Launch the build's browser. The caller must close it (`try/finally`). */
+/**
+ * Launch the build's browser. The caller must close it (`try/finally`).
+ *
+ * The browser is driven over a pipe (`pipe: true`), not a socket: when the
+ * build dies, even by SIGKILL, the pipe closes and Chromium exits with it,
+ * so no browser outlives its build. Starting has a deadline
+ * (`src/output/deadline.ts`): a browser that never answers is killed.
+ */
 export async function launchBrowser(options: { executablePath?: string } = {}): Promise<Browser> {
   const found = await findBrowser(options.executablePath);
   if (!found) throw new BrowserNotFoundError('No Chromium or Chrome was found.');
-  return puppeteer.launch({
-    executablePath: found.executablePath,
-    args: browserArgs,
-    headless: true,
-    // Chromium's wrapper script on Debian prints noise on stderr; keep it quiet.
-    dumpio: false,
-  });
+  const ms = deadline('launch');
+  const abort = new AbortController();
+  try {
+    return await withDeadline(
+      'launch',
+      ms,
+      puppeteer.launch({
+        executablePath: found.executablePath,
+        args: [...browserArgs, '--disable-crash-reporter', '--disable-breakpad'],
+        headless: true,
+        pipe: true,
+        timeout: ms,
+        signal: abort.signal,
+        // Chromium's wrapper script on Debian prints noise on stderr; keep it quiet.
+        dumpio: false,
+      }),
+      () => abort.abort(),
+    );
+  } catch (error) {
+    throw new BrowserStartError(found, error);
+  }
+}
+
+const sourceNames: Record<FoundBrowser['source'], string> = {
+  option: 'given with --browser',
+  environment: 'named by PUPPETEER_EXECUTABLE_PATH',
+  'puppeteer-cache': "found in Puppeteer's cache",
+  system: 'found on the system',
+};
+
+/** A browser was found but did not start: one line says which, from where, and how to name another. */
+export class BrowserStartError extends Error {
+  constructor(found: FoundBrowser, cause: unknown) {
+    const why =
+      cause instanceof StageTimeoutError
+        ? `it did not answer within ${Math.round(cause.ms / 100) / 10} s`
+        : /Target closed|Connection closed|socket hang up/i.test(String(cause))
+          ? 'it exited before answering'
+          : (String(cause instanceof Error ? cause.message : cause)
+            .split('\n')
+            .map((line) => line.trim())
+            .find((line) => line && !/^Failed to launch the browser process/.test(line) && !/^Code: /.test(line)) ??
+          'it exited at once');
+    super(
+      `the browser ${found.executablePath} (${sourceNames[found.source]}) did not start: ${why}; ` +
+        'name another with --browser PATH or PUPPETEER_EXECUTABLE_PATH',
+      { cause },
+    );
+    this.name = 'BrowserStartError';
+  }
 }

@@ -13,6 +13,8 @@ import type { VFile } from 'vfile';
 import { buildDocument } from './document.js';
 import type { DocumentModel, PageStart } from './model.js';
 import { rules } from './rules.js';
+import { closeBrowserWithin } from './output/deadline.js';
+import { BuildEnvironmentError } from './output/errors.js';
 import { assertNoInputOverwritten, distinctManuscripts, type BuildInput } from './output/guard.js';
 import { lockOutput, type LockHolder } from './output/lock.js';
 import { documentInputs, documentTargets } from './output/plan.js';
@@ -102,7 +104,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const closeBrowser = (): Promise<void> =>
     (closing ??= (async () => {
       const browser = await browserReady;
-      if (browser && !(browser instanceof Error)) await browser.close().catch(() => undefined);
+      if (browser && !(browser instanceof Error)) await closeBrowserWithin(browser);
     })());
   const documents: BuiltDocument[] = [];
   try {
@@ -128,6 +130,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         try {
           ok = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined);
         } catch (error) {
+          // The machine failed the build, not the manuscript: exit status 3.
+          if (error instanceof BuildEnvironmentError) throw error;
           ok = false;
           model.file.message(`could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
             source: 'build',
@@ -166,6 +170,9 @@ async function writeEditions(
   const browserFor = async (purpose: string, ruleId: string, fatal: boolean): Promise<Browser | null> => {
     const browser = await browserReady;
     if (browser && !(browser instanceof Error)) return browser;
+    // A browser that was found but does not start: one line, exit status 3.
+    // (Told by name: browser.ts, and Puppeteer with it, loads only when needed.)
+    if (fatal && browser?.name === 'BrowserStartError') throw new BuildEnvironmentError(browser.message);
     const [first, ...help] = (browser?.message ?? 'no browser').split('\n');
     const message = model.file.message(`${purpose}: ${first}`, { ruleId, source: 'build' });
     message.fatal = fatal;

@@ -20,6 +20,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import type { DocumentModel, PageStart } from '../model.js';
+import { deadline, killBrowser, stageNames, StageTimeoutError, withDeadline, type Stage } from '../output/deadline.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { readFontFile, tinosFontFaceCss } from './fonts.js';
 import { buildDate, setPdfInfo } from './metadata.js';
@@ -48,8 +49,14 @@ export interface PrintRequest {
 export interface PrintOptions {
   /** The build's browser (from `launchBrowser()`); never launched or closed here. */
   browser: Browser;
-  /** Give up after this many milliseconds of loading, paginating and printing. Default: 60000. */
+  /**
+   * Give up after this many milliseconds of loading, paginating and
+   * printing in all. Default: none; each stage has its own deadline
+   * (`src/output/deadline.ts`), grown with the document.
+   */
   timeout?: number;
+  /** Milliseconds for a stage of the print page's work, instead of its deadline grown with the document (`src/output/deadline.ts`). */
+  deadlines?: Partial<Record<Stage, number>>;
   /** Folder of the CARIM templates and `print.css`. Default: the package's `templates/carim/`. */
   templatesDir?: string;
   /** Folder whose files (images) the manuscript may use. Default: the manuscript's folder, or none. */
@@ -85,10 +92,11 @@ export const defaultPaginateConfig: PaginateConfig = {
   continued: '(Contd.)',
 };
 
-/** Thrown when printing takes longer than `timeout`. */
-export class PrintTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`Printing the PDF took longer than ${ms} ms and was stopped.`);
+/** Thrown when the print page's work takes longer than `timeout` (an environment problem, exit status 3). */
+export class PrintTimeoutError extends StageTimeoutError {
+  constructor(ms: number, stage: Stage) {
+    super(stage, ms);
+    this.message = `the print edition took longer than ${ms} ms (stopped while ${stageNames[stage]})`;
     this.name = 'PrintTimeoutError';
   }
 }
@@ -134,8 +142,20 @@ function requestHandler(html: string, templatesDir: string, assetsDir: string | 
       return null;
     }
   };
+  let navigated = false;
   return async (request: HTTPRequest) => {
     const url = request.url();
+    if (request.isNavigationRequest()) {
+      // The page is loaded once. Raw HTML that navigates it away (a meta
+      // refresh, under --unsafe-html) would destroy it mid-print: a 204
+      // answer leaves it where it is.
+      if (navigated) {
+        onRequest?.({ url, outcome: 'refused' });
+        await request.respond({ status: 204, body: '' }).catch(() => undefined);
+        return;
+      }
+      navigated = true;
+    }
     if (url.startsWith('data:')) {
       // data: URLs never leave the page; Chromium does not route most of them here.
       await request.continue().catch(() => undefined);
@@ -186,13 +206,14 @@ async function loadFonts(page: Page): Promise<void> {
 async function withPaginatedPage<T>(
   model: DocumentModel,
   options: PrintOptions,
-  then: (page: Page, result: InPageResult) => Promise<T>,
+  then: (page: Page, result: InPageResult, finish: <R>(stage: Stage, work: Promise<R>) => Promise<R>) => Promise<T>,
 ): Promise<T> {
-  const timeout = options.timeout ?? 60_000;
   const templatesDir = options.templatesDir ?? defaultTemplatesDir;
   const assetsDir = options.assetsDir === undefined ? manuscriptDir(model) : options.assetsDir;
-  // The browser opens the page while the print HTML is being made.
-  const opening = options.browser.newPage();
+  const browser = options.browser;
+  // The browser opens the page while the print HTML is being made. A browser
+  // that cannot even open a page is stuck: it is killed.
+  const opening = withDeadline('open-page', deadline('open-page'), browser.newPage(), () => killBrowser(browser));
   let html: string;
   try {
     html = await printHtml(model, {
@@ -202,37 +223,52 @@ async function withPaginatedPage<T>(
       stylesheetHref: '/print.css',
     });
   } catch (error) {
-    await opening.then((p) => p.close()).catch(() => undefined);
+    await opening.then((p) => closePage(browser, p)).catch(() => undefined);
     throw error;
   }
   const config: PaginateConfig = { ...defaultPaginateConfig, ...options.paginate };
+  const bytes = Buffer.byteLength(html);
+  // Each stage has its own deadline, grown with the document; `timeout`,
+  // when given, bounds the whole of it too.
+  const total = options.timeout;
+  const started = Date.now();
+  const stage = <R>(name: Stage, work: Promise<R>): Promise<R> => {
+    const ms = options.deadlines?.[name] ?? deadline(name, bytes);
+    if (total === undefined) return withDeadline(name, ms, work);
+    const left = Math.max(1, total - (Date.now() - started));
+    return left < ms
+      ? withDeadline(name, left, work).catch((error: unknown) => {
+          throw error instanceof StageTimeoutError ? new PrintTimeoutError(total, name) : error;
+        })
+      : withDeadline(name, ms, work);
+  };
 
   const page = await opening;
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const work = (async () => {
-      page.setDefaultTimeout(timeout);
-      await page.setRequestInterception(true);
-      page.on('request', requestHandler(html, templatesDir, assetsDir, options.onRequest));
-      // The manuscript's own scripts, if any got this far, never run here;
-      // our functions still do, through the DevTools protocol.
-      await page.setJavaScriptEnabled(false);
-      await page.emulateMediaType('print');
-      await page.goto(`${printOrigin}print.html`, { waitUntil: 'load', timeout });
-      await loadFonts(page);
-      const result = await inPage<InPageResult>(page, paginateInPage, config);
-      return then(page, result);
-    })();
-    // After a timeout the page is closed under the work still running; its
-    // rejection then has no one to hear it and must not crash the process.
-    work.catch(() => undefined);
-    const expiry = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PrintTimeoutError(timeout)), timeout);
-    });
-    return await Promise.race([work, expiry]);
+    page.setDefaultTimeout(deadline('load', bytes));
+    await stage('load', page.setRequestInterception(true));
+    page.on('request', requestHandler(html, templatesDir, assetsDir, options.onRequest));
+    // The manuscript's own scripts, if any got this far, never run here;
+    // our functions still do, through the DevTools protocol.
+    await stage('load', page.setJavaScriptEnabled(false));
+    await stage('load', page.emulateMediaType('print'));
+    await stage('load', page.goto(`${printOrigin}print.html`, { waitUntil: 'load', timeout: 0 }));
+    await stage('fonts', loadFonts(page));
+    const result = await stage('pagination', inPage<InPageResult>(page, paginateInPage, config));
+    return await then(page, result, stage);
   } finally {
-    if (timer) clearTimeout(timer);
-    await page.close().catch(() => undefined);
+    // Also after a stage missed its deadline: the page may be stuck; if it
+    // does not close in time, the browser is killed.
+    await closePage(browser, page);
+  }
+}
+
+/** Close a page within its deadline, or kill the browser. */
+async function closePage(browser: Browser, page: Page): Promise<void> {
+  try {
+    await withDeadline('close-page', deadline('close-page'), page.close());
+  } catch {
+    killBrowser(browser);
   }
 }
 
@@ -247,15 +283,17 @@ export async function paginate(model: DocumentModel, options: PrintOptions): Pro
 
 /** Print the PDF edition of `model` to `options.outFile`. */
 export async function renderPdf(model: DocumentModel, options: RenderPdfOptions): Promise<RenderPdfResult> {
-  const timeout = options.timeout ?? 60_000;
-  const { pdf, result } = await withPaginatedPage(model, options, async (page, result) => {
-    const bytes = await page.pdf({
-      preferCSSPageSize: true,
-      printBackground: true,
-      tagged: true,
-      outline: true,
-      timeout,
-    });
+  const { pdf, result } = await withPaginatedPage(model, options, async (page, result, stage) => {
+    const bytes = await stage(
+      'print',
+      page.pdf({
+        preferCSSPageSize: true,
+        printBackground: true,
+        tagged: true,
+        outline: true,
+        timeout: 0,
+      }),
+    );
     return { pdf: bytes, result };
   });
   const finished = setPdfInfo(pdf, model, { date: options.date ?? buildDate(), headings: result.headings });

@@ -1,0 +1,179 @@
+/**
+ * Every wait on the browser has a deadline, and no browser outlives its
+ * build: a stage that misses its deadline is an environment error (exit 3)
+ * naming the stage; a browser that never answers fails in seconds; a page
+ * that navigates itself away cannot hang the print; a build killed with
+ * SIGKILL leaves no Chromium behind.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBrowser, launchBrowser } from '../src/browser.js';
+import { buildDocument } from '../src/document.js';
+import { StageTimeoutError, withDeadline } from '../src/output/deadline.js';
+import { renderPdf } from '../src/pdf/index.js';
+import { manuscript } from './helpers/manuscript.js';
+import { hasCommand, requireTool } from './helpers/tools.js';
+
+const bin = path.join(import.meta.dirname, '..', 'build', 'src', 'cli', 'bin.js');
+
+function colophon(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const hasBrowser =
+  requireTool('Chromium', (await findBrowser().catch(() => null)) !== null, 'the browser deadline and lifetime tests are skipped') &&
+  requireTool('pdftotext (poppler-utils)', hasCommand('pdftotext', ['-v']), 'the browser deadline and lifetime tests are skipped');
+
+/** Processes by pid: parent pid and command line, from /proc. */
+function processes(): Map<number, { ppid: number; cmdline: string }> {
+  const found = new Map<number, { ppid: number; cmdline: string }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      found.set(Number(entry), { ppid, cmdline });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+function descendants(root: number): Array<{ pid: number; cmdline: string }> {
+  const all = processes();
+  const result: Array<{ pid: number; cmdline: string }> = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const parent = queue.shift() as number;
+    for (const [pid, info] of all) {
+      if (info.ppid === parent) {
+        result.push({ pid, cmdline: info.cmdline });
+        queue.push(pid);
+      }
+    }
+  }
+  return result;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('deadlines', () => {
+  it('a wait past its deadline is an error naming the stage, and stops the work', async () => {
+    let stopped = false;
+    const never = new Promise<void>(() => undefined);
+    const error = await withDeadline('pagination', 20, never, () => (stopped = true)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StageTimeoutError);
+    expect((error as StageTimeoutError).stage).toBe('pagination');
+    expect((error as StageTimeoutError).exitCode).toBe(3);
+    expect((error as Error).message).toMatch(/^paginating the print edition took longer than 20 ms and was stopped/);
+    expect(stopped).toBe(true);
+    await expect(withDeadline('print', 1000, Promise.resolve('done'))).resolves.toBe('done');
+  });
+
+  describe.runIf(hasBrowser)('in the browser', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchBrowser();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    for (const stage of ['load', 'pagination', 'print'] as const) {
+      it(`stops a print whose ${stage} misses its deadline, names it, and closes the page`, async () => {
+        const file = manuscript('title: T', Array.from({ length: 40 }, (_, i) => `Paragraph ${i}.`).join('\n\n'));
+        const model = await buildDocument({ input: file });
+        const before = (await browser.pages()).length;
+        const outFile = path.join(path.dirname(file), 'stuck.pdf');
+        const error = await renderPdf(model, { browser, outFile, deadlines: { [stage]: 1 } }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StageTimeoutError);
+        expect((error as StageTimeoutError).stage).toBe(stage);
+        expect((await browser.pages()).length).toBe(before);
+        expect(existsSync(outFile)).toBe(false);
+        // The browser still serves the next print.
+        await renderPdf(model, { browser, outFile });
+        expect(existsSync(outFile)).toBe(true);
+      });
+    }
+  });
+});
+
+describe.runIf(hasBrowser)('a page that navigates itself away', () => {
+  for (const delay of ['0', '0.3', '0.9']) {
+    it(`is printed whole (meta refresh after ${delay} s, --unsafe-html)`, () => {
+      const paragraphs = Array.from({ length: 80 }, (_, i) => `Paragraph ${i + 1} of the refreshing text.[^n${i}]\n\n[^n${i}]: Note ${i + 1}.`);
+      paragraphs.splice(3, 0, `<meta http-equiv="refresh" content="${delay}; url=http://colophon.invalid/print.html">`);
+      const file = manuscript('title: Refreshing', paragraphs.join('\n\n'));
+      const result = colophon(['build', 'input.md', '--format', 'pdf,epub', '--out', 'out', '--unsafe-html'], path.dirname(file));
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      const text = spawnSync('pdftotext', [path.join(path.dirname(file), 'out', 'input.pdf'), '-'], { encoding: 'utf8' }).stdout;
+      expect(text).toContain('Paragraph 1 of the refreshing text.');
+      expect(text).toContain('Paragraph 80 of the refreshing text.');
+    }, 60_000);
+  }
+});
+
+describe.runIf(hasBrowser)('a browser that does not start', () => {
+  it('that never answers is given up in seconds, killed, and named on one line (exit 3)', async () => {
+    const file = manuscript('title: T', 'Text.');
+    const dir = path.dirname(file);
+    const fake = path.join(dir, 'silent-browser');
+    writeFileSync(fake, `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(path.join(dir, 'pid'))}, String(process.pid));\nsetInterval(() => {}, 1000);\n`);
+    chmodSync(fake, 0o755);
+    const result = colophon(['build', 'input.md', '--format', 'pdf', '--out', 'out', '--browser', fake], dir);
+    expect(result.status).toBe(3);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `colophon: the browser ${fake} (given with --browser) did not start: it did not answer within 6 s; name another with --browser PATH or PUPPETEER_EXECUTABLE_PATH`,
+    ]);
+    const pid = Number(readFileSync(path.join(dir, 'pid'), 'utf8'));
+    for (let i = 0; i < 50 && processes().has(pid); i++) await pause(100);
+    expect(processes().has(pid)).toBe(false);
+  }, 60_000);
+
+  it('that exits at once says so on one line, naming PUPPETEER_EXECUTABLE_PATH (exit 3)', () => {
+    const file = manuscript('title: T', 'Text.');
+    const dir = path.dirname(file);
+    const fake = path.join(dir, 'broken-browser');
+    writeFileSync(fake, '#!/bin/sh\necho "cannot open display" >&2\nexit 1\n');
+    chmodSync(fake, 0o755);
+    const result = colophon(['build', 'input.md', '--format', 'pdf', '--out', 'out'], dir, { PUPPETEER_EXECUTABLE_PATH: fake });
+    expect(result.status).toBe(3);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `colophon: the browser ${fake} (named by PUPPETEER_EXECUTABLE_PATH) did not start: it exited before answering; name another with --browser PATH or PUPPETEER_EXECUTABLE_PATH`,
+    ]);
+  });
+});
+
+describe.runIf(hasBrowser)('a build killed with SIGKILL', () => {
+  it('leaves no Chromium process of its own behind', async () => {
+    const paragraphs = Array.from({ length: 1500 }, (_, i) => `Paragraph ${i} with words to set on the page and a note.[^n${i}]\n\n[^n${i}]: Note ${i}.`);
+    const file = manuscript('title: Long', paragraphs.join('\n\n'));
+    const child = spawn(process.execPath, [bin, 'build', 'input.md', '--format', 'pdf', '--out', 'out', '-q'], {
+      cwd: path.dirname(file),
+      stdio: 'ignore',
+    });
+    // Wait until the browser is at work: its renderer is up.
+    let profile: string | undefined;
+    for (let i = 0; i < 300 && !profile; i++) {
+      await pause(100);
+      const family = descendants(child.pid as number);
+      if (family.some((p) => p.cmdline.includes('--type=renderer'))) {
+        profile = family.map((p) => /--user-data-dir=(\S+)/.exec(p.cmdline)?.[1]).find(Boolean);
+      }
+    }
+    expect(profile, 'the build started a browser').toBeDefined();
+    await pause(500);
+    expect(child.exitCode, 'the build was still printing').toBeNull();
+    child.kill('SIGKILL');
+    const ours = () => [...processes().values()].filter((p) => p.cmdline.includes(profile as string));
+    for (let i = 0; i < 100 && ours().length > 0; i++) await pause(100);
+    expect(ours().map((p) => p.cmdline.slice(0, 120))).toEqual([]);
+  }, 90_000);
+});
