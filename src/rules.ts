@@ -30,6 +30,8 @@ export const rules = {
   styleInvalid: 'style-invalid',
   /** The requested locale is not bundled; CSL falls back. */
   localeFallback: 'locale-fallback',
+  /** Brackets nested deeper than the parser reads; the deeper ones are text (a warning). */
+  bracketsTooDeep: 'brackets-too-deep',
   /** A footnote reference `[^x]` has no definition. */
   footnoteUndefined: 'footnote-undefined',
   /** A footnote definition is never referenced. */

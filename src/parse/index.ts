@@ -16,6 +16,7 @@ import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { rules } from '../rules.js';
+import { shieldBrackets } from './brackets.js';
 import { citationsTransform } from './citations.js';
 import { scriptsTransform } from './scripts.js';
 
@@ -29,7 +30,10 @@ const processor = unified().use(remarkParse).use(remarkGfm, { singleTilde: false
 
 /** Parse a manuscript into mdast with `cite` nodes. */
 export function parse(file: VFile): Root {
-  const tree = processor.parse(file);
+  // Deep or unbalanced brackets are shielded from the parser (brackets.ts).
+  const shielded = shieldBrackets(file, String(file.value));
+  const tree = processor.parse(shielded.text);
+  shielded.restore(tree);
   citationsTransform(tree, file);
   scriptsTransform(tree);
   checkFootnotes(tree, file);

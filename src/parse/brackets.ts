@@ -1,0 +1,111 @@
+/**
+ * Bracket nesting is bounded before Markdown is parsed.
+ *
+ * micromark (with GFM's footnote calls) walks back over a paragraph's
+ * events at every `]` that closes nothing, and marks outer labels at every
+ * link: deeply nested or unbalanced brackets (`[[[[…x](y)](y)…`, or
+ * thousands of `]`) take time quadratic in their number — minutes for
+ * 120 KB. So the text is scanned once first, paragraph by paragraph (a
+ * blank line ends one, as it ends any link): a `]` that closes no `[` is
+ * text anyway, and a `[` nested deeper than `maxBracketDepth` is read as
+ * text (with a warning). Both are hidden from the parser behind a
+ * placeholder character of the same length, so every position stays
+ * where it was, and are put back in the tree after parsing.
+ */
+import type { Nodes, Root } from 'mdast';
+import type { VFile } from 'vfile';
+import { rules } from '../rules.js';
+
+/** Deepest nesting of `[` read as Markdown; deeper ones are text. */
+export const maxBracketDepth = 32;
+
+export interface Shielded {
+  /** The text to parse: same length as the source, shielded brackets replaced. */
+  text: string;
+  /** Put shielded brackets back into the parsed tree. */
+  restore(tree: Root): void;
+}
+
+/** Two characters the text does not contain, from the private-use area. */
+function placeholders(source: string): [string, string] {
+  const free: string[] = [];
+  for (let code = 0xe000; code <= 0xf8ff && free.length < 2; code++) {
+    const char = String.fromCharCode(code);
+    if (!source.includes(char)) free.push(char);
+  }
+  if (free.length < 2) throw new Error('no free placeholder characters for bracket shielding');
+  return free as [string, string];
+}
+
+export function shieldBrackets(file: VFile, source: string): Shielded {
+  // Most texts need nothing: no deep nesting, few unmatched `]`.
+  let chars: string[] | null = null;
+  let open: string | undefined;
+  let close: string | undefined;
+  const shield = (index: number, which: 'open' | 'close') => {
+    if (!chars) {
+      chars = source.split('');
+      [open, close] = placeholders(source);
+    }
+    chars[index] = (which === 'open' ? open : close) as string;
+  };
+  let depth = 0;
+  let warned = false;
+  let line = 1;
+  let lineStart = 0;
+  let blank = true;
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i);
+    if (code === 10) {
+      // A blank line ends the paragraph: no bracket reaches across it.
+      if (blank) depth = 0;
+      line++;
+      lineStart = i + 1;
+      blank = true;
+      continue;
+    }
+    if (code !== 32 && code !== 9 && code !== 13) blank = false;
+    if (code !== 91 && code !== 93) continue;
+    // An escaped bracket (an odd number of backslashes before it) is text.
+    let slashes = 0;
+    while (i - slashes - 1 >= 0 && source.charCodeAt(i - slashes - 1) === 92) slashes++;
+    if (slashes % 2 === 1) continue;
+    if (code === 91) {
+      if (depth < maxBracketDepth) {
+        depth++;
+      } else {
+        shield(i, 'open');
+        if (!warned) {
+          warned = true;
+          file.message(`brackets nested deeper than ${maxBracketDepth} levels: the deeper ones are read as text`, {
+            place: { line, column: i - lineStart + 1, offset: i },
+            ruleId: rules.bracketsTooDeep,
+            source: 'parse',
+          });
+        }
+      }
+    } else if (depth > 0) {
+      depth--;
+    } else {
+      shield(i, 'close');
+    }
+  }
+  if (!chars) return { text: source, restore: () => undefined };
+  const text = (chars as string[]).join('');
+  const pattern = new RegExp(`[${open}${close}]`, 'g');
+  const back = (value: string) => value.replace(pattern, (c) => (c === open ? '[' : ']'));
+  return {
+    text,
+    restore(tree) {
+      const stack: Nodes[] = [tree];
+      while (stack.length > 0) {
+        const node = stack.pop() as Nodes & Record<string, unknown>;
+        for (const key of ['value', 'url', 'title', 'alt', 'label', 'identifier'] as const) {
+          const value = node[key];
+          if (typeof value === 'string' && (value.includes(open as string) || value.includes(close as string))) node[key] = back(value);
+        }
+        if (Array.isArray(node.children)) for (const child of node.children as Nodes[]) stack.push(child);
+      }
+    },
+  };
+}
