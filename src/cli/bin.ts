@@ -9,6 +9,7 @@
  * Exit status: 0 built; 1 a problem in the input (messages say where);
  * 2 a usage error.
  */
+import './quiet-warnings.js';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -81,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
     .split(',')
     .map((f) => f.trim().toLowerCase())
     .filter(Boolean);
+  if (formats.length === 0) throw new UsageError(`\`--format\` names no edition (use ${editionFormats.join(', ')})`);
   for (const format of formats) {
     if (!(editionFormats as readonly string[]).includes(format)) throw new UsageError(`unknown format \`${format}\` (use ${editionFormats.join(', ')})`);
   }
