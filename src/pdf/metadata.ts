@@ -19,7 +19,7 @@
  * would do the same, but costs a few hundred milliseconds per build and
  * rewrites every object; this costs nothing and touches only what it must.
  */
-import type { DocumentModel } from '../model.js';
+import type { DocumentModel } from '../model/types.js';
 import { authorLine } from './print-html.js';
 
 /** The build time: `SOURCE_DATE_EPOCH` (seconds) when set and valid, else now. */

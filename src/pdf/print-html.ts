@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Element, ElementContent, Root, RootContent, Text } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
-import type { DocumentModel } from '../model.js';
+import type { DocumentModel } from '../model/types.js';
 import { hyphenatorFor, type Hyphenator } from './hyphenate.js';
 import { fillTemplate, readTemplate, type TemplateValues } from './template.js';
 

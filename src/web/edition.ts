@@ -19,9 +19,9 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Element } from 'hast';
-import type { DocumentModel } from '../model.js';
-import { writeFileAtomic } from '../util/fs.js';
-import { fontFaceCss, fontFacesFor, fontLicensePath } from './fonts.js';
+import type { DocumentModel } from '../model/types.js';
+import { writeFileAtomic } from '../shared/fs.js';
+import { fontFaceCss, fontFacesFor, fontLicensePath } from '../shared/fonts.js';
 import { buildHtmlPage, imageSources, serialise, type HtmlPageOptions } from './page.js';
 
 export interface HtmlEditionOptions extends Omit<HtmlPageOptions, 'assetsHref' | 'stylesheet' | 'imageSources'> {
