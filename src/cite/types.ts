@@ -2,13 +2,9 @@ import type { Element, ElementContent } from 'hast';
 import type { Position } from 'unist';
 import type { Metadata } from '../load/schema.js';
 
-/** CSL-JSON as the `cite` stage needs it: an id, a type, anything else. */
-export interface CslItem {
-  id: string;
-  type: string;
-  language?: string;
-  [field: string]: unknown;
-}
+import type { CslItem } from '../load/bibliography.js';
+
+export type { CslItem };
 
 /** A style as the registry resolves it (`src/load/styles.ts`). */
 export interface StyleInput {
