@@ -30,6 +30,7 @@ import { citationLayoutAffixes, createEngine, stylesToClasses, type CitationInpu
 import type { BibliographyNode, CiteOptions, CslItem } from './types.js';
 import { htmlFragmentsToHast } from './fragments.js';
 import { bibliographyTitle, makeBibliographyNode, placeBibliography } from './bibliography.js';
+import { fileError } from '../messages.js';
 
 export type { BibliographyNode, CiteOptions, CslItem, StyleInput } from './types.js';
 export { htmlFragmentsToHast, htmlToHast } from './fragments.js';
@@ -270,11 +271,11 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     if (noteIndex < 0) continue;
     for (const item of cite.items) {
       if (!known(item.key)) {
-        file.message(`citation key \`@${item.key}\` is not in the bibliography`, {
+        fileError(file, `citation key \`@${item.key}\` is not in the bibliography`, {
           place: item.place,
           ruleId: rules.citationUnknownKey,
           source: 'cite',
-        }).fatal = true;
+        });
       }
     }
   }
@@ -330,10 +331,10 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
   const nocite = options.metadata.nocite.includes('*') ? [...options.items.keys()] : options.metadata.nocite.filter(known);
   for (const key of options.metadata.nocite) {
     if (key !== '*' && !known(key)) {
-      file.message(`\`nocite\` key \`@${key}\` is not in the bibliography`, {
+      fileError(file, `\`nocite\` key \`@${key}\` is not in the bibliography`, {
         ruleId: rules.citationUnknownKey,
         source: 'cite',
-      }).fatal = true;
+      });
     }
   }
   const results = engine.rebuildProcessorState(citations, 'html', nocite);

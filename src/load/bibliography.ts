@@ -39,6 +39,7 @@ import { z } from 'zod';
 import { rules, type RuleId } from '../rules.js';
 import { displayPath } from '../shared/paths.js';
 import { positionIndex, type Point, type PositionIndex } from '../shared/positions.js';
+import { fileError } from '../messages.js';
 
 /** One bibliography entry in CSL-JSON form, as citeproc takes it. */
 export type CslItem = {
@@ -381,9 +382,7 @@ interface EntrySource {
 }
 
 function report(file: VFile, reason: string, place: Point | undefined, ruleId: RuleId, note?: string): void {
-  const message = file.message(reason, { place, ruleId, source: 'load' });
-  message.fatal = true;
-  if (note) message.note = note;
+  fileError(file, reason, { place, ruleId, source: 'load', note });
 }
 
 function describeEntry(index: number, id: unknown): string {

@@ -14,6 +14,8 @@ import { VFile } from 'vfile';
 import { rules } from '../rules.js';
 import { looksLikePath } from '../shared/paths.js';
 import { frontMatterSchema, type Author, type FrontMatter, type Metadata } from './schema.js';
+import { fileError, fileWarn } from '../messages.js';
+import type { RuleId } from '../rules.js';
 
 export type { Metadata, Author, Series, FrontMatter } from './schema.js';
 export { frontMatterSchema, metadataDefaults } from './schema.js';
@@ -41,10 +43,10 @@ export async function load(input: string, options: LoadOptions = {}): Promise<Lo
   try {
     file.value = await readFile(file.path, 'utf8');
   } catch (error) {
-    file.message(`cannot read manuscript: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+    fileError(file, `cannot read manuscript: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
       ruleId: rules.fileUnreadable,
       source: 'load',
-    }).fatal = true;
+    });
     return { file, metadata: null };
   }
   const metadata = readFrontMatter(file, options);
@@ -82,7 +84,7 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
     return null;
   }
   if (parsed.data.title === undefined) {
-    file.message('no `title` in the front matter: the file name stands in for it', {
+    fileWarn(file, 'no `title` in the front matter: the file name stands in for it', {
       place: { line: 1, column: 1 },
       ruleId: rules.titleMissing,
       source: 'load',
@@ -91,8 +93,8 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
   return normalise(parsed.data, file, options);
 }
 
-function fail(file: VFile, reason: string, place: { line: number; column: number }, ruleId: string): void {
-  file.message(reason, { place, ruleId, source: 'load' }).fatal = true;
+function fail(file: VFile, reason: string, place: { line: number; column: number }, ruleId: RuleId): void {
+  fileError(file, reason, { place, ruleId, source: 'load' });
 }
 
 /** Line and column (in the manuscript) of a key path in the front matter. */
