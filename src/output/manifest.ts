@@ -15,7 +15,7 @@
 import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { lstat, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../util/fs.js';
+import { writeFileAtomic } from '../shared/fs.js';
 
 export const manifestName = '.colophon-manifest';
 

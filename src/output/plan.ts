@@ -3,8 +3,8 @@
  * written: the guard compares the two, the lock covers the writes.
  */
 import path from 'node:path';
-import { localImages } from '../html/edition.js';
-import type { DocumentModel } from '../model.js';
+import { localImages } from '../web/edition.js';
+import type { DocumentModel } from '../model/types.js';
 import type { BuildInput } from './guard.js';
 import { foreignNames } from './manifest.js';
 

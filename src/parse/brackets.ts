@@ -14,6 +14,7 @@
  */
 import type { Nodes, Root } from 'mdast';
 import type { VFile } from 'vfile';
+import { fileWarn } from '../messages.js';
 import { rules } from '../rules.js';
 
 /** Deepest nesting of `[` read as Markdown; deeper ones are text. */
@@ -77,7 +78,7 @@ export function shieldBrackets(file: VFile, source: string): Shielded {
         shield(i, 'open');
         if (!warned) {
           warned = true;
-          file.message(`brackets nested deeper than ${maxBracketDepth} levels: the deeper ones are read as text`, {
+          fileWarn(file, `brackets nested deeper than ${maxBracketDepth} levels: the deeper ones are read as text`, {
             place: { line, column: i - lineStart + 1, offset: i },
             ruleId: rules.bracketsTooDeep,
             source: 'parse',

@@ -19,9 +19,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import type { DocumentModel, PageStart } from '../model.js';
+import type { DocumentModel, PageStart } from '../model/types.js';
 import { deadline, killBrowser, stageNames, StageTimeoutError, withDeadline, type Stage } from '../output/deadline.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { writeFileAtomic } from '../shared/fs.js';
+import { labelsFor } from '../shared/labels.js';
 import { readFontFile, tinosFontFaceCss } from './fonts.js';
 import { buildDate, setPdfInfo } from './metadata.js';
 import { paginateInPage, type InPageResult, type PaginateConfig } from './paginator.js';
@@ -89,7 +90,7 @@ export const defaultPaginateConfig: PaginateConfig = {
   widows: 2,
   noteLines: 2,
   minBodyLines: 4,
-  continued: '(Contd.)',
+  continued: labelsFor('en').labels.continued,
 };
 
 /** Thrown when the print page's work takes longer than `timeout` (an environment problem, exit status 3). */
@@ -226,7 +227,7 @@ async function withPaginatedPage<T>(
     await opening.then((p) => closePage(browser, p)).catch(() => undefined);
     throw error;
   }
-  const config: PaginateConfig = { ...defaultPaginateConfig, ...options.paginate };
+  const config: PaginateConfig = { ...defaultPaginateConfig, continued: labelsFor(model.metadata.lang).labels.continued, ...options.paginate };
   const bytes = Buffer.byteLength(html);
   // Each stage has its own deadline, grown with the document; `timeout`,
   // when given, bounds the whole of it too.
