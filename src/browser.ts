@@ -14,6 +14,7 @@ import path from 'node:path';
 import { getInstalledBrowsers } from '@puppeteer/browsers';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { deadline, StageTimeoutError, withDeadline } from './output/deadline.js';
+import { browserProfile } from './output/profile.js';
 
 export interface FoundBrowser {
   /** Absolute path of the browser executable. */
@@ -108,12 +109,16 @@ export async function launchBrowser(options: { executablePath?: string } = {}): 
   if (!found) throw new BrowserNotFoundError('No Chromium or Chrome was found.');
   const ms = deadline('launch');
   const abort = new AbortController();
+  // A profile folder of the build's own: it names the browser's processes,
+  // and goes when the browser does.
+  const profile = await browserProfile();
   try {
-    return await withDeadline(
+    const browser = await withDeadline(
       'launch',
       ms,
       puppeteer.launch({
         executablePath: found.executablePath,
+        userDataDir: profile.dir,
         args: [...browserArgs, '--disable-crash-reporter', '--disable-breakpad'],
         headless: true,
         pipe: true,
@@ -124,7 +129,12 @@ export async function launchBrowser(options: { executablePath?: string } = {}): 
       }),
       () => abort.abort(),
     );
+    const child = browser.process();
+    if (child && child.exitCode === null) child.once('exit', () => void profile.remove());
+    else browser.once('disconnected', () => void profile.remove());
+    return browser;
   } catch (error) {
+    await profile.remove();
     throw new BrowserStartError(found, error);
   }
 }

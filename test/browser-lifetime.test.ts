@@ -7,6 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,11 +170,28 @@ describe.runIf(hasBrowser)('a build killed with SIGKILL', () => {
       }
     }
     expect(profile, 'the build started a browser').toBeDefined();
+    expect(path.basename(profile as string)).toMatch(new RegExp(`^colophon-browser-${child.pid}-`));
     await pause(500);
     expect(child.exitCode, 'the build was still printing').toBeNull();
     child.kill('SIGKILL');
     const ours = () => [...processes().values()].filter((p) => p.cmdline.includes(profile as string));
     for (let i = 0; i < 100 && ours().length > 0; i++) await pause(100);
     expect(ours().map((p) => p.cmdline.slice(0, 120))).toEqual([]);
+    // Its profile folder, left behind, goes with the next build's browser.
+    expect(existsSync(profile as string)).toBe(true);
+    writeFileSync(path.join(path.dirname(file), 'short.md'), '---\ntitle: Short\n---\n\nA short text.\n');
+    const next = colophon(['build', 'short.md', '--format', 'pdf', '--out', 'again', '-q'], path.dirname(file));
+    expect(next.status).toBe(0);
+    expect(existsSync(profile as string)).toBe(false);
   }, 90_000);
+
+  it('removes its profile folder when done', async () => {
+    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('colophon-browser-')));
+    const browser = await launchBrowser();
+    const profile = readdirSync(tmpdir()).find((n) => n.startsWith(`colophon-browser-${process.pid}-`) && !before.has(n));
+    expect(profile).toBeDefined();
+    await browser.close();
+    for (let i = 0; i < 50 && existsSync(path.join(tmpdir(), profile as string)); i++) await pause(100);
+    expect(existsSync(path.join(tmpdir(), profile as string))).toBe(false);
+  });
 });
