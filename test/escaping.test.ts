@@ -102,9 +102,8 @@ function writeManuscript(dir: string, bad: boolean): string {
 
 /** The shape of a tree: element names and attribute names, in order, no text or values. */
 function shape(node: Root | Element): string {
-  const children = node.children
-    .filter((c): c is Element => c.type === 'element')
-    .map(shape)
+  const children = (node.children as Array<Root['children'][number]>)
+    .flatMap((c) => (c.type === 'element' ? [shape(c)] : []))
     .join('');
   if (node.type === 'root') return children;
   const props = Object.keys(node.properties ?? {}).sort().join(',');
@@ -115,9 +114,8 @@ function shape(node: Root | Element): string {
 /** The shape of an XML tree (the EPUB's documents), which must parse as XML at all. */
 function xmlShape(text: string): string {
   const walk = (node: XmlRoot | import('xast').Element): string => {
-    const inner = node.children
-      .filter((c): c is import('xast').Element => c.type === 'element')
-      .map(walk)
+    const inner = (node.children as XmlRoot['children'])
+      .flatMap((c) => (c.type === 'element' ? [walk(c)] : []))
       .join('');
     if (node.type === 'root') return inner;
     return `<${node.name}[${Object.keys(node.attributes).sort().join(',')}]>${inner}</${node.name}>`;
