@@ -38,6 +38,7 @@ import { z } from 'zod';
 import { invalidUtf8Reason, readUtf8 } from './text.js';
 import { rules, type RuleId } from '../rules.js';
 import { displayPath } from '../shared/paths.js';
+import { cleanStrings } from '../shared/text.js';
 import { jsonOffsetOf, jsonSyntaxError, jsonTree, type JsonNode } from './json.js';
 import { positionIndex, type Point, type PositionIndex } from '../shared/positions.js';
 import { fileError } from '../messages.js';
@@ -618,7 +619,9 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
     }
     const reader = format === 'csl-json' ? readCslJson : format === 'csl-yaml' ? readCslYaml : readBibtex;
     const { entries } = reader(file, text, lines);
-    for (const { item, at } of entries) {
+    for (const { item: read, at } of entries) {
+      // Control characters and lone surrogates reach no edition.
+      const item = cleanStrings(read);
       const first = firstSeen.get(item.id);
       if (first) {
         const firstPoint = first.at();
