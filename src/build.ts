@@ -102,9 +102,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           ok = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined);
         } catch (error) {
           ok = false;
-          model.file.message(`could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
-            source: 'build',
-          }).fatal = true;
+          // A layout error has put its own located message on the file.
+          if (!(error instanceof Error && 'reported' in error && error.reported === true)) {
+            model.file.message(`could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
+              source: 'build',
+            }).fatal = true;
+          }
         }
       }
       if (options.lenient) {

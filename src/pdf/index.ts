@@ -7,7 +7,7 @@
  * it from a private origin whose every request is answered here (the
  * print CSS, the Tinos fonts from `@fontsource/tinos`, images beside the
  * manuscript) or refused (anything else: no network, no other file);
- * `paginateInPage` (paginator.ts, which says why it is not Paged.js) cuts
+ * the paginator (paginator/index.ts, which says why it is not Paged.js) cuts
  * it into page boxes with footnotes at their foot; Chromium prints a
  * tagged PDF with an outline; `setPdfInfo` writes the document
  * information. `paginate` stops before printing and only reports where
@@ -23,11 +23,13 @@ import type { DocumentModel, PageStart } from '../model.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { readFontFile, tinosFontFaceCss } from './fonts.js';
 import { buildDate, setPdfInfo } from './metadata.js';
-import { paginateInPage, type InPageResult, type PaginateConfig } from './paginator.js';
+import { paginatorScript } from './bundle.js';
+import type { InPageResult, PaginateConfig } from './paginator/types.js';
 import { defaultTemplatesDir, printHtml } from './print-html.js';
+import { pageBudget, reportLayout, timeBudget } from './layout-report.js';
 
-export { paginateInPage } from './paginator.js';
-export type { PaginateConfig } from './paginator.js';
+export type { InPageResult, InPageWarning, PaginateConfig } from './paginator/types.js';
+export { PrintLayoutError } from './layout-report.js';
 export { printHtml } from './print-html.js';
 export { setPdfInfo, buildDate } from './metadata.js';
 
@@ -48,7 +50,7 @@ export interface PrintRequest {
 export interface PrintOptions {
   /** The build's browser (from `launchBrowser()`); never launched or closed here. */
   browser: Browser;
-  /** Give up after this many milliseconds of loading, paginating and printing. Default: 60000. */
+  /** Give up after this many milliseconds of loading, paginating and printing. Default: one minute, more for a long document. */
   timeout?: number;
   /** Folder of the CARIM templates and `print.css`. Default: the package's `templates/carim/`. */
   templatesDir?: string;
@@ -83,6 +85,7 @@ export const defaultPaginateConfig: PaginateConfig = {
   noteLines: 2,
   minBodyLines: 4,
   continued: '(Contd.)',
+  maxPages: 10_000,
 };
 
 /** Thrown when printing takes longer than `timeout`. */
@@ -188,7 +191,7 @@ async function withPaginatedPage<T>(
   options: PrintOptions,
   then: (page: Page, result: InPageResult) => Promise<T>,
 ): Promise<T> {
-  const timeout = options.timeout ?? 60_000;
+  const timeout = options.timeout ?? timeBudget(model);
   const templatesDir = options.templatesDir ?? defaultTemplatesDir;
   const assetsDir = options.assetsDir === undefined ? manuscriptDir(model) : options.assetsDir;
   // The browser opens the page while the print HTML is being made.
@@ -205,7 +208,7 @@ async function withPaginatedPage<T>(
     await opening.then((p) => p.close()).catch(() => undefined);
     throw error;
   }
-  const config: PaginateConfig = { ...defaultPaginateConfig, ...options.paginate };
+  const config: PaginateConfig = { ...defaultPaginateConfig, maxPages: pageBudget(model), ...options.paginate };
 
   const page = await opening;
   let timer: NodeJS.Timeout | undefined;
@@ -220,7 +223,9 @@ async function withPaginatedPage<T>(
       await page.emulateMediaType('print');
       await page.goto(`${printOrigin}print.html`, { waitUntil: 'load', timeout });
       await loadFonts(page);
-      const result = await inPage<InPageResult>(page, paginateInPage, config);
+      await page.evaluate(await paginatorScript());
+      const result = (await page.evaluate(`colophonPaginate(${JSON.stringify(config)})`)) as InPageResult;
+      reportLayout(model, result);
       return then(page, result);
     })();
     // After a timeout the page is closed under the work still running; its
@@ -247,7 +252,7 @@ export async function paginate(model: DocumentModel, options: PrintOptions): Pro
 
 /** Print the PDF edition of `model` to `options.outFile`. */
 export async function renderPdf(model: DocumentModel, options: RenderPdfOptions): Promise<RenderPdfResult> {
-  const timeout = options.timeout ?? 60_000;
+  const timeout = options.timeout ?? timeBudget(model);
   const { pdf, result } = await withPaginatedPage(model, options, async (page, result) => {
     const bytes = await page.pdf({
       preferCSSPageSize: true,
