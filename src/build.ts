@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFile } from 'vfile';
 import { buildDocument } from './document.js';
+import type { PaperSize } from './load/schema.js';
 import type { DocumentModel, PageStart } from './model.js';
 import { rules } from './rules.js';
 
@@ -37,6 +38,8 @@ export interface BuildOptions {
   locale?: string;
   /** Bibliography files (override front matter). */
   bibliography?: string[];
+  /** Paper of the print edition for every manuscript (overrides front matter's `papersize`). */
+  papersize?: PaperSize;
   /** Let raw HTML through unsanitised. Default: false. */
   unsafeHtml?: boolean;
   /** Unknown citation keys are warnings, not errors. Default: false. */
@@ -95,6 +98,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         bibliography: options.bibliography,
         unsafeHtml: options.unsafeHtml,
       });
+      if (options.papersize) model.metadata.papersize = options.papersize;
       const outputs: string[] = [];
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));
       if (ok) {

@@ -169,5 +169,6 @@ function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metada
     keywords: typeof data.keywords === 'string' ? data.keywords.split(/\s*[,;]\s*/).filter(Boolean) : (data.keywords ?? []),
     abstract: data.abstract,
     identifier: data.identifier,
+    papersize: data.papersize,
   };
 }

@@ -63,6 +63,8 @@ export const frontMatterSchema = z
     abstract: z.string().optional(),
     /** Stable identifier (URN, DOI, URL) for the EPUB; derived when absent. */
     identifier: z.string().optional(),
+    /** Paper of the print edition: `a4` (default) or `letter`. */
+    papersize: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['a4', 'letter'])).optional(),
   })
   .strict();
 
@@ -117,7 +119,13 @@ export interface Metadata {
   keywords: string[];
   abstract?: string;
   identifier?: string;
+  /** Paper of the print edition (`papersize`, `--papersize`). Default: `a4`. */
+  papersize?: PaperSize;
 }
+
+/** The paper sizes the print layout knows (`templates/carim/print.css`). */
+export const paperSizes = ['a4', 'letter'] as const;
+export type PaperSize = (typeof paperSizes)[number];
 
 /**
  * Metadata with every default applied and nothing else: what a manuscript

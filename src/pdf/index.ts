@@ -27,6 +27,7 @@ import { paginatorScript } from './bundle.js';
 import type { InPageResult, PaginateConfig } from './paginator/types.js';
 import { defaultTemplatesDir, printHtml } from './print-html.js';
 import { pageBudget, reportLayout, timeBudget } from './layout-report.js';
+import { printLabels } from './labels.js';
 
 export type { InPageResult, InPageWarning, PaginateConfig } from './paginator/types.js';
 export { PrintLayoutError } from './layout-report.js';
@@ -38,6 +39,26 @@ export { setPdfInfo, buildDate } from './metadata.js';
  * request is intercepted anyway: nothing under it reaches a network.
  */
 export const printOrigin = 'http://colophon.invalid/';
+
+/**
+ * The print page's content security policy, sent with the page: no script
+ * of the page's own runs (not an inline one, not an event handler, not a
+ * `javascript:` URL, even from a manuscript built with `--unsafe-html`);
+ * styles, fonts and images only from the build itself. The paginator is
+ * evaluated through the DevTools protocol, which the policy does not
+ * govern, and JavaScript is also switched off for the page.
+ */
+export const printContentSecurityPolicy = [
+  "default-src 'none'",
+  "script-src 'none'",
+  `style-src ${new URL(printOrigin).origin} 'unsafe-inline'`,
+  `font-src ${new URL(printOrigin).origin}`,
+  `img-src ${new URL(printOrigin).origin} data:`,
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+].join('; ');
 
 /** What happened to one request the print page made. */
 export interface PrintRequest {
@@ -117,10 +138,12 @@ function manuscriptDir(model: DocumentModel): string | null {
  * fonts and files inside `assetsDir`; refuse the rest.
  */
 function requestHandler(html: string, templatesDir: string, assetsDir: string | null, onRequest?: (r: PrintRequest) => void) {
-  const serve = async (url: URL): Promise<{ body: Uint8Array | string; type: string } | null> => {
+  const serve = async (url: URL): Promise<{ body: Uint8Array | string; type: string; headers?: Record<string, string> } | null> => {
     if (url.origin !== new URL(printOrigin).origin || url.search) return null;
     const pathname = decodeURIComponent(url.pathname);
-    if (pathname === '/print.html') return { body: html, type: 'text/html; charset=utf-8' };
+    if (pathname === '/print.html') {
+      return { body: html, type: 'text/html; charset=utf-8', headers: { 'Content-Security-Policy': printContentSecurityPolicy } };
+    }
     if (pathname === '/print.css') return { body: await readFile(path.join(templatesDir, 'print.css')), type: 'text/css' };
     if (pathname.startsWith('/fonts/')) {
       const font = await readFontFile(pathname.slice('/fonts/'.length));
@@ -144,7 +167,7 @@ function requestHandler(html: string, templatesDir: string, assetsDir: string | 
       await request.continue().catch(() => undefined);
       return;
     }
-    let answer: { body: Uint8Array | string; type: string } | null = null;
+    let answer: { body: Uint8Array | string; type: string; headers?: Record<string, string> } | null = null;
     try {
       if (request.method() === 'GET') answer = await serve(new URL(url));
     } catch {
@@ -153,7 +176,7 @@ function requestHandler(html: string, templatesDir: string, assetsDir: string | 
     onRequest?.({ url, outcome: answer ? 'served' : 'refused' });
     if (answer) {
       const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : Buffer.from(answer.body);
-      await request.respond({ status: 200, contentType: answer.type, body }).catch(() => undefined);
+      await request.respond({ status: 200, contentType: answer.type, headers: answer.headers, body }).catch(() => undefined);
     } else {
       await request.abort('blockedbyclient').catch(() => undefined);
     }
@@ -171,15 +194,15 @@ async function inPage<T>(page: Page, fn: (arg: never) => unknown, arg?: unknown)
 }
 
 /** Load the fonts every face of the text needs before anything is measured. */
-async function loadFonts(page: Page): Promise<void> {
-  await inPage(page, async () => {
+async function loadFonts(page: Page, extra: string): Promise<void> {
+  await inPage(page, async (added: string) => {
     const head = document.getElementById('print-running-head') as HTMLTemplateElement | null;
-    const text = (document.body.textContent ?? '') + (head?.content.textContent ?? '') + '(Contd.)0123456789';
+    const text = (document.body.textContent ?? '') + (head?.content.textContent ?? '') + added + '0123456789';
     const chars = Array.from(new Set(text.replace(/\s+/g, ''))).join('');
     const faces = ['normal 400', 'italic 400', 'normal 700', 'italic 700'];
     await Promise.all(faces.map((face) => document.fonts.load(`${face} 16px Tinos`, chars || 'a')));
     await document.fonts.ready;
-  });
+  }, extra);
 }
 
 /**
@@ -208,7 +231,8 @@ async function withPaginatedPage<T>(
     await opening.then((p) => p.close()).catch(() => undefined);
     throw error;
   }
-  const config: PaginateConfig = { ...defaultPaginateConfig, maxPages: pageBudget(model), ...options.paginate };
+  const labels = await printLabels(templatesDir, model.metadata.lang);
+  const config: PaginateConfig = { ...defaultPaginateConfig, ...labels, maxPages: pageBudget(model), ...options.paginate };
 
   const page = await opening;
   let timer: NodeJS.Timeout | undefined;
@@ -222,7 +246,7 @@ async function withPaginatedPage<T>(
       await page.setJavaScriptEnabled(false);
       await page.emulateMediaType('print');
       await page.goto(`${printOrigin}print.html`, { waitUntil: 'load', timeout });
-      await loadFonts(page);
+      await loadFonts(page, config.continued);
       await page.evaluate(await paginatorScript());
       const result = (await page.evaluate(`colophonPaginate(${JSON.stringify(config)})`)) as InPageResult;
       reportLayout(model, result);

@@ -201,7 +201,7 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
   const lang = model.metadata.lang;
   return [
     '<!DOCTYPE html>',
-    `<html lang="${escapeText(lang)}">`,
+    `<html lang="${escapeText(lang)}"${model.metadata.papersize && model.metadata.papersize !== 'a4' ? ` data-papersize="${model.metadata.papersize}"` : ''}>`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta http-equiv="x-dns-prefetch-control" content="off">',

@@ -38,3 +38,6 @@ export const MIN_SCALE = 0.05;
 
 /** Break-opportunity characters a line may start after (space, soft hyphen, hyphens, dashes, slash). */
 export const BREAK_AFTER = /[\s\u00AD\-\u2010\u2013\u2014/]/;
+
+/** Least space between a note number and its text, in ems of the note text. */
+export const NOTE_NUMBER_GAP_EM = 0.4;

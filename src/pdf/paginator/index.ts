@@ -59,7 +59,7 @@ import {
   type Page,
 } from './furniture.js';
 import { LineMeasurer, lineBoxBottom, validCuts, type Line } from './lines.js';
-import { callsIn, Notes } from './notes.js';
+import { callsIn, hangNoteNumbers, Notes } from './notes.js';
 import { bodyRows, chunkContainer, restoreFrom, splitAt, splitTable } from './split.js';
 import type { InPageResult, InPageStart, InPageWarning, PaginateConfig } from './types.js';
 
@@ -85,6 +85,7 @@ export function paginate(config: PaginateConfig): InPageResult {
   const pagesRoot = document.createElement('div');
   pagesRoot.id = 'print-pages';
   document.body.appendChild(pagesRoot);
+  hangNoteNumbers(noteStore, pagesRoot);
 
   const leadingPx = parseFloat(getComputedStyle(document.documentElement).lineHeight) || FALLBACK_LEADING;
   const noteLeading = notes.leading(leadingPx * NOTE_LEADING_SHARE);

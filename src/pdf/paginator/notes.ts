@@ -4,8 +4,8 @@
  * note of a page so that its rest opens the next page's note area under
  * the continuation label.
  */
-import { EPSILON } from './constants.js';
-import { areaHeight, bodyHeight, notesHeight, type Page } from './furniture.js';
+import { EPSILON, NOTE_NUMBER_GAP_EM } from './constants.js';
+import { areaHeight, bodyHeight, newPage, notesHeight, type Page } from './furniture.js';
 import { lineBoxBottom, validCuts, type LineMeasurer } from './lines.js';
 import { restoreFrom, splitAt } from './split.js';
 
@@ -150,4 +150,33 @@ export class Notes {
     }
     return null;
   }
+}
+
+/**
+ * Hang the note numbers clear of the note text: when the widest number
+ * (measured in a note area) and a gap are wider than the layout's indent,
+ * the indent (`--note-indent`) grows to hold them, on every note alike.
+ */
+export function hangNoteNumbers(store: HTMLElement, root: HTMLElement): void {
+  let widest: HTMLElement | null = null;
+  let digits = 0;
+  for (const el of Array.from(store.querySelectorAll('.note-number')) as HTMLElement[]) {
+    const d = (el.textContent ?? '').length;
+    if (d > digits) {
+      digits = d;
+      widest = el.closest('.footnote');
+    }
+  }
+  if (!widest) return;
+  const next = widest.nextSibling;
+  const probe = newPage(root, 0);
+  probe.notes.append(widest);
+  const number = widest.querySelector('.note-number') as HTMLElement;
+  const width = number.getBoundingClientRect().width;
+  const style = getComputedStyle(widest);
+  const indent = parseFloat(style.paddingLeft);
+  const gap = NOTE_NUMBER_GAP_EM * parseFloat(style.fontSize);
+  store.insertBefore(widest, next);
+  probe.box.remove();
+  if (width + gap > indent + EPSILON) document.documentElement.style.setProperty('--note-indent', `${width + gap}px`);
 }

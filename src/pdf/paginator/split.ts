@@ -78,7 +78,9 @@ export function splitAt(el: HTMLElement, node: Node, offset: number, para?: Elem
   if (tail && tail.data.endsWith(SOFT_HYPHEN)) tail.data = `${tail.data.slice(0, -1)}-`;
   // The paragraph cut in its middle keeps a justified last line; when
   // the cut falls between paragraphs, the one before it ends normally.
-  if (para && el.contains(para) && para.textContent?.trim()) para.setAttribute('data-split-end', '');
+  // (Not in preformatted text, where every line ends with a forced break.)
+  if (para && el.contains(para) && para.textContent?.trim() && !/^(pre|break-spaces)/.test(getComputedStyle(para).whiteSpace))
+    para.setAttribute('data-split-end', '');
   el.setAttribute('data-cut', '');
   // The open elements were cloned: `originals[i]` matches the i-th element
   // of the clone chain that starts at `cont`. A clone continues its
