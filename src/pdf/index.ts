@@ -97,6 +97,10 @@ export interface RenderPdfResult {
   pages: number;
   /** Where each page starts in the model's text. */
   pageStarts: PageStart[];
+  /** Milliseconds the paginator spent on each page. */
+  pageTimes: number[];
+  /** Milliseconds spent paginating in all, and printing the PDF. */
+  timings: { paginate: number; print: number };
 }
 
 /** The layout rules of the print edition. */
@@ -277,7 +281,8 @@ export async function paginate(model: DocumentModel, options: PrintOptions): Pro
 /** Print the PDF edition of `model` to `options.outFile`. */
 export async function renderPdf(model: DocumentModel, options: RenderPdfOptions): Promise<RenderPdfResult> {
   const timeout = options.timeout ?? timeBudget(model);
-  const { pdf, result } = await withPaginatedPage(model, options, async (page, result) => {
+  const { pdf, result, print } = await withPaginatedPage(model, options, async (page, result) => {
+    const started = performance.now();
     const bytes = await page.pdf({
       preferCSSPageSize: true,
       printBackground: true,
@@ -285,9 +290,10 @@ export async function renderPdf(model: DocumentModel, options: RenderPdfOptions)
       outline: true,
       timeout,
     });
-    return { pdf: bytes, result };
+    return { pdf: bytes, result, print: performance.now() - started };
   });
   const finished = setPdfInfo(pdf, model, { date: options.date ?? buildDate(), headings: result.headings });
   await writeFileAtomic(options.outFile, finished);
-  return { pages: result.pages, pageStarts: toPageStarts(result) };
+  const paginated = result.pageTimes.reduce((a, b) => a + b, 0) + result.finishTime;
+  return { pages: result.pages, pageStarts: toPageStarts(result), pageTimes: result.pageTimes, timings: { paginate: paginated, print } };
 }

@@ -109,12 +109,21 @@ export function paginate(config: PaginateConfig): InPageResult {
     warnings.push({ kind: 'oversize', block: blockIndex(el), page: page.number, scale, what });
   };
 
+  const pageTimes: number[] = [];
+  // Finished pages leave the document until the end, so that laying out
+  // and measuring a page costs the same whatever number of pages precede it.
+  const finished = document.createDocumentFragment();
+  let pageCount = 0;
+  let previous: Page | null = null;
   while (queue.length || carry) {
-    if (pagesRoot.childElementCount >= config.maxPages) {
-      runaway = { pages: pagesRoot.childElementCount, block: queue[0] ? blockIndex(queue[0]) : -1 };
+    const pageStarted = performance.now();
+    if (previous) finished.append(previous.box);
+    if (pageCount >= config.maxPages) {
+      runaway = { pages: pageCount, block: queue[0] ? blockIndex(queue[0]) : -1 };
       break;
     }
-    const page = newPage(pagesRoot, pagesRoot.childElementCount + 1);
+    const page = newPage(pagesRoot, ++pageCount);
+    previous = page;
     const head = queue[0];
     if (head) {
       const block = Number(head.dataset.block ?? NaN);
@@ -180,7 +189,11 @@ export function paginate(config: PaginateConfig): InPageResult {
 
     // Nothing fitted on an empty page: split it harder or scale it, never loop.
     if (!page.body.childElementCount && !page.notes.childElementCount && queue.length) placeOnEmptyPage(page);
-    if (overflows(page)) warnings.push({ kind: 'overflow', block: page.body.firstElementChild ? blockIndex(page.body.firstElementChild as HTMLElement) : -1, page: page.number });
+    if (overflows(page)) {
+      const first = page.body.firstElementChild as HTMLElement | null;
+      warnings.push({ kind: 'overflow', block: first ? blockIndex(first) : -1, page: page.number });
+    }
+    pageTimes.push(performance.now() - pageStarted);
   }
 
   /** The first block of the queue on a page of its own, split where it can be or scaled. */
@@ -319,6 +332,9 @@ export function paginate(config: PaginateConfig): InPageResult {
     return false;
   }
 
+  const finishStarted = performance.now();
+  if (previous && previous.box.parentNode !== finished) finished.append(previous.box);
+  pagesRoot.append(finished);
   const after = visibleChars(pagesRoot);
   addFurniture(Array.from(pagesRoot.children) as HTMLElement[], headTemplate);
   flow.remove();
@@ -330,7 +346,8 @@ export function paginate(config: PaginateConfig): InPageResult {
   const headings = (Array.from(pagesRoot.querySelectorAll('.page-body :is(h1, h2, h3, h4, h5, h6)')) as HTMLElement[])
     .filter((h) => !h.hasAttribute('data-split-start'))
     .map((h) => h.textContent ?? '');
-  return { pages: pagesRoot.childElementCount, starts, separated, headings, warnings, runaway, chars: { before, after } };
+  const finishTime = performance.now() - finishStarted;
+  return { pages: pagesRoot.childElementCount, starts, separated, headings, warnings, runaway, pageTimes, finishTime, chars: { before, after } };
 }
 
 (globalThis as unknown as { colophonPaginate: typeof paginate }).colophonPaginate = paginate;

@@ -47,6 +47,10 @@ export interface InPageResult {
   warnings: InPageWarning[];
   /** Set when the runaway guard stopped the layout: nothing may be printed. */
   runaway?: { pages: number; block: number };
+  /** Milliseconds spent laying out each page, in page order (for the benchmark's per-page curve). */
+  pageTimes: number[];
+  /** Milliseconds spent after the last page: furniture, hyphens, checks. */
+  finishTime: number;
   /** Visible characters before and after pagination (they must agree: nothing lost). */
   chars: { before: number; after: number };
 }
