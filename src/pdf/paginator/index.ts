@@ -60,6 +60,7 @@ import {
 } from './furniture.js';
 import { LineMeasurer, lineBoxBottom, validCuts, type Line } from './lines.js';
 import { callsIn, hangNoteNumbers, Notes } from './notes.js';
+import { collapseWhiteSpace } from './whitespace.js';
 import { bodyRows, chunkContainer, restoreFrom, splitAt, splitTable } from './split.js';
 import type { InPageResult, InPageStart, InPageWarning, PaginateConfig } from './types.js';
 
@@ -76,6 +77,9 @@ export function paginate(config: PaginateConfig): InPageResult {
   const minBodyLines = rootNumber('--min-body-lines', config.minBodyLines);
   const fallbackRules = { orphans: config.orphans, widows: config.widows };
 
+  collapseWhiteSpace(flow);
+  collapseWhiteSpace(noteStore);
+  document.documentElement.classList.add('print-spaces');
   const measurer = new LineMeasurer();
   const notes = new Notes(noteStore, measurer, noteLines, config.continued);
   const warnings: InPageWarning[] = [];
