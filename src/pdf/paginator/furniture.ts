@@ -84,12 +84,14 @@ export function addFurniture(boxes: HTMLElement[], headTemplate: HTMLTemplateEle
  * still there and no other one is added.
  */
 export function settleSoftHyphens(root: HTMLElement): void {
+  freezeTables(root);
   const edits: Array<[Text, string]> = [];
   const probe = document.createRange();
   const texts = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let node = texts.nextNode() as Text | null; node; node = texts.nextNode() as Text | null) {
     const data = node.data;
     if (!data.includes(SOFT_HYPHEN)) continue;
+
     probe.selectNodeContents(node);
     const tops = distinctTops(probe.getClientRects() as unknown as ArrayLike<DOMRect>);
     const used = new Set(lineStarts(node, probe, tops).map((l) => l.offset - 1));
@@ -113,4 +115,27 @@ export function visibleChars(root: Element, skip = '[data-repeat], .contd'): num
     n += node.data.replace(/[\s\u00AD\-]/g, '').length;
   }
   return n;
+}
+
+/**
+ * A table's column widths follow its cells' break opportunities: taking
+ * the unused soft hyphens out would widen some columns and lengthen rows
+ * that were measured already. So the widths as laid out are fixed first.
+ */
+function freezeTables(root: HTMLElement): void {
+  const tables = Array.from(root.querySelectorAll('table')) as HTMLTableElement[];
+  const plans = tables.map((table) => {
+    const zoom = (table as unknown as { currentCSSZoom?: number }).currentCSSZoom ?? 1;
+    const row = table.rows[0];
+    const cells = row ? (Array.from(row.cells) as HTMLElement[]) : [];
+    return { table, width: table.getBoundingClientRect().width / zoom, cells: cells.map((c) => [c, c.getBoundingClientRect().width / zoom] as const) };
+  });
+  for (const { table, width, cells } of plans) {
+    table.style.tableLayout = 'fixed';
+    table.style.width = `${width}px`;
+    for (const [cell, w] of cells) {
+      cell.style.boxSizing = 'border-box';
+      cell.style.width = `${w}px`;
+    }
+  }
 }

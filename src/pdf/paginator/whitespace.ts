@@ -8,6 +8,8 @@
  * written, so the text is first made to read as `normal` would show it:
  * runs of white space become one space, and white space between blocks
  * goes. The stylesheet then sets `pre-wrap` on the text (`.print-spaces`).
+ * Lines of preformatted text get a space before their line feed, which
+ * the structure text otherwise drops as well.
  */
 
 const BLOCKISH = /^(block|list-item|table|table-row|table-cell|table-row-group|table-header-group|table-footer-group|flex|grid|flow-root)/;
@@ -36,6 +38,9 @@ export function collapseWhiteSpace(root: Element): void {
   for (const text of texts) {
     const parent = text.parentElement;
     if (!parent || !collapsible(parent)) {
+      // Preformatted lines: a space before each line feed (it hangs, unseen)
+      // keeps the lines apart in the structure text too.
+      if (text.data.includes('\n')) text.data = text.data.replace(/([^ \n])\n/g, '$1 \n');
       lastEndsInSpace = false;
       continue;
     }
