@@ -94,12 +94,12 @@ export function book(scale) {
     // 23 notes per unit: 13 citations in the text, 10 footnotes.
     const calls = [...Array(13).fill('c'), ...Array(10).fill('f')].sort(() => rand() - 0.5);
     let c = 0;
-    for (let p = 0; p < 19; p++) {
+    for (let p = 0; p < 23; p++) {
       const parts = [prose(2 + Math.floor(rand() * 3))];
       for (let k = 0; k < 2 && c < calls.length; k++) parts.push(`${prose(1)}${calls[c++] === 'c' ? ` ${cite()}` : footnote()}`);
       lines.push(parts.join(' '), '');
       if (p === 4) lines.push(`> ${prose(5)}`, '');
-      if (p === 12) {
+      if (p === 14) {
         for (let i = 0; i < 4; i++) lines.push(`- ${prose(1 + (i % 2))}`);
         lines.push('');
       }

@@ -109,7 +109,7 @@ try {
     const separated = model.file.messages.filter((m) => m.ruleId === 'print-note-separated').length;
     const curve = fifths(result.pageTimes.slice(1));
     process.stdout.write(
-      `${String(scale).padStart(5)} ${String(result.pages).padStart(6)} ${String(model.notes.length).padStart(6)}  ${curve.map((t) => t.toFixed(1).padStart(6)).join(' ')}  ${(result.timings.paginate / 1000).toFixed(2).padStart(8)}s ${(result.timings.print / 1000).toFixed(2).padStart(6)}s  ${separated}\n`,
+      `${String(scale).padStart(5)} ${String(result.pages).padStart(6)} ${String(model.notes.length).padStart(6)}  ${curve.map((t) => (Number.isNaN(t) ? '—' : t.toFixed(1)).padStart(6)).join(' ')}  ${(result.timings.paginate / 1000).toFixed(2).padStart(8)}s ${(result.timings.print / 1000).toFixed(2).padStart(6)}s  ${separated}\n`,
     );
     rows.push({ scale, file, pages: result.pages });
   }
