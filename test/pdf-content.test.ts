@@ -185,6 +185,36 @@ suite('print engine: content that does not fit', () => {
     expect(pdfInfo(a4.pdf)['Page size']).toMatch(/A4/);
   });
 
+  it('obeys break-before, break-after and break-inside from the style', async () => {
+    const tokens = new Tokens();
+    const para = () => `<p>${tokens.next()} ${'readmission agreement policy interstate '.repeat(20)}</p>`;
+    const built = await buildPdf(
+      front,
+      [
+        para(),
+        `<p style="break-before: page">${tokens.next()} opens page two</p>`,
+        `<p style="break-after: page">${tokens.next()} closes page two</p>`,
+        `${tokens.next()} opens page three`,
+        para(),
+        para(),
+        para(),
+        para(),
+        para(),
+        `<div style="break-inside: avoid">${para()}${para()}${para()}</div>`,
+      ].join('\n\n'),
+      { unsafeHtml: true },
+    );
+    expectAllPrinted(built, tokens);
+    const pages = pagesText(built.pdf).map((p) => p.replace(/^\f/, ''));
+    // (Raw text order: the page's text, then its running head and folio.)
+    const tokensOn = (p: string) => p.match(/tok\d{4}/g) ?? [];
+    expect(tokensOn(pages[1])).toEqual(['tok0002', 'tok0003']);
+    expect(tokensOn(pages[2])[0]).toBe('tok0004');
+    // The block that avoids breaks inside is whole on one page, at its top.
+    const avoid = pages.findIndex((p) => p.includes('tok0010'));
+    expect(tokensOn(pages[avoid])).toEqual(['tok0010', 'tok0011', 'tok0012']);
+  });
+
   it('rejects an unknown paper size in the front matter at its line', async () => {
     const built = await buildPdf(`${front}\npapersize: a5`, 'Text.');
     expect(built.ok).toBe(false);
