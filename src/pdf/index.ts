@@ -19,8 +19,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import type { DocumentModel, PageStart } from '../model.js';
-import { writeFileAtomic } from '../util/fs.js';
+import type { DocumentModel, PageStart } from '../model/types.js';
+import { writeFileAtomic } from '../shared/fs.js';
+import { labelsFor } from '../shared/labels.js';
 import { readFontFile, tinosFontFaceCss } from './fonts.js';
 import { buildDate, setPdfInfo } from './metadata.js';
 import { paginatorScript } from './bundle.js';
@@ -109,7 +110,7 @@ export const defaultPaginateConfig: PaginateConfig = {
   widows: 2,
   noteLines: 2,
   minBodyLines: 4,
-  continued: '(Contd.)',
+  continued: labelsFor('en').labels.continued,
   maxPages: 10_000,
 };
 

@@ -7,8 +7,9 @@
 import type { RootContent } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Point, Position } from 'unist';
-import type { DocumentModel } from '../model.js';
-import { rules } from '../rules.js';
+import { fileError, fileWarn } from '../messages.js';
+import type { DocumentModel } from '../model/types.js';
+import { rules, type RuleId } from '../rules.js';
 import type { InPageResult, InPageWarning } from './paginator/types.js';
 
 /** Thrown after a fatal layout message was put on the manuscript's file. */
@@ -44,7 +45,7 @@ function placeOf(model: DocumentModel, block: number): Position | Point | undefi
   return node?.position ?? undefined;
 }
 
-function describe(w: InPageWarning): { text: string; ruleId: string } {
+function describe(w: InPageWarning): { text: string; ruleId: RuleId } {
   switch (w.kind) {
     case 'oversize':
       return {
@@ -61,23 +62,23 @@ function describe(w: InPageWarning): { text: string; ruleId: string } {
 /** Put the paginator's warnings on the file; throw (after a fatal message) when the layout cannot be printed. */
 export function reportLayout(model: DocumentModel, result: InPageResult): void {
   if (result.runaway) {
-    const message = model.file.message(
+    const message = fileError(
+      model.file,
       `the print layout ran past ${result.runaway.pages} pages, more than this document can need; nothing was printed`,
       { place: placeOf(model, result.runaway.block), ruleId: rules.printRunaway, source: 'pdf' },
     );
-    message.fatal = true;
     throw new PrintLayoutError(message.reason);
   }
   if (result.chars.after !== result.chars.before) {
-    const message = model.file.message(
+    const message = fileError(
+      model.file,
       `the print layout lost text (${result.chars.before} visible characters in, ${result.chars.after} printed); nothing was printed`,
       { ruleId: rules.printTextLost, source: 'pdf' },
     );
-    message.fatal = true;
     throw new PrintLayoutError(message.reason);
   }
   for (const w of result.warnings) {
     const { text, ruleId } = describe(w);
-    model.file.message(text, { place: placeOf(model, w.block), ruleId, source: 'pdf' });
+    fileWarn(model.file, text, { place: placeOf(model, w.block), ruleId, source: 'pdf' });
   }
 }
