@@ -154,6 +154,21 @@ suite('print engine: content that does not fit', () => {
     expect(built.messages.filter((m) => m.ruleId === rules.printOversize)).toEqual([]);
   });
 
+  it('scales a table wider than the page and a row taller than the page, with located warnings', async () => {
+    const tokens = new Tokens();
+    const cols = 14;
+    const wide = [`| ${Array.from({ length: cols }, (_, i) => `Head${i}`).join(' | ')} |`, `|${'---|'.repeat(cols)}`];
+    for (let r = 0; r < 5; r++) wide.push(`| ${Array.from({ length: cols }, () => `${tokens.next()} longwordwithoutanybreaks`).join(' | ')} |`);
+    const lines = Array.from({ length: 120 }, () => `${tokens.next()} line`).join('<br>');
+    const tall = `<table><tr><th>Head</th></tr><tr><td>${lines}</td></tr><tr><td>${tokens.next()} after</td></tr></table>`;
+    const built = await buildPdf(front, `Intro.\n\n${wide.join('\n')}\n\n${tall}\n\nEnd.`, { unsafeHtml: true });
+    expectAllPrinted(built, tokens);
+    const scaled = built.messages.filter((m) => m.ruleId === rules.printOversize);
+    // Located at each table's first line (front matter: 5 lines, a blank, the intro, a blank).
+    expect(scaled.map((m) => m.line)).toEqual([9, 17]);
+    expect(scaled[0].reason).toMatch(/table .* printed at \d+ %/);
+  });
+
   it('splits long nested lists, block quotes and code between lines, numbering on', async () => {
     const tokens = new Tokens();
     const built = await buildPdf(front, `# Lists\n\n${listsText(3, tokens)}`);

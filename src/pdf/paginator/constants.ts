@@ -41,3 +41,6 @@ export const BREAK_AFTER = /[\s\u00AD\-\u2010\u2013\u2014/]/;
 
 /** Least space between a note number and its text, in ems of the note text. */
 export const NOTE_NUMBER_GAP_EM = 0.4;
+
+/** Times a scaled block is measured again and shrunk further when zoom fell short. */
+export const FIT_ROUNDS = 4;

@@ -4,7 +4,7 @@
  * tall for the page box is scaled whole with CSS `zoom`, which, unlike a
  * transform, changes the laid-out size that the paginator measures.
  */
-import { EPSILON, MIN_SCALE } from './constants.js';
+import { EPSILON, FIT_ROUNDS, MIN_SCALE } from './constants.js';
 
 /** Whether a block is only images (and captions): scaling it is the expected thing, not a warning. */
 export function isPicture(el: Element): boolean {
@@ -43,8 +43,17 @@ export function scaleToFit(el: HTMLElement, width: number, height: number): numb
     if (el.getBoundingClientRect().height <= height + EPSILON) return 1;
   }
   const now = el.getBoundingClientRect();
-  const scale = Math.max(MIN_SCALE, Math.min(1, width / Math.max(now.width, el.scrollWidth), height / now.height) * 0.999);
+  let scale = Math.max(MIN_SCALE, Math.min(1, width / Math.max(now.width, el.scrollWidth), height / now.height) * 0.999);
   el.style.zoom = String(scale);
+  // Zoom does not scale every box in proportion (borders, table rows keep
+  // whole pixels): check, and shrink again while it is still too large.
+  for (let i = 0; i < FIT_ROUNDS && scale > MIN_SCALE; i++) {
+    const after = el.getBoundingClientRect();
+    const over = Math.max(after.height / height, Math.max(after.width, el.scrollWidth * scale) / width);
+    if (over <= 1 + EPSILON / height) break;
+    scale = Math.max(MIN_SCALE, (scale / over) * 0.995);
+    el.style.zoom = String(scale);
+  }
   return scale;
 }
 
