@@ -106,20 +106,20 @@ inPage('paginator parts in a page', () => {
 
   it('cuts a long list after a run of items, the numbering going on', async () => {
     const items = Array.from({ length: 30 }, (_, i) => `<li>Item ${i + 1}</li>`).join('');
-    const result = await run<{ kept: number; rest: number; start: number; chunked: boolean }>(
+    const result = await run<{ kept: number; rest: number; start: number; chunked: boolean; id: string; offset: string }>(
       `<ol data-block="0" id="l">${items}</ol>`,
-      `const l = document.getElementById('l'); const rest = P.split.chunkContainer(l, 12);
-       return { kept: l.children.length, rest: rest.children.length, start: rest.start, chunked: l.hasAttribute('data-chunk') };`,
+      `const l = document.getElementById('l'); const first = P.split.chunkContainer(l, 12);
+       return { kept: first.children.length, rest: l.children.length, start: l.start, chunked: first.hasAttribute('data-chunk'), id: first.id + '|' + l.id, offset: l.dataset.offset };`,
     );
-    expect(result).toEqual({ kept: 12, rest: 18, start: 13, chunked: true });
+    expect(result).toEqual({ kept: 12, rest: 18, start: 13, chunked: true, id: 'l|', offset: String('Item 1Item 2Item 3Item 4Item 5Item 6Item 7Item 8Item 9Item 10Item 11Item 12'.length) });
   });
 
   it('cuts a long container deep inside (a bibliography in its section)', async () => {
     const entries = Array.from({ length: 40 }, (_, i) => `<div class="csl-entry">Entry ${i}</div>`).join('');
     const result = await run<{ kept: number; rest: number; restHasHeading: boolean }>(
       `<section class="references" id="s"><h2>Bibliography</h2>${entries}</section>`,
-      `const s = document.getElementById('s'); const rest = P.split.chunkContainer(s, 12);
-       return { kept: s.querySelectorAll('.csl-entry').length, rest: rest.querySelectorAll('.csl-entry').length, restHasHeading: !!rest.querySelector('h2') };`,
+      `const s = document.getElementById('s'); const first = P.split.chunkContainer(s, 12);
+       return { kept: first.querySelectorAll('.csl-entry').length, rest: s.querySelectorAll('.csl-entry').length, restHasHeading: !!s.querySelector('h2') };`,
     );
     expect(result).toEqual({ kept: 11, rest: 29, restHasHeading: false });
   });

@@ -154,11 +154,11 @@ export function paginate(config: PaginateConfig): InPageResult {
 
     let closed = false;
     while (queue.length && !closed) {
+      if (page.body.childElementCount && breaksBefore(queue[0])) break;
+      // A long container goes on the page a few children at a time.
+      const first = chunkContainer(queue[0], CHUNK_CHILDREN);
+      if (first) queue.unshift(first);
       const blk = queue[0];
-      if (page.body.childElementCount && breaksBefore(blk)) break;
-      // A long container goes on the queue a few children at a time.
-      const rest = chunkContainer(blk, CHUNK_CHILDREN);
-      if (rest) queue.splice(1, 0, rest);
       const heightBefore = bodyHeight(page);
       page.body.append(blk);
       warnScaled(blk, page, fitWidth(blk, page.body.clientWidth));

@@ -146,18 +146,45 @@ function countElementsOrBlankText(node: Element): number {
 }
 
 /**
- * Cut a long container after its first `chunk` children: the rest comes
- * back as its own block (null when `el` is not that long). Chunks are
- * continuations of one another, as a page-end cut would make them.
+ * Take the first `chunk` children of a long container off the front of
+ * `el` (null when `el` is not that long): they come back as a new block,
+ * with the open elements cloned, and `el` keeps the rest as a
+ * continuation. Only what is taken is moved, so cutting a bibliography
+ * into runs costs the length of the runs, not of what remains.
  */
 export function chunkContainer(el: HTMLElement, chunk: number): HTMLElement | null {
   if (el.matches('table') || el.hasAttribute('data-nosplit')) return null;
   const container = longContainer(el, chunk);
   if (!container) return null;
-  const rest = splitAt(el, container, chunk);
-  el.removeAttribute('data-cut');
-  el.setAttribute('data-chunk', '');
-  return rest;
+  const chain: Element[] = [];
+  for (let a: Element | null = container; a && a !== el; a = a.parentElement) chain.unshift(a);
+  chain.unshift(el);
+  const clones = chain.map((node) => node.cloneNode(false) as Element);
+  chain.forEach((node, i) => {
+    const clone = clones[i];
+    if (i < chain.length - 1) {
+      // What precedes the path at this level (a heading before the entries) goes first.
+      const next = chain[i + 1];
+      while (node.firstChild && node.firstChild !== next) clone.append(node.firstChild);
+      clone.append(clones[i + 1]);
+      return;
+    }
+    let taken = 0;
+    while (node.firstChild && taken < chunk) {
+      if (node.firstChild.nodeType === Node.ELEMENT_NODE) taken++;
+      clone.append(node.firstChild);
+    }
+  });
+  chain.forEach((node, i) => {
+    node.removeAttribute('id');
+    node.setAttribute('data-split-start', '');
+    // An ordered list goes on counting where its first part stopped.
+    if (node instanceof HTMLOListElement) node.start = (clones[i] as HTMLOListElement).start + Array.from(clones[i].children).filter((c) => c.tagName === 'LI').length;
+  });
+  const first = clones[0] as HTMLElement;
+  first.setAttribute('data-chunk', '');
+  if (el.dataset.block !== undefined) el.dataset.offset = String(Number(el.dataset.offset ?? 0) + textLength(first));
+  return first;
 }
 
 /** The body rows of a table (not those of its header). */
