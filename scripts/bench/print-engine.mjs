@@ -11,7 +11,7 @@
  *    (the sum of the processes' PSS, sampled every 50 ms), against the
  *    goal for the 50× book: ≤ 20 s and ≤ 1.2 GB.
  *
- *   npm run bench -- --only print-engine [--scales 1,5,10,25,50]
+ *   npm run bench -- --only print-engine [--scales 1,5,10,25,50] [--cli no]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -23,6 +23,8 @@ import { childrenCpuMs, option, root, SKIPPED } from '../bench-lib.mjs';
 import { writeBook } from '../generate-book.mjs';
 
 const scales = String(option('scales', '1,5,10,25,50')).split(',').map(Number);
+/** `--cli no` measures the per-page curve only. */
+const withCli = option('cli', 'yes') !== 'no';
 const build = path.join(root, 'build', 'src');
 if (!existsSync(path.join(build, 'cli', 'bin.js'))) {
   process.stdout.write('skipped: compile first (npm run compile)\n');
@@ -117,8 +119,8 @@ try {
   await browser.close();
 }
 
-process.stdout.write('\nwhole build, three editions (CLI)\n');
-for (const { scale, file, pages } of rows) {
+if (withCli) process.stdout.write('\nwhole build, three editions (CLI)\n');
+for (const { scale, file, pages } of withCli ? rows : []) {
   const { wall, cpu, peakMb } = await buildWithCli(file, path.join(dir, `out-${scale}`));
   const goal = scale === 50 ? `  goal ≤ 20 s, ≤ 1229 MB: ${wall <= 20 && peakMb <= 1229 ? 'met' : 'NOT met'}` : '';
   process.stdout.write(`${String(scale).padStart(5)}× ${String(pages).padStart(4)} pages  wall ${wall.toFixed(1).padStart(5)} s  cpu ${cpu.toFixed(1).padStart(5)} s  peak ${peakMb.toFixed(0).padStart(5)} MB${goal}\n`);

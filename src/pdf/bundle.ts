@@ -11,11 +11,26 @@ import { fileURLToPath } from 'node:url';
 
 let cached: Promise<string> | undefined;
 
-/** Where the paginator's entry module is: `.ts` under tsx and vitest, `.js` once compiled. */
+/**
+ * Where the paginator's entry module is: beside this module (`.ts` under
+ * tsx and vitest, `.js` once compiled), else, when this module was bundled
+ * into one file elsewhere, in the package it came from.
+ */
 export function paginatorEntry(): string {
-  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'paginator');
-  const js = path.join(dir, 'index.js');
-  return existsSync(js) ? js : path.join(dir, 'index.ts');
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, 'paginator')];
+  for (let dir = here; ; dir = path.dirname(dir)) {
+    const packaged = ['build', 'src'].some((top) => existsSync(path.join(dir, top, top === 'build' ? 'src' : '', 'pdf', 'paginator')));
+    if (existsSync(path.join(dir, 'package.json')) && packaged) {
+      candidates.push(path.join(dir, 'build', 'src', 'pdf', 'paginator'), path.join(dir, 'src', 'pdf', 'paginator'));
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const dir of candidates) {
+    for (const name of ['index.js', 'index.ts']) if (existsSync(path.join(dir, name))) return path.join(dir, name);
+  }
+  throw new Error(`the print paginator's sources are missing (looked in ${candidates.join(', ')})`);
 }
 
 /** The bundled paginator's source text. */
