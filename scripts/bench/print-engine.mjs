@@ -101,6 +101,7 @@ function buildWithCli(file, out) {
 }
 
 const rows = [];
+const work = [];
 try {
   process.stdout.write('per-page pagination time (ms), mean of each fifth of the book\n');
   process.stdout.write(`${'scale'.padStart(5)} ${'pages'.padStart(6)} ${'notes'.padStart(6)}  ${['1st', '2nd', '3rd', '4th', '5th'].map((s) => s.padStart(6)).join(' ')}  ${'paginate'.padStart(9)} ${'print'.padStart(7)}  separated\n`);
@@ -110,6 +111,7 @@ try {
     const result = await renderPdf(model, { browser, outFile: path.join(dir, `book-${scale}.pdf`) });
     const separated = model.file.messages.filter((m) => m.ruleId === 'print-note-separated').length;
     const curve = fifths(result.pageTimes.slice(1));
+    work.push({ scale, curve: fifths(result.pageWork.slice(1)) });
     process.stdout.write(
       `${String(scale).padStart(5)} ${String(result.pages).padStart(6)} ${String(model.notes.length).padStart(6)}  ${curve.map((t) => (Number.isNaN(t) ? '—' : t.toFixed(1)).padStart(6)).join(' ')}  ${(result.timings.paginate / 1000).toFixed(2).padStart(8)}s ${(result.timings.print / 1000).toFixed(2).padStart(6)}s  ${separated}\n`,
     );
@@ -118,6 +120,9 @@ try {
 } finally {
   await browser.close();
 }
+
+process.stdout.write('\nlayout rectangles read per page, mean of each fifth (the same work whatever the load)\n');
+for (const { scale, curve } of work) process.stdout.write(`${String(scale).padStart(5)}  ${curve.map((t) => (Number.isNaN(t) ? '—' : t.toFixed(0)).padStart(7)).join(' ')}\n`);
 
 if (withCli) process.stdout.write('\nwhole build, three editions (CLI)\n');
 for (const { scale, file, pages } of withCli ? rows : []) {

@@ -100,6 +100,8 @@ export interface RenderPdfResult {
   pageStarts: PageStart[];
   /** Milliseconds the paginator spent on each page. */
   pageTimes: number[];
+  /** Layout rectangles the paginator read for each page. */
+  pageWork: number[];
   /** Milliseconds spent paginating in all, and printing the PDF. */
   timings: { paginate: number; print: number };
 }
@@ -296,5 +298,5 @@ export async function renderPdf(model: DocumentModel, options: RenderPdfOptions)
   const finished = setPdfInfo(pdf, model, { date: options.date ?? buildDate(), headings: result.headings });
   await writeFileAtomic(options.outFile, finished);
   const paginated = result.pageTimes.reduce((a, b) => a + b, 0) + result.finishTime;
-  return { pages: result.pages, pageStarts: toPageStarts(result), pageTimes: result.pageTimes, timings: { paginate: paginated, print } };
+  return { pages: result.pages, pageStarts: toPageStarts(result), pageTimes: result.pageTimes, pageWork: result.pageWork, timings: { paginate: paginated, print } };
 }

@@ -58,7 +58,7 @@ import {
   visibleChars,
   type Page,
 } from './furniture.js';
-import { LineMeasurer, lineBoxBottom, validCuts, type Line } from './lines.js';
+import { LineMeasurer, lineBoxBottom, measured, validCuts, type Line } from './lines.js';
 import { callsIn, hangNoteNumbers, Notes } from './notes.js';
 import { collapseWhiteSpace } from './whitespace.js';
 import { bodyRows, chunkContainer, restoreFrom, splitAt, splitTable } from './split.js';
@@ -114,6 +114,7 @@ export function paginate(config: PaginateConfig): InPageResult {
   };
 
   const pageTimes: number[] = [];
+  const pageWork: number[] = [];
   // Finished pages leave the document until the end, so that laying out
   // and measuring a page costs the same whatever number of pages precede it.
   const finished = document.createDocumentFragment();
@@ -121,6 +122,7 @@ export function paginate(config: PaginateConfig): InPageResult {
   let previous: Page | null = null;
   while (queue.length || carry) {
     const pageStarted = performance.now();
+    const workBefore = measured.rects;
     if (previous) finished.append(previous.box);
     if (pageCount >= config.maxPages) {
       runaway = { pages: pageCount, block: queue[0] ? blockIndex(queue[0]) : -1 };
@@ -198,6 +200,7 @@ export function paginate(config: PaginateConfig): InPageResult {
       warnings.push({ kind: 'overflow', block: first ? blockIndex(first) : -1, page: page.number });
     }
     pageTimes.push(performance.now() - pageStarted);
+    pageWork.push(measured.rects - workBefore);
   }
 
   /** The first block of the queue on a page of its own, split where it can be or scaled. */
@@ -351,7 +354,7 @@ export function paginate(config: PaginateConfig): InPageResult {
     .filter((h) => !h.hasAttribute('data-split-start'))
     .map((h) => h.textContent ?? '');
   const finishTime = performance.now() - finishStarted;
-  return { pages: pagesRoot.childElementCount, starts, separated, headings, warnings, runaway, pageTimes, finishTime, chars: { before, after } };
+  return { pages: pagesRoot.childElementCount, starts, separated, headings, warnings, runaway, pageTimes, pageWork, finishTime, chars: { before, after } };
 }
 
 (globalThis as unknown as { colophonPaginate: typeof paginate }).colophonPaginate = paginate;

@@ -6,6 +6,13 @@
  */
 import { BREAK_AFTER, SAME_LINE } from './constants.js';
 
+/**
+ * Rectangles read from the layout so far (each a layout query): the work
+ * of measuring, counted so that a benchmark can show it per page whatever
+ * else the machine is doing.
+ */
+export const measured = { rects: 0 };
+
 export interface Line {
   top: number;
   bottom: number;
@@ -95,6 +102,7 @@ export class LineMeasurer {
       const para = this.blockOf(node, el);
       range.selectNodeContents(node);
       const rects = Array.from(range.getClientRects()).filter((r) => r.height > 0);
+      measured.rects++;
       if (!rects.length) continue;
       const tops = distinctTops(rects);
       const first = rects[0];
@@ -152,6 +160,7 @@ function breaksAnywhere(node: Text): boolean {
 }
 
 function charRect(range: Range, node: Text, i: number): DOMRect | null {
+  measured.rects++;
   range.setStart(node, i);
   range.setEnd(node, i + 1);
   const r = range.getBoundingClientRect();

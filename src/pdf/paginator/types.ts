@@ -49,6 +49,8 @@ export interface InPageResult {
   runaway?: { pages: number; block: number };
   /** Milliseconds spent laying out each page, in page order (for the benchmark's per-page curve). */
   pageTimes: number[];
+  /** Rectangles read from the layout for each page (measuring work, independent of the machine's load). */
+  pageWork: number[];
   /** Milliseconds spent after the last page: furniture, hyphens, checks. */
   finishTime: number;
   /** Visible characters before and after pagination (they must agree: nothing lost). */
