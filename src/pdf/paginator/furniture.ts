@@ -4,6 +4,20 @@
  * what is printed; once the text is placed, the running head (from page 2)
  * and the folio are added, both marked as artifacts for the tagged PDF
  * (`aria-hidden`), and the soft hyphens are settled.
+ *
+ * What Chromium's tagged PDF (156) can and cannot say, as checked with
+ * `pdfinfo -struct-text`: it maps a fixed set of roles to structure types
+ * (paragraph P, headings H1–H6, list L/LI/Lbl, table Table/TR/TH/TD,
+ * `blockquote` BlockQuote, `figure` Figure, `role=group` Div, `article`
+ * Art, links Link with their annotation) and everything else to
+ * NonStruct: `role=note`, `doc-footnote`, `doc-endnote(s)` and `region`
+ * all give NonStruct, so a note cannot be a `Note` element; its call is a
+ * Link to the note's anchor. `aside`/`complementary` gives `Aside`, a
+ * PDF 2.0 type that poppler rejects in this PDF 1.4 file, so it is not
+ * used. Content under `aria-hidden` is left out of the structure tree
+ * (the running head, folio and separator rule here) but is not marked
+ * `/Artifact` in the page's content stream; there is no CSS or HTML way
+ * to ask for that.
  */
 import { EPSILON, SOFT_HYPHEN } from './constants.js';
 import { distinctTops, lineStarts } from './lines.js';
