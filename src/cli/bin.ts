@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { build, editionFormats, isError, type EditionFormat } from '../build.js';
 import { paperSizes, type PaperSize } from '../load/schema.js';
 import { listStyles } from '../load/styles.js';
+import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
 import { packageVersion } from '../shared/package.js';
 import { report } from './report.js';
 import type { VFileMessage } from 'vfile-message';
@@ -90,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
   const inputs = files.length > 0 ? files : await defaultManuscripts();
   if (inputs.length === 0) throw new UsageError('no manuscript given and none in manuscript/');
 
+  if (values.locale !== undefined && !isLanguageTag(values.locale)) throw new UsageError(`--locale: ${languageTagProblem(values.locale)}`);
   const papersize = values.papersize?.toLowerCase();
   if (papersize !== undefined && !(paperSizes as readonly string[]).includes(papersize)) {
     throw new UsageError(`unknown paper size \`${values.papersize}\` (use ${paperSizes.join(' or ')})`);
