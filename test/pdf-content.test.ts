@@ -22,7 +22,8 @@ import { buildDocument } from '../src/document.js';
 import { printContentSecurityPolicy, PrintLayoutError, renderPdf } from '../src/pdf/index.js';
 import { rules } from '../src/rules.js';
 import { imagesText, listsText, notesText, tablesText, Tokens, writeImages } from './fixtures/print/content.js';
-import { hasTool, pdfInfo } from './fixtures/pdf/read-pdf.js';
+import { callsAndNotes, hasTool, pdfInfo, readPdfXml } from './fixtures/pdf/read-pdf.js';
+import { writeBook } from '../scripts/generate-book.mjs';
 
 const tools = ['pdftotext', 'pdfinfo', 'pdftohtml', 'pdfimages'];
 const missing = tools.filter((t) => !hasTool(t));
@@ -294,6 +295,27 @@ suite('print engine: content that does not fit', () => {
     expect(strings.filter((s) => s.includes('Test Author'))).toHaveLength(1);
     expect(Number(pdfInfo(built.pdf).Pages)).toBeGreaterThan(2);
   });
+});
+
+suite('print engine: a generated book', () => {
+  it('prints every note of a 3× book (about 15 pages, 69 notes, 75 references) on its call\'s page', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'colophon-book-'));
+    const file = await writeBook(3, dir);
+    const result = await build({ inputs: [file], formats: ['pdf'], outDir: path.join(dir, 'out') });
+    const doc = result.documents[0];
+    expect(doc.ok, doc.model.file.messages.map(String).join('\n')).toBe(true);
+    expect(doc.model.notes).toHaveLength(69);
+    const pdf = path.join(dir, 'out', 'book-3.pdf');
+    const { calls, starts } = callsAndNotes(readPdfXml(pdf));
+    for (let n = 1; n <= 69; n++) {
+      expect(calls.get(n), `call ${n}`).toHaveLength(1);
+      expect(starts.get(n)?.[0], `note ${n}`).toBe(calls.get(n)?.[0]);
+    }
+    expect(doc.model.file.messages.filter((m) => m.ruleId === rules.printNoteSeparated)).toEqual([]);
+    // The bibliography (cut into runs of entries) is printed whole.
+    const printed = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+    for (let i = 0; i < 75; i++) expect(printed, `reference ${i}`).toContain(`Author${i},`);
+  }, 120_000);
 });
 
 suite('print engine: guards', () => {
