@@ -131,7 +131,7 @@ describe.runIf(hasBrowser)('a browser that does not start', () => {
     const result = colophon(['build', 'input.md', '--format', 'pdf', '--out', 'out', '--browser', fake], dir);
     expect(result.status).toBe(3);
     expect(result.stderr.trim().split('\n')).toEqual([
-      `colophon: the browser ${fake} (given with --browser) did not start: it did not answer within 6 s; name another with --browser PATH or PUPPETEER_EXECUTABLE_PATH`,
+      `colophon: the browser ${fake} (given with --browser) did not start: it did not answer within 15 s; name another with --browser PATH or PUPPETEER_EXECUTABLE_PATH`,
     ]);
     const pid = Number(readFileSync(path.join(dir, 'pid'), 'utf8'));
     for (let i = 0; i < 50 && processes().has(pid); i++) await pause(100);

@@ -28,7 +28,7 @@ export const stageNames: Record<Stage, string> = {
 
 /** Milliseconds for the stage, and more per megabyte of print HTML. */
 const budgets: Record<Stage, { base: number; perMegabyte: number }> = {
-  launch: { base: 6_000, perMegabyte: 0 },
+  launch: { base: 15_000, perMegabyte: 0 },
   'open-page': { base: 10_000, perMegabyte: 0 },
   load: { base: 20_000, perMegabyte: 10_000 },
   fonts: { base: 15_000, perMegabyte: 5_000 },
