@@ -39,6 +39,8 @@ export interface BuildOptions {
   bibliography?: string[];
   /** Let raw HTML through unsanitised. Default: false. */
   unsafeHtml?: boolean;
+  /** A contents list in the HTML and PDF (`--toc`). */
+  toc?: boolean;
   /** Unknown citation keys are warnings, not errors. Default: false. */
   lenient?: boolean;
   /** Browser executable (else `PUPPETEER_EXECUTABLE_PATH`, Puppeteer's cache, the system's). */
@@ -94,6 +96,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         locale: options.locale,
         bibliography: options.bibliography,
         unsafeHtml: options.unsafeHtml,
+        toc: options.toc,
       });
       const outputs: string[] = [];
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));

@@ -13,7 +13,7 @@ import { load } from './load/index.js';
 import { metadataDefaults, type Metadata } from './load/schema.js';
 import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
 import type { DocumentModel } from './model.js';
-import { parse } from './parse/index.js';
+import { crossrefTransform, parse } from './parse/index.js';
 import { rules } from './rules.js';
 
 export interface DocumentOptions {
@@ -27,6 +27,8 @@ export interface DocumentOptions {
   bibliography?: string[];
   /** Let raw HTML through unsanitised. Default: false. */
   unsafeHtml?: boolean;
+  /** A contents list (`--toc`), whatever the front matter says. */
+  toc?: boolean;
 }
 
 /** The style used when neither the command line nor the front matter names one (Pandoc's default). */
@@ -39,6 +41,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     style: options.style,
     locale: options.locale,
     bibliography: options.bibliography,
+    toc: options.toc,
   });
   const metadata = loaded ?? metadataDefaults(path.basename(options.input, path.extname(options.input)));
   const name = path.basename(file.path, path.extname(file.path));
@@ -59,7 +62,8 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (locale.lang !== wanted) locales.set(wanted, locale.xml);
   if (!locales.has('en-US')) locales.set('en-US', (await loadLocale('en-US')).xml);
 
-  const tree = parse(file);
+  const tree = parse(file, { lang: metadata.lang });
+  crossrefTransform(tree, file, { lang: metadata.lang, bibliography: bibliography.items, numberSections: metadata.numberSections === true });
   citeTransform(tree, file, {
     style,
     lang: locale.fallback ? locale.lang : wanted,

@@ -117,7 +117,8 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
       const node = parent.children[i] as Nodes;
       if (node.type === 'footnoteReference') {
         const definition = definitions.get(node.identifier);
-        if (!definition || noteNumber > 0) continue;
+        // A call inside a note gets a note of its own, next in the sequence.
+        if (!definition) continue;
         const number = ++counter;
         const note = noteContent(number, 'author', structuredClone(definition.children) as BlockContent[], definition.position);
         notes.push(note);

@@ -27,6 +27,7 @@ Options for build:
   --out DIR               output folder (default: dist)
   --bibliography FILE     bibliography file, CSL-JSON or BibTeX (repeatable)
   --unsafe-html           keep raw HTML as written (trusted manuscripts only)
+  --toc                   a contents list in the HTML and PDF (as front matter toc: true)
   --lenient               unknown citation keys are warnings, not errors
   --browser PATH          Chromium or Chrome to print with
   -q, --quiet             print errors only
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         bibliography: { type: 'string', multiple: true },
         'unsafe-html': { type: 'boolean' },
+        toc: { type: 'boolean' },
         lenient: { type: 'boolean' },
         browser: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
@@ -96,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
     locale: values.locale,
     bibliography: values.bibliography,
     unsafeHtml: values['unsafe-html'],
+    toc: values.toc,
     lenient,
     browserPath: values.browser,
     onDocument(file, outputs) {

@@ -24,6 +24,8 @@ export interface LoadOptions {
   locale?: string;
   /** Override the front matter's bibliography files (paths relative to the cwd). */
   bibliography?: string[];
+  /** `--toc`: a contents list whatever the front matter says. */
+  toc?: boolean;
 }
 
 export interface LoadedManuscript {
@@ -119,7 +121,17 @@ function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metada
   const base = path.dirname(file.path);
   const given = data.author ?? data.authors;
   const authors: Author[] = (given === undefined ? [] : Array.isArray(given) ? given : [given]).map(
-    (a) => (typeof a === 'string' ? { name: a } : a),
+    (a) => {
+      if (typeof a === 'string') return { name: a };
+      const places = [
+        ...(a.affiliation === undefined ? [] : Array.isArray(a.affiliation) ? a.affiliation : [a.affiliation]),
+        ...(a.affiliations ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.name)),
+      ];
+      const author: Author = { name: a.name };
+      if (places.length > 0) author.affiliation = places.join('; ');
+      if (a.orcid !== undefined) author.orcid = a.orcid;
+      return author;
+    },
   );
   const date =
     data.date instanceof Date ? data.date.toISOString().slice(0, 10) : data.date === undefined ? undefined : String(data.date);
@@ -169,5 +181,9 @@ function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metada
     keywords: typeof data.keywords === 'string' ? data.keywords.split(/\s*[,;]\s*/).filter(Boolean) : (data.keywords ?? []),
     abstract: data.abstract,
     identifier: data.identifier,
+    ...(options.toc || data.toc || data['table-of-contents'] ? { toc: true } : {}),
+    ...(data['toc-depth'] !== undefined ? { tocDepth: data['toc-depth'] } : {}),
+    ...(data['toc-title'] !== undefined ? { tocTitle: data['toc-title'] } : {}),
+    ...(data['number-sections'] ? { numberSections: true } : {}),
   };
 }

@@ -15,8 +15,10 @@ const author = z.union([
   z.object({
     /** Display name, e.g. `Sergey Rumyantsev`. */
     name: z.string().min(1),
-    /** Institution, printed under the name where the layout has room. */
-    affiliation: z.string().optional(),
+    /** Institution, printed under the name where the layout has room; a list for several. */
+    affiliation: z.union([z.string(), z.array(z.string())]).optional(),
+    /** Same as `affiliation` (Quarto's spelling): names, or `{name}` objects. */
+    affiliations: z.array(z.union([z.string(), z.object({ name: z.string() }).passthrough()])).optional(),
     /** ORCID iD or other URL identifying the person. */
     orcid: z.string().optional(),
   }),
@@ -63,6 +65,15 @@ export const frontMatterSchema = z
     abstract: z.string().optional(),
     /** Stable identifier (URN, DOI, URL) for the EPUB; derived when absent. */
     identifier: z.string().optional(),
+    /** A contents list in the HTML and PDF (Pandoc's `toc`; `table-of-contents` is the same). */
+    toc: z.boolean().optional(),
+    'table-of-contents': z.boolean().optional(),
+    /** Heading levels the contents list shows (default 3, as in Pandoc). */
+    'toc-depth': z.number().int().min(1).max(6).optional(),
+    /** Heading over the contents list (default: from the language). */
+    'toc-title': z.string().optional(),
+    /** Number the headings (1, 1.1, …), as Pandoc's `number-sections`. */
+    'number-sections': z.boolean().optional(),
   })
   .strict();
 
@@ -70,6 +81,7 @@ export type FrontMatter = z.infer<typeof frontMatterSchema>;
 
 export interface Author {
   name: string;
+  /** The author's institutions, joined with `; `. */
   affiliation?: string;
   orcid?: string;
 }
@@ -117,6 +129,13 @@ export interface Metadata {
   keywords: string[];
   abstract?: string;
   identifier?: string;
+  /** Contents list in the HTML and PDF editions. */
+  toc?: boolean;
+  /** Deepest heading level in the contents list (default 3). */
+  tocDepth?: number;
+  tocTitle?: string;
+  /** Number the headings. */
+  numberSections?: boolean;
 }
 
 /**
