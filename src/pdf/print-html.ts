@@ -10,6 +10,7 @@
  * the model's terms. Note calls become `<sup class="note-call">`; text is
  * hyphenated for the document language; URLs become breakable `.url` spans.
  */
+import { abstractSection, contentsList } from '../html/front.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,6 +141,14 @@ export function authorLine(model: DocumentModel): string | undefined {
   }
 }
 
+/** Each author's affiliation: the one affiliation, or `Name: affiliation` for each of several authors. */
+export function affiliationLine(model: DocumentModel): string | undefined {
+  const authors = model.metadata.authors.filter((a) => a.affiliation);
+  if (authors.length === 0) return undefined;
+  if (model.metadata.authors.length === 1) return authors[0].affiliation;
+  return authors.map((a) => `${a.name}: ${a.affiliation}`).join('; ');
+}
+
 /** Values the CARIM templates can use, all taken from the front matter. */
 export function templateValues(model: DocumentModel): TemplateValues {
   const m = model.metadata;
@@ -147,6 +156,8 @@ export function templateValues(model: DocumentModel): TemplateValues {
     title: m.title,
     subtitle: m.subtitle,
     author: authorLine(model),
+    affiliation: affiliationLine(model),
+    orcid: m.authors.filter((a) => a.orcid).map((a) => `${m.authors.length > 1 ? `${a.name}: ` : ''}ORCID ${a.orcid!.replace(/^https?:\/\/orcid\.org\//, '')}`).join('; ') || undefined,
     date: formatDate(m.date, m.lang),
     banner: m.series?.banner,
     designation: m.series?.designation,
@@ -173,6 +184,12 @@ function escapeText(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+function withFront(header: string, front: string): string {
+  if (!front) return header;
+  const end = header.lastIndexOf('</header>');
+  return end === -1 ? header + front : header.slice(0, end) + front + header.slice(end);
+}
+
 /** Build the print HTML for a model. */
 export async function printHtml(model: DocumentModel, options: PrintHtmlOptions = {}): Promise<string> {
   const dir = options.templatesDir ?? defaultTemplatesDir;
@@ -197,6 +214,10 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
     return content;
   });
 
+  // The abstract and the contents list close the title block.
+  const frontBlocks = [abstractSection(model.metadata), contentsList(model.body, model.metadata)].filter((e): e is Element => e !== null);
+  for (const block of frontBlocks) transformChildren(block, hyphenate);
+  const front = frontBlocks.length > 0 ? toHtml({ type: 'root', children: frontBlocks }) : '';
   const rightsHtml = values.rights || values.funding ? fillTemplate(rights, values) : '';
   const lang = model.metadata.lang;
   return [
@@ -214,7 +235,7 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
     '<body>',
     `<template id="print-running-head">${fillTemplate(runningHead, values)}</template>`,
     '<div id="print-flow" class="print-source">',
-    fillTemplate(titleBlock, values).replace('<header class="title-block"', '<header class="title-block" data-block="-1" data-nosplit'),
+    withFront(fillTemplate(titleBlock, values), front).replace('<header class="title-block"', '<header class="title-block" data-block="-1" data-nosplit'),
     toHtml(body),
     rightsHtml.replace(/^<footer class="rights-statement"/, '<footer class="rights-statement" data-nosplit'),
     '</div>',
