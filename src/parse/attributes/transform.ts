@@ -146,7 +146,8 @@ function attachOne(parent: Parent, index: number, node: PandocAttributes): numbe
     children.splice(index);
     const last = children[children.length - 1];
     if (last?.type === 'text') {
-      last.value = last.value.replace(/[ \t]+$/, '');
+      // `## Title ##  {#id}`: the closing hashes go too, as in Pandoc.
+      last.value = last.value.replace(/[ \t]+$/, '').replace(/[ \t]+#+$/, '');
       if (last.value === '') children.pop();
     }
     merge(heading, attributesToProperties(node.attributes));
