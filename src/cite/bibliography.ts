@@ -97,7 +97,9 @@ export function placeBibliography(tree: Root, bibliography: BibliographyNode, ti
   const index = tree.children.findIndex(
     (node) =>
       (node.type === 'html' && refsHtml.test(node.value.trim())) ||
-      (node.type === 'paragraph' && refsFence.test(toString(node).trim())),
+      (node.type === 'paragraph' && refsFence.test(toString(node).trim())) ||
+      // `::: {#refs}` … `:::`, read as a fenced div by `parse`.
+      ((node as { type: string }).type === 'pandocDiv' && (node as { attributes?: { id?: string } }).attributes?.id === 'refs'),
   );
   if (index >= 0) {
     bibliography.position = tree.children[index].position;

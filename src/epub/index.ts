@@ -14,6 +14,7 @@
  * Accessibility 1.1. Every `epub:type` carries its DPUB-ARIA role. The same
  * model, page starts and `SOURCE_DATE_EPOCH` give the same bytes.
  */
+import { needsPandocCss } from '../html/pandoc-css.js';
 import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontSubset } from '../math/font.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -164,7 +165,11 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   // Added words in English inside a French book are marked as English.
   const labelLang = known.lang === lang || options.labels ? null : known.lang;
   const modified = options.modified ?? sourceDateEpoch() ?? new Date();
-  const stylesheet = readFileSync(options.stylesheet ?? packageTemplate('carim/epub.css'));
+  const baseStylesheet = readFileSync(options.stylesheet ?? packageTemplate('carim/epub.css'));
+  // Formulas, figures, definition lists …: their rules, only when the text has them.
+  const stylesheet = needsPandocCss(model.body)
+    ? Buffer.concat([baseStylesheet, Buffer.from('\n'), readFileSync(packageTemplate('carim/pandoc-epub.css'))])
+    : baseStylesheet;
 
   const body = structuredClone(model.body);
   // Mark the bibliography before anything moves: found by its path in the

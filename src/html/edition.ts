@@ -14,6 +14,7 @@
  * "complete") so two manuscripts built into one `dist/` never share or
  * overwrite each other's files. Every file goes through `writeFileAtomic`.
  */
+import { needsPandocCss } from './pandoc-css.js';
 import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontLicense, mathFontLicenseFile, mathFontSubset } from '../math/font.js';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
@@ -118,7 +119,9 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   const html = page.children.find((c): c is Element => c.type === 'element' && c.tagName === 'html');
   const body = html?.children.find((c): c is Element => c.type === 'element' && c.tagName === 'body');
   const faces = body ? fontFacesFor(body) : [];
-  const layout = await readFile(path.join(templateDir, 'screen.css'), 'utf8');
+  const layout =
+    (await readFile(path.join(templateDir, 'screen.css'), 'utf8')) +
+    (body && needsPandocCss(body) ? `\n${await readFile(path.join(templateDir, 'pandoc-screen.css'), 'utf8')}` : '');
   const withMath = hasMath(model);
   const css =
     `/* Tinos (SIL Open Font License 1.1, see LICENSE-Tinos.txt): only the faces and subsets this page uses. */\n` +

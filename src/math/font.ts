@@ -58,7 +58,26 @@ export function mathCharacters(model: DocumentModel): string {
   };
   collect(model.body, false);
   for (const note of model.notes) for (const child of note.children) if (child.type === 'element') collect(child, false);
+  // A one-letter <mi> is shown in its italic form (MathML's auto-italic):
+  // the subset needs those code points too.
+  for (const char of [...chars]) {
+    const italic = mathItalic(char);
+    if (italic) chars.add(italic);
+  }
   return [...chars].sort().join('');
+}
+
+/** The Mathematical Italic form of a Latin or Greek letter, as MathML Core maps a one-letter `<mi>`. */
+export function mathItalic(char: string): string | undefined {
+  const code = char.codePointAt(0)!;
+  if (char === 'h') return '\u210E';
+  if (code >= 0x41 && code <= 0x5a) return String.fromCodePoint(0x1d434 + code - 0x41);
+  if (code >= 0x61 && code <= 0x7a) return String.fromCodePoint(0x1d44e + code - 0x61);
+  if (code >= 0x391 && code <= 0x3a9 && code !== 0x3a2) return String.fromCodePoint(0x1d6e2 + code - 0x391);
+  if (code >= 0x3b1 && code <= 0x3c9) return String.fromCodePoint(0x1d6fc + code - 0x3b1);
+  if (code === 0x131) return '\u{1D6A4}';
+  if (code === 0x237) return '\u{1D6A5}';
+  return undefined;
 }
 
 const subsets = new Map<string, Promise<Uint8Array>>();

@@ -10,9 +10,23 @@
  */
 import type { Code, Nodes, Parent, Root } from 'mdast';
 import type { VFile } from 'vfile';
+import { location } from 'vfile-location';
 import { rules } from '../rules.js';
 
 const texCommand = /\\(?:begin\{[A-Za-z*]+\}|[A-Za-z]{2,}\b(?:\{[^{}]*\})?)/;
+
+/** Where `needle` is written inside a text node (the node's start if not found). */
+function placeOf(file: VFile, node: Nodes, needle: string) {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  if (start === undefined || end === undefined) return node.position;
+  const at = String(file.value).slice(start, end).indexOf(needle);
+  if (at === -1) return node.position;
+  const place = location(file);
+  const from = place.toPoint(start + at);
+  const to = place.toPoint(start + at + needle.length);
+  return from && to ? { start: from, end: to } : node.position;
+}
 
 export function rawTransform(tree: Root, file: VFile): void {
   const walk = (parent: Parent) => {
@@ -46,7 +60,7 @@ export function rawTransform(tree: Root, file: VFile): void {
         const match = texCommand.exec(node.value);
         if (match) {
           file.message(`raw TeX \`${match[0]}\` is shown as text: write it in Markdown, or as math between dollars`, {
-            place: node.position,
+            place: placeOf(file, node, match[0]),
             ruleId: rules.rawTex,
             source: 'parse',
           });
