@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Element, Root } from 'hast';
 import subsetFont from 'subset-font';
-import type { DocumentModel } from '../model.js';
+import type { DocumentModel } from '../model/types.js';
 
 // From `build/src/math/` and from `src/math/`.
 const fontsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/fonts');

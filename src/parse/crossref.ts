@@ -19,6 +19,7 @@ import type { Heading, Nodes, Parent, PhrasingContent, Root } from 'mdast';
 import type { InlineMath, Math as MathNode } from 'mdast-util-math';
 import { toString } from 'mdast-util-to-string';
 import type { VFile } from 'vfile';
+import { fileError, fileWarn } from '../messages.js';
 import { rules } from '../rules.js';
 import type { Attributes } from './attributes/from-markdown.js';
 import type { Figure, TableCaption } from './figures.js';
@@ -75,7 +76,7 @@ export function crossrefTransform(tree: Root, file: VFile, options: CrossrefOpti
   const counters: Record<'fig' | 'tbl' | 'eq', number> = { fig: 0, tbl: 0, eq: 0 };
   const register = (id: string, target: Target, node: Nodes) => {
     if (targets.has(id)) {
-      file.message(`label \`${id}\` is used twice; references go to the first`, { place: node.position, ruleId: rules.crossrefDuplicate, source: 'parse' });
+      fileWarn(file, `label \`${id}\` is used twice; references go to the first`, { place: node.position, ruleId: rules.crossrefDuplicate, source: 'parse' });
       return;
     }
     targets.set(id, target);
@@ -155,11 +156,11 @@ export function crossrefTransform(tree: Root, file: VFile, options: CrossrefOpti
       const references = cite.items.filter((item) => crossrefKind(item.key) !== null && !options.bibliography.has(item.key));
       if (references.length === 0) continue;
       if (references.length !== cite.items.length) {
-        file.message(`\`${cite.value}\` mixes cross-references and citations; write them in separate brackets`, {
+        fileError(file, `\`${cite.value}\` mixes cross-references and citations; write them in separate brackets`, {
           place: references[0].place,
           ruleId: rules.crossrefUnknown,
           source: 'parse',
-        }).fatal = true;
+        });
         continue;
       }
       const out: PhrasingContent[] = [];
@@ -168,11 +169,11 @@ export function crossrefTransform(tree: Root, file: VFile, options: CrossrefOpti
         if (item.prefix) out.push({ type: 'text', value: `${item.prefix} ` });
         const target = targets.get(item.key);
         if (!target) {
-          file.message(`cross-reference \`@${item.key}\` names no ${kindName(crossrefKind(item.key)!)} label in the document`, {
+          fileError(file, `cross-reference \`@${item.key}\` names no ${kindName(crossrefKind(item.key)!)} label in the document`, {
             place: item.place,
             ruleId: rules.crossrefUnknown,
             source: 'parse',
-          }).fatal = true;
+          });
           out.push({ type: 'strong', children: [{ type: 'text', value: `??${item.key}` }] });
         } else {
           const number = target.kind === 'eq' ? `(${target.number})` : target.number;

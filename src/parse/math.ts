@@ -20,6 +20,7 @@ import type { InlineMath, Math } from 'mdast-util-math';
 import temml from 'temml';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { fileWarn } from '../messages.js';
 import { rules } from '../rules.js';
 
 export const mathmlNamespace = 'http://www.w3.org/1998/Math/MathML';
@@ -70,7 +71,7 @@ export function mathTransform(tree: Root, file: VFile): boolean {
     const result = texToMathml(tex, display);
     let content: ElementContent;
     if ('error' in result) {
-      file.message(`TeX error in math \`${written.replace(/\s+/g, ' ')}\`: ${result.error}; the formula is shown as its source`, {
+      fileWarn(file, `TeX error in math \`${written.replace(/\s+/g, ' ')}\`: ${result.error}; the formula is shown as its source`, {
         place: math.position,
         ruleId: rules.mathError,
         source: 'parse',

@@ -11,6 +11,7 @@
 import type { Code, Nodes, Parent, Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
+import { fileWarn } from '../messages.js';
 import { rules } from '../rules.js';
 
 const texCommand = /\\(?:begin\{[A-Za-z*]+\}|[A-Za-z]{2,}\b(?:\{[^{}]*\})?)/;
@@ -38,7 +39,7 @@ export function rawTransform(tree: Root, file: VFile): void {
         if (format === 'html' || format === 'html5') {
           children[i] = { type: 'html', value: (node as Code).value, position: node.position };
         } else {
-          file.message(`raw ${format} block left out: no edition can show it`, { place: node.position, ruleId: rules.rawFormatSkipped, source: 'parse' });
+          fileWarn(file, `raw ${format} block left out: no edition can show it`, { place: node.position, ruleId: rules.rawFormatSkipped, source: 'parse' });
           children.splice(i--, 1);
         }
         continue;
@@ -50,7 +51,7 @@ export function rawTransform(tree: Root, file: VFile): void {
           if (format === 'html' || format === 'html5') {
             children.splice(i, 2, { type: 'html', value: node.value, position: node.position });
           } else {
-            file.message(`raw ${format} text \`${node.value}\` left out: no edition can show it`, { place: node.position, ruleId: rules.rawFormatSkipped, source: 'parse' });
+            fileWarn(file, `raw ${format} text \`${node.value}\` left out: no edition can show it`, { place: node.position, ruleId: rules.rawFormatSkipped, source: 'parse' });
             children.splice(i--, 2);
           }
           continue;
@@ -59,7 +60,7 @@ export function rawTransform(tree: Root, file: VFile): void {
       if (node.type === 'text') {
         const match = texCommand.exec(node.value);
         if (match) {
-          file.message(`raw TeX \`${match[0]}\` is shown as text: write it in Markdown, or as math between dollars`, {
+          fileWarn(file, `raw TeX \`${match[0]}\` is shown as text: write it in Markdown, or as math between dollars`, {
             place: placeOf(file, node, match[0]),
             ruleId: rules.rawTex,
             source: 'parse',

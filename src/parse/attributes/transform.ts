@@ -15,6 +15,7 @@
 import type { Properties } from 'hast';
 import type { Heading, Nodes, Parent, PhrasingContent, Root, RootContent, Text } from 'mdast';
 import type { VFile } from 'vfile';
+import { fileWarn } from '../../messages.js';
 import { rules } from '../../rules.js';
 import type { Attributes, PandocAttributes, PandocDiv } from './from-markdown.js';
 
@@ -85,7 +86,7 @@ function nestDivs(parent: Parent, file: VFile): void {
         const div = stack.pop()!;
         if (div.position && child.position) div.position.end = child.position.end;
       } else {
-        file.message('closing `:::` fence without an open fenced div; it is shown as text', {
+        fileWarn(file, 'closing `:::` fence without an open fenced div; it is shown as text', {
           place: child.position,
           ruleId: rules.divUnmatched,
           source: 'parse',
@@ -94,7 +95,7 @@ function nestDivs(parent: Parent, file: VFile): void {
       }
     }
     for (const open of stack) {
-      file.message('fenced div is never closed with `:::`; it runs to the end of its container', {
+      fileWarn(file, 'fenced div is never closed with `:::`; it runs to the end of its container', {
         place: open.position?.start,
         ruleId: rules.divUnmatched,
         source: 'parse',
@@ -224,7 +225,7 @@ export function reportLeftoverAttributes(tree: Root, file: VFile): void {
       const child = children[i];
       if ('children' in child) visit(child as Parent);
       if (child.type !== 'pandocAttributes') continue;
-      file.message(`attribute block \`${child.value}\` belongs to nothing here; it is shown as text (attributes go at the end of a heading, right after a link, image or \`[span]\`, or on a \`:::\` fence)`, {
+      fileWarn(file, `attribute block \`${child.value}\` belongs to nothing here; it is shown as text (attributes go at the end of a heading, right after a link, image or \`[span]\`, or on a \`:::\` fence)`, {
         place: child.position,
         ruleId: rules.attributesUnused,
         source: 'parse',
