@@ -41,11 +41,20 @@ export function xhtmlShell(shell: Shell, content: ElementContent[]): Element {
   ]);
 }
 
+function orcidUrl(orcid: string): string {
+  return /^https?:\/\//.test(orcid) ? orcid : `https://orcid.org/${orcid}`;
+}
+
 /** Title block lines that exist in the front matter, nothing invented. */
 export function titlePage(metadata: Metadata, labels: EpubLabels, options: { firstPage: number | null; ids?: IdScheme }): ElementContent[] {
   const line = (className: string, text: string | undefined): Element[] => (text ? [h('p', { className: [className] }, text)] : []);
   const authors = metadata.authors.map((author) =>
-    h('p', { className: ['author'] }, [author.name, ...(author.affiliation ? [h('br'), h('span', { className: ['affiliation'] }, author.affiliation)] : [])]),
+    h('p', { className: ['author'] }, [
+      author.name,
+      ...(author.affiliation ? [h('br'), h('span', { className: ['affiliation'] }, author.affiliation)] : []),
+      // The ORCID iD, linked, under the name.
+      ...(author.orcid ? [h('br'), h('a', { className: ['orcid'], href: orcidUrl(author.orcid) }, `ORCID ${author.orcid.replace(/^https?:\/\/orcid\.org\//, '')}`)] : []),
+    ]),
   );
   const content: ElementContent[] = [
     ...(options.firstPage !== null ? [pageBreak(options.firstPage, options.ids ?? defaultIds)] : []),

@@ -14,7 +14,7 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
-import { unified } from 'unified';
+import { unified, type Processor } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { rules } from '../rules.js';
@@ -50,10 +50,21 @@ function makeProcessor(close: '---' | '...') {
     .use(remarkGfm, { singleTilde: false })
     .use(remarkFrontmatter, [close === '---' ? 'yaml' : { type: 'yaml', fence: { open: '---', close: '...' } }])
     .use(remarkMath)
+    .use(pandocDisplayMath)
     .use(remarkDefinitionList)
     .use(remarkPandocAttributes)
     .freeze();
 }
+/**
+ * Display math is inline in Pandoc: `$$` on a line of its own does not open
+ * a block, so `$$ … $$ {#eq-x}` over several lines is one formula in its
+ * paragraph, with its attributes, as Pandoc reads it.
+ */
+function pandocDisplayMath(this: Processor): void {
+  const data = this.data() as { micromarkExtensions?: unknown[] };
+  (data.micromarkExtensions ??= []).push({ disable: { null: ['mathFlow'] } });
+}
+
 const processors = { '---': makeProcessor('---'), '...': makeProcessor('...') };
 const dotsClose = /^---[ \t]*\r?\n(?:(?!---[ \t]*\r?\n)[^\n]*\n)*?\.\.\.[ \t]*(?:\r?\n|$)/;
 

@@ -96,7 +96,9 @@ function transformChildren(parent: Element | Root, hyphenate: Hyphenator | null)
         continue;
       }
     }
-    transformChildren(child, hyphenate);
+    // A span or div in another language is hyphenated by that language's patterns.
+    const lang = typeof child.properties?.lang === 'string' ? child.properties.lang : undefined;
+    transformChildren(child, lang && hyphenate ? hyphenatorFor(lang) : hyphenate);
     next.push(child);
   }
   parent.children = next as typeof parent.children;
