@@ -172,6 +172,43 @@ function escapeText(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Note numbers called from `tree` (`sup.note-call[data-call]` after `transformChildren`). */
+function callsIn(tree: Root | Element): number[] {
+  const found: number[] = [];
+  const walk = (node: Root | Element) => {
+    for (const child of node.children) {
+      if (child.type !== 'element') continue;
+      if (child.properties?.dataCall !== undefined) found.push(Number(child.properties.dataCall));
+      walk(child);
+    }
+  };
+  walk(tree);
+  return found;
+}
+
+/**
+ * A note called only from another note goes to the foot of the page with
+ * that note, right after it: the pages are made from the calls in the text,
+ * and this note has none there.
+ */
+function nestNotesCalledFromNotes(body: Root, notes: Element[]): void {
+  const inBody = new Set(callsIn(body));
+  const byNumber = new Map(notes.map((note) => [Number(note.properties.dataNote), note]));
+  const moved = new Set<number>();
+  const place = (parent: Element) => {
+    for (const number of callsIn(parent)) {
+      const child = byNumber.get(number);
+      if (!child || inBody.has(number) || moved.has(number) || child === parent) continue;
+      moved.add(number);
+      child.properties = { ...child.properties, className: ['footnote', 'footnote-in-note'] };
+      parent.children.push(child);
+      place(child);
+    }
+  };
+  for (const note of notes) if (inBody.has(Number(note.properties.dataNote))) place(note);
+  for (let i = notes.length - 1; i >= 0; i--) if (moved.has(Number(notes[i].properties.dataNote))) notes.splice(i, 1);
+}
+
 function withFront(header: string, front: string): string {
   if (!front) return header;
   const end = header.lastIndexOf('</header>');
@@ -201,6 +238,7 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
     transformChildren(content, hyphenate);
     return content;
   });
+  nestNotesCalledFromNotes(body, notes);
 
   // The abstract and the contents list close the title block.
   const frontBlocks = [abstractSection(model.metadata), contentsList(model.body, model.metadata)].filter((e): e is Element => e !== null);
