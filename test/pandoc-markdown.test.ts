@@ -71,6 +71,13 @@ describe('Pandoc Markdown', () => {
     expect(toString(tree)).toContain('1.1 One.one');
   });
 
+  it('cross-reference labels in the language of the text', async () => {
+    const { html } = await build('---\ntitle: T\nlang: de-DE\n---\n\n# Einleitung {#sec-a}\n\n![Ein Bild](x.png){#fig-a}\n\n| a |\n|---|\n| 1 |\n\n: Werte {#tbl-a}\n\n$$x$$ {#eq-a}\n\nSiehe @fig-a, @tbl-a, @eq-a und @sec-a.\n');
+    expect(html).toContain('<figcaption>Abbildung 1: Ein Bild</figcaption>');
+    expect(html).toContain('<caption>Tabelle 1: Werte</caption>');
+    expect(toString(fromHtml(html))).toContain('Siehe Abbildung\u00a01, Tabelle\u00a01, Gleichung\u00a0(1) und Abschnitt\u00a01.');
+  });
+
   it('front matter closed with `...`', async () => {
     const { text, model } = await build('---\ntitle: Dots\n...\n\nBody.\n');
     expect(model.metadata.title).toBe('Dots');

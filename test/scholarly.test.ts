@@ -139,6 +139,8 @@ describe.each(Object.keys(styleFiles) as Array<keyof typeof styleFiles>)('schola
     expect(pdfText).toMatch(/Figure 1:\s+Returns\s+by\s+year/);
     expect(pdfText).toMatch(/Table 1:\s+Returns\s+per\s+year/);
     expect(pdfText).toMatch(/\(1\)/);
+    // The note called only from another note is printed too.
+    expect(pdfText).toMatch(/Called only from the outer note/);
     expect(pdfText).not.toMatch(/e\^\{rt\}|\$E/);
     const fonts = execFileSync('pdffonts', [pdf], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
     expect(fonts.length).toBeGreaterThan(0);
