@@ -23,7 +23,8 @@ import type { ElementContent, Element } from 'hast';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
-import { englishLabels, labelsFromLocales, narrativeSuffix, parseSuffix } from '../parse/index.js';
+import { englishLabels, labelsFromTerms, narrativeSuffix, parseSuffix } from '../parse/index.js';
+import { localeStyleOption, localeTerms, styleLocaleTerms } from '../shared/csl-xml.js';
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
 import { citationLayoutAffixes, createEngine, stylesToClasses, type CitationInput, type CitationItemInput, type CiteprocEngine } from './engine.js';
@@ -158,7 +159,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
  */
 function relabel(tree: Root, options: CiteOptions): void {
   const locale = options.locales.get(options.lang) ?? options.locales.get('en-US') ?? '';
-  const table = labelsFromLocales(locale, ...styleLocales(options.style.xml, options.lang));
+  const table = labelsFromTerms(localeTerms(locale), styleLocaleTerms(options.style.xml, options.lang));
   if (table === englishLabels) return;
   const visitAll = (node: Nodes) => {
     if (node.type === 'cite') {
@@ -173,17 +174,6 @@ function relabel(tree: Root, options: CiteOptions): void {
     }
   };
   visitAll(tree);
-}
-
-/** The style's `<locale>` blocks that apply to `lang` (no `xml:lang`, its language, or itself). */
-function styleLocales(xml: string, lang: string): string[] {
-  const primary = lang.split('-')[0];
-  return [...xml.matchAll(/<locale\b([^>]*)>([\s\S]*?)<\/locale>/g)]
-    .filter((match) => {
-      const of = /xml:lang="([^"]+)"/.exec(match[1])?.[1];
-      return of === undefined || of === lang || of === primary;
-    })
-    .map((match) => match[2]);
 }
 
 /**
@@ -227,8 +217,7 @@ function noteContent(number: number, kind: 'author' | 'citation', children: Bloc
 }
 
 function punctuationInQuote(options: CiteOptions): boolean {
-  const xml = options.locales.get(options.lang) ?? '';
-  return /punctuation-in-quote="true"/.test(xml);
+  return localeStyleOption(options.locales.get(options.lang) ?? '', 'punctuation-in-quote') === 'true';
 }
 
 /**

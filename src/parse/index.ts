@@ -32,7 +32,7 @@ import { fileError, fileWarn } from '../messages.js';
 
 export type { Cite, CiteItem } from './types.js';
 export { citationsTransform, findCitations } from './citations.js';
-export { englishLabels, labelsFromLocales, parseSuffix, type LabelTable } from './locator.js';
+export { englishLabels, labelsFromTerms, parseSuffix, type LabelTable } from './locator.js';
 export { narrativeSuffix } from './citations.js';
 export { scriptsTransform } from './scripts.js';
 
