@@ -14,8 +14,8 @@
  * Accessibility 1.1. Every `epub:type` carries its DPUB-ARIA role. The same
  * model, page starts and `SOURCE_DATE_EPOCH` give the same bytes.
  */
-import { needsPandocCss } from '../web/pandoc-css.js';
-import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontSubset } from '../math/font.js';
+import { needsPandocCss } from '../shared/pandoc-css.js';
+import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontSubset } from '../shared/math-font.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Element, Root, RootContent } from 'hast';

@@ -16,7 +16,7 @@
  * The browser is the caller's: this module opens one page per call and
  * closes it, also on error or timeout.
  */
-import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontSubset } from '../math/font.js';
+import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontSubset } from '../shared/math-font.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';

@@ -10,7 +10,7 @@
  * the model's terms. Note calls become `<sup class="note-call">`; text is
  * hyphenated for the document language; URLs become breakable `.url` spans.
  */
-import { abstractSection, contentsList } from '../web/front.js';
+import { abstractSection, contentsList } from '../shared/front-matter.js';
 import path from 'node:path';
 import type { Element, ElementContent, Root, RootContent, Text } from 'hast';
 import { toHtml } from 'hast-util-to-html';

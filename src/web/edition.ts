@@ -14,8 +14,8 @@
  * "complete") so two manuscripts built into one `dist/` never share or
  * overwrite each other's files. Every file goes through `writeFileAtomic`.
  */
-import { needsPandocCss } from './pandoc-css.js';
-import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontLicense, mathFontLicenseFile, mathFontSubset } from '../math/font.js';
+import { needsPandocCss } from '../shared/pandoc-css.js';
+import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontLicense, mathFontLicenseFile, mathFontSubset } from '../shared/math-font.js';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';

@@ -30,7 +30,7 @@ import type { Metadata } from '../load/schema.js';
 import { headElements, parseIsoDate } from './head.js';
 import { labelLang, resolveLabels, type HtmlLabels } from '../shared/labels.js';
 import { normaliseLang } from '../shared/lang.js';
-import { abstractSection, contentsList } from './front.js';
+import { abstractSection, contentsList } from '../shared/front-matter.js';
 import { linkifyTransform } from './linkify.js';
 
 export interface HtmlPageOptions {

@@ -1,7 +1,7 @@
 /**
  * Front-matter blocks the screen and print editions share: the abstract
- * (`abstract:`, read as Markdown), the contents list (`toc`, `toc-depth`,
- * `toc-title`) and the labels they are headed with, by language.
+ * (`abstract:`, read as Markdown) and the contents list (`toc`, `toc-depth`,
+ * `toc-title`), headed with the words of `labels.ts`.
  */
 import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
@@ -10,18 +10,12 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { Metadata } from '../load/schema.js';
+import { resolveLabels } from './labels.js';
 
-const labels: Record<string, { abstract: string; contents: string }> = {
-  en: { abstract: 'Abstract', contents: 'Contents' },
-  de: { abstract: 'Zusammenfassung', contents: 'Inhalt' },
-  fr: { abstract: 'Résumé', contents: 'Table des matières' },
-  ru: { abstract: 'Аннотация', contents: 'Содержание' },
-  es: { abstract: 'Resumen', contents: 'Índice' },
-  it: { abstract: 'Sommario', contents: 'Indice' },
-};
-
+/** The headings of the abstract and the contents list, from the one table of added words. */
 export function frontLabels(lang: string): { abstract: string; contents: string } {
-  return labels[lang.toLowerCase().split(/[-_]/)[0]] ?? labels.en;
+  const labels = resolveLabels(lang);
+  return { abstract: labels.abstract, contents: labels.contents };
 }
 
 const markdown = unified().use(remarkParse).use(remarkRehype);

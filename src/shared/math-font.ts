@@ -6,28 +6,14 @@
  * characters its formulas use (HarfBuzz keeps their size variants and
  * stretchy parts), as WOFF2.
  */
-import { access, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import type { Element, Root } from 'hast';
 import subsetFont from 'subset-font';
 import type { DocumentModel } from '../model/types.js';
-
-// From `build/src/math/` and from `src/math/`.
-const fontsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/fonts');
-const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/fonts');
+import { templatesDir } from './package.js';
 
 async function fontPath(name: string): Promise<string> {
-  for (const dir of [fontsDir, here]) {
-    const candidate = path.join(dir, name);
-    try {
-      await access(candidate);
-      return candidate;
-    } catch {
-      // try the next
-    }
-  }
-  throw new Error(`the bundled math font ${name} is missing`);
+  return templatesDir('fonts', name);
 }
 
 export const mathFontFile = 'texgyretermes-math.woff2';
