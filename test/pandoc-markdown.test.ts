@@ -78,6 +78,15 @@ describe('Pandoc Markdown', () => {
     expect(toString(fromHtml(html))).toContain('Siehe Abbildung\u00a01, Tabelle\u00a01, Gleichung\u00a0(1) und Abschnitt\u00a01.');
   });
 
+  it('a cluster with a cross-reference and a citation gives both; spans keep their key-value pairs as data attributes', async () => {
+    const refs = path.join(dir, 'refs.json');
+    writeFileSync(refs, JSON.stringify([{ id: 'doe2020', type: 'book', title: 'T', author: [{ family: 'Doe', given: 'J.' }], issued: { 'date-parts': [[2020]] } }]));
+    const { html, messages } = await build(`---\ntitle: T\nbibliography: ${refs}\n---\n\n![A chart](x.png){#fig-a}\n\nAs shown [@fig-a; @doe2020, 12] and [here]{.note key=val}.\n`);
+    expect(messages.filter((m) => m.fatal)).toEqual([]);
+    expect(html).toContain('As shown <a href="#fig-a" class="crossref" data-crossref="fig">Figure\u00a01</a> <span class="citation" data-cites="doe2020">(Doe 2020, 12)</span>');
+    expect(html).toContain('<span class="note" data-key="val">here</span>');
+  });
+
   it('front matter closed with `...`', async () => {
     const { text, model } = await build('---\ntitle: Dots\n...\n\nBody.\n');
     expect(model.metadata.title).toBe('Dots');

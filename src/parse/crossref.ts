@@ -155,16 +155,10 @@ export function crossrefTransform(tree: Root, file: VFile, options: CrossrefOpti
       const cite = node as Cite;
       const references = cite.items.filter((item) => crossrefKind(item.key) !== null && !options.bibliography.has(item.key));
       if (references.length === 0) continue;
-      if (references.length !== cite.items.length) {
-        fileError(file, `\`${cite.value}\` mixes cross-references and citations; write them in separate brackets`, {
-          place: references[0].place,
-          ruleId: rules.crossrefUnknown,
-          source: 'parse',
-        });
-        continue;
-      }
+      // `[@fig-a; @doe2020]`: the references first, then a citation of the rest.
+      const citations = cite.items.filter((item) => !references.includes(item));
       const out: PhrasingContent[] = [];
-      cite.items.forEach((item, index) => {
+      references.forEach((item, index) => {
         if (index > 0) out.push({ type: 'text', value: ', ' });
         if (item.prefix) out.push({ type: 'text', value: `${item.prefix} ` });
         const target = targets.get(item.key);
@@ -189,6 +183,10 @@ export function crossrefTransform(tree: Root, file: VFile, options: CrossrefOpti
         const suffix = item.rawSuffix.replace(/^\s*,?\s*/, '').trim();
         if (suffix) out.push({ type: 'text', value: `${item.narrativeSuffix ? ' ' : ', '}${suffix}` });
       });
+      if (citations.length > 0) {
+        out.push({ type: 'text', value: ' ' });
+        out.push({ ...cite, mode: 'normal', items: citations } as never);
+      }
       children.splice(i, 1, ...(out as Nodes[]));
       i += out.length - 1;
     }
