@@ -76,6 +76,9 @@ describe('Pandoc Markdown', () => {
     expect(html).toContain('<figcaption>Abbildung 1: Ein Bild</figcaption>');
     expect(html).toContain('<caption>Tabelle 1: Werte</caption>');
     expect(toString(fromHtml(html))).toContain('Siehe Abbildung\u00a01, Tabelle\u00a01, Gleichung\u00a0(1) und Abschnitt\u00a01.');
+    // `@Fig-a` at the start of a sentence names `fig-a`.
+    const { html: capital } = await build('---\ntitle: T\n---\n\n![A chart](x.png){#fig-a}\n\n@Fig-a shows it.\n');
+    expect(capital).toContain('<a href="#fig-a" class="crossref" data-crossref="fig">Figure\u00a01</a> shows it.');
   });
 
   it('a cluster with a cross-reference and a citation gives both; spans keep their key-value pairs as data attributes', async () => {

@@ -54,8 +54,14 @@ export function crossrefLabel(kind: CrossrefKind, lang: string): string {
 
 /** The kind a label names, by its prefix (`fig-`, `fig:`), or null. */
 export function crossrefKind(id: string): CrossrefKind | null {
-  const match = /^(fig|tbl|eq|sec)[-:]/.exec(id);
-  return match ? (match[1] as CrossrefKind) : null;
+  // `@Fig-x` (capitalised, at the start of a sentence) names `fig-x`.
+  const match = /^(fig|tbl|eq|sec)[-:]/i.exec(id);
+  return match ? (match[1].toLowerCase() as CrossrefKind) : null;
+}
+
+/** The label a reference names: `Fig-x` is `fig-x`. */
+function labelOf(key: string): string {
+  return key.charAt(0).toLowerCase() + key.slice(1);
 }
 
 export interface CrossrefOptions {
@@ -161,7 +167,7 @@ export function crossrefTransform(tree: Root, file: VFile, options: CrossrefOpti
       references.forEach((item, index) => {
         if (index > 0) out.push({ type: 'text', value: ', ' });
         if (item.prefix) out.push({ type: 'text', value: `${item.prefix} ` });
-        const target = targets.get(item.key);
+        const target = targets.get(item.key) ?? targets.get(labelOf(item.key));
         if (!target) {
           fileError(file, `cross-reference \`@${item.key}\` names no ${kindName(crossrefKind(item.key)!)} label in the document`, {
             place: item.place,
@@ -174,7 +180,7 @@ export function crossrefTransform(tree: Root, file: VFile, options: CrossrefOpti
           const text = item.suppressAuthor ? number : `${crossrefLabel(target.kind, options.lang)}\u00a0${number}`;
           out.push({
             type: 'link',
-            url: `#${item.key}`,
+            url: `#${targets.has(item.key) ? item.key : labelOf(item.key)}`,
             children: [{ type: 'text', value: text }],
             data: { hProperties: { className: ['crossref'], dataCrossref: target.kind } },
             position: cite.position,
