@@ -90,6 +90,11 @@ describe('Pandoc Markdown', () => {
     expect(html).toContain('<span class="note" data-key="val">here</span>');
   });
 
+  it("Quarto's figure div: content, then the caption, numbered", async () => {
+    const { html } = await build('---\ntitle: T\n---\n\n::: {#fig-q}\n![](x.png)\n\nA *Quarto* figure.\n:::\n\nSee @fig-q.\n');
+    expect(html).toMatch(/<figure id="fig-q"><img [^>]*><figcaption>Figure 1: A <em>Quarto<\/em> figure\.<\/figcaption><\/figure>/);
+  });
+
   it('front matter closed with `...`', async () => {
     const { text, model } = await build('---\ntitle: Dots\n...\n\nBody.\n');
     expect(model.metadata.title).toBe('Dots');

@@ -126,7 +126,7 @@ export function crossrefTransform(tree: Root, file: VFile, options: CrossrefOpti
       if (id && crossrefKind(id) === 'fig') {
         const number = String(++counters.fig);
         register(id, { kind: 'fig', number }, node);
-        const caption = figure.children[1] as Parent;
+        const caption = figure.children.find((child) => child.type === 'figureCaption') as Parent;
         caption.children.unshift({ type: 'text', value: `${crossrefLabel('fig', options.lang)} ${number}: ` } as never);
       }
     } else if (node.type === 'tableCaption') {

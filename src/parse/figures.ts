@@ -63,6 +63,9 @@ export function figuresTransform(tree: Root): void {
       if (child.type === 'paragraph') {
         const figure = implicitFigure(child);
         if (figure) children[i] = figure as RootContent;
+      } else if (child.type === 'pandocDiv') {
+        const figure = divFigure(child as never);
+        if (figure) children[i] = figure as RootContent;
       }
     }
     for (let i = 0; i < children.length; i++) {
@@ -103,6 +106,34 @@ function implicitFigure(paragraph: Paragraph): Figure | null {
     children: [image, caption],
     position: paragraph.position,
     data: { hName: 'figure', hProperties: attributes.id ? { id: attributes.id } : {} },
+  } as Figure;
+}
+
+/**
+ * Quarto's figure div: `::: {#fig-x}`, the content, then the caption as the
+ * last paragraph, `:::`.
+ */
+function divFigure(div: { attributes: Attributes; children: RootContent[]; position?: Paragraph['position'] }): Figure | null {
+  const id = div.attributes.id;
+  if (!id || !/^fig[-:]/i.test(id) || div.children.length < 2) return null;
+  const last = div.children[div.children.length - 1];
+  if (last.type !== 'paragraph') return null;
+  const content = div.children.slice(0, -1).map((child) => {
+    // An image alone in its paragraph inside the div is the figure's image, not a figure of its own.
+    if (child.type === 'figure') return (child as Figure).children[0];
+    if (child.type === 'paragraph') {
+      const only = child.children.filter((c) => !isBlank(c as Nodes));
+      if (only.length === 1 && only[0].type === 'image') return only[0];
+    }
+    return child;
+  });
+  const caption = { type: 'figureCaption', children: last.children, position: last.position, data: { hName: 'figcaption' } } as FigureCaption;
+  return {
+    type: 'figure',
+    attributes: div.attributes,
+    children: [...content, caption] as Figure['children'],
+    position: div.position,
+    data: { hName: 'figure', hProperties: attributesToProperties(div.attributes) },
   } as Figure;
 }
 
