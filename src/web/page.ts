@@ -32,6 +32,7 @@ import { labelLang, resolveLabels, type HtmlLabels } from '../shared/labels.js';
 import { normaliseLang } from '../shared/lang.js';
 import { abstractSection, contentsList } from '../shared/front-matter.js';
 import { linkifyTransform } from './linkify.js';
+import { orcidUrl } from '../shared/orcid.js';
 
 export interface HtmlPageOptions {
   /** URL (relative to the page) of the folder with the stylesheet and fonts. Default: `NAME_files`. */
@@ -187,7 +188,7 @@ function authorsElement(metadata: Metadata): Element[] {
       continue;
     }
     const author = metadata.authors[index++];
-    const orcid = author?.orcid && (/^https?:\/\//.test(author.orcid) ? author.orcid : `https://orcid.org/${author.orcid}`);
+    const orcid = orcidUrl(author?.orcid);
     names.push(h('span.author', orcid ? h('a', { href: orcid }, part.value) : part.value));
   }
   const out = [h('p.authors', names)];
