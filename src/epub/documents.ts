@@ -3,6 +3,7 @@
  * and the navigation document. Each is a whole `<html>` element ready for
  * `toXhtml`.
  */
+import { orcidUrl } from '../shared/orcid.js';
 import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
 import { toString } from 'hast-util-to-string';
@@ -41,8 +42,11 @@ export function xhtmlShell(shell: Shell, content: ElementContent[]): Element {
   ]);
 }
 
-function orcidUrl(orcid: string): string {
-  return /^https?:\/\//.test(orcid) ? orcid : `https://orcid.org/${orcid}`;
+/** `ORCID 0000-…`, a link where the iD makes a valid URL (the one ORCID rule), else text. */
+function orcidLine(orcid: string): Element {
+  const url = orcidUrl(orcid);
+  const text = `ORCID ${orcid.replace(/^https?:\/\/orcid\.org\//, '')}`;
+  return url ? h('a', { className: ['orcid'], href: url }, text) : h('span', { className: ['orcid'] }, text);
 }
 
 /** Title block lines that exist in the front matter, nothing invented. */
@@ -53,7 +57,7 @@ export function titlePage(metadata: Metadata, labels: EpubLabels, options: { fir
       author.name,
       ...(author.affiliation ? [h('br'), h('span', { className: ['affiliation'] }, author.affiliation)] : []),
       // The ORCID iD, linked, under the name.
-      ...(author.orcid ? [h('br'), h('a', { className: ['orcid'], href: orcidUrl(author.orcid) }, `ORCID ${author.orcid.replace(/^https?:\/\/orcid\.org\//, '')}`)] : []),
+      ...(author.orcid ? [h('br'), orcidLine(author.orcid)] : []),
     ]),
   );
   const content: ElementContent[] = [
