@@ -253,3 +253,16 @@ describe('ORCID links', () => {
     expect(orcidUrl('0000-0002')).toBeUndefined();
   });
 });
+
+describe('CSS from the text', () => {
+  it('takes only an alignment keyword from a cell, never a declaration', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'colophon-css-'));
+    const file = path.join(dir, 'input.md');
+    writeFileSync(file, '---\ntitle: T\n---\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n<table><tr><td align="left; background: url(javascript:alert(1))">x</td><td align="CENTER">y</td></tr></table>\n');
+    const result = await build({ inputs: [file], formats: ['html'], outDir: path.join(dir, 'out') });
+    expect(result.ok).toBe(true);
+    const page = fromHtml(readFileSync(path.join(dir, 'out', 'input.html'), 'utf8'));
+    const styles = elements(page, (e) => e.tagName === 'td' || e.tagName === 'th').map((e) => e.properties.style);
+    expect(styles).toEqual(['text-align: left', 'text-align: right', 'text-align: left', 'text-align: right', undefined, 'text-align: center']);
+  });
+});
