@@ -61,6 +61,10 @@ const author = z.union([z.string().min(1), person]).transform((a): Person => (ty
 
 const authors = z.union([author, z.array(author)]);
 
+/** The paper sizes the print layout knows (`templates/carim/print.css`). */
+export const paperSizes = ['a4', 'letter'] as const;
+export type PaperSize = (typeof paperSizes)[number];
+
 const series = z
   .object({
     /** Short series name, e.g. `CARIM-East`. */
@@ -110,6 +114,10 @@ export const frontMatterKeys = z
     'toc-depth': z.number().int().min(1).max(6).optional().describe('heading levels in the contents list, 1–6 (default 3)'),
     'toc-title': z.string().optional().describe('heading over the contents list (default: "Contents" in the language of the text)'),
     'number-sections': z.boolean().optional().describe('`true`: headings numbered 1, 1.1, … (not those marked `{-}` or `.unnumbered`)'),
+    papersize: z
+      .preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(paperSizes))
+      .optional()
+      .describe('paper of the print edition: `a4` (default) or `letter`'),
   })
   .strict();
 
@@ -168,6 +176,8 @@ export const frontMatterSchema = frontMatterKeys.transform((data) => {
     tocTitle: data['toc-title'],
     /** Number the headings. */
     numberSections: data['number-sections'],
+    /** Paper of the print edition (`papersize`, `--papersize`). Default: `a4`. */
+    papersize: data.papersize as PaperSize | undefined,
   };
 });
 
