@@ -11,13 +11,13 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFile } from 'vfile';
 import { buildDocument } from './document.js';
-import type { DocumentModel, PageStart } from './model.js';
+import type { DocumentModel, PageStart } from './model/types.js';
 import { rules } from './rules.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
 // build never pays for Puppeteer, the zip library or the print templates.
 const loadBrowser = () => import('./browser.js');
-const loadHtml = () => import('./html/index.js');
+const loadHtml = () => import('./web/index.js');
 const loadEpub = () => import('./epub/index.js');
 const loadPdf = () => import('./pdf/index.js');
 

@@ -1,5 +1,5 @@
 /**
- * One manuscript through the stages `load` → `parse` → `cite` → `html`:
+ * One manuscript through the stages `load` → `parse` → `cite` → `model`:
  * a path in, the `DocumentModel` out, every problem a message on
  * `model.file` (messages about a bibliography file name that file).
  */
@@ -7,12 +7,12 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { citeTransform } from './cite/index.js';
-import { toDocumentModel } from './html/model.js';
+import { toDocumentModel } from './model/index.js';
 import { loadBibliography } from './load/bibliography.js';
 import { load } from './load/index.js';
 import { metadataDefaults, type Metadata } from './load/schema.js';
 import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
-import type { DocumentModel } from './model.js';
+import type { DocumentModel } from './model/types.js';
 import { parse } from './parse/index.js';
 import { rules } from './rules.js';
 

@@ -6,8 +6,9 @@
 import type { Element, ElementContent } from 'hast';
 import type { Heading, Nodes, Parent, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import { htmlFragmentsToHast, type BibliographyNode, type CiteOptions } from './index.js';
-import { normaliseLang } from '../html/lang.js';
+import { htmlFragmentsToHast } from './fragments.js';
+import type { BibliographyNode, CiteOptions } from './types.js';
+import { normaliseLang } from '../shared/lang.js';
 import { stylesToClasses } from './engine.js';
 import type { CiteprocResult } from './process.js';
 

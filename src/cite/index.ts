@@ -11,7 +11,7 @@
  * Notes are one sequence. Each author's footnote call (`[^x]`) and, in a
  * note style, each body citation gets the next number; the call becomes a
  * `noteCall` node and the note's content a `noteContent` node appended to
- * the root, which the `html` stage turns into `DocumentModel.notes`.
+ * the root, which the `model` stage turns into `DocumentModel.notes`.
  * Citations inside an author's footnote are formatted in place; in-text
  * styles format body citations in place too.
  *
@@ -20,7 +20,6 @@
  */
 import type { BlockContent, FootnoteDefinition, Nodes, Parent, Root, RootContent, Text } from 'mdast';
 import type { ElementContent, Element } from 'hast';
-import { fromHtml } from 'hast-util-from-html';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
@@ -28,12 +27,14 @@ import { englishLabels, labelsFromLocales, narrativeSuffix, parseSuffix } from '
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
 import { citationLayoutAffixes, stylesToClasses, type CitationInput, type CitationItemInput } from './engine.js';
-import { runCiteproc, type CiteprocRequest, type CiteprocResult } from './process.js';
-import type { CitationCache } from '../cache/citations.js';
-import type { CslItem, StyleInput } from './types.js';
+import { runCiteproc, type CiteprocRequest } from './process.js';
+import type { CiteprocResult } from './process.js';
+import type { BibliographyNode, CiteOptions, CslItem } from './types.js';
+import { htmlFragmentsToHast } from './fragments.js';
 import { bibliographyTitle, makeBibliographyNode, placeBibliography } from './bibliography.js';
 
-export type { CslItem, StyleInput } from './types.js';
+export type { BibliographyNode, CiteOptions, CslItem, StyleInput } from './types.js';
+export { htmlFragmentsToHast, htmlToHast } from './fragments.js';
 
 export interface NoteCall {
   type: 'noteCall';
@@ -51,12 +52,6 @@ export interface NoteContent extends Parent {
   data: { hName: 'div'; hProperties: { dataNote: number; dataNoteKind: string } };
 }
 
-export interface BibliographyNode {
-  type: 'bibliography';
-  position?: Position;
-  data: { hName: 'section'; hProperties: Element['properties']; hChildren: ElementContent[] };
-}
-
 declare module 'mdast' {
   interface PhrasingContentMap {
     noteCall: NoteCall;
@@ -69,21 +64,6 @@ declare module 'mdast' {
   interface BlockContentMap {
     bibliography: BibliographyNode;
   }
-}
-
-export interface CiteOptions {
-  /** The resolved CSL style. */
-  style: StyleInput;
-  /** Locale to format with, e.g. `en-GB`. */
-  lang: string;
-  /** Locale XML by tag; must hold `lang` (or its fallback) and `en-US`. */
-  locales: Map<string, string>;
-  /** Bibliography entries by id. */
-  items: Map<string, CslItem>;
-  /** Front matter: nocite, link-citations, reference-section-title, suppress-bibliography. */
-  metadata: Pick<Metadata, 'nocite' | 'linkCitations' | 'referenceSectionTitle' | 'suppressBibliography' | 'notesAfterPunctuation'>;
-  /** Where citeproc's answers are kept between builds; none: always run it. */
-  cache?: CitationCache;
 }
 
 interface Registered {
@@ -421,26 +401,4 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
 /** Upper-case the first letter of the visible text (`see` → `See`). */
 function capitaliseFirst(html: string): string {
   return html.replace(/^((?:<[^>]+>)*)(\p{Ll})/u, (_, tags: string, letter: string) => tags + letter.toUpperCase());
-}
-
-export function htmlToHast(html: string): ElementContent[] {
-  return fromHtml(html, { fragment: true }).children as ElementContent[];
-}
-
-/**
- * Many small HTML fragments (one per citation or entry) parsed at once: one
- * parser run instead of one per fragment, which is most of the cost.
- */
-export function htmlFragmentsToHast(fragments: string[]): ElementContent[][] {
-  if (fragments.length === 0) return [];
-  const joined = fragments.map((html) => `<template>${html}</template>`).join('');
-  const templates = fromHtml(joined, { fragment: true }).children;
-  const result = templates.map((node) => {
-    if (node.type !== 'element' || node.tagName !== 'template' || !node.content) return null;
-    return node.content.children as ElementContent[];
-  });
-  // A fragment that broke out of its wrapper (it cannot, with citeproc's
-  // markup, but the fallback costs nothing) is parsed alone.
-  if (result.length !== fragments.length || result.some((r) => r === null)) return fragments.map(htmlToHast);
-  return result as ElementContent[][];
 }

@@ -9,11 +9,12 @@
  * Exit status: 0 built; 1 a problem in the input (messages say where);
  * 2 a usage error.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, editionFormats, isError, type EditionFormat } from '../build.js';
 import { listStyles } from '../load/styles.js';
+import { packageVersion } from '../shared/package.js';
 import { report } from './report.js';
 
 const usage = `Usage:
@@ -64,8 +65,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.version) {
-    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const [command, ...files] = positionals;

@@ -2,7 +2,7 @@
  * Messages for people: `file:line:column  message  rule-id`, one a line,
  * warnings marked as such, then a count.
  */
-import path from 'node:path';
+import { displayPath } from '../shared/paths.js';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 
@@ -15,11 +15,6 @@ export function formatMessage(message: VFileMessage, fallbackFile: string, isErr
   const line = `${where}  ${reason}${message.ruleId ? `  ${message.ruleId}` : ''}`;
   // A hint (what a CSL date looks like, …) goes on the lines below, indented.
   return message.note ? `${line}\n${message.note.replace(/^/gm, '    ')}` : line;
-}
-
-export function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
 /** Lines for every message of a file, errors and warnings in source order. */

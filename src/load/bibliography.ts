@@ -37,6 +37,8 @@ import { VFile } from 'vfile';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { rules, type RuleId } from '../rules.js';
+import { displayPath } from '../shared/paths.js';
+import { positionIndex, type Point, type PositionIndex } from '../shared/positions.js';
 
 /** One bibliography entry in CSL-JSON form, as citeproc takes it. */
 export type CslItem = {
@@ -178,49 +180,6 @@ function hint(field: string): string | undefined {
 
 // ---------------------------------------------------------------------------
 // Positions
-
-interface Point {
-  line: number;
-  column: number;
-  offset: number;
-}
-
-/** Offsets to 1-based line and column (columns count UTF-16 code units, as vfile does). */
-class LineIndex {
-  private readonly starts: number[] = [0];
-  private readonly length: number;
-
-  /** 1 when the text starts with a byte-order mark, which no editor counts as a column. */
-  private readonly bom: number;
-
-  constructor(text: string) {
-    this.length = text.length;
-    this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    if (text.includes('\r')) {
-      for (const match of text.matchAll(/\r\n?|\n/g)) this.starts.push(match.index + match[0].length);
-    } else {
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-    }
-  }
-
-  point(offset: number): Point {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.starts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - this.starts[low] + 1 - (low === 0 ? this.bom : 0), offset };
-  }
-
-  /** The offset of a 1-based line and column, clamped to that line. */
-  offset(line: number, column: number): number {
-    const start = this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
-    const next = this.starts[line] ?? Number.POSITIVE_INFINITY;
-    return Math.min(start + Math.max(column, 1) - 1, Math.max(start, next - 1), this.length);
-  }
-}
 
 // ---------------------------------------------------------------------------
 // A JSON scanner that remembers where every value starts
@@ -537,7 +496,7 @@ function lazy<T>(make: () => T): () => T {
   };
 }
 
-function readCslJson(file: VFile, text: string, lines: () => LineIndex): ReadEntries {
+function readCslJson(file: VFile, text: string, lines: () => PositionIndex): ReadEntries {
   let root: unknown;
   try {
     root = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -608,7 +567,7 @@ function yamlOffsetOf(node: YamlNode | null | undefined, keyPath: readonly Prope
   return offset;
 }
 
-function readCslYaml(file: VFile, text: string, lines: () => LineIndex): ReadEntries {
+function readCslYaml(file: VFile, text: string, lines: () => PositionIndex): ReadEntries {
   // Pandoc reads YAML scalars as text; the failsafe schema does the same.
   const document = parseDocument(text, { lineCounter: new LineCounter(), schema: 'failsafe', uniqueKeys: false });
   if (document.errors.length > 0) {
@@ -730,7 +689,7 @@ function describeBibtexError(error: unknown): { reason: string; line?: number; c
   return at ? { reason, line: Number(at[1]), column: Number(at[2]) } : { reason };
 }
 
-function readBibtex(file: VFile, text: string, lines: () => LineIndex): ReadEntries {
+function readBibtex(file: VFile, text: string, lines: () => PositionIndex): ReadEntries {
   const blocks = bibtexBlocks(text);
   const parsed: Array<{ raw: unknown; offset: number }> = [];
   try {
@@ -767,7 +726,7 @@ function readBibtex(file: VFile, text: string, lines: () => LineIndex): ReadEntr
         const { reason, line, column } = describeBibtexError(chunkError);
         let offset = block.offset;
         if (line !== undefined && column !== undefined) {
-          const inChunk = new LineIndex(chunk).offset(line, column) - prefix.length;
+          const inChunk = positionIndex(chunk).offset(line, column) - prefix.length;
           if (inChunk >= 0) offset = block.offset + inChunk;
         }
         const entry = block.label ? ` in entry "${block.label}" (line ${lines().point(block.offset).line})` : '';
@@ -802,12 +761,6 @@ function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bi
   return undefined;
 }
 
-/** A path as the user will recognise it in a message: relative to the cwd when inside it. */
-function displayPath(file: VFile): string {
-  const relative = path.relative(file.cwd, file.path);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file.path;
-}
-
 /**
  * Load bibliography files: CSL-JSON (`.json`), CSL YAML (`.yaml`, `.yml`)
  * and BibTeX/BibLaTeX (`.bib`); other extensions are recognised by how the
@@ -839,7 +792,7 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
     }
     file.value = read.text;
     const text = read.text;
-    const lines = lazy(() => new LineIndex(text));
+    const lines = lazy(() => positionIndex(text, { skipBom: true }));
     const format = formatOf(p, read.text);
     if (!format) {
       report(file, 'unknown bibliography format: use CSL-JSON (.json), CSL YAML (.yaml) or BibTeX (.bib)', undefined, rules.bibliographyInvalid);
@@ -853,7 +806,7 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
         const firstPoint = first.at();
         report(
           file,
-          `duplicate id "${item.id}": first defined at ${displayPath(first.file)}:${firstPoint.line}:${firstPoint.column}`,
+          `duplicate id "${item.id}": first defined at ${displayPath(first.file.path, first.file.cwd)}:${firstPoint.line}:${firstPoint.column}`,
           at(),
           rules.bibliographyDuplicateId,
         );

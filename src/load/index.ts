@@ -12,6 +12,7 @@ import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { VFile } from 'vfile';
 import { rules } from '../rules.js';
+import { looksLikePath } from '../shared/paths.js';
 import { frontMatterSchema, type Author, type FrontMatter, type Metadata } from './schema.js';
 
 export type { Metadata, Author, Series, FrontMatter } from './schema.js';
@@ -127,7 +128,6 @@ function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metada
   const bibliography = options.bibliography
     ? options.bibliography.map((p) => path.resolve(p))
     : list(data.bibliography).map((p) => path.resolve(base, p));
-  const looksLikePath = (id: string) => /[\\/]|\.csl$/i.test(id);
   const csl = options.style
     ? looksLikePath(options.style)
       ? path.resolve(options.style)

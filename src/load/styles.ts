@@ -16,12 +16,12 @@
  * Failures are results, not exceptions: the caller (the `load` stage) turns
  * `{ ok: false }` into a message on the manuscript with `ruleId`.
  */
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { rules } from '../rules.js';
+import { packageRoot, templatesDir } from '../shared/package.js';
+import { looksLikePath } from '../shared/paths.js';
 
 export interface CslStyle {
   /** Bundled id, or the file name without `.csl` for a style given by path. */
@@ -76,31 +76,12 @@ export interface LocaleOptions {
 // ---------------------------------------------------------------------------
 // Where the templates are
 
-let packageRootCache: string | undefined;
-
-/**
- * The package root: the nearest folder above this module with a
- * `package.json` and a `templates/csl` folder. This module runs from
- * `src/load/` under tsx or vitest and from `build/src/load/` once compiled.
- */
-export function packageRoot(): string {
-  if (packageRootCache) return packageRootCache;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'templates', 'csl'))) {
-      packageRootCache = dir;
-      return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package root with templates/csl above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
 /** The folder of bundled styles and locales: `<package>/templates/csl`. */
 export function cslTemplatesDir(): string {
-  return path.join(packageRoot(), 'templates', 'csl');
+  return templatesDir('csl');
 }
+
+export { packageRoot };
 
 // ---------------------------------------------------------------------------
 // Cached reads: a build asks for the same style and locale more than once
@@ -266,10 +247,6 @@ export function suggestStyles(query: string, ids: Iterable<string>, limit = 5): 
 // Styles
 
 const zoteroStyleUrl = /^https?:\/\/(?:www\.)?zotero\.org\/styles\/([^/?#]+)\/?$/;
-
-function looksLikePath(idOrPath: string): boolean {
-  return /[\\/]/.test(idOrPath) || /\.csl$/i.test(idOrPath);
-}
 
 async function fileExists(file: string): Promise<boolean> {
   try {

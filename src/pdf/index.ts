@@ -19,8 +19,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import type { DocumentModel, PageStart } from '../model.js';
-import { writeFileAtomic } from '../util/fs.js';
+import type { DocumentModel, PageStart } from '../model/types.js';
+import { writeFileAtomic } from '../shared/fs.js';
 import { readFontFile, tinosFontFaceCss } from './fonts.js';
 import { buildDate, setPdfInfo } from './metadata.js';
 import { paginateInPage, type InPageResult, type PaginateConfig } from './paginator.js';

@@ -1,5 +1,5 @@
 /**
- * Stage `html`: formatted mdast in, the `DocumentModel` out.
+ * Stage `model`: formatted mdast in, the `DocumentModel` out.
  *
  * remark-rehype turns the tree into hast (the `cite` stage's nodes carry
  * their own hast through `data.hName`/`hChildren`); raw HTML in the
@@ -19,7 +19,9 @@ import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
-import type { CitationStyleInfo, DocumentModel, Note } from '../model.js';
+import type { CitationStyleInfo, DocumentModel, Note } from './types.js';
+
+export type { CitationStyleInfo, DocumentModel, Note, PageStart } from './types.js';
 import { rules } from '../rules.js';
 
 export interface ModelOptions {
