@@ -13,6 +13,7 @@ import type { VFile } from 'vfile';
 import { buildDocument } from './document.js';
 import type { DocumentModel, PageStart } from './model/types.js';
 import { rules } from './rules.js';
+import { citationCacheFor } from './cache/index.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
 // build never pays for Puppeteer, the zip library or the print templates.
@@ -39,6 +40,8 @@ export interface BuildOptions {
   bibliography?: string[];
   /** Let raw HTML through unsanitised. Default: false. */
   unsafeHtml?: boolean;
+  /** Citation cache: a folder, true for the default one (`src/cache/`), false for none. Default: true. */
+  cache?: boolean | string;
   /** Unknown citation keys are warnings, not errors. Default: false. */
   lenient?: boolean;
   /** Browser executable (else `PUPPETEER_EXECUTABLE_PATH`, Puppeteer's cache, the system's). */
@@ -84,6 +87,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const browser = await browserReady;
       if (browser && !(browser instanceof Error)) await browser.close().catch(() => undefined);
     })());
+  const cache = citationCacheFor(options.cache);
   const documents: BuiltDocument[] = [];
   try {
     for (const [index, input] of options.inputs.entries()) {
@@ -94,6 +98,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         locale: options.locale,
         bibliography: options.bibliography,
         unsafeHtml: options.unsafeHtml,
+        cache,
       });
       const outputs: string[] = [];
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
+import type { CitationCache } from './cache/citations.js';
 import { citeTransform } from './cite/index.js';
 import { toDocumentModel } from './model/index.js';
 import { loadBibliography } from './load/bibliography.js';
@@ -27,6 +28,8 @@ export interface DocumentOptions {
   bibliography?: string[];
   /** Let raw HTML through unsanitised. Default: false. */
   unsafeHtml?: boolean;
+  /** Citation cache to answer from and fill (`src/cache/`); none: citeproc always runs. */
+  cache?: CitationCache;
 }
 
 /** The style used when neither the command line nor the front matter names one (Pandoc's default). */
@@ -66,6 +69,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     locales,
     items: bibliography.items,
     metadata,
+    cache: options.cache,
   });
   return toDocumentModel(tree, file, {
     name,

@@ -33,7 +33,9 @@ const maxEntries = 500;
 
 export interface CitationCache {
   readonly dir: string;
+  /** The answer to `request`, if one is stored. Call before citeproc runs on the request. */
   get(request: CiteprocRequest): CiteprocResult | undefined;
+  /** Store the answer to a request `get` was asked about. */
   set(request: CiteprocRequest, result: CiteprocResult): void;
   /** Hits and misses so far (for tests and the progress line). */
   readonly stats: { hits: number; misses: number };
@@ -118,11 +120,19 @@ export function openCitationCache(dir = defaultCacheDir()): CitationCache {
   const stats = { hits: 0, misses: 0 };
   const file = (key: string) => path.join(folder, `${key}.json`);
   let writes = 0;
+  // citeproc-js writes into the clusters it is given: the key is taken
+  // before it runs, when `get` is asked.
+  const keys = new WeakMap<CiteprocRequest, string>();
+  const keyOf = (request: CiteprocRequest) => {
+    let key = keys.get(request);
+    if (!key) keys.set(request, (key = requestKey(request)));
+    return key;
+  };
   return {
     dir: folder,
     stats,
     get(request) {
-      const key = requestKey(request);
+      const key = keyOf(request);
       try {
         const entry = JSON.parse(readFileSync(file(key), 'utf8')) as { key: string; result: CiteprocResult };
         if (entry.key !== key || !Array.isArray(entry.result?.clusters) || !Array.isArray(entry.result.authors)) throw new Error('not an entry');
@@ -134,7 +144,7 @@ export function openCitationCache(dir = defaultCacheDir()): CitationCache {
       }
     },
     set(request, result) {
-      const key = requestKey(request);
+      const key = keyOf(request);
       try {
         mkdirSync(folder, { recursive: true });
         const temporary = `${file(key)}.${process.pid}.${Date.now()}.tmp`;

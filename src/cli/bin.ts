@@ -29,6 +29,7 @@ Options for build:
   --bibliography FILE     bibliography file, CSL-JSON or BibTeX (repeatable)
   --unsafe-html           keep raw HTML as written (trusted manuscripts only)
   --lenient               unknown citation keys are warnings, not errors
+  --no-cache              format every citation afresh (no citation cache)
   --browser PATH          Chromium or Chrome to print with
   -q, --quiet             print errors only
   -h, --help              this help
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
         bibliography: { type: 'string', multiple: true },
         'unsafe-html': { type: 'boolean' },
         lenient: { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
         browser: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
@@ -97,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
     bibliography: values.bibliography,
     unsafeHtml: values['unsafe-html'],
     lenient,
+    cache: !values['no-cache'],
     browserPath: values.browser,
     onDocument(file, outputs) {
       for (const line of report(file, (m) => isError(m, lenient))) {

@@ -102,6 +102,13 @@ function readCached(file: string): Promise<string> {
 
 const listingCache = new Map<string, Promise<Map<string, string>>>();
 
+/** Forget every style and locale read so far (a long-running preview, after a file changed). */
+export function forgetStyleReads(): void {
+  fileCache.clear();
+  listingCache.clear();
+  localeListingCache.clear();
+}
+
 /** Bundled styles: id → absolute path. The top folder wins over `styles/`. */
 function bundledStyles(templatesDir: string): Promise<Map<string, string>> {
   let pending = listingCache.get(templatesDir);
