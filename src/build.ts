@@ -160,6 +160,9 @@ async function writeEditions(
     const error = await htmlDone;
     if (error) throw error;
   };
+  // The print and ebook code loads while the browser is still starting.
+  if (formats.includes('pdf') || formats.includes('epub')) void loadPdf().catch(() => undefined);
+  if (formats.includes('epub')) void loadEpub().catch(() => undefined);
   let pageStarts: PageStart[] | undefined;
   if (formats.includes('pdf')) {
     const browser = await browserFor('print edition', rules.browserMissing, true);
