@@ -19,6 +19,7 @@ import { report } from './report.js';
 
 const usage = `Usage:
   colophon build [FILE.md ...] [options]   build editions (default: every manuscript/*.md)
+  colophon preview [FILE.md] [options]     live preview on 127.0.0.1 (default: the first manuscript/*.md)
   colophon styles                          list the bundled citation styles
 
 Options for build:
@@ -30,6 +31,7 @@ Options for build:
   --unsafe-html           keep raw HTML as written (trusted manuscripts only)
   --lenient               unknown citation keys are warnings, not errors
   --no-cache              format every citation afresh (no citation cache)
+  --port N                preview: port on 127.0.0.1 (default: a free one)
   --browser PATH          Chromium or Chrome to print with
   -q, --quiet             print errors only
   -h, --help              this help
@@ -53,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
         lenient: { type: 'boolean' },
         'no-cache': { type: 'boolean' },
         browser: { type: 'string' },
+        port: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -75,6 +78,26 @@ async function main(argv: string[]): Promise<number> {
     if (files.length > 0) throw new UsageError('`styles` takes no arguments');
     for (const style of await listStyles()) process.stdout.write(`${style.id.padEnd(40)} ${style.class.padEnd(8)} ${style.title}\n`);
     return 0;
+  }
+  if (command === 'preview') {
+    if (files.length > 1) throw new UsageError('`preview` takes one manuscript');
+    const input = files[0] ?? (await defaultManuscripts())[0];
+    if (!input) throw new UsageError('no manuscript given and none in manuscript/');
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port wants a port number, not \`${values.port}\``);
+    const { runPreview } = await import('../preview/cli.js');
+    return runPreview({
+      input,
+      port,
+      style: values.style,
+      locale: values.locale,
+      bibliography: values.bibliography,
+      unsafeHtml: values['unsafe-html'],
+      lenient: values.lenient,
+      browserPath: values.browser,
+      cache: !values['no-cache'],
+      quiet: values.quiet,
+    });
   }
   if (command !== 'build') throw new UsageError(command ? `unknown command \`${command}\`` : 'no command given');
 
