@@ -64,11 +64,14 @@ const banner = [
   // The bundle lives in build/; compiled modules in build/src/.
   'const __colophonUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, file)).href;',
   'const __colophonDir = (dir) => require("node:path").join(__dirname, dir);',
+  // Tells the code it runs bundled (the series build starts the bundled worker).
+  'const __colophonBundle = __filename;',
 ].join('\n');
 
 const result = await esbuild.build({
-  entryPoints: [path.join(root, 'src', 'cli', 'bin.ts')],
-  outfile: outFile + '.tmp',
+  entryPoints: { 'colophon': path.join(root, 'src', 'cli', 'bin.ts'), 'colophon-worker': path.join(root, 'src', 'series', 'worker.ts') },
+  outdir: path.join(buildDir, '.bundle-tmp'),
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -84,9 +87,11 @@ const result = await esbuild.build({
 });
 if (result.errors.length > 0) process.exit(1);
 // The bundle starts with a shebang line from bin.ts: vm.Script takes none.
-const code = readFileSync(outFile + '.tmp', 'utf8').replace(/^#!.*\n/, '');
-writeFileSync(outFile + '.tmp', code);
-renameSync(outFile + '.tmp', outFile);
+const code = readFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), 'utf8').replace(/^#!.*\n/, '');
+writeFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), code);
+renameSync(path.join(buildDir, '.bundle-tmp', 'colophon-worker.cjs'), path.join(buildDir, 'colophon-worker.cjs'));
+renameSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), outFile);
+rmSync(path.join(buildDir, '.bundle-tmp'), { recursive: true, force: true });
 const inputs = Object.keys(result.metafile.inputs).length;
 process.stdout.write(`bundled ${inputs} modules into ${path.relative(process.cwd(), outFile)} (${(code.length / 1024 / 1024).toFixed(1)} MB)\n`);
 

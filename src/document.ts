@@ -30,6 +30,8 @@ export interface DocumentOptions {
   unsafeHtml?: boolean;
   /** Citation cache to answer from and fill (`src/cache/`); none: citeproc always runs. */
   cache?: CitationCache;
+  /** Told when each stage starts (for a progress line). */
+  onStage?: (stage: 'parsing' | 'citations' | 'document model') => void;
 }
 
 /** The style used when neither the command line nor the front matter names one (Pandoc's default). */
@@ -62,7 +64,9 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (locale.lang !== wanted) locales.set(wanted, locale.xml);
   if (!locales.has('en-US')) locales.set('en-US', (await loadLocale('en-US')).xml);
 
+  options.onStage?.('parsing');
   const tree = parse(file);
+  options.onStage?.('citations');
   citeTransform(tree, file, {
     style,
     lang: locale.fallback ? locale.lang : wanted,
@@ -71,6 +75,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     metadata,
     cache: options.cache,
   });
+  options.onStage?.('document model');
   return toDocumentModel(tree, file, {
     name,
     metadata,

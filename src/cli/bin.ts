@@ -16,6 +16,8 @@ import { build, editionFormats, isError, type EditionFormat } from '../build.js'
 import { listStyles } from '../load/styles.js';
 import { packageVersion } from '../shared/package.js';
 import { report } from './report.js';
+import { progressLine } from '../progress/line.js';
+import { buildSeries, defaultJobs } from '../series/index.js';
 
 const usage = `Usage:
   colophon build [FILE.md ...] [options]   build editions (default: every manuscript/*.md)
@@ -32,6 +34,7 @@ Options for build:
   --lenient               unknown citation keys are warnings, not errors
   --no-cache              format every citation afresh (no citation cache)
   --port N                preview: port on 127.0.0.1 (default: a free one)
+  -j, --jobs N            manuscripts built at once (default: the number of cores)
   --browser PATH          Chromium or Chrome to print with
   -q, --quiet             print errors only
   -h, --help              this help
@@ -56,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
         'no-cache': { type: 'boolean' },
         browser: { type: 'string' },
         port: { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -113,7 +117,17 @@ async function main(argv: string[]): Promise<number> {
 
   const quiet = values.quiet ?? false;
   const lenient = values.lenient ?? false;
-  const result = await build({
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a whole number of 1 or more, not \`${values.jobs}\``);
+  const progress = progressLine({ enabled: !quiet, total: inputs.length });
+  const show = (lines: string[], outputs: string[]) => {
+    for (const line of lines) {
+      if (quiet && line.includes('  warning: ')) continue;
+      progress.print(process.stderr, `${line}\n`);
+    }
+    if (!quiet) for (const output of outputs) progress.print(process.stdout, `wrote ${path.relative(process.cwd(), output) || output}\n`);
+  };
+  const common = {
     inputs,
     formats: formats as EditionFormat[],
     outDir: values.out,
@@ -124,14 +138,20 @@ async function main(argv: string[]): Promise<number> {
     lenient,
     cache: !values['no-cache'],
     browserPath: values.browser,
-    onDocument(file, outputs) {
-      for (const line of report(file, (m) => isError(m, lenient))) {
-        if (quiet && line.includes('  warning: ')) continue;
-        process.stderr.write(`${line}\n`);
-      }
-      if (!quiet) for (const output of outputs) process.stdout.write(`wrote ${path.relative(process.cwd(), output) || output}\n`);
-    },
-  });
+  };
+  let result: { ok: boolean };
+  try {
+    result =
+      inputs.length > 1 && jobs > 1
+        ? await buildSeries({ ...common, jobs, onProgress: progress.update, onReport: (_input, lines, outputs) => show(lines, outputs) })
+        : await build({
+            ...common,
+            onProgress: progress.update,
+            onDocument: (file, outputs) => show(report(file, (m) => isError(m, lenient)), outputs),
+          });
+  } finally {
+    progress.stop();
+  }
   return result.ok ? 0 : 1;
 }
 
