@@ -45,15 +45,16 @@ const metaUrlPlugin = {
       const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
       const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
       if (!source.includes('import.meta')) return { contents: source, loader };
+      let code = source;
+      // citeproc-js is loaded with createRequire: in the bundle, it is bundled.
+      if (inPackageSource && args.path.endsWith(path.join('cite', 'engine.ts'))) {
+        code = code.replace(/const require = createRequire\(import\.meta\.url\);/, '');
+      }
       let relative;
       if (inPackageSource) relative = path.relative(root, args.path).replace(/\.ts$/, '.js');
       else relative = path.join('..', path.relative(root, args.path));
-      let contents = source.replace(/\bimport\.meta\.url\b/g, `__colophonUrl(${JSON.stringify(relative.split(path.sep).join('/'))})`);
+      let contents = code.replace(/\bimport\.meta\.url\b/g, `__colophonUrl(${JSON.stringify(relative.split(path.sep).join('/'))})`);
       contents = contents.replace(/\bimport\.meta\.dirname\b/g, `__colophonDir(${JSON.stringify(path.dirname(relative).split(path.sep).join('/'))})`);
-      // citeproc-js is loaded with createRequire: in the bundle, it is bundled.
-      if (inPackageSource && args.path.endsWith(path.join('cite', 'engine.ts'))) {
-        contents = contents.replace(/const require = createRequire\([^)]*\);/, '');
-      }
       return { contents, loader };
     });
   },
