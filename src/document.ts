@@ -16,6 +16,7 @@ import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
 import type { DocumentModel } from './model/types.js';
 import { parse } from './parse/index.js';
 import { rules } from './rules.js';
+import { fileError, fileWarn } from './messages.js';
 
 export interface DocumentOptions {
   /** Path of the manuscript (`.md`). */
@@ -55,7 +56,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   const locale = await loadLocale(wanted);
   for (const bibFile of bibliography.files) adopt(file, bibFile.messages);
   if (locale.fallback) {
-    file.message(`no CSL locale for \`${wanted}\`; citations are formatted in ${locale.lang}`, {
+    fileWarn(file, `no CSL locale for \`${wanted}\`; citations are formatted in ${locale.lang}`, {
       ruleId: rules.localeFallback,
       source: 'cite',
     });
@@ -90,11 +91,11 @@ async function chooseStyle(file: VFile, metadata: Metadata): Promise<CslStyle> {
   const result = await resolveStyle(wanted, { baseDir: path.dirname(file.path) });
   if (result.ok) return result.style;
   const hint = result.suggestions.length > 0 ? `; did you mean ${result.suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
-  file.message(`${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
+  fileError(file, `${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
     place: cslKeyPlace(file),
     ruleId: result.ruleId,
     source: 'load',
-  }).fatal = true;
+  });
   const fallback = await resolveStyle(defaultStyle, { baseDir: path.dirname(file.path) });
   if (!fallback.ok) throw new Error(`the bundled default style ${defaultStyle} is missing: ${fallback.reason}`);
   return fallback.style;

@@ -23,7 +23,8 @@ import type { ElementContent, Element } from 'hast';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
-import { englishLabels, labelsFromLocales, narrativeSuffix, parseSuffix } from '../parse/index.js';
+import { englishLabels, labelsFromTerms, narrativeSuffix, parseSuffix } from '../parse/index.js';
+import { localeStyleOption, localeTerms, styleLocaleTerms } from '../shared/csl-xml.js';
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
 import { citationLayoutAffixes, stylesToClasses, type CitationInput, type CitationItemInput } from './engine.js';
@@ -32,6 +33,7 @@ import type { CiteprocResult } from './process.js';
 import type { BibliographyNode, CiteOptions, CslItem } from './types.js';
 import { htmlFragmentsToHast } from './fragments.js';
 import { bibliographyTitle, makeBibliographyNode, placeBibliography } from './bibliography.js';
+import { fileError } from '../messages.js';
 
 export type { BibliographyNode, CiteOptions, CslItem, StyleInput } from './types.js';
 export { htmlFragmentsToHast, htmlToHast } from './fragments.js';
@@ -151,7 +153,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
  */
 function relabel(tree: Root, options: CiteOptions): void {
   const locale = options.locales.get(options.lang) ?? options.locales.get('en-US') ?? '';
-  const table = labelsFromLocales(locale, ...styleLocales(options.style.xml, options.lang));
+  const table = labelsFromTerms(localeTerms(locale), styleLocaleTerms(options.style.xml, options.lang));
   if (table === englishLabels) return;
   const visitAll = (node: Nodes) => {
     if (node.type === 'cite') {
@@ -166,17 +168,6 @@ function relabel(tree: Root, options: CiteOptions): void {
     }
   };
   visitAll(tree);
-}
-
-/** The style's `<locale>` blocks that apply to `lang` (no `xml:lang`, its language, or itself). */
-function styleLocales(xml: string, lang: string): string[] {
-  const primary = lang.split('-')[0];
-  return [...xml.matchAll(/<locale\b([^>]*)>([\s\S]*?)<\/locale>/g)]
-    .filter((match) => {
-      const of = /xml:lang="([^"]+)"/.exec(match[1])?.[1];
-      return of === undefined || of === lang || of === primary;
-    })
-    .map((match) => match[2]);
 }
 
 /**
@@ -220,8 +211,7 @@ function noteContent(number: number, kind: 'author' | 'citation', children: Bloc
 }
 
 function punctuationInQuote(options: CiteOptions): boolean {
-  const xml = options.locales.get(options.lang) ?? '';
-  return /punctuation-in-quote="true"/.test(xml);
+  return localeStyleOption(options.locales.get(options.lang) ?? '', 'punctuation-in-quote') === 'true';
 }
 
 /**
@@ -265,11 +255,11 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
     if (noteIndex < 0) continue;
     for (const item of cite.items) {
       if (!known(item.key)) {
-        file.message(`citation key \`@${item.key}\` is not in the bibliography`, {
+        fileError(file, `citation key \`@${item.key}\` is not in the bibliography`, {
           place: item.place,
           ruleId: rules.citationUnknownKey,
           source: 'cite',
-        }).fatal = true;
+        });
       }
     }
   }
@@ -331,10 +321,10 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
   const nocite = options.metadata.nocite.includes('*') ? [...options.items.keys()] : options.metadata.nocite.filter(known);
   for (const key of options.metadata.nocite) {
     if (key !== '*' && !known(key)) {
-      file.message(`\`nocite\` key \`@${key}\` is not in the bibliography`, {
+      fileError(file, `\`nocite\` key \`@${key}\` is not in the bibliography`, {
         ruleId: rules.citationUnknownKey,
         source: 'cite',
-      }).fatal = true;
+      });
     }
   }
   const request: CiteprocRequest = {

@@ -7,7 +7,7 @@
  *   colophon styles
  *
  * Exit status: 0 built; 1 a problem in the input (messages say where);
- * 2 a usage error.
+ * 2 a usage error; 3 the environment (no browser for the print edition).
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { packageVersion } from '../shared/package.js';
 import { report } from './report.js';
 import { progressLine } from '../progress/line.js';
 import { buildSeries, defaultJobs } from '../series/index.js';
+import type { VFileMessage } from 'vfile-message';
 
 const usage = `Usage:
   colophon build [FILE.md ...] [options]   build editions (default: every manuscript/*.md)
@@ -139,7 +140,8 @@ async function main(argv: string[]): Promise<number> {
     cache: !values['no-cache'],
     browserPath: values.browser,
   };
-  let result: { ok: boolean };
+  let result: { ok: boolean; environmentError?: boolean };
+  const shown = quiet ? (m: VFileMessage) => isError(m, lenient) : () => true;
   try {
     result =
       inputs.length > 1 && jobs > 1
@@ -147,12 +149,12 @@ async function main(argv: string[]): Promise<number> {
         : await build({
             ...common,
             onProgress: progress.update,
-            onDocument: (file, outputs) => show(report(file, (m) => isError(m, lenient)), outputs),
+            onDocument: (file, outputs) => show(report(file, (m) => isError(m, lenient), shown), outputs),
           });
   } finally {
     progress.stop();
   }
-  return result.ok ? 0 : 1;
+  return result.environmentError ? 3 : result.ok ? 0 : 1;
 }
 
 async function defaultManuscripts(): Promise<string[]> {

@@ -17,9 +17,9 @@ export function formatMessage(message: VFileMessage, fallbackFile: string, isErr
   return message.note ? `${line}\n${message.note.replace(/^/gm, '    ')}` : line;
 }
 
-/** Lines for every message of a file, errors and warnings in source order. */
-export function report(file: VFile, isError: (message: VFileMessage) => boolean): string[] {
-  const ordered = [...file.messages].sort((a, b) => {
+/** Lines for the messages of a file that `shown` keeps (default: all), errors and warnings in source order. */
+export function report(file: VFile, isError: (message: VFileMessage) => boolean, shown: (message: VFileMessage) => boolean = () => true): string[] {
+  const ordered = file.messages.filter(shown).sort((a, b) => {
     if ((a.file || '') !== (b.file || '')) return (a.file || '') < (b.file || '') ? -1 : 1;
     return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
   });

@@ -27,7 +27,7 @@ import { colophon, headingEntries, navigation, titlePage, xhtmlShell, type TocEn
 import { xhtmlCompatTransform } from './compat.js';
 import { normalizeHeadingRanks, pairXmlLang } from './headings.js';
 import { collectIds, idSchemeAvoiding } from '../shared/ids.js';
-import { labelsFor, type EpubLabels } from './labels.js';
+import { labelsFor, type EpubLabels } from '../shared/labels.js';
 import { placeNotes } from './notes.js';
 import { containerDocument, derivedIdentifier, packageDocument, type Resource } from './package.js';
 import { insertPageBreaks } from './pagebreaks.js';
@@ -36,7 +36,7 @@ import { unwrapDanglingLinks } from './links.js';
 import { toXhtml } from './xhtml.js';
 import { ocfZip } from './zip.js';
 
-export type { EpubLabels } from './labels.js';
+export type { EpubLabels } from '../shared/labels.js';
 export { conformsTo, derivedIdentifier } from './package.js';
 
 /** Options of the ebook edition. */

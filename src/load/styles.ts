@@ -22,6 +22,7 @@ import path from 'node:path';
 import { rules } from '../rules.js';
 import { packageRoot, templatesDir } from '../shared/package.js';
 import { looksLikePath } from '../shared/paths.js';
+import { styleFacts } from '../shared/csl-xml.js';
 
 export interface CslStyle {
   /** Bundled id, or the file name without `.csl` for a style given by path. */
@@ -128,72 +129,6 @@ function bundledStyles(templatesDir: string): Promise<Map<string, string>> {
     listingCache.set(templatesDir, pending);
   }
   return pending;
-}
-
-// ---------------------------------------------------------------------------
-// Reading a style's XML. The few facts needed sit in the root element and
-// `<info>`; a regular-expression reader over comment-free text is enough and
-// avoids an XML parser dependency. citeproc parses the XML properly later.
-
-const xmlEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
-      return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
-    }
-    return xmlEntities[name.toLowerCase()] ?? whole;
-  });
-}
-
-function attributes(tag: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const match of tag.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-    result[match[1]] = decodeXml(match[2] ?? match[3] ?? '');
-  }
-  return result;
-}
-
-interface StyleFacts {
-  title: string;
-  class?: 'note' | 'in-text';
-  hasBibliography: boolean;
-  hasCitation: boolean;
-  defaultLocale?: string;
-  /** Id of the independent parent, for a dependent style. */
-  parent?: string;
-  version?: string;
-}
-
-/** The facts of a style, or a reason it is not a CSL style. */
-function readStyleFacts(xml: string): StyleFacts | { invalid: string } {
-  const text = xml.replace(/<!--[\s\S]*?-->/g, '');
-  const root = /<style\b([^>]*)>/.exec(text);
-  if (!root) return { invalid: 'it has no <style> element' };
-  const rootAttributes = attributes(root[1]);
-  if (!Object.entries(rootAttributes).some(([name, value]) => (name === 'xmlns' || name.startsWith('xmlns:')) && value.includes('purl.org/net/xbiblio/csl'))) {
-    return { invalid: 'its <style> element is not in the CSL namespace (http://purl.org/net/xbiblio/csl)' };
-  }
-  const info = /<info\b[^>]*>([\s\S]*?)<\/info>/.exec(text)?.[1] ?? '';
-  const title = decodeXml(/<title\b[^>]*>([\s\S]*?)<\/title>/.exec(info)?.[1]?.trim() ?? '');
-  let parent: string | undefined;
-  for (const link of info.matchAll(/<link\b([^>]*)\/?>/g)) {
-    const linkAttributes = attributes(link[1]);
-    if (linkAttributes.rel === 'independent-parent' && linkAttributes.href) {
-      parent = linkAttributes.href.replace(/\/+$/, '').split('/').pop();
-    }
-  }
-  const styleClass = rootAttributes.class;
-  return {
-    title,
-    class: styleClass === 'note' || styleClass === 'in-text' ? styleClass : undefined,
-    hasBibliography: /<bibliography\b/.test(text),
-    hasCitation: /<citation\b/.test(text),
-    defaultLocale: rootAttributes['default-locale'],
-    parent,
-    version: rootAttributes.version,
-  };
 }
 
 // ---------------------------------------------------------------------------
@@ -317,7 +252,7 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
     ruleId: rules.styleInvalid,
   });
   const xml = await readCached(file);
-  const facts = readStyleFacts(xml);
+  const facts = styleFacts(xml);
   if ('invalid' in facts) return invalid(facts.invalid);
   if (facts.version !== undefined && !/^1\./.test(facts.version)) {
     return invalid(`it is CSL ${facts.version}; citeproc needs CSL 1.0`);
@@ -336,7 +271,7 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
       };
     }
     const parentXml = await readCached(parentPath);
-    const parentFacts = readStyleFacts(parentXml);
+    const parentFacts = styleFacts(parentXml);
     if ('invalid' in parentFacts) return invalid(`its parent ${parentPath}: ${parentFacts.invalid}`);
     if (parentFacts.parent !== undefined) return invalid(`its parent "${facts.parent}" is itself a dependent style`);
     if (!parentFacts.class || !parentFacts.hasCitation) return invalid(`its parent "${facts.parent}" has no class or no <citation>`);

@@ -23,6 +23,7 @@ import type { CitationStyleInfo, DocumentModel, Note } from './types.js';
 
 export type { CitationStyleInfo, DocumentModel, Note, PageStart } from './types.js';
 import { rules } from '../rules.js';
+import { fileWarn } from '../messages.js';
 
 export interface ModelOptions {
   /** Manuscript name, used for the editions' file names. */
@@ -72,8 +73,8 @@ export function toDocumentModel(tree: Root, file: VFile, options: ModelOptions):
   if (!options.unsafeHtml) {
     visit(tree, 'html', (node) => {
       if (risky.test(node.value)) {
-        file.message('raw HTML with scripts, event handlers or `javascript:` URLs was removed (use --unsafe-html for a trusted manuscript)', {
-          place: node.position,
+        fileWarn(file, 'raw HTML with scripts, event handlers or `javascript:` URLs was removed (use --unsafe-html for a trusted manuscript)', {
+          node,
           ruleId: rules.htmlSanitized,
           source: 'html',
         });

@@ -26,6 +26,8 @@ export interface SeriesOptions extends Omit<BuildOptions, 'onDocument' | 'browse
 export interface SeriesResult {
   documents: Array<{ input: string; ok: boolean; outputs: string[] }>;
   ok: boolean;
+  /** A manuscript failed for want of something in the environment (a browser). */
+  environmentError: boolean;
 }
 
 /** The plain-data part of the options, as a worker receives it. */
@@ -35,7 +37,7 @@ export type ToWorker = { type: 'build'; input: string } | { type: 'stop' };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; event: ProgressEvent }
-  | { type: 'done'; input: string; lines: string[]; outputs: string[]; ok: boolean };
+  | { type: 'done'; input: string; lines: string[]; outputs: string[]; ok: boolean; environment: boolean };
 
 export const defaultJobs = (): number => Math.max(1, availableParallelism());
 
@@ -45,6 +47,7 @@ export async function buildSeries(options: SeriesOptions): Promise<SeriesResult>
   const total = queue.length;
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), total));
   const documents: SeriesResult['documents'] = [];
+  let environmentError = false;
   const needsBrowser = formats.includes('pdf') || formats.includes('epub');
   let browser: Browser | undefined;
   if (needsBrowser) {
@@ -78,6 +81,7 @@ export async function buildSeries(options: SeriesOptions): Promise<SeriesResult>
         else if (message.type === 'progress') onProgress?.(message.event);
         else if (message.type === 'done') {
           current = undefined;
+          if (message.environment) environmentError = true;
           finish(message.input, message.lines, message.outputs, message.ok);
           next();
         }
@@ -106,7 +110,7 @@ export async function buildSeries(options: SeriesOptions): Promise<SeriesResult>
   }
   // In the order given, whatever the order they finished in.
   documents.sort((a, b) => options.inputs.indexOf(a.input) - options.inputs.indexOf(b.input));
-  return { documents, ok: documents.every((d) => d.ok) };
+  return { documents, ok: documents.every((d) => d.ok), environmentError };
 }
 
 declare const __colophonBundle: string | undefined;

@@ -32,6 +32,7 @@ port.on('message', (message: ToWorker) => {
     let lines: string[] = [];
     let outputs: string[] = [];
     let ok = false;
+    let environment = false;
     try {
       const result = await build({
         ...options,
@@ -44,10 +45,11 @@ port.on('message', (message: ToWorker) => {
         },
       });
       ok = result.ok;
+      environment = result.environmentError === true;
     } catch (error) {
       lines.push(`${message.input}  could not be built: ${error instanceof Error ? error.message : String(error)}`);
     }
-    post({ type: 'done', input: message.input, lines, outputs, ok });
+    post({ type: 'done', input: message.input, lines, outputs, ok, environment });
   })();
 });
 post({ type: 'ready' });
