@@ -77,6 +77,9 @@ const result = await esbuild.build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  // ESM builds first: some packages' CommonJS entry is a UMD wrapper that
+  // requires its parts at run time (jsonc-parser), which a bundle cannot follow.
+  mainFields: ['module', 'main'],
   // Puppeteer stays outside: it finds its own files at run time, and it
   // is loaded only for an edition that needs the browser.
   external: ['puppeteer-core', '@puppeteer/browsers', 'esbuild'],
