@@ -47,7 +47,7 @@ export interface PreviewOptions {
   unsafeHtml?: boolean;
   lenient?: boolean;
   browserPath?: string;
-  /** Citation cache folder, true for the default one, false for memory only. Default: true. */
+  /** Citation cache folder, true for the default one (kept in memory too), false for none. Default: true. */
   cache?: boolean | string;
   /** Where the terminal lines go. Default: stderr. */
   log?: (line: string) => void;
@@ -82,7 +82,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const input = path.resolve(options.input);
   const manuscriptDir = await realpath(path.dirname(input));
   const outDir = await realpath(await mkdtemp(path.join(tmpdir(), 'colophon-preview-')));
-  const cache = memoryFirst(options.cache === false ? undefined : openCitationCache(typeof options.cache === 'string' ? options.cache : undefined));
+  const cache = options.cache === false ? undefined : memoryFirst(openCitationCache(typeof options.cache === 'string' ? options.cache : undefined));
   const clients = new Set<ServerResponse>();
   let model: DocumentModel | undefined;
   let state: PreviewBuild = { generation: 0, ok: false, problems: [], ms: 0 };
