@@ -67,7 +67,9 @@ export async function buildSeries(options: SeriesOptions): Promise<SeriesResult>
 
   const runWorker = (): Promise<void> =>
     new Promise((resolve) => {
-      const worker = new Worker(workerEntry(), {
+      const { entry, eval: evaluate } = workerEntry();
+      const worker = new Worker(entry, {
+        eval: evaluate,
         workerData: { options: workerOptions, browserWSEndpoint: endpoint },
         stderr: false,
       });
@@ -115,10 +117,37 @@ export async function buildSeries(options: SeriesOptions): Promise<SeriesResult>
 
 declare const __colophonBundle: string | undefined;
 
-/** The worker's code: the bundled one beside the CLI bundle, else the compiled module. */
-function workerEntry(): URL | string {
-  if (typeof __colophonBundle === 'string') return path.join(path.dirname(__colophonBundle), 'colophon-worker.cjs');
-  return new URL('./worker.js', import.meta.url);
+/**
+ * The worker's code: the bundled one beside the CLI bundle, run from its own
+ * V8 code cache as the CLI is (written when missing or stale, once the
+ * worker has built), else the compiled module.
+ */
+function workerEntry(): { entry: URL | string; eval: boolean } {
+  if (typeof __colophonBundle !== 'string') return { entry: new URL('./worker.js', import.meta.url), eval: false };
+  const file = path.join(path.dirname(__colophonBundle), 'colophon-worker.cjs');
+  const cacheFile = path.join(path.dirname(__colophonBundle), `colophon-worker-${process.version}-${process.arch}.v8cache`);
+  const loader = `
+const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module');
+const file = ${JSON.stringify(file)}, cacheFile = ${JSON.stringify(cacheFile)};
+let cachedData;
+try { cachedData = fs.readFileSync(cacheFile); } catch {}
+const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+if (cachedData === undefined || script.cachedDataRejected) {
+  require('node:worker_threads').parentPort.on('message', (message) => {
+    if (message.type !== 'stop') return;
+    try {
+      const temporary = cacheFile + '.' + process.pid + '.' + require('node:worker_threads').threadId + '.tmp';
+      fs.writeFileSync(temporary, script.createCachedData());
+      fs.renameSync(temporary, cacheFile);
+    } catch {}
+  });
+}
+const module_ = new Module(file, null);
+module_.filename = file;
+module_.paths = Module._nodeModulePaths(require('node:path').dirname(file));
+script.runInThisContext().call(module_.exports, module_.exports, Module.createRequire(file), module_, file, require('node:path').dirname(file));
+`;
+  return { entry: loader, eval: true };
 }
 
 function displayPath(file: string): string {
