@@ -38,6 +38,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNo
 import { z } from 'zod';
 import { rules, type RuleId } from '../rules.js';
 import { displayPath } from '../shared/paths.js';
+import { cleanStrings } from '../shared/text.js';
 import { jsonOffsetOf, jsonSyntaxError, jsonTree, type JsonNode } from './json.js';
 import { positionIndex, type Point, type PositionIndex } from '../shared/positions.js';
 import { fileError } from '../messages.js';
@@ -613,7 +614,9 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
     }
     const reader = format === 'csl-json' ? readCslJson : format === 'csl-yaml' ? readCslYaml : readBibtex;
     const { entries } = reader(file, text, lines);
-    for (const { item, at } of entries) {
+    for (const { item: read, at } of entries) {
+      // Control characters and lone surrogates reach no edition.
+      const item = cleanStrings(read);
       const first = firstSeen.get(item.id);
       if (first) {
         const firstPoint = first.at();

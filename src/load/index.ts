@@ -13,6 +13,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml
 import { VFile } from 'vfile';
 import { rules } from '../rules.js';
 import { looksLikePath } from '../shared/paths.js';
+import { cleanStrings } from '../shared/text.js';
 import type { z } from 'zod';
 import { frontMatterSchema, type Metadata } from './schema.js';
 import { fileError, fileWarn } from '../messages.js';
@@ -69,7 +70,8 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
     }
     return null;
   }
-  const raw: unknown = document.toJS();
+  // Control characters and lone surrogates reach no edition.
+  const raw: unknown = cleanStrings(document.toJS());
   const parsed = frontMatterSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
