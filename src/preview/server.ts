@@ -35,6 +35,7 @@ import { forgetStyleReads } from '../load/styles.js';
 import type { DocumentModel } from '../model/types.js';
 import { rules } from '../rules.js';
 import { templatesDir } from '../shared/package.js';
+import { forgetTemplateReads } from '../shared/template.js';
 
 export interface PreviewOptions {
   /** The manuscript. */
@@ -117,6 +118,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const buildOnce = async () => {
     const started = performance.now();
     forgetStyleReads();
+    forgetTemplateReads();
     let next: DocumentModel | undefined;
     let problems: string[] = [];
     let ok = false;
