@@ -124,7 +124,7 @@ function xmlShape(text: string): string {
 }
 
 const browser = await findBrowser().catch(() => null);
-const tools = ['pdftotext'].filter((t) => !hasTool(t));
+const tools = ['pdftotext', 'pdfinfo'].filter((t) => !hasTool(t));
 if (!browser) tools.push('chromium');
 if (!hasEpubcheck()) tools.push('epubcheck');
 if (tools.length && process.env.CI === 'true') throw new Error(`The escaping tests need ${tools.join(', ')} in CI.`);
@@ -166,6 +166,15 @@ suite('hostile values in every front-matter key and bibliography field', () => {
     expect(h1 && toString(h1)).toBe(`Ktitle ${visible}`);
     const title = all.find((e) => e.tagName === 'title');
     expect(title && toString(title)).toContain(`Ktitle ${visible}`);
+    // JSON-LD: the script's text is JSON that gives the values back.
+    const jsonLd = all.find((e) => e.tagName === 'script');
+    const article = JSON.parse(jsonLd ? toString(jsonLd) : '{}') as { headline?: string; author?: Array<{ name: string; sameAs?: string }> };
+    expect(article.headline).toBe(`Ktitle ${visible}`);
+    expect(article.author).toEqual([expect.objectContaining({ name: `Kauthor ${visible}` })]);
+    // URL: a hostile ORCID links nowhere.
+    expect(article.author?.[0]?.sameAs).toBeUndefined();
+    const meta = (name: string) => all.filter((e) => e.tagName === 'meta' && e.properties.name === name).map((e) => e.properties.content);
+    expect(meta('citation_title')).toEqual([`Ktitle ${visible}: Ksubtitle ${visible}`]);
   });
 
   it('gives the EPUB well-formed documents of the same structure, which EPUBCheck passes', async () => {
@@ -188,6 +197,11 @@ suite('hostile values in every front-matter key and bibliography field', () => {
     expect(shape(badPage)).toBe(shape(fromHtml(await printHtml(plain))));
     const htmlElement = badPage.children.find((c): c is Element => c.type === 'element' && c.tagName === 'html');
     expect(htmlElement?.properties.lang).toBe('en-GB');
+
+    // PDF metadata: the Info dictionary holds the values as written.
+    const info = execFileSync('pdfinfo', ['-enc', 'UTF-8', path.join(out.bad, 'hostile.pdf')], { encoding: 'utf8' });
+    expect(info).toContain(`Title:           Ktitle ${visible}: Ksubtitle ${visible}`);
+    expect(info).toContain(`Author:          Kauthor ${visible}`);
 
     const pdf = squash(execFileSync('pdftotext', [path.join(out.bad, 'hostile.pdf'), '-'], { encoding: 'utf8' }));
     // The style sets typographic apostrophes in the bibliography: ’ is the ' written.
@@ -226,5 +240,29 @@ describe('language tags', () => {
 
   it('accepts well-formed tags', async () => {
     expect((await run('lang: sr-Latn-RS\nlocale: de-CH-1996')).filter((m) => m.fatal)).toEqual([]);
+  });
+});
+
+describe('ORCID links', () => {
+  it('link a bare iD or an http(s) URL, and nothing else', async () => {
+    const { orcidUrl } = await import('../src/shared/orcid.js');
+    expect(orcidUrl('0000-0002-1825-0097')).toBe('https://orcid.org/0000-0002-1825-0097');
+    expect(orcidUrl('https://orcid.org/0000-0002-1825-0097')).toBe('https://orcid.org/0000-0002-1825-0097');
+    expect(orcidUrl('https://example.org/a b"<')).toBe('https://example.org/a%20b%22%3C');
+    expect(orcidUrl('javascript:alert(1)')).toBeUndefined();
+    expect(orcidUrl('0000-0002')).toBeUndefined();
+  });
+});
+
+describe('CSS from the text', () => {
+  it('takes only an alignment keyword from a cell, never a declaration', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'colophon-css-'));
+    const file = path.join(dir, 'input.md');
+    writeFileSync(file, '---\ntitle: T\n---\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n<table><tr><td align="left; background: url(javascript:alert(1))">x</td><td align="CENTER">y</td></tr></table>\n');
+    const result = await build({ inputs: [file], formats: ['html'], outDir: path.join(dir, 'out') });
+    expect(result.ok).toBe(true);
+    const page = fromHtml(readFileSync(path.join(dir, 'out', 'input.html'), 'utf8'));
+    const styles = elements(page, (e) => e.tagName === 'td' || e.tagName === 'th').map((e) => e.properties.style);
+    expect(styles).toEqual(['text-align: left', 'text-align: right', 'text-align: left', 'text-align: right', undefined, 'text-align: center']);
   });
 });
