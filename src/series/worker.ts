@@ -2,6 +2,7 @@
  * One worker of a series build (`index.ts`): builds the manuscripts it is
  * sent, one at a time, with the series' shared browser.
  */
+import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Browser } from 'puppeteer-core';
 import { build, isError } from '../build.js';
@@ -14,9 +15,14 @@ const post = (message: FromWorker) => port.postMessage(message);
 
 // The shared browser, connected to on the first manuscript that needs it.
 let browser: Promise<Browser | undefined> | undefined;
+// Loaded with require, not import(): the bundled worker runs from a V8
+// code cache in a vm script, where import() has no loader.
 const connect = (): Promise<Browser | undefined> =>
   (browser ??= browserWSEndpoint
-    ? import('puppeteer-core').then(({ default: puppeteer }) => puppeteer.connect({ browserWSEndpoint, defaultViewport: null })).catch(() => undefined)
+    ? Promise.resolve()
+        .then(() => (createRequire(import.meta.url)('puppeteer-core') as typeof import('puppeteer-core')).default)
+        .then((puppeteer) => puppeteer.connect({ browserWSEndpoint, defaultViewport: null }))
+        .catch(() => undefined)
     : Promise.resolve(undefined));
 const needsBrowser = !options.formats || options.formats.includes('pdf') || options.formats.includes('epub');
 
