@@ -44,7 +44,6 @@ const metaUrlPlugin = {
       const source = readFileSync(args.path, 'utf8');
       const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
       const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
-      if (!source.includes('import.meta')) return { contents: source, loader };
       let code = source;
       // citeproc-js is loaded with createRequire: in the bundle, it is bundled.
       if (inPackageSource && args.path.endsWith(path.join('cite', 'engine.ts'))) {
@@ -53,6 +52,10 @@ const metaUrlPlugin = {
       let relative;
       if (inPackageSource) relative = path.relative(root, args.path).replace(/\.ts$/, '.js');
       else relative = path.join('..', path.relative(root, args.path));
+      // The bundle runs as a vm script from its code cache, where import()
+      // has no loader: packages left outside the bundle are required.
+      code = code.replace(/(?<!typeof\s*)\bimport\((['"])(esbuild|puppeteer-core|@puppeteer\/browsers)\1\)/g, 'Promise.resolve().then(() => require($1$2$1))');
+      if (!code.includes('import.meta')) return { contents: code, loader };
       let contents = code.replace(/\bimport\.meta\.url\b/g, `__colophonUrl(${JSON.stringify(relative.split(path.sep).join('/'))})`);
       contents = contents.replace(/\bimport\.meta\.dirname\b/g, `__colophonDir(${JSON.stringify(path.dirname(relative).split(path.sep).join('/'))})`);
       return { contents, loader };
