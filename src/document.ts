@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
+import type { CitationCache } from './cache/citations.js';
 import { citeTransform } from './cite/index.js';
 import { toDocumentModel } from './model/index.js';
 import { loadBibliography } from './load/bibliography.js';
@@ -30,6 +31,10 @@ export interface DocumentOptions {
   unsafeHtml?: boolean;
   /** A contents list (`--toc`), whatever the front matter says. */
   toc?: boolean;
+  /** Citation cache to answer from and fill (`src/cache/`); none: citeproc always runs. */
+  cache?: CitationCache;
+  /** Told when each stage starts (for a progress line). */
+  onStage?: (stage: 'parsing' | 'citations' | 'document model') => void;
 }
 
 /** The style used when neither the command line nor the front matter names one (Pandoc's default). */
@@ -63,15 +68,19 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (locale.lang !== wanted) locales.set(wanted, locale.xml);
   if (!locales.has('en-US')) locales.set('en-US', (await loadLocale('en-US')).xml);
 
+  options.onStage?.('parsing');
   const tree = parse(file, { lang: metadata.lang });
   crossrefTransform(tree, file, { lang: metadata.lang, bibliography: bibliography.items, numberSections: metadata.numberSections === true });
+  options.onStage?.('citations');
   citeTransform(tree, file, {
     style,
     lang: locale.fallback ? locale.lang : wanted,
     locales,
     items: bibliography.items,
     metadata,
+    cache: options.cache,
   });
+  options.onStage?.('document model');
   return toDocumentModel(tree, file, {
     name,
     metadata,
