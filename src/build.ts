@@ -9,10 +9,16 @@
  */
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
-import type { VFile } from 'vfile';
+
+import { VFile } from 'vfile';
 import { buildDocument } from './document.js';
+import { defaultLimits, limitRule, overLimit, pdfDeadline, type Limits } from './limits.js';
+import { metadataDefaults } from './load/schema.js';
 import type { DocumentModel, PageStart } from './model.js';
 import { rules } from './rules.js';
+import { createStaging, EnvironmentError, isWriteError, outputError, prepareOutputFolder, removeIfEmpty } from './staging.js';
+
+export { EnvironmentError } from './staging.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
 // build never pays for Puppeteer, the zip library or the print templates.
@@ -43,6 +49,12 @@ export interface BuildOptions {
   lenient?: boolean;
   /** Browser executable (else `PUPPETEER_EXECUTABLE_PATH`, Puppeteer's cache, the system's). */
   browserPath?: string;
+  /** Other folders images and files may come from (`--resource-path`). Default: only the manuscript's folder. */
+  resourcePath?: string[];
+  /** Only the manuscript's folder, whatever is asked (`--sandbox`). Default: false. */
+  sandbox?: boolean;
+  /** Limits over the defaults (`--limit NAME=N`). */
+  limits?: Partial<Limits>;
   /** Called once per manuscript, as soon as its messages are final. */
   onDocument?: (file: VFile, outputs: string[]) => void;
 }
@@ -58,6 +70,60 @@ export interface BuiltDocument {
 export interface BuildResult {
   documents: BuiltDocument[];
   ok: boolean;
+  /** True when a failure came from the machine (no browser, a browser that crashed), not the input: exit status 3. */
+  environment: boolean;
+}
+
+/** Rule ids of failures that are the machine's, not the input's. */
+const environmentRules = new Set<string>([rules.browserMissing, rules.outputUnusable, rules.sourceDateInvalid]);
+
+/** `SOURCE_DATE_EPOCH`, checked: unset, or a whole number of seconds a date can hold. */
+export function checkSourceDateEpoch(value = process.env.SOURCE_DATE_EPOCH): void {
+  if (value === undefined || value === '') return;
+  const seconds = /^\s*\d+\s*$/.test(value) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(seconds) || Number.isNaN(new Date(seconds * 1000).getTime())) {
+    throw new EnvironmentError(
+      `SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 (got ${JSON.stringify(value.slice(0, 40))})`,
+      rules.sourceDateInvalid,
+    );
+  }
+}
+
+/** Browser failures: Puppeteer's errors and Chromium going away. */
+function isBrowserFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    ['TargetCloseError', 'ProtocolError', 'ConnectionClosedError'].includes(error.name) ||
+    /Target closed|Session closed|Protocol error|Navigating frame was detached|browser has disconnected|Connection closed|net::ERR_/i.test(error.message)
+  );
+}
+
+/** A model for a manuscript whose stages stopped on an exception. */
+function failedModel(input: string): DocumentModel {
+  const name = path.basename(input, path.extname(input));
+  return {
+    name,
+    metadata: metadataDefaults(name),
+    body: { type: 'root', children: [] },
+    notes: [],
+    bibliography: null,
+    style: { id: '', title: '', class: 'in-text', hasBibliography: false },
+    file: new VFile({ path: path.resolve(input), cwd: process.cwd() }),
+  };
+}
+
+/**
+ * An exception from a stage as a message on the manuscript: a stack that
+ * ran out is the nesting limit; anything else is Colophon's own fault.
+ */
+export function exceptionMessage(file: VFile, error: unknown, limits: Limits, stage: string): void {
+  const overflow = error instanceof RangeError && /call stack/i.test(error.message);
+  const reason = overflow
+    ? `the text is nested too deep to ${stage}: ${overLimit('nesting', limits)}`
+    : `internal error while ${stage}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (this is a bug in Colophon: please report it with the input; --debug shows the stack)`;
+  const message = file.message(reason, { ruleId: overflow ? limitRule('nesting') : rules.internalError, source: 'build' });
+  message.fatal = true;
+  message.cause = error;
 }
 
 /** Whether a message stops the build. */
@@ -69,6 +135,11 @@ export function isError(message: { fatal?: boolean | null; ruleId?: string | nul
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const formats = options.formats ?? [...editionFormats];
   const outDir = path.resolve(options.outDir ?? 'dist');
+  const limits: Limits = { ...defaultLimits, ...options.limits };
+  // The machine first: one line and exit status 3, before any work.
+  checkSourceDateEpoch();
+  const createdOutDir = await prepareOutputFolder(outDir);
+  let wroteAny = false;
   const needsBrowser = formats.includes('pdf') || formats.includes('epub');
   // Start the browser now: it is ready by the time the first model is.
   const browserReady: Promise<Browser | Error> | undefined = needsBrowser
@@ -88,23 +159,46 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   try {
     for (const [index, input] of options.inputs.entries()) {
       const last = index === options.inputs.length - 1;
-      const model = await buildDocument({
-        input,
-        style: options.style,
-        locale: options.locale,
-        bibliography: options.bibliography,
-        unsafeHtml: options.unsafeHtml,
-      });
-      const outputs: string[] = [];
+      let model: DocumentModel;
+      try {
+        model = await buildDocument({
+          input,
+          style: options.style,
+          locale: options.locale,
+          bibliography: options.bibliography,
+          unsafeHtml: options.unsafeHtml,
+          resourcePath: options.resourcePath,
+          sandbox: options.sandbox,
+          limits,
+        });
+      } catch (error) {
+        model = failedModel(input);
+        exceptionMessage(model.file, error, limits, 'reading the manuscript');
+      }
+      let outputs: string[] = [];
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));
       if (ok) {
+        // Every edition into a staging folder; moved into place only when all succeeded.
+        const staging = await createStaging(outDir, model.name);
+        const staged: string[] = [];
         try {
-          ok = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined);
+          ok = await writeEditions(model, formats, staging.dir, browserReady, staged, last ? closeBrowser : () => undefined, limits);
         } catch (error) {
           ok = false;
-          model.file.message(`could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
-            source: 'build',
-          }).fatal = true;
+          editionFailure(model, error, outDir, limits);
+        }
+        if (ok) {
+          try {
+            outputs = await staging.commit(orderForCommit(staged, model.name));
+            wroteAny = true;
+            if (formats.includes('html')) await (await loadHtml()).removeStale(path.join(outDir, `${model.name}_files`), new Set(outputs));
+          } catch (error) {
+            ok = false;
+            if (isWriteError(error)) throw outputError(outDir, error);
+            throw error;
+          }
+        } else {
+          await staging.discard();
         }
       }
       if (options.lenient) {
@@ -115,8 +209,44 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
   } finally {
     await closeBrowser();
+    if (createdOutDir && !wroteAny) await removeIfEmpty(outDir);
   }
-  return { documents, ok: documents.every((d) => d.ok) };
+  const environment = documents.some((d) => !d.ok && d.model.file.messages.some((m) => m.fatal && environmentRules.has(m.ruleId ?? '')));
+  return { documents, ok: documents.every((d) => d.ok), environment };
+}
+
+/** Assets first, then the PDF and the EPUB, the page last: a page never appears before what it links to. */
+function orderForCommit(staged: string[], name: string): string[] {
+  const rank = (file: string) => {
+    const base = path.basename(file);
+    if (base === `${name}.html`) return 3;
+    if (base === `${name}.epub` || base === `${name}.pdf`) return 2;
+    return 1;
+  };
+  return [...staged].sort((a, b) => rank(a) - rank(b));
+}
+
+/** Why the editions could not be written, as a message on the manuscript. */
+function editionFailure(model: DocumentModel, error: unknown, outDir: string, limits: Limits): void {
+  const file = model.file;
+  if (error instanceof Error && error.name === 'PrintTimeoutError') {
+    file.message(`the print edition took too long: ${overLimit('pdf-seconds', limits)}`, { ruleId: limitRule('pdf-seconds'), source: 'pdf' }).fatal = true;
+    return;
+  }
+  if (isBrowserFailure(error)) {
+    const reason = (error as Error).message.split('\n')[0];
+    const message = file.message(`the browser failed while printing: ${reason}`, { ruleId: rules.browserMissing, source: 'pdf' });
+    message.fatal = true;
+    message.cause = error;
+    return;
+  }
+  if (isWriteError(error)) {
+    const message = file.message(outputError(outDir, error).message, { ruleId: rules.outputUnusable, source: 'build' });
+    message.fatal = true;
+    message.cause = error;
+    return;
+  }
+  exceptionMessage(file, error, limits, 'writing the editions');
 }
 
 async function writeEditions(
@@ -127,7 +257,9 @@ async function writeEditions(
   outputs: string[],
   /** Called once this document needs the browser no more. */
   doneWithBrowser: () => void,
+  limits: Limits,
 ): Promise<boolean> {
+  const deadline = pdfDeadline(limits, model.body.children.length, model.notes.length);
   const target = (extension: string) => path.join(outDir, `${model.name}.${extension}`);
   const browserFor = async (purpose: string, ruleId: string, fatal: boolean): Promise<Browser | null> => {
     const browser = await browserReady;
@@ -163,14 +295,17 @@ async function writeEditions(
       return false;
     }
     const { renderPdf } = await loadPdf();
-    const printed = await renderPdf(model, { browser, outFile: target('pdf') });
+    for (const [url, place] of model.resources?.remote ?? []) {
+      model.file.message(`remote file ${url} is not fetched; the print edition goes without it`, { place, ruleId: rules.resourceRemote, source: 'pdf' });
+    }
+    const printed = await renderPdf(model, { browser, outFile: target('pdf'), timeout: deadline });
     outputs.push(target('pdf'));
     pageStarts = printed.pageStarts;
   }
   if (formats.includes('epub')) {
     if (!pageStarts) {
       const browser = await browserFor('EPUB page list left out', rules.pageListOmitted, false);
-      if (browser) pageStarts = await (await loadPdf()).paginate(model, { browser });
+      if (browser) pageStarts = await (await loadPdf()).paginate(model, { browser, timeout: deadline });
     }
     doneWithBrowser();
     const { writeEpub } = await loadEpub();

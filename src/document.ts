@@ -15,6 +15,9 @@ import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
 import type { DocumentModel } from './model.js';
 import { parse } from './parse/index.js';
 import { rules } from './rules.js';
+import { checkHastDepth, checkMarkdownText, checkMarkdownTree, checkNoteCount } from './guard.js';
+import { resolveLimits, type Limits } from './limits.js';
+import { confineResources, confineDataFile, resourcePolicy } from './resources/index.js';
 
 export interface DocumentOptions {
   /** Path of the manuscript (`.md`). */
@@ -27,6 +30,12 @@ export interface DocumentOptions {
   bibliography?: string[];
   /** Let raw HTML through unsanitised. Default: false. */
   unsafeHtml?: boolean;
+  /** Other folders images and files may come from (`--resource-path`). Default: none, only the manuscript's folder. */
+  resourcePath?: string[];
+  /** Read files from the manuscript's folder only, whatever the manuscript or `resourcePath` ask (`--sandbox`). Default: false. */
+  sandbox?: boolean;
+  /** Limits over the defaults (`--limit NAME=N`). */
+  limits?: Partial<Limits>;
 }
 
 /** The style used when neither the command line nor the front matter names one (Pandoc's default). */
@@ -35,15 +44,26 @@ export const defaultStyle = 'chicago-author-date';
 
 /** Build the document model of one manuscript. Problems are messages on `model.file`. */
 export async function buildDocument(options: DocumentOptions): Promise<DocumentModel> {
+  const limits = resolveLimits(options.limits);
+  const policy = resourcePolicy(options.input, { resourcePath: options.resourcePath, sandbox: options.sandbox, limits });
   const { file, metadata: loaded } = await load(options.input, {
     style: options.style,
     locale: options.locale,
     bibliography: options.bibliography,
+    limits,
   });
   const metadata = loaded ?? metadataDefaults(path.basename(options.input, path.extname(options.input)));
   const name = path.basename(file.path, path.extname(file.path));
+  // Files the front matter names are confined like images (the command
+  // line's are the user's own choice).
+  if (!options.bibliography) {
+    metadata.bibliography = metadata.bibliography.filter((bib) => confineDataFile(file, bib, 'bibliography', policy));
+  }
+  if (!options.style && metadata.csl && path.isAbsolute(metadata.csl) && !confineDataFile(file, metadata.csl, 'csl', policy)) {
+    metadata.csl = undefined;
+  }
 
-  const [bibliography, style] = await Promise.all([loadBibliography(metadata.bibliography), chooseStyle(file, metadata)]);
+  const [bibliography, style] = await Promise.all([loadBibliography(metadata.bibliography, { limits }), chooseStyle(file, metadata)]);
   // Without a language from the manuscript or the command line, the style's
   // own default locale applies, as in Pandoc.
   const wanted = metadata.localeGiven === false && style.defaultLocale ? style.defaultLocale : metadata.locale;
@@ -59,7 +79,19 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (locale.lang !== wanted) locales.set(wanted, locale.xml);
   if (!locales.has('en-US')) locales.set('en-US', (await loadLocale('en-US')).xml);
 
+  // Too deep or too big for the stages below: stop here, with the messages so far.
+  const stop = (): DocumentModel => ({
+    name,
+    metadata,
+    body: { type: 'root', children: [] },
+    notes: [],
+    bibliography: null,
+    style: { id: style.id, title: style.title, class: style.class, hasBibliography: style.hasBibliography },
+    file,
+  });
+  if (!checkMarkdownText(file, String(file.value ?? ''), limits)) return stop();
   const tree = parse(file);
+  if (!checkMarkdownTree(file, tree, limits) || !checkNoteCount(file, tree, limits, style.class === 'note')) return stop();
   citeTransform(tree, file, {
     style,
     lang: locale.fallback ? locale.lang : wanted,
@@ -67,12 +99,16 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     items: bibliography.items,
     metadata,
   });
-  return toDocumentModel(tree, file, {
+  const model = toDocumentModel(tree, file, {
     name,
     metadata,
     style: { id: style.id, title: style.title, class: style.class, hasBibliography: style.hasBibliography },
     unsafeHtml: options.unsafeHtml,
   });
+  if (!checkHastDepth(file, model.body, limits)) return stop();
+  model.resources = confineResources([model.body, ...model.notes.map((note) => ({ type: 'root' as const, children: note.children }))], file, policy);
+  model.limits = limits;
+  return model;
 }
 
 /** Resolve the style; an unknown one is reported and the default used so the rest can still be checked. */

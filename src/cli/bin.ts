@@ -7,12 +7,16 @@
  *   colophon styles
  *
  * Exit status: 0 built; 1 a problem in the input (messages say where);
- * 2 a usage error.
+ * 2 a usage error; 3 the environment (no browser, an output folder that
+ * cannot be written, an invalid SOURCE_DATE_EPOCH). No exception reaches
+ * the user as a stack trace: an unexpected one is reported as an internal
+ * error, with its stack under --debug.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, editionFormats, isError, type EditionFormat } from '../build.js';
+import { build, editionFormats, EnvironmentError, isError, type EditionFormat } from '../build.js';
+import { parseLimitSettings, limitNames } from '../limits.js';
 import { listStyles } from '../load/styles.js';
 import { report } from './report.js';
 
@@ -29,6 +33,11 @@ Options for build:
   --unsafe-html           keep raw HTML as written (trusted manuscripts only)
   --lenient               unknown citation keys are warnings, not errors
   --browser PATH          Chromium or Chrome to print with
+  --resource-path DIR     another folder images and files may come from (repeatable)
+  --sandbox               read files from the manuscript's folder only, whatever is asked
+  --limit NAME=N          raise or lower a limit (repeatable); NAME is one of
+                          ${limitNames.join(', ')}
+  --debug                 print the stack of an internal error
   -q, --quiet             print errors only
   -h, --help              this help
   -v, --version           the version`;
@@ -50,6 +59,10 @@ async function main(argv: string[]): Promise<number> {
         'unsafe-html': { type: 'boolean' },
         lenient: { type: 'boolean' },
         browser: { type: 'string' },
+        'resource-path': { type: 'string', multiple: true },
+        sandbox: { type: 'boolean' },
+        limit: { type: 'string', multiple: true },
+        debug: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -59,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
+  debug = values.debug ?? false;
   if (values.help) {
     process.stdout.write(`${usage}\n`);
     return 0;
@@ -86,6 +100,12 @@ async function main(argv: string[]): Promise<number> {
   const inputs = files.length > 0 ? files : await defaultManuscripts();
   if (inputs.length === 0) throw new UsageError('no manuscript given and none in manuscript/');
 
+  let limits;
+  try {
+    limits = parseLimitSettings(values.limit ?? []);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const quiet = values.quiet ?? false;
   const lenient = values.lenient ?? false;
   const result = await build({
@@ -98,16 +118,45 @@ async function main(argv: string[]): Promise<number> {
     unsafeHtml: values['unsafe-html'],
     lenient,
     browserPath: values.browser,
+    resourcePath: values['resource-path'],
+    sandbox: values.sandbox,
+    limits,
     onDocument(file, outputs) {
       for (const line of report(file, (m) => isError(m, lenient))) {
         if (quiet && line.includes('  warning: ')) continue;
         process.stderr.write(`${line}\n`);
       }
+      if (debug) {
+        for (const message of file.messages) {
+          if (message.cause instanceof Error && message.cause.stack) process.stderr.write(`${message.cause.stack}\n`);
+        }
+      }
       if (!quiet) for (const output of outputs) process.stdout.write(`wrote ${path.relative(process.cwd(), output) || output}\n`);
     },
   });
-  return result.ok ? 0 : 1;
+  return result.ok ? 0 : result.environment ? 3 : 1;
 }
+
+let debug = process.argv.includes('--debug');
+
+/** The last resort: an exception no stage turned into a message. */
+function internalError(error: unknown): void {
+  const text = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  process.stderr.write(
+    `colophon: internal error: ${text} (this is a bug in Colophon: please report it with the command and the input${debug ? '' : '; --debug shows the stack'})  internal-error\n`,
+  );
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exitCode = 1;
+}
+
+process.on('uncaughtException', (error) => {
+  internalError(error);
+  process.exit(1);
+});
+process.on('unhandledRejection', (error) => {
+  internalError(error);
+  process.exit(1);
+});
 
 async function defaultManuscripts(): Promise<string[]> {
   try {
@@ -128,9 +177,12 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`colophon: ${error.message}\n\n${usage}\n`);
       process.exitCode = 2;
+    } else if (error instanceof EnvironmentError) {
+      process.stderr.write(`colophon: ${error.message}  ${error.ruleId}\n`);
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = 3;
     } else {
-      process.stderr.write(`colophon: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
+      internalError(error);
     }
   },
 );

@@ -21,6 +21,7 @@ import type { Element, Root, RootContent } from 'hast';
 import type { Metadata } from '../load/schema.js';
 import type { DocumentModel, PageStart } from '../model.js';
 import { fontFaceCss, fontFacesFor, fontLicensePath } from '../html/fonts.js';
+import { modelResources } from '../resources/index.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { colophon, headingEntries, navigation, titlePage, xhtmlShell, type TocEntry } from './documents.js';
 import { xhtmlCompatTransform } from './compat.js';
@@ -184,7 +185,7 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   placeNotes(body, model.notes, ids);
   xhtmlCompatTransform(body);
   pairXmlLang(body);
-  const images = collectImages(body, model.file);
+  const images = collectImages(body, model.file, modelResources(model));
   unwrapDanglingLinks(body, collectIds(body));
 
   const embedFonts = options.embedFonts ?? true;

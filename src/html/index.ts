@@ -6,6 +6,6 @@
  * (`NAME.html` and `NAME_files/`) from it.
  */
 export { toDocumentModel, sanitizeSchema, type ModelOptions } from './model.js';
-export { writeHtmlEdition, type HtmlEditionOptions } from './edition.js';
+export { writeHtmlEdition, removeStale, type HtmlEditionOptions } from './edition.js';
 export { buildHtmlPage, renderHtmlPage, type HtmlPageOptions } from './page.js';
 export type { HtmlLabels } from './labels.js';
