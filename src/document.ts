@@ -15,6 +15,7 @@ import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
 import type { DocumentModel } from './model.js';
 import { parse } from './parse/index.js';
 import { rules } from './rules.js';
+import { reportCiteFailure } from './cite/guard.js';
 import { checkHastDepth, checkMarkdownText, checkMarkdownTree, checkNoteCount } from './guard.js';
 import { resolveLimits, type Limits } from './limits.js';
 import { confineResources, confineDataFile, resourcePolicy } from './resources/index.js';
@@ -92,13 +93,20 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (!checkMarkdownText(file, String(file.value ?? ''), limits)) return stop();
   const tree = parse(file);
   if (!checkMarkdownTree(file, tree, limits) || !checkNoteCount(file, tree, limits, style.class === 'note')) return stop();
-  citeTransform(tree, file, {
+  const citeOptions = {
     style,
     lang: locale.fallback ? locale.lang : wanted,
     locales,
     items: bibliography.items,
     metadata,
-  });
+  };
+  try {
+    citeTransform(tree, file, citeOptions);
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw error;
+    reportCiteFailure(tree, file, citeOptions, error);
+    return stop();
+  }
   const model = toDocumentModel(tree, file, {
     name,
     metadata,
@@ -117,11 +125,14 @@ async function chooseStyle(file: VFile, metadata: Metadata): Promise<CslStyle> {
   const result = await resolveStyle(wanted, { baseDir: path.dirname(file.path) });
   if (result.ok) return result.style;
   const hint = result.suggestions.length > 0 ? `; did you mean ${result.suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
-  file.message(`${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
-    place: cslKeyPlace(file),
+  const message = file.message(result.at ? result.reason : `${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
+    place: result.at ? { line: result.at.line, column: result.at.column } : cslKeyPlace(file),
     ruleId: result.ruleId,
     source: 'load',
-  }).fatal = true;
+  });
+  message.fatal = true;
+  // A fault inside the style file is reported at its line there.
+  if (result.at) message.file = result.at.file;
   const fallback = await resolveStyle(defaultStyle, { baseDir: path.dirname(file.path) });
   if (!fallback.ok) throw new Error(`the bundled default style ${defaultStyle} is missing: ${fallback.reason}`);
   return fallback.style;

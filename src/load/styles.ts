@@ -17,11 +17,14 @@
  * `{ ok: false }` into a message on the manuscript with `ruleId`.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rules } from '../rules.js';
+import { defaultLimits } from '../limits.js';
+import { readRegularFile } from '../resources/read.js';
+import { checkStyleXml } from './style-check.js';
 
 export interface CslStyle {
   /** Bundled id, or the file name without `.csl` for a style given by path. */
@@ -50,6 +53,8 @@ export type StyleResult =
       suggestions: string[];
       /** `style-unknown` when nothing was found, `style-invalid` when the file is no usable CSL style. */
       ruleId: typeof rules.styleUnknown | typeof rules.styleInvalid;
+      /** Where in the style file the problem is, when it is in the file. */
+      at?: { file: string; line: number; column: number };
     };
 
 export interface ResolveStyleOptions {
@@ -111,7 +116,12 @@ const fileCache = new Map<string, Promise<string>>();
 function readCached(file: string): Promise<string> {
   let pending = fileCache.get(file);
   if (!pending) {
-    pending = readFile(file, 'utf8');
+    // Never blocks on a FIFO or a device, never reads past the size limit.
+    pending = Promise.resolve().then(() => {
+      const read = readRegularFile(file, defaultLimits['input-size']);
+      if (!read.ok) throw Object.assign(new Error(read.reason), { code: read.why === 'missing' ? 'ENOENT' : 'EUNUSABLE' });
+      return read.data.toString('utf8');
+    });
     fileCache.set(file, pending);
     // A failed read is not remembered: the file may appear later.
     pending.catch(() => fileCache.delete(file));
@@ -333,6 +343,9 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
     ruleId: rules.styleInvalid,
   });
   const xml = await readCached(file);
+  // The XML and the structure citeproc relies on, checked before it sees them.
+  const problem = checkStyleXml(xml);
+  if (problem) return { ...invalid(problem.reason), at: { file, line: problem.line, column: problem.column } } as StyleResult;
   const facts = readStyleFacts(xml);
   if ('invalid' in facts) return invalid(facts.invalid);
   if (facts.version !== undefined && !/^1\./.test(facts.version)) {
@@ -352,6 +365,8 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
       };
     }
     const parentXml = await readCached(parentPath);
+    const parentProblem = checkStyleXml(parentXml);
+    if (parentProblem) return { ...invalid(`its parent: ${parentProblem.reason}`), at: { file: parentPath, line: parentProblem.line, column: parentProblem.column } } as StyleResult;
     const parentFacts = readStyleFacts(parentXml);
     if ('invalid' in parentFacts) return invalid(`its parent ${parentPath}: ${parentFacts.invalid}`);
     if (parentFacts.parent !== undefined) return invalid(`its parent "${facts.parent}" is itself a dependent style`);
