@@ -119,7 +119,7 @@ function failedModel(input: string): DocumentModel {
 export function exceptionMessage(file: VFile, error: unknown, limits: Limits, stage: string): void {
   const overflow = error instanceof RangeError && /call stack/i.test(error.message);
   const reason = overflow
-    ? `the text is nested too deep to ${stage}: ${overLimit('nesting', limits)}`
+    ? `the text is nested too deep (the stack ran out while ${stage}): ${overLimit('nesting', limits)}`
     : `internal error while ${stage}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (this is a bug in Colophon: please report it with the input; --debug shows the stack)`;
   const message = file.message(reason, { ruleId: overflow ? limitRule('nesting') : rules.internalError, source: 'build' });
   message.fatal = true;

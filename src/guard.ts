@@ -26,7 +26,7 @@ export function checkMarkdownText(file: VFile, text: string, limits: Limits): bo
   const limit = limits.nesting;
   let line = 1;
   let fence: string | null = null;
-  const marker = /^(?:[ \t]{0,3}(?:>|[-+*]|\d{1,9}[.)])(?=[ \t]|$)[ \t]?)/;
+  const marker = /^(?:[ \t]{0,3}(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$))[ \t]?)/;
   for (let start = 0; start <= text.length; line++) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
@@ -73,6 +73,10 @@ export function checkMarkdownTree(file: VFile, tree: Root, limits: Limits): bool
       fail(file, `text nested too deep: ${overLimit('nesting', limits)}`, node.position?.start, limitRule('nesting'));
       return false;
     }
+    if (node.type === 'html' && rawHtmlDepth(node.value) + depth > limits.nesting + 16) {
+      fail(file, `raw HTML nested too deep: ${overLimit('nesting', limits)}`, node.position?.start, limitRule('nesting'));
+      return false;
+    }
     if (node.type === 'tableCell') {
       cells++;
       if (cells > limits['table-cells']) {
@@ -112,6 +116,19 @@ export function checkNoteCount(file: VFile, tree: Root, limits: Limits, noteStyl
     if ('children' in node) stack.push(...(node.children as MdastNodes[]));
   }
   return true;
+}
+
+const voidElements = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+
+/** The deepest nesting of elements in a piece of raw HTML, as its tags say (an estimate: enough to stop an attack). */
+export function rawHtmlDepth(html: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const match of html.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    if (match[1]) depth = Math.max(depth - 1, 0);
+    else if (!match[3] && !voidElements.has(match[2].toLowerCase())) deepest = Math.max(deepest, ++depth);
+  }
+  return deepest;
 }
 
 /** Depth of an HTML tree (raw HTML can nest where Markdown cannot). */
