@@ -18,7 +18,7 @@ import { rules } from './rules.js';
 import { reportCiteFailure } from './cite/guard.js';
 import { checkHastDepth, checkMarkdownText, checkMarkdownTree, checkNoteCount } from './guard.js';
 import { resolveLimits, type Limits } from './limits.js';
-import { confineResources, confineDataFile, resourcePolicy } from './resources/index.js';
+import { checkMarkdownImages, confineResources, confineDataFile, resourcePolicy } from './resources/index.js';
 
 export interface DocumentOptions {
   /** Path of the manuscript (`.md`). */
@@ -107,6 +107,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     reportCiteFailure(tree, file, citeOptions, error);
     return stop();
   }
+  checkMarkdownImages(tree, file, policy);
   const model = toDocumentModel(tree, file, {
     name,
     metadata,

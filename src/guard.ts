@@ -104,16 +104,17 @@ export function checkNoteCount(file: VFile, tree: Root, limits: Limits, noteStyl
   const stack: MdastNodes[] = [tree];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.type === 'footnoteDefinition') {
-      notes++;
-      continue; // citations inside a footnote make no note of their own
-    }
-    if (noteStyle && (node.type as string) === 'cite') notes++;
+    const isFootnote = node.type === 'footnoteDefinition';
+    if (isFootnote || (noteStyle && (node.type as string) === 'cite')) notes++;
     if (notes > limits.notes) {
       fail(file, `too many notes: ${overLimit('notes', limits)}`, node.position?.start, limitRule('notes'));
       return false;
     }
-    if ('children' in node) stack.push(...(node.children as MdastNodes[]));
+    // Citations inside a footnote make no note of their own.
+    if ('children' in node && !isFootnote) {
+      const children = node.children as MdastNodes[];
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
   }
   return true;
 }

@@ -209,6 +209,8 @@ async function withPaginatedPage<T>(
     await opening.then((p) => p.close()).catch(() => undefined);
     throw error;
   }
+  // A meta refresh (raw HTML let through) would navigate the print page away.
+  html = html.replace(/<meta\b[^>]*http-equiv\s*=\s*["']?refresh[^>]*>/gi, '');
   const config: PaginateConfig = { ...defaultPaginateConfig, ...options.paginate };
 
   const page = await opening;

@@ -27,6 +27,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Element, ElementContent, Root } from 'hast';
+import type { Nodes as MdastNodes, Root as MdastRoot } from 'mdast';
 import type { VFile } from 'vfile';
 import { defaultLimits, limitRule, overLimit, type Limits } from '../limits.js';
 import { rules } from '../rules.js';
@@ -335,4 +336,30 @@ export function modelResources(model: {
     model.resources = confineResources([model.body, ...model.notes.map((note) => ({ type: 'root' as const, children: note.children }))], model.file, policy);
   }
   return model.resources;
+}
+
+/**
+ * Images of the Markdown (`![](…)`, `![][ref]`) whose URL the HTML
+ * sanitiser would drop without a word (a `file:` URL): refused here, at
+ * their place, so the author learns why the image is missing.
+ */
+export function checkMarkdownImages(tree: MdastRoot, file: VFile, policy: ResourcePolicy): void {
+  const definitions = new Map<string, string>();
+  const images: Array<{ url: string; node: MdastNodes }> = [];
+  const stack: MdastNodes[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'definition') definitions.set(node.identifier, node.url);
+    else if (node.type === 'image') images.push({ url: node.url, node });
+    else if (node.type === 'imageReference') images.push({ url: `\0${node.identifier}`, node });
+    if ('children' in node) stack.push(...(node.children as MdastNodes[]));
+  }
+  for (const { url, node } of images) {
+    const reference = url.startsWith('\0') ? definitions.get(url.slice(1)) : url;
+    if (reference === undefined || !/^\s*file:/i.test(reference)) continue;
+    const resolution = resolveReference(reference, policy);
+    if (resolution.kind === 'refused') {
+      file.message(resolution.reason, { place: node.position, ruleId: resolution.ruleId, source: 'resources' }).fatal = true;
+    }
+  }
 }
