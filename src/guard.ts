@@ -26,11 +26,13 @@ export function checkMarkdownText(file: VFile, text: string, limits: Limits): bo
   const limit = limits.nesting;
   let line = 1;
   let fence: string | null = null;
+  // Emphasis delimiters left open in the current paragraph.
+  let open = 0;
   const marker = /^(?:[ \t]{0,3}(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$))[ \t]?)/;
   for (let start = 0; start <= text.length; line++) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    const content = text.slice(start, Math.min(end, start + 4 * limit + 64 + 200));
+    const content = text.slice(start, end);
     start = end + 1;
     const fenceMatch = /^[ \t]*(`{3,}|~{3,})/.exec(content);
     if (fence) {
@@ -40,6 +42,14 @@ export function checkMarkdownText(file: VFile, text: string, limits: Limits): bo
     if (fenceMatch) {
       fence = fenceMatch[1];
       continue;
+    }
+    if (content.trim() === '') open = 0;
+    else {
+      const column = emphasisOverflow(content, limit, (value) => (open = value), open);
+      if (column > 0) {
+        fail(file, `emphasis nested too deep: ${overLimit('nesting', limits)}`, { line, column }, limitRule('nesting'));
+        return false;
+      }
     }
     let depth = 0;
     let rest = content;
@@ -60,6 +70,34 @@ export function checkMarkdownText(file: VFile, text: string, limits: Limits): bo
     if (end >= text.length) break;
   }
   return true;
+}
+
+const isSpace = (c: string | undefined) => c === undefined || /\s/.test(c);
+const isPunctuation = (c: string | undefined) => c !== undefined && /[\p{P}\p{S}]/u.test(c);
+
+/**
+ * Emphasis delimiter runs (`*`, `_`) that open without closing, counted
+ * through a paragraph as CommonMark's flanking rules tell openers from
+ * closers: the parser's cost grows steeply with them. Returns the column
+ * where the count goes over `limit`, else 0 (and hands on the count).
+ */
+function emphasisOverflow(line: string, limit: number, keep: (open: number) => void, open: number): number {
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c !== '*' && c !== '_') continue;
+    let j = i;
+    while (line[j] === c) j++;
+    const before = line[i - 1];
+    const after = line[j];
+    const left = !isSpace(after) && (!isPunctuation(after) || isSpace(before) || isPunctuation(before));
+    const right = !isSpace(before) && (!isPunctuation(before) || isSpace(after) || isPunctuation(after));
+    if (left && !right) open += j - i;
+    else if (right && !left) open = Math.max(0, open - (j - i));
+    if (open > limit) return i + 1;
+    i = j - 1;
+  }
+  keep(open);
+  return 0;
 }
 
 /** Depth, table cells and citations of the parsed manuscript. */
