@@ -33,7 +33,7 @@ export const defaultLimits: Readonly<Limits> = {
   'resource-size': 32 * 1024 * 1024,
   nesting: 64,
   'yaml-aliases': 256,
-  'bibliography-entries': 20_000,
+  'bibliography-entries': 10_000,
   'table-cells': 100_000,
   notes: 10_000,
   citations: 20_000,
