@@ -9,13 +9,13 @@
  */
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
-
 import { VFile } from 'vfile';
 import { buildDocument } from './document.js';
 import { defaultLimits, limitRule, overLimit, pdfDeadline, type Limits } from './limits.js';
 import { metadataDefaults } from './load/schema.js';
-import type { DocumentModel, PageStart } from './model.js';
-import { rules } from './rules.js';
+import type { DocumentModel, PageStart } from './model/types.js';
+import { fileError, fileMessage } from './messages.js';
+import { rules, type RuleId } from './rules.js';
 import { createStaging, EnvironmentError, isWriteError, outputError, prepareOutputFolder, removeIfEmpty } from './staging.js';
 
 export { EnvironmentError } from './staging.js';
@@ -23,7 +23,7 @@ export { EnvironmentError } from './staging.js';
 // Edition writers and the browser are loaded only when asked for: an HTML
 // build never pays for Puppeteer, the zip library or the print templates.
 const loadBrowser = () => import('./browser.js');
-const loadHtml = () => import('./html/index.js');
+const loadHtml = () => import('./web/index.js');
 const loadEpub = () => import('./epub/index.js');
 const loadPdf = () => import('./pdf/index.js');
 
@@ -70,12 +70,12 @@ export interface BuiltDocument {
 export interface BuildResult {
   documents: BuiltDocument[];
   ok: boolean;
-  /** True when a failure came from the machine (no browser, a browser that crashed), not the input: exit status 3. */
-  environment: boolean;
+  /** True when the environment, not the input, stopped the build (no browser for the print edition, or one that crashed): exit status 3. */
+  environmentError: boolean;
 }
 
 /** Rule ids of failures that are the machine's, not the input's. */
-const environmentRules = new Set<string>([rules.browserMissing, rules.outputUnusable, rules.sourceDateInvalid]);
+const environmentRules = new Set<string>([rules.browserMissing, rules.outputUnwritable, rules.sourceDateInvalid]);
 
 /** `SOURCE_DATE_EPOCH`, checked: unset, or a whole number of seconds a date can hold. */
 export function checkSourceDateEpoch(value = process.env.SOURCE_DATE_EPOCH): void {
@@ -121,8 +121,7 @@ export function exceptionMessage(file: VFile, error: unknown, limits: Limits, st
   const reason = overflow
     ? `the text is nested too deep (the stack ran out while ${stage}): ${overLimit('nesting', limits)}`
     : `internal error while ${stage}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (this is a bug in Colophon: please report it with the input; --debug shows the stack)`;
-  const message = file.message(reason, { ruleId: overflow ? limitRule('nesting') : rules.internalError, source: 'build' });
-  message.fatal = true;
+  const message = fileError(file, reason, { ruleId: overflow ? limitRule('nesting') : rules.internalError, source: 'build' });
   message.cause = error;
 }
 
@@ -156,6 +155,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       if (browser && !(browser instanceof Error)) await browser.close().catch(() => undefined);
     })());
   const documents: BuiltDocument[] = [];
+  let environmentError = false;
   try {
     for (const [index, input] of options.inputs.entries()) {
       const last = index === options.inputs.length - 1;
@@ -182,7 +182,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         const staging = await createStaging(outDir, model.name);
         const staged: string[] = [];
         try {
-          ok = await writeEditions(model, formats, staging.dir, browserReady, staged, last ? closeBrowser : () => undefined, limits);
+          const written = await writeEditions(model, formats, staging.dir, browserReady, staged, last ? closeBrowser : () => undefined, limits);
+          ok = written === 'written';
+          if (written === 'environment') environmentError = true;
         } catch (error) {
           ok = false;
           editionFailure(model, error, outDir, limits);
@@ -193,13 +195,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
             wroteAny = true;
             if (formats.includes('html')) await (await loadHtml()).removeStale(path.join(outDir, `${model.name}_files`), new Set(outputs));
           } catch (error) {
-            ok = false;
             if (isWriteError(error)) throw outputError(outDir, error);
             throw error;
           }
         } else {
           await staging.discard();
         }
+        if (!ok && model.file.messages.some((m) => m.fatal && environmentRules.has(m.ruleId ?? ''))) environmentError = true;
       }
       if (options.lenient) {
         for (const message of model.file.messages) if (message.ruleId === rules.citationUnknownKey) message.fatal = false;
@@ -211,8 +213,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     await closeBrowser();
     if (createdOutDir && !wroteAny) await removeIfEmpty(outDir);
   }
-  const environment = documents.some((d) => !d.ok && d.model.file.messages.some((m) => m.fatal && environmentRules.has(m.ruleId ?? '')));
-  return { documents, ok: documents.every((d) => d.ok), environment };
+  return { documents, ok: documents.every((d) => d.ok), environmentError };
 }
 
 /** Assets first, then the PDF and the EPUB, the page last: a page never appears before what it links to. */
@@ -230,20 +231,16 @@ function orderForCommit(staged: string[], name: string): string[] {
 function editionFailure(model: DocumentModel, error: unknown, outDir: string, limits: Limits): void {
   const file = model.file;
   if (error instanceof Error && error.name === 'PrintTimeoutError') {
-    file.message(`the print edition took too long: ${overLimit('pdf-seconds', limits)}`, { ruleId: limitRule('pdf-seconds'), source: 'pdf' }).fatal = true;
+    fileError(file, `the print edition took too long: ${overLimit('pdf-seconds', limits)}`, { ruleId: limitRule('pdf-seconds'), source: 'pdf' });
     return;
   }
   if (isBrowserFailure(error)) {
     const reason = (error as Error).message.split('\n')[0];
-    const message = file.message(`the browser failed while printing: ${reason}`, { ruleId: rules.browserMissing, source: 'pdf' });
-    message.fatal = true;
-    message.cause = error;
+    fileError(file, `the browser failed while printing: ${reason}`, { ruleId: rules.browserMissing, source: 'pdf' }).cause = error;
     return;
   }
   if (isWriteError(error)) {
-    const message = file.message(outputError(outDir, error).message, { ruleId: rules.outputUnusable, source: 'build' });
-    message.fatal = true;
-    message.cause = error;
+    fileError(file, outputError(outDir, error).message, { ruleId: rules.outputUnwritable, source: 'build' }).cause = error;
     return;
   }
   exceptionMessage(file, error, limits, 'writing the editions');
@@ -258,20 +255,21 @@ async function writeEditions(
   /** Called once this document needs the browser no more. */
   doneWithBrowser: () => void,
   limits: Limits,
-): Promise<boolean> {
+): Promise<'written' | 'environment'> {
   const deadline = pdfDeadline(limits, model.body.children.length, model.notes.length);
   const target = (extension: string) => path.join(outDir, `${model.name}.${extension}`);
-  const browserFor = async (purpose: string, ruleId: string, fatal: boolean): Promise<Browser | null> => {
+  const browserFor = async (purpose: string, ruleId: RuleId, fatal: boolean): Promise<Browser | null> => {
     const browser = await browserReady;
     if (browser && !(browser instanceof Error)) return browser;
     const [first, ...help] = (browser?.message ?? 'no browser').split('\n');
-    const message = model.file.message(`${purpose}: ${first}`, { ruleId, source: 'build' });
-    message.fatal = fatal;
     // How to get a browser goes under the message, not inside it.
-    if (help.length > 0) message.note = help.join('\n');
+    fileMessage(model.file, `${purpose}: ${first}`, { ruleId, source: 'build', fatal, note: help.length > 0 ? help.join('\n') : undefined });
     return null;
   };
-
+  // The print edition cannot be made without a browser: that is found out
+  // before any edition is written, so the build leaves none behind.
+  const printBrowser = formats.includes('pdf') ? await browserFor('print edition', rules.browserMissing, true) : null;
+  if (formats.includes('pdf') && !printBrowser) return 'environment';
 
   // The web page is written while the browser prints; its failure is
   // held until the end, not left as an unhandled rejection.
@@ -288,17 +286,12 @@ async function writeEditions(
     if (error) throw error;
   };
   let pageStarts: PageStart[] | undefined;
-  if (formats.includes('pdf')) {
-    const browser = await browserFor('print edition', rules.browserMissing, true);
-    if (!browser) {
-      await finishHtml();
-      return false;
-    }
+  if (printBrowser) {
     const { renderPdf } = await loadPdf();
     for (const [url, place] of model.resources?.remote ?? []) {
-      model.file.message(`remote file ${url} is not fetched; the print edition goes without it`, { place, ruleId: rules.resourceRemote, source: 'pdf' });
+      fileMessage(model.file, `remote file ${url} is not fetched; the print edition goes without it`, { place, ruleId: rules.resourceRemote, source: 'pdf' });
     }
-    const printed = await renderPdf(model, { browser, outFile: target('pdf'), timeout: deadline });
+    const printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), timeout: deadline });
     outputs.push(target('pdf'));
     pageStarts = printed.pageStarts;
   }
@@ -313,5 +306,5 @@ async function writeEditions(
     outputs.push(target('epub'));
   }
   await finishHtml();
-  return true;
+  return 'written';
 }

@@ -1,5 +1,5 @@
 /**
- * One manuscript through the stages `load` → `parse` → `cite` → `html`:
+ * One manuscript through the stages `load` → `parse` → `cite` → `model`:
  * a path in, the `DocumentModel` out, every problem a message on
  * `model.file` (messages about a bibliography file name that file).
  */
@@ -7,18 +7,19 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { citeTransform } from './cite/index.js';
-import { toDocumentModel } from './html/model.js';
+import { toDocumentModel } from './model/index.js';
 import { loadBibliography } from './load/bibliography.js';
 import { load } from './load/index.js';
 import { metadataDefaults, type Metadata } from './load/schema.js';
 import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
-import type { DocumentModel } from './model.js';
+import type { DocumentModel } from './model/types.js';
 import { parse } from './parse/index.js';
 import { rules } from './rules.js';
 import { reportCiteFailure } from './cite/guard.js';
 import { checkHastDepth, checkMarkdownText, checkMarkdownTree, checkNoteCount } from './guard.js';
 import { resolveLimits, type Limits } from './limits.js';
 import { checkMarkdownImages, confineResources, confineDataFile, resourcePolicy } from './resources/index.js';
+import { fileError, fileWarn } from './messages.js';
 
 export interface DocumentOptions {
   /** Path of the manuscript (`.md`). */
@@ -71,7 +72,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   const locale = await loadLocale(wanted);
   for (const bibFile of bibliography.files) adopt(file, bibFile.messages);
   if (locale.fallback) {
-    file.message(`no CSL locale for \`${wanted}\`; citations are formatted in ${locale.lang}`, {
+    fileWarn(file, `no CSL locale for \`${wanted}\`; citations are formatted in ${locale.lang}`, {
       ruleId: rules.localeFallback,
       source: 'cite',
     });
@@ -126,12 +127,11 @@ async function chooseStyle(file: VFile, metadata: Metadata): Promise<CslStyle> {
   const result = await resolveStyle(wanted, { baseDir: path.dirname(file.path) });
   if (result.ok) return result.style;
   const hint = result.suggestions.length > 0 ? `; did you mean ${result.suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
-  const message = file.message(result.at ? result.reason : `${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
+  const message = fileError(file, result.at ? result.reason : `${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
     place: result.at ? { line: result.at.line, column: result.at.column } : cslKeyPlace(file),
     ruleId: result.ruleId,
     source: 'load',
   });
-  message.fatal = true;
   // A fault inside the style file is reported at its line there.
   if (result.at) message.file = result.at.file;
   const fallback = await resolveStyle(defaultStyle, { baseDir: path.dirname(file.path) });

@@ -32,10 +32,14 @@ export const rules = {
   footnoteUnused: 'footnote-unused',
   /** An image is remote or missing, so an edition shows its alt text instead. */
   imageUnusable: 'image-unusable',
+  /** A `lang` in the text is not a BCP 47 language tag. */
+  langInvalid: 'lang-invalid',
   /** Raw HTML was removed by the sanitiser. */
   htmlSanitized: 'html-sanitized',
   /** The browser needed for the print edition is missing or failed. */
   browserMissing: 'browser-missing',
+  /** An edition could not be written to the output folder (permissions, a full disk). */
+  outputUnwritable: 'output-unwritable',
   /** No browser, so the EPUB page list is left out. */
   pageListOmitted: 'page-list-omitted',
 
@@ -66,8 +70,6 @@ export const rules = {
   limitPdfSeconds: 'limit-pdf-seconds',
   /** citeproc-js failed on a citation (the message names it). */
   citationFailed: 'citation-failed',
-  /** The output folder cannot be written (exit status 3). */
-  outputUnusable: 'output-unusable',
   /** `SOURCE_DATE_EPOCH` is not a whole number of seconds (exit status 3). */
   sourceDateInvalid: 'source-date-invalid',
   /** A failure inside Colophon itself: a bug to report. */

@@ -44,7 +44,7 @@ function describe(error: unknown): string {
 }
 
 export function outputError(outDir: string, error: unknown): EnvironmentError {
-  return new EnvironmentError(`cannot write to the output folder ${outDir}: ${describe(error)}`, rules.outputUnusable);
+  return new EnvironmentError(`cannot write to the output folder ${outDir}: ${describe(error)}`, rules.outputUnwritable);
 }
 
 /** Whether an error is the file system refusing to write (an environment problem). */

@@ -12,13 +12,16 @@
  * the user as a stack trace: an unexpected one is reported as an internal
  * error, with its stack under --debug.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, editionFormats, EnvironmentError, isError, type EditionFormat } from '../build.js';
-import { parseLimitSettings, limitNames } from '../limits.js';
+import { limitNames, parseLimitSettings } from '../limits.js';
 import { listStyles } from '../load/styles.js';
+import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
+import { packageVersion } from '../shared/package.js';
 import { report } from './report.js';
+import type { VFileMessage } from 'vfile-message';
 
 const usage = `Usage:
   colophon build [FILE.md ...] [options]   build editions (default: every manuscript/*.md)
@@ -78,8 +81,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.version) {
-    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const [command, ...files] = positionals;
@@ -100,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
   const inputs = files.length > 0 ? files : await defaultManuscripts();
   if (inputs.length === 0) throw new UsageError('no manuscript given and none in manuscript/');
 
+  if (values.locale !== undefined && !isLanguageTag(values.locale)) throw new UsageError(`--locale: ${languageTagProblem(values.locale)}`);
   let limits;
   try {
     limits = parseLimitSettings(values.limit ?? []);
@@ -122,10 +125,8 @@ async function main(argv: string[]): Promise<number> {
     sandbox: values.sandbox,
     limits,
     onDocument(file, outputs) {
-      for (const line of report(file, (m) => isError(m, lenient))) {
-        if (quiet && line.includes('  warning: ')) continue;
-        process.stderr.write(`${line}\n`);
-      }
+      const shown = quiet ? (m: VFileMessage) => isError(m, lenient) : () => true;
+      for (const line of report(file, (m) => isError(m, lenient), shown)) process.stderr.write(`${line}\n`);
       if (debug) {
         for (const message of file.messages) {
           if (message.cause instanceof Error && message.cause.stack) process.stderr.write(`${message.cause.stack}\n`);
@@ -134,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
       if (!quiet) for (const output of outputs) process.stdout.write(`wrote ${path.relative(process.cwd(), output) || output}\n`);
     },
   });
-  return result.ok ? 0 : result.environment ? 3 : 1;
+  return result.environmentError ? 3 : result.ok ? 0 : 1;
 }
 
 let debug = process.argv.includes('--debug');

@@ -12,6 +12,7 @@ import type { VFile } from 'vfile';
 import type { ResourceTable } from '../resources/index.js';
 import { rules } from '../rules.js';
 import type { Resource } from './package.js';
+import { fileWarn } from '../messages.js';
 
 /** Image types every EPUB 3 reading system must show. */
 const imageTypes: Record<string, string> = {
@@ -63,9 +64,10 @@ export function collectImages(body: Root, file: VFile, table?: ResourceTable): R
           child.properties.src = href;
           return;
         }
-        file.message(
+        fileWarn(
+          file,
           mediaType ? `Image ${src} cannot be read; the ebook shows its text alternative instead` : `Image ${src} is not PNG, JPEG, GIF or SVG; the ebook shows its text alternative instead`,
-          { place: child.position, ruleId: rules.imageUnusable, source: 'epub' },
+          { node: child, ruleId: rules.imageUnusable, source: 'epub' },
         );
       } else if (/^(?:https?|ftp):|^\/\//i.test(src)) {
         file.message(`remote image ${src} is not fetched; the ebook links to it instead`, {

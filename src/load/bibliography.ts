@@ -39,6 +39,11 @@ import { rules, type RuleId } from '../rules.js';
 import { valueTooDeep } from '../guard.js';
 import { defaultLimits, limitRule, overLimit, type Limits } from '../limits.js';
 import { readRegularFile } from '../resources/read.js';
+import { displayPath } from '../shared/paths.js';
+import { cleanStrings } from '../shared/text.js';
+import { jsonOffsetOf, jsonSyntaxError, jsonTree, type JsonNode } from './json.js';
+import { positionIndex, type Point, type PositionIndex } from '../shared/positions.js';
+import { fileError } from '../messages.js';
 
 /** One bibliography entry in CSL-JSON form, as citeproc takes it. */
 export type CslItem = {
@@ -179,234 +184,6 @@ function hint(field: string): string | undefined {
 }
 
 // ---------------------------------------------------------------------------
-// Positions
-
-interface Point {
-  line: number;
-  column: number;
-  offset: number;
-}
-
-/** Offsets to 1-based line and column (columns count UTF-16 code units, as vfile does). */
-class LineIndex {
-  private readonly starts: number[] = [0];
-  private readonly length: number;
-
-  /** 1 when the text starts with a byte-order mark, which no editor counts as a column. */
-  private readonly bom: number;
-
-  constructor(text: string) {
-    this.length = text.length;
-    this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    if (text.includes('\r')) {
-      for (const match of text.matchAll(/\r\n?|\n/g)) this.starts.push(match.index + match[0].length);
-    } else {
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-    }
-  }
-
-  point(offset: number): Point {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.starts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - this.starts[low] + 1 - (low === 0 ? this.bom : 0), offset };
-  }
-
-  /** The offset of a 1-based line and column, clamped to that line. */
-  offset(line: number, column: number): number {
-    const start = this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
-    const next = this.starts[line] ?? Number.POSITIVE_INFINITY;
-    return Math.min(start + Math.max(column, 1) - 1, Math.max(start, next - 1), this.length);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// A JSON scanner that remembers where every value starts
-
-type JsonNode =
-  | { kind: 'object'; offset: number; members: JsonMember[] }
-  | { kind: 'array'; offset: number; items: JsonNode[] }
-  | { kind: 'string'; offset: number; value: string }
-  | { kind: 'number'; offset: number; value: number }
-  | { kind: 'boolean'; offset: number; value: boolean }
-  | { kind: 'null'; offset: number };
-
-interface JsonMember {
-  key: string;
-  keyOffset: number;
-  value: JsonNode;
-}
-
-class JsonSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(message);
-  }
-}
-
-const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
-function describeAt(text: string, offset: number): string {
-  if (offset >= text.length) return 'end of file';
-  return JSON.stringify(String.fromCodePoint(text.codePointAt(offset) ?? 0));
-}
-
-/** Parse JSON text (RFC 8259) into nodes with offsets. Throws `JsonSyntaxError`. */
-function scanJson(text: string): JsonNode {
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-
-  const skipSpace = () => {
-    while (pos < text.length) {
-      const c = text.charCodeAt(pos);
-      if (c === 32 || c === 9 || c === 10 || c === 13) pos++;
-      else break;
-    }
-  };
-  const fail = (expected: string): never => {
-    throw new JsonSyntaxError(`expected ${expected}, found ${describeAt(text, pos)}`, pos);
-  };
-
-  const plainString = /"[^"\\\u0000-\u001f]*"/y;
-  const scanString = (): string => {
-    const start = pos;
-    // Most strings have no escapes: take them in one step.
-    plainString.lastIndex = pos;
-    if (plainString.test(text)) {
-      pos = plainString.lastIndex;
-      return text.slice(start + 1, pos - 1);
-    }
-    pos++; // opening quote
-    while (pos < text.length) {
-      const c = text.charCodeAt(pos);
-      if (c === 34) {
-        pos++;
-        try {
-          return JSON.parse(text.slice(start, pos)) as string;
-        } catch {
-          throw new JsonSyntaxError('invalid escape sequence in string', start);
-        }
-      }
-      if (c === 92) pos += 2;
-      else if (c < 32) throw new JsonSyntaxError('unescaped control character in string (a line break inside quotes?)', pos);
-      else pos++;
-    }
-    throw new JsonSyntaxError('string is never closed', start);
-  };
-
-  const scanValue = (depth: number): JsonNode => {
-    // Deeply nested input would overflow the stack; no bibliography needs it.
-    if (depth > 256) throw new JsonSyntaxError('nesting too deep', pos);
-    skipSpace();
-    const offset = pos;
-    const c = text[pos];
-    if (c === '{') {
-      pos++;
-      const members: JsonMember[] = [];
-      skipSpace();
-      if (text[pos] === '}') {
-        pos++;
-        return { kind: 'object', offset, members };
-      }
-      for (;;) {
-        skipSpace();
-        if (text[pos] !== '"') fail('a property name in double quotes');
-        const keyOffset = pos;
-        const key = scanString();
-        skipSpace();
-        if (text[pos] !== ':') fail('":"');
-        pos++;
-        members.push({ key, keyOffset, value: scanValue(depth + 1) });
-        skipSpace();
-        if (text[pos] === ',') {
-          pos++;
-          continue;
-        }
-        if (text[pos] === '}') {
-          pos++;
-          return { kind: 'object', offset, members };
-        }
-        fail('"," or "}"');
-      }
-    }
-    if (c === '[') {
-      pos++;
-      const items: JsonNode[] = [];
-      skipSpace();
-      if (text[pos] === ']') {
-        pos++;
-        return { kind: 'array', offset, items };
-      }
-      for (;;) {
-        items.push(scanValue(depth + 1));
-        skipSpace();
-        if (text[pos] === ',') {
-          pos++;
-          continue;
-        }
-        if (text[pos] === ']') {
-          pos++;
-          return { kind: 'array', offset, items };
-        }
-        fail('"," or "]"');
-      }
-    }
-    if (c === '"') return { kind: 'string', offset, value: scanString() };
-    if (text.startsWith('true', pos)) {
-      pos += 4;
-      return { kind: 'boolean', offset, value: true };
-    }
-    if (text.startsWith('false', pos)) {
-      pos += 5;
-      return { kind: 'boolean', offset, value: false };
-    }
-    if (text.startsWith('null', pos)) {
-      pos += 4;
-      return { kind: 'null', offset };
-    }
-    numberPattern.lastIndex = pos;
-    const number = numberPattern.exec(text);
-    if (number) {
-      pos += number[0].length;
-      return { kind: 'number', offset, value: Number(number[0]) };
-    }
-    return fail('a JSON value');
-  };
-
-  const root = scanValue(0);
-  skipSpace();
-  if (pos < text.length) fail('end of file');
-  return root;
-}
-
-/**
- * The offset of what `keyPath` names inside `node`, as deep as the path
- * resolves: an object member's key, an array element's value.
- */
-function offsetOf(node: JsonNode, keyPath: readonly PropertyKey[]): number {
-  let current = node;
-  let offset = node.offset;
-  for (const key of keyPath) {
-    if (current.kind === 'object') {
-      // The last member wins, as in JSON.parse.
-      const member = current.members.findLast((m) => m.key === String(key));
-      if (!member) break;
-      offset = member.keyOffset;
-      current = member.value;
-    } else if (current.kind === 'array' && typeof key === 'number' && key < current.items.length) {
-      current = current.items[key];
-      offset = current.offset;
-    } else break;
-  }
-  return offset;
-}
-
-// ---------------------------------------------------------------------------
 // Entries: validation and normalisation
 
 /**
@@ -424,9 +201,7 @@ interface EntrySource {
 }
 
 function report(file: VFile, reason: string, place: Point | undefined, ruleId: RuleId, note?: string): void {
-  const message = file.message(reason, { place, ruleId, source: 'load' });
-  message.fatal = true;
-  if (note) message.note = note;
+  fileError(file, reason, { place, ruleId, source: 'load', note });
 }
 
 function describeEntry(index: number, id: unknown): string {
@@ -539,19 +314,17 @@ function lazy<T>(make: () => T): () => T {
   };
 }
 
-function readCslJson(file: VFile, text: string, lines: () => LineIndex, limits: Limits): ReadEntries {
+function readCslJson(file: VFile, text: string, lines: () => PositionIndex, limits: Limits): ReadEntries {
   let root: unknown;
   try {
     root = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    try {
-      scanJson(text);
-    } catch (scanError) {
-      if (!(scanError instanceof JsonSyntaxError)) throw scanError;
-      report(file, `invalid JSON: ${scanError.message}`, lines().point(scanError.offset), rules.bibliographyInvalid);
+    const syntax = jsonSyntaxError(text);
+    if (syntax) {
+      report(file, `invalid JSON: ${syntax.message}`, lines().point(syntax.offset), rules.bibliographyInvalid);
       return { entries: [] };
     }
-    // The scanner accepted what JSON.parse refused: report JSON.parse's words.
+    // The parser accepted what JSON.parse refused: report JSON.parse's words.
     report(file, `invalid JSON: ${(error as Error).message}`, undefined, rules.bibliographyInvalid);
     return { entries: [] };
   }
@@ -559,8 +332,8 @@ function readCslJson(file: VFile, text: string, lines: () => LineIndex, limits: 
     report(file, `JSON nested too deep: ${overLimit('nesting', limits)}`, { line: 1, column: 1, offset: 0 }, limitRule('nesting'));
     return { entries: [] };
   }
-  // The text parsed, so the scanner cannot fail on it.
-  const tree = lazy(() => scanJson(text));
+  // The text parsed, so the tree has no error (null only when too deep to walk).
+  const tree = lazy(() => jsonTree(text));
   // Pandoc wants an array; a `{"references": [...]}` wrapper (the shape of
   // Pandoc's YAML bibliographies) is accepted too because it is unambiguous.
   let list = root;
@@ -570,13 +343,13 @@ function readCslJson(file: VFile, text: string, lines: () => LineIndex, limits: 
     wrapped = true;
   }
   if (!Array.isArray(list)) {
-    report(file, 'a CSL-JSON bibliography must be an array of entries ([{"id": …, "type": …}, …])', lines().point(tree().offset), rules.bibliographyInvalid);
+    report(file, 'a CSL-JSON bibliography must be an array of entries ([{"id": …, "type": …}, …])', lines().point(tree()?.offset ?? 0), rules.bibliographyInvalid);
     return { entries: [] };
   }
   const listNode = lazy((): JsonNode[] => {
     const top = tree();
-    const node = wrapped && top.kind === 'object' ? top.members.findLast((m) => m.key === 'references')?.value : top;
-    return node?.kind === 'array' ? node.items : [];
+    const node = wrapped && top?.type === 'object' ? top.children?.findLast((m) => m.children?.[0]?.value === 'references')?.children?.[1] : top;
+    return node?.type === 'array' ? (node.children ?? []) : [];
   });
   const entries: ReadEntries['entries'] = [];
   list.forEach((raw: unknown, i: number) => {
@@ -588,7 +361,7 @@ function readCslJson(file: VFile, text: string, lines: () => LineIndex, limits: 
       at,
       fieldAt: (keyPath) => {
         const node = listNode()[i];
-        return lines().point(node ? offsetOf(node, keyPath) : 0);
+        return lines().point(node ? jsonOffsetOf(node, keyPath) : 0);
       },
     });
     if (item) entries.push({ item, at });
@@ -614,7 +387,7 @@ function yamlOffsetOf(node: YamlNode | null | undefined, keyPath: readonly Prope
   return offset;
 }
 
-function readCslYaml(file: VFile, text: string, lines: () => LineIndex, limits: Limits): ReadEntries {
+function readCslYaml(file: VFile, text: string, lines: () => PositionIndex, limits: Limits): ReadEntries {
   // Pandoc reads YAML scalars as text; the failsafe schema does the same.
   const document = parseDocument(text, { lineCounter: new LineCounter(), schema: 'failsafe', uniqueKeys: false });
   if (document.errors.length > 0) {
@@ -747,7 +520,7 @@ function describeBibtexError(error: unknown): { reason: string; line?: number; c
   return at ? { reason, line: Number(at[1]), column: Number(at[2]) } : { reason };
 }
 
-function readBibtex(file: VFile, text: string, lines: () => LineIndex, _limits?: Limits): ReadEntries {
+function readBibtex(file: VFile, text: string, lines: () => PositionIndex, _limits?: Limits): ReadEntries {
   const blocks = bibtexBlocks(text);
   const parsed: Array<{ raw: unknown; offset: number }> = [];
   try {
@@ -784,7 +557,7 @@ function readBibtex(file: VFile, text: string, lines: () => LineIndex, _limits?:
         const { reason, line, column } = describeBibtexError(chunkError);
         let offset = block.offset;
         if (line !== undefined && column !== undefined) {
-          const inChunk = new LineIndex(chunk).offset(line, column) - prefix.length;
+          const inChunk = positionIndex(chunk).offset(line, column) - prefix.length;
           if (inChunk >= 0) offset = block.offset + inChunk;
         }
         const entry = block.label ? ` in entry "${block.label}" (line ${lines().point(block.offset).line})` : '';
@@ -819,12 +592,6 @@ function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bi
   return undefined;
 }
 
-/** A path as the user will recognise it in a message: relative to the cwd when inside it. */
-function displayPath(file: VFile): string {
-  const relative = path.relative(file.cwd, file.path);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file.path;
-}
-
 /**
  * Load bibliography files: CSL-JSON (`.json`), CSL YAML (`.yaml`, `.yml`)
  * and BibTeX/BibLaTeX (`.bib`); other extensions are recognised by how the
@@ -852,7 +619,7 @@ export async function loadBibliography(paths: string[], options: { limits?: Limi
     }
     file.value = read.text;
     const text = read.text;
-    const lines = lazy(() => new LineIndex(text));
+    const lines = lazy(() => positionIndex(text, { skipBom: true }));
     const format = formatOf(p, read.text);
     if (!format) {
       report(file, 'unknown bibliography format: use CSL-JSON (.json), CSL YAML (.yaml) or BibTeX (.bib)', undefined, rules.bibliographyInvalid);
@@ -860,18 +627,20 @@ export async function loadBibliography(paths: string[], options: { limits?: Limi
     }
     const reader = format === 'csl-json' ? readCslJson : format === 'csl-yaml' ? readCslYaml : readBibtex;
     const { entries } = reader(file, text, lines, limits);
-    for (const { item, at } of entries) {
+    for (const { item: read, at } of entries) {
       if (items.size >= limits['bibliography-entries']) {
         if (!entryLimitReported) report(file, `too many bibliography entries: ${overLimit('bibliography-entries', limits)}`, at(), limitRule('bibliography-entries'));
         entryLimitReported = true;
         break;
       }
+      // Control characters and lone surrogates reach no edition.
+      const item = cleanStrings(read);
       const first = firstSeen.get(item.id);
       if (first) {
         const firstPoint = first.at();
         report(
           file,
-          `duplicate id "${item.id}": first defined at ${displayPath(first.file)}:${firstPoint.line}:${firstPoint.column}`,
+          `duplicate id "${item.id}": first defined at ${displayPath(first.file.path, first.file.cwd)}:${firstPoint.line}:${firstPoint.column}`,
           at(),
           rules.bibliographyDuplicateId,
         );

@@ -14,10 +14,15 @@ import { rules } from '../rules.js';
 import { defaultLimits, limitRule, overLimit, type Limits } from '../limits.js';
 import { valueTooDeep } from '../guard.js';
 import { readRegularFile } from '../resources/read.js';
-import { frontMatterSchema, type Author, type FrontMatter, type Metadata } from './schema.js';
+import { looksLikePath } from '../shared/paths.js';
+import { cleanStrings } from '../shared/text.js';
+import type { z } from 'zod';
+import { frontMatterSchema, type Metadata } from './schema.js';
+import { fileError, fileWarn } from '../messages.js';
+import type { RuleId } from '../rules.js';
 
 export type { Metadata, Author, Series, FrontMatter } from './schema.js';
-export { frontMatterSchema, metadataDefaults } from './schema.js';
+export { frontMatterKeys, frontMatterSchema, metadataDefaults } from './schema.js';
 
 export interface LoadOptions {
   /** Override the front matter's `csl`. Default: the front matter's. */
@@ -46,10 +51,10 @@ export async function load(input: string, options: LoadOptions = {}): Promise<Lo
   const read = readRegularFile(file.path, limits['input-size']);
   if (!read.ok) {
     const large = read.why === 'large';
-    file.message(large ? `manuscript too large: ${overLimit('input-size', limits)}` : `cannot read manuscript: ${read.reason}`, {
+    fileError(file, large ? `manuscript too large: ${overLimit('input-size', limits)}` : `cannot read manuscript: ${read.reason}`, {
       ruleId: large ? limitRule('input-size') : rules.fileUnreadable,
       source: 'load',
-    }).fatal = true;
+    });
     return { file, metadata: null };
   }
   file.value = read.data.toString('utf8');
@@ -73,19 +78,21 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
     return null;
   }
   const limits = options.limits ?? defaultLimits;
-  let raw: unknown;
+  let js: unknown;
   try {
-    raw = document.toJS({ maxAliasCount: limits['yaml-aliases'] });
+    js = document.toJS({ maxAliasCount: limits['yaml-aliases'] });
   } catch (error) {
     // The yaml library stops an alias bomb ("billion laughs") here.
     if (!(error instanceof ReferenceError)) throw error;
     fail(file, `front matter: too many YAML aliases: ${overLimit('yaml-aliases', limits)}`, { line: 2, column: 1 }, limitRule('yaml-aliases'));
     return null;
   }
-  if (valueTooDeep(raw, limits.nesting)) {
+  if (valueTooDeep(js, limits.nesting)) {
     fail(file, `front matter nested too deep: ${overLimit('nesting', limits)}`, { line: 2, column: 1 }, limitRule('nesting'));
     return null;
   }
+  // Control characters and lone surrogates reach no edition.
+  const raw: unknown = cleanStrings(js);
   const parsed = frontMatterSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -101,17 +108,17 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
     return null;
   }
   if (parsed.data.title === undefined) {
-    file.message('no `title` in the front matter: the file name stands in for it', {
+    fileWarn(file, 'no `title` in the front matter: the file name stands in for it', {
       place: { line: 1, column: 1 },
       ruleId: rules.titleMissing,
       source: 'load',
     });
   }
-  return normalise(parsed.data, file, options);
+  return withContext(parsed.data, file, options);
 }
 
-function fail(file: VFile, reason: string, place: { line: number; column: number }, ruleId: string): void {
-  file.message(reason, { place, ruleId, source: 'load' }).fatal = true;
+function fail(file: VFile, reason: string, place: { line: number; column: number }, ruleId: RuleId): void {
+  fileError(file, reason, { place, ruleId, source: 'load' });
 }
 
 /** Line and column (in the manuscript) of a key path in the front matter. */
@@ -130,24 +137,10 @@ function positionOfKey(document: Document, lineCounter: LineCounter, keyPath: st
   return { line: at.line + 1, column: at.col };
 }
 
-function list(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metadata {
+/** What needs the manuscript's place or the command line: paths made absolute, `--style`, `--locale`, bibliography overrides, the stand-in title. */
+function withContext(data: z.output<typeof frontMatterSchema>, file: VFile, options: LoadOptions): Metadata {
   const base = path.dirname(file.path);
-  const given = data.author ?? data.authors;
-  const authors: Author[] = (given === undefined ? [] : Array.isArray(given) ? given : [given]).map(
-    (a) => (typeof a === 'string' ? { name: a } : a),
-  );
-  const date =
-    data.date instanceof Date ? data.date.toISOString().slice(0, 10) : data.date === undefined ? undefined : String(data.date);
-  const lang = data.lang ?? data.locale ?? 'en-US';
-  const bibliography = options.bibliography
-    ? options.bibliography.map((p) => path.resolve(p))
-    : list(data.bibliography).map((p) => path.resolve(base, p));
-  const looksLikePath = (id: string) => /[\\/]|\.csl$/i.test(id);
+  const bibliography = options.bibliography ? options.bibliography.map((p) => path.resolve(p)) : data.bibliography.map((p) => path.resolve(base, p));
   const csl = options.style
     ? looksLikePath(options.style)
       ? path.resolve(options.style)
@@ -155,39 +148,12 @@ function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metada
     : data.csl && looksLikePath(data.csl)
       ? path.resolve(base, data.csl)
       : data.csl;
-  const series = data.series
-    ? {
-        ...data.series,
-        number: data.series.number === undefined ? undefined : String(data.series.number),
-        designation: [data.series.name, data.series.type, data.series.number].filter((x) => x !== undefined && x !== '').join(' '),
-      }
-    : undefined;
   return {
+    ...data,
     title: data.title ?? path.basename(file.path, path.extname(file.path)),
-    subtitle: data.subtitle,
-    authors,
-    date,
-    lang,
-    locale: options.locale ?? data.locale ?? lang,
-    localeGiven: (options.locale ?? data.locale ?? data.lang) !== undefined,
+    locale: options.locale ?? data.locale,
+    localeGiven: options.locale !== undefined || data.localeGiven,
     bibliography,
     csl,
-    nocite: list(data.nocite).flatMap((entry) =>
-      entry
-        .split(/[\s,;]+/)
-        .map((key) => key.replace(/^@/, '').replace(/^\{(.*)\}$/, '$1'))
-        .filter(Boolean),
-    ),
-    linkCitations: data['link-citations'] ?? false,
-    referenceSectionTitle: data['reference-section-title'],
-    suppressBibliography: data['suppress-bibliography'] ?? false,
-    notesAfterPunctuation: data['notes-after-punctuation'] ?? true,
-    series,
-    publisher: data.publisher,
-    rights: data.rights,
-    funding: data.funding,
-    keywords: typeof data.keywords === 'string' ? data.keywords.split(/\s*[,;]\s*/).filter(Boolean) : (data.keywords ?? []),
-    abstract: data.abstract,
-    identifier: data.identifier,
   };
 }

@@ -3,14 +3,14 @@
  *
  * citeproc-js assumes a well-formed, complete style: a malformed one makes
  * it throw a `TypeError` from deep inside, and a style without `<layout>`
- * formats every citation as nothing. `checkStyleXml` parses the XML (no
- * external entities, no DTD expansion) and checks the structure citeproc
+ * formats every citation as nothing. `checkStyleXml` parses the XML (the
+ * parser of `src/shared/csl-xml.ts`) and checks the structure citeproc
  * relies on, so that a broken style is a `style-invalid` message at its
  * line and column in the style file.
  */
-import { DOMParser } from '@xmldom/xmldom';
-
-export const cslNamespace = 'http://purl.org/net/xbiblio/csl';
+import type { Element, Root } from 'xast';
+import { fromXml } from 'xast-util-from-xml';
+import { cslNamespace } from '../shared/csl-xml.js';
 
 export interface StyleProblem {
   reason: string;
@@ -18,35 +18,38 @@ export interface StyleProblem {
   column: number;
 }
 
-interface Located {
-  lineNumber?: number;
-  columnNumber?: number;
+function at(node: { position?: { start: { line: number; column: number } } } | undefined): { line: number; column: number } {
+  return { line: Math.max(node?.position?.start.line ?? 1, 1), column: Math.max(node?.position?.start.column ?? 1, 1) };
 }
 
-type XmlElement = ReturnType<DOMParser['parseFromString']>['documentElement'] & Located;
-
-function at(node: Located | null | undefined): { line: number; column: number } {
-  return { line: Math.max(node?.lineNumber ?? 1, 1), column: Math.max(node?.columnNumber ?? 1, 1) };
-}
-
-function childElements(node: XmlElement, name?: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let child = node.firstChild; child; child = child.nextSibling) {
-    if (child.nodeType === 1 && (name === undefined || (child as XmlElement).localName === name)) out.push(child as XmlElement);
-  }
+function childElements(node: Root | Element, name?: string): Element[] {
+  const out: Element[] = [];
+  for (const child of node.children) if (child.type === 'element' && (name === undefined || child.name === name)) out.push(child);
   return out;
 }
 
-/** Elements under `root`, without recursion on the stack. */
-function allElements(root: XmlElement): XmlElement[] {
-  const out: XmlElement[] = [];
-  const stack: XmlElement[] = [root];
+/** Elements under `root` with their depth, without recursion on the stack. */
+function allElements(root: Element): Array<[Element, number]> {
+  const out: Array<[Element, number]> = [];
+  const stack: Array<[Element, number]> = [[root, 0]];
   while (stack.length > 0) {
-    const node = stack.pop()!;
-    out.push(node);
-    stack.push(...childElements(node).reverse());
+    const [node, depth] = stack.pop()!;
+    out.push([node, depth]);
+    const children = childElements(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], depth + 1]);
   }
   return out;
+}
+
+/** Element nesting in the raw text, so the parser (which recurses) never sees a style too deep for it. */
+function tagDepth(xml: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const match of xml.matchAll(/<(\/?)[A-Za-z_][\w:.-]*[^>]*?(\/?)>/g)) {
+    if (match[1]) depth = Math.max(depth - 1, 0);
+    else if (!match[2]) deepest = Math.max(deepest, ++depth);
+  }
+  return deepest;
 }
 
 /**
@@ -54,38 +57,23 @@ function allElements(root: XmlElement): XmlElement[] {
  * none. A dependent style needs no `<citation>` of its own.
  */
 export function checkStyleXml(xml: string, options: { maxDepth?: number } = {}): StyleProblem | null {
-  let problem: StyleProblem | null = null;
-  let document;
-  try {
-    document = new DOMParser({
-      onError: (level, message, context?: unknown) => {
-        if (level === 'fatalError' || problem) return;
-        // Warnings (an unknown entity …) do not stop citeproc; errors do.
-        if (level === 'error') problem = { reason: message.split('\n')[0], ...at(context as Located) };
-      },
-    }).parseFromString(xml, 'text/xml');
-  } catch (error) {
-    const locator = (error as { locator?: Located }).locator;
-    return { reason: `the XML does not parse: ${(error as Error).message.split('\n')[0]}`, ...at(locator) };
-  }
-  if (problem) return { ...(problem as StyleProblem), reason: `the XML does not parse: ${(problem as StyleProblem).reason}` };
-  const root = document.documentElement as XmlElement | null;
-  if (!root) return { reason: 'the file has no root element', line: 1, column: 1 };
-  if (root.localName !== 'style') return { reason: `its root element is <${root.tagName}>, not <style>`, ...at(root) };
-  if (root.namespaceURI !== cslNamespace) return { reason: `its <style> element is not in the CSL namespace (${cslNamespace})`, ...at(root) };
-  const elements = allElements(root);
   const maxDepth = options.maxDepth ?? 200;
-  {
-    // Depth of the element tree: citeproc-js walks it recursively.
-    const depths = new Map<XmlElement, number>([[root, 0]]);
-    for (const element of elements) {
-      const depth = depths.get(element) ?? 0;
-      if (depth > maxDepth) return { reason: `its elements are nested more than ${maxDepth} deep`, ...at(element) };
-      for (const child of childElements(element)) depths.set(child, depth + 1);
-    }
+  if (tagDepth(xml) > maxDepth) return { reason: `its elements are nested more than ${maxDepth} deep`, line: 1, column: 1 };
+  let tree: Root;
+  try {
+    tree = fromXml(xml);
+  } catch (error) {
+    const message = error as { cause?: { message?: string }; reason?: string; line?: number; column?: number };
+    const reason = (message.cause?.message ?? message.reason ?? String(error)).split('\n')[0].replace(/ \(line \d+, column \d+\)$/, '');
+    return { reason: `the XML does not parse: ${reason}`, line: Math.max(message.line ?? 1, 1), column: Math.max(message.column ?? 1, 1) };
   }
+  const root = childElements(tree)[0];
+  if (!root) return { reason: 'the file has no root element', line: 1, column: 1 };
+  if (root.name !== 'style') return { reason: `its root element is <${root.name}>, not <style>`, ...at(root) };
+  if (root.attributes.xmlns !== cslNamespace) return { reason: `its <style> element is not in the CSL namespace (${cslNamespace})`, ...at(root) };
+  const elements = allElements(root);
   const info = childElements(root, 'info')[0];
-  const dependent = info ? childElements(info, 'link').some((link) => link.getAttribute('rel') === 'independent-parent') : false;
+  const dependent = info ? childElements(info, 'link').some((link) => link.attributes.rel === 'independent-parent') : false;
   if (dependent) return null;
   const citation = childElements(root, 'citation');
   if (citation.length === 0) return { reason: 'it has no <citation> element', ...at(root) };
@@ -96,14 +84,14 @@ export function checkStyleXml(xml: string, options: { maxDepth?: number } = {}):
   }
   const macros = new Set<string>();
   for (const macro of childElements(root, 'macro')) {
-    const name = macro.getAttribute('name');
+    const name = macro.attributes.name;
     if (!name) return { reason: 'a <macro> has no name', ...at(macro) };
     macros.add(name);
   }
-  for (const element of elements) {
-    const used = element.getAttribute('macro');
-    if (used !== null && element.localName !== 'macro' && !macros.has(used)) {
-      return { reason: `<${element.tagName} macro="${used}"> names a macro the style does not define`, ...at(element) };
+  for (const [element] of elements) {
+    const used = element.attributes.macro;
+    if (used !== undefined && used !== null && element.name !== 'macro' && !macros.has(used)) {
+      return { reason: `<${element.name} macro="${used}"> names a macro the style does not define`, ...at(element) };
     }
   }
   return null;

@@ -16,15 +16,16 @@
  * Failures are results, not exceptions: the caller (the `load` stage) turns
  * `{ ok: false }` into a message on the manuscript with `ruleId`.
  */
-import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { rules } from '../rules.js';
 import { defaultLimits } from '../limits.js';
 import { readRegularFile } from '../resources/read.js';
 import { checkStyleXml } from './style-check.js';
+import { packageRoot, templatesDir } from '../shared/package.js';
+import { looksLikePath } from '../shared/paths.js';
+import { styleFacts } from '../shared/csl-xml.js';
 
 export interface CslStyle {
   /** Bundled id, or the file name without `.csl` for a style given by path. */
@@ -81,31 +82,12 @@ export interface LocaleOptions {
 // ---------------------------------------------------------------------------
 // Where the templates are
 
-let packageRootCache: string | undefined;
-
-/**
- * The package root: the nearest folder above this module with a
- * `package.json` and a `templates/csl` folder. This module runs from
- * `src/load/` under tsx or vitest and from `build/src/load/` once compiled.
- */
-export function packageRoot(): string {
-  if (packageRootCache) return packageRootCache;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'templates', 'csl'))) {
-      packageRootCache = dir;
-      return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package root with templates/csl above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
 /** The folder of bundled styles and locales: `<package>/templates/csl`. */
 export function cslTemplatesDir(): string {
-  return path.join(packageRoot(), 'templates', 'csl');
+  return templatesDir('csl');
 }
+
+export { packageRoot };
 
 // ---------------------------------------------------------------------------
 // Cached reads: a build asks for the same style and locale more than once
@@ -131,91 +113,33 @@ function readCached(file: string): Promise<string> {
 
 const listingCache = new Map<string, Promise<Map<string, string>>>();
 
-/** Bundled styles: id → absolute path. The top folder wins over `styles/`. */
-function bundledStyles(templatesDir: string): Promise<Map<string, string>> {
-  let pending = listingCache.get(templatesDir);
+/**
+ * Files of the folders (in order: the first folder's file wins) whose names
+ * `pattern` matches, by the pattern's first group; read once per folder set.
+ */
+function listFiles(dirs: string[], pattern: RegExp): Promise<Map<string, string>> {
+  const key = `${pattern.source}\0${dirs.join('\0')}`;
+  let pending = listingCache.get(key);
   if (!pending) {
     pending = (async () => {
       const found = new Map<string, string>();
-      for (const dir of [templatesDir, path.join(templatesDir, 'styles')]) {
+      for (const dir of dirs) {
         const names = await readdir(dir).catch(() => [] as string[]);
         for (const name of names.sort()) {
-          if (!name.endsWith('.csl')) continue;
-          const id = name.slice(0, -'.csl'.length);
-          if (!found.has(id)) found.set(id, path.join(dir, name));
+          const match = pattern.exec(name);
+          if (match?.[1] && !found.has(match[1])) found.set(match[1], path.join(dir, name));
         }
       }
       return found;
     })();
-    listingCache.set(templatesDir, pending);
+    listingCache.set(key, pending);
   }
   return pending;
 }
 
-// ---------------------------------------------------------------------------
-// Reading a style's XML. The few facts needed sit in the root element and
-// `<info>`; a regular-expression reader over comment-free text is enough and
-// avoids an XML parser dependency. citeproc parses the XML properly later.
-
-const xmlEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
-      return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
-    }
-    return xmlEntities[name.toLowerCase()] ?? whole;
-  });
-}
-
-function attributes(tag: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const match of tag.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-    result[match[1]] = decodeXml(match[2] ?? match[3] ?? '');
-  }
-  return result;
-}
-
-interface StyleFacts {
-  title: string;
-  class?: 'note' | 'in-text';
-  hasBibliography: boolean;
-  hasCitation: boolean;
-  defaultLocale?: string;
-  /** Id of the independent parent, for a dependent style. */
-  parent?: string;
-  version?: string;
-}
-
-/** The facts of a style, or a reason it is not a CSL style. */
-function readStyleFacts(xml: string): StyleFacts | { invalid: string } {
-  const text = xml.replace(/<!--[\s\S]*?-->/g, '');
-  const root = /<style\b([^>]*)>/.exec(text);
-  if (!root) return { invalid: 'it has no <style> element' };
-  const rootAttributes = attributes(root[1]);
-  if (!Object.entries(rootAttributes).some(([name, value]) => (name === 'xmlns' || name.startsWith('xmlns:')) && value.includes('purl.org/net/xbiblio/csl'))) {
-    return { invalid: 'its <style> element is not in the CSL namespace (http://purl.org/net/xbiblio/csl)' };
-  }
-  const info = /<info\b[^>]*>([\s\S]*?)<\/info>/.exec(text)?.[1] ?? '';
-  const title = decodeXml(/<title\b[^>]*>([\s\S]*?)<\/title>/.exec(info)?.[1]?.trim() ?? '');
-  let parent: string | undefined;
-  for (const link of info.matchAll(/<link\b([^>]*)\/?>/g)) {
-    const linkAttributes = attributes(link[1]);
-    if (linkAttributes.rel === 'independent-parent' && linkAttributes.href) {
-      parent = linkAttributes.href.replace(/\/+$/, '').split('/').pop();
-    }
-  }
-  const styleClass = rootAttributes.class;
-  return {
-    title,
-    class: styleClass === 'note' || styleClass === 'in-text' ? styleClass : undefined,
-    hasBibliography: /<bibliography\b/.test(text),
-    hasCitation: /<citation\b/.test(text),
-    defaultLocale: rootAttributes['default-locale'],
-    parent,
-    version: rootAttributes.version,
-  };
+/** Bundled styles: id → absolute path. The top folder wins over `styles/`. */
+function bundledStyles(templatesDir: string): Promise<Map<string, string>> {
+  return listFiles([templatesDir, path.join(templatesDir, 'styles')], /^(.+)\.csl$/);
 }
 
 // ---------------------------------------------------------------------------
@@ -276,10 +200,6 @@ export function suggestStyles(query: string, ids: Iterable<string>, limit = 5): 
 // Styles
 
 const zoteroStyleUrl = /^https?:\/\/(?:www\.)?zotero\.org\/styles\/([^/?#]+)\/?$/;
-
-function looksLikePath(idOrPath: string): boolean {
-  return /[\\/]/.test(idOrPath) || /\.csl$/i.test(idOrPath);
-}
 
 async function fileExists(file: string): Promise<boolean> {
   try {
@@ -346,7 +266,7 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
   // The XML and the structure citeproc relies on, checked before it sees them.
   const problem = checkStyleXml(xml);
   if (problem) return { ...invalid(problem.reason), at: { file, line: problem.line, column: problem.column } } as StyleResult;
-  const facts = readStyleFacts(xml);
+  const facts = styleFacts(xml);
   if ('invalid' in facts) return invalid(facts.invalid);
   if (facts.version !== undefined && !/^1\./.test(facts.version)) {
     return invalid(`it is CSL ${facts.version}; citeproc needs CSL 1.0`);
@@ -367,7 +287,7 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
     const parentXml = await readCached(parentPath);
     const parentProblem = checkStyleXml(parentXml);
     if (parentProblem) return { ...invalid(`its parent: ${parentProblem.reason}`), at: { file: parentPath, line: parentProblem.line, column: parentProblem.column } } as StyleResult;
-    const parentFacts = readStyleFacts(parentXml);
+    const parentFacts = styleFacts(parentXml);
     if ('invalid' in parentFacts) return invalid(`its parent ${parentPath}: ${parentFacts.invalid}`);
     if (parentFacts.parent !== undefined) return invalid(`its parent "${facts.parent}" is itself a dependent style`);
     if (!parentFacts.class || !parentFacts.hasCitation) return invalid(`its parent "${facts.parent}" has no class or no <citation>`);
@@ -430,26 +350,9 @@ const primaryDialects: Record<string, string> = {
   sv: 'sv-SE', th: 'th-TH', tr: 'tr-TR', uk: 'uk-UA', vi: 'vi-VN', zh: 'zh-CN',
 };
 
-const localeListingCache = new Map<string, Promise<Map<string, string>>>();
-
 /** Bundled locales: tag → absolute path, from `locales/` and the top folder. */
 function bundledLocaleFiles(templatesDir: string): Promise<Map<string, string>> {
-  let pending = localeListingCache.get(templatesDir);
-  if (!pending) {
-    pending = (async () => {
-      const found = new Map<string, string>();
-      for (const dir of [path.join(templatesDir, 'locales'), templatesDir]) {
-        const names = await readdir(dir).catch(() => [] as string[]);
-        for (const name of names) {
-          const match = /^locales-(.+)\.xml$/.exec(name);
-          if (match && !found.has(match[1])) found.set(match[1], path.join(dir, name));
-        }
-      }
-      return found;
-    })();
-    localeListingCache.set(templatesDir, pending);
-  }
-  return pending;
+  return listFiles([path.join(templatesDir, 'locales'), templatesDir], /^locales-(.+)\.xml$/);
 }
 
 /** The tags of the bundled locales, sorted. */

@@ -19,9 +19,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import type { DocumentModel, PageStart } from '../model.js';
+import type { DocumentModel, PageStart } from '../model/types.js';
+import { writeFileAtomic } from '../shared/fs.js';
+import { labelsFor } from '../shared/labels.js';
 import { modelResources } from '../resources/index.js';
-import { writeFileAtomic } from '../util/fs.js';
 import { readFontFile, tinosFontFaceCss } from './fonts.js';
 import { buildDate, setPdfInfo } from './metadata.js';
 import { paginateInPage, type InPageResult, type PaginateConfig } from './paginator.js';
@@ -81,7 +82,7 @@ export const defaultPaginateConfig: PaginateConfig = {
   widows: 2,
   noteLines: 2,
   minBodyLines: 4,
-  continued: '(Contd.)',
+  continued: labelsFor('en').labels.continued,
 };
 
 /** Thrown when printing takes longer than `timeout`. */
@@ -211,7 +212,7 @@ async function withPaginatedPage<T>(
   }
   // A meta refresh (raw HTML let through) would navigate the print page away.
   html = html.replace(/<meta\b[^>]*http-equiv\s*=\s*["']?refresh[^>]*>/gi, '');
-  const config: PaginateConfig = { ...defaultPaginateConfig, ...options.paginate };
+  const config: PaginateConfig = { ...defaultPaginateConfig, continued: labelsFor(model.metadata.lang).labels.continued, ...options.paginate };
 
   const page = await opening;
   let timer: NodeJS.Timeout | undefined;

@@ -134,7 +134,7 @@ export const cases: HostileCase[] = [
   { name: 'JSON bibliography nested 5,000 deep', files: { ...paper('Text.', 'bibliography: refs.json\n'), 'refs.json': { repeat: '[', times: 5000, after: ']'.repeat(5000) } }, expect: { exit: 1, rule: 'limit-nesting', at: 'refs.json:1:1' } },
   { name: 'front matter nested too deep', files: { 'paper.md': `---\ntitle: Deep\nabstract: ${'['.repeat(100)}${']'.repeat(100)}\n---\n\nText.\n` }, expect: { exit: 1, rule: 'limit-nesting', at: 'paper.md:2:1' } },
   { name: 'style without <layout>', files: { ...paper('Text [@a].', 'bibliography: refs.json\ncsl: bad.csl\n'), 'refs.json': refs, 'bad.csl': goodCsl('  <citation>\n  </citation>') }, expect: { exit: 1, rule: 'style-invalid', at: 'bad.csl:4:3' } },
-  { name: 'style that is not well-formed XML', files: { ...paper('Text [@a].', 'bibliography: refs.json\ncsl: bad.csl\n'), 'refs.json': refs, 'bad.csl': goodCsl('  <citation><layout><text variable="title"/></citation>') }, expect: { exit: 1, rule: 'style-invalid', at: 'bad.csl:4:36' } },
+  { name: 'style that is not well-formed XML', files: { ...paper('Text [@a].', 'bibliography: refs.json\ncsl: bad.csl\n'), 'refs.json': refs, 'bad.csl': goodCsl('  <citation><layout><text variable="title"/></citation>') }, expect: { exit: 1, rule: 'style-invalid', at: 'bad.csl:4:45' } },
   { name: 'style whose root is not <style>', files: { ...paper('Text [@a].', 'bibliography: refs.json\ncsl: bad.csl\n'), 'refs.json': refs, 'bad.csl': '<?xml version="1.0"?>\n<locale xmlns="http://purl.org/net/xbiblio/csl"/>\n' }, expect: { exit: 1, rule: 'style-invalid', at: 'bad.csl:2:1' } },
   { name: 'style with an undefined macro', files: { ...paper('Text [@a].', 'bibliography: refs.json\ncsl: bad.csl\n'), 'refs.json': refs, 'bad.csl': goodCsl('  <citation>\n    <layout><text macro="nowhere"/></layout>\n  </citation>') }, expect: { exit: 1, rule: 'style-invalid', at: 'bad.csl:5:13' } },
   { name: 'empty style file', files: { ...paper('Text [@a].', 'bibliography: refs.json\ncsl: bad.csl\n'), 'refs.json': refs, 'bad.csl': '' }, expect: { exit: 1, rule: 'style-invalid', at: 'bad.csl:1:1' } },
@@ -159,8 +159,8 @@ export const cases: HostileCase[] = [
   // --- The environment: one line, exit 3 ---------------------------------
   { name: 'invalid SOURCE_DATE_EPOCH', files: paper('Text.'), env: { SOURCE_DATE_EPOCH: 'yesterday' }, expect: { exit: 3, rule: 'source-date-invalid', at: 'colophon' } },
   { name: 'SOURCE_DATE_EPOCH out of range', files: paper('Text.'), env: { SOURCE_DATE_EPOCH: '99999999999999999999' }, expect: { exit: 3, rule: 'source-date-invalid', at: 'colophon' } },
-  { name: '--out is a file', files: { ...paper('Text.'), 'taken.txt': 'not a folder' }, args: ['--out', 'taken.txt'], expect: { exit: 3, rule: 'output-unusable', at: 'colophon' } },
-  { name: '--out below a file', files: { ...paper('Text.'), 'taken.txt': 'not a folder' }, args: ['--out', 'taken.txt/out'], expect: { exit: 3, rule: 'output-unusable', at: 'colophon' } },
+  { name: '--out is a file', files: { ...paper('Text.'), 'taken.txt': 'not a folder' }, args: ['--out', 'taken.txt'], expect: { exit: 3, rule: 'output-unwritable', at: 'colophon' } },
+  { name: '--out below a file', files: { ...paper('Text.'), 'taken.txt': 'not a folder' }, args: ['--out', 'taken.txt/out'], expect: { exit: 3, rule: 'output-unwritable', at: 'colophon' } },
   { name: 'missing browser: no HTML left behind', files: paper('Text.'), args: ['--browser', '/nonexistent/chromium'], formats: 'html,pdf', expect: { exit: 3, rule: 'browser-missing', at: 'paper.md' } },
 
   // --- Several manuscripts: one failure keeps the others' editions -------

@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDocument } from '../../src/document.js';
-import { renderHtmlPage } from '../../src/html/page.js';
+import { renderHtmlPage } from '../../src/web/page.js';
 import { rules } from '../../src/rules.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

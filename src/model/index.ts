@@ -1,5 +1,5 @@
 /**
- * Stage `html`: formatted mdast in, the `DocumentModel` out.
+ * Stage `model`: formatted mdast in, the `DocumentModel` out.
  *
  * remark-rehype turns the tree into hast (the `cite` stage's nodes carry
  * their own hast through `data.hName`/`hChildren`); raw HTML in the
@@ -19,8 +19,13 @@ import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
-import type { CitationStyleInfo, DocumentModel, Note } from '../model.js';
+import type { CitationStyleInfo, DocumentModel, Note } from './types.js';
+
+export type { CitationStyleInfo, DocumentModel, Note, PageStart } from './types.js';
 import { rules } from '../rules.js';
+import { fileError, fileWarn } from '../messages.js';
+import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
+import { withoutUnusableCharacters } from '../shared/text.js';
 
 export interface ModelOptions {
   /** Manuscript name, used for the editions' file names. */
@@ -70,8 +75,8 @@ export function toDocumentModel(tree: Root, file: VFile, options: ModelOptions):
   if (!options.unsafeHtml) {
     visit(tree, 'html', (node) => {
       if (risky.test(node.value)) {
-        file.message('raw HTML with scripts, event handlers or `javascript:` URLs was removed (use --unsafe-html for a trusted manuscript)', {
-          place: node.position,
+        fileWarn(file, 'raw HTML with scripts, event handlers or `javascript:` URLs was removed (use --unsafe-html for a trusted manuscript)', {
+          node,
           ruleId: rules.htmlSanitized,
           source: 'html',
         });
@@ -89,6 +94,7 @@ export function toDocumentModel(tree: Root, file: VFile, options: ModelOptions):
   if (hasRaw) processor.use(rehypeRaw);
   if (!options.unsafeHtml) processor.use(rehypeSanitize, sanitizeSchema);
   const hast = processor.runSync(tree, file) as HastRoot;
+  checkText(hast, file);
 
   const notes: Note[] = [];
   const body: HastRoot = { type: 'root', children: [] };
@@ -138,5 +144,31 @@ function addHeadingIds(body: HastRoot, notes: Note[]): void {
     while (taken.has(id)) id = slugger.slug(id);
     taken.add(id);
     element.properties.id = id;
+  });
+}
+
+/**
+ * What the text says reaches the editions as text: characters no edition
+ * can carry are dropped (raw HTML brings them as it is written), and a
+ * `lang` that is not a BCP 47 tag is reported where it stands and dropped
+ * (`Intl` and every reader would choke on it).
+ */
+function checkText(tree: HastRoot, file: VFile): void {
+  visit(tree, (node) => {
+    if (node.type === 'text') {
+      node.value = withoutUnusableCharacters(node.value);
+      return;
+    }
+    if (node.type !== 'element') return;
+    for (const [key, value] of Object.entries(node.properties)) {
+      if (typeof value === 'string') node.properties[key] = withoutUnusableCharacters(value);
+    }
+    for (const key of ['lang', 'xmlLang'] as const) {
+      const lang = node.properties[key];
+      if (lang === undefined || lang === null) continue;
+      if (typeof lang === 'string' && (lang === '' || isLanguageTag(lang))) continue;
+      fileError(file, `\`lang\`: ${languageTagProblem(String(lang))}`, { node, ruleId: rules.langInvalid, source: 'model' });
+      delete node.properties[key];
+    }
   });
 }
