@@ -9,11 +9,13 @@ import type { Nodes as HastNodes } from 'hast';
 import type { Nodes as MdastNodes, Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { limitRule, overLimit, type Limits } from './limits.js';
+import { fileError } from './messages.js';
+import type { RuleId } from './rules.js';
 
 type Place = { line: number; column: number };
 
-function fail(file: VFile, reason: string, place: Place | undefined, rule: string): void {
-  file.message(reason, { place, ruleId: rule, source: 'limits' }).fatal = true;
+function fail(file: VFile, reason: string, place: Place | undefined, rule: RuleId): void {
+  fileError(file, reason, { place, ruleId: rule, source: 'limits' });
 }
 
 /**

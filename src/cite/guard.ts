@@ -14,6 +14,7 @@ import { rules } from '../rules.js';
 import type { Cite } from '../parse/types.js';
 import { createEngine } from './engine.js';
 import type { CiteOptions } from './index.js';
+import { fileError } from '../messages.js';
 
 const tryAlone = 300;
 
@@ -66,16 +67,15 @@ export function reportCiteFailure(tree: Root, file: VFile, options: CiteOptions,
   }
   const style = options.style.id ? `style "${options.style.id}"` : 'the citation style';
   const message = culprit
-    ? file.message(`the ${style} could not format the citation \`${culprit.value}\`: ${firstLine(culpritError)}`, {
+    ? fileError(file, `the ${style} could not format the citation \`${culprit.value}\`: ${firstLine(culpritError)}`, {
         place: culprit.position ?? culprit.items[0]?.place,
         ruleId: rules.citationFailed,
         source: 'cite',
       })
-    : file.message(`the ${style} could not format the citations and bibliography: ${firstLine(error)}`, {
+    : fileError(file, `the ${style} could not format the citations and bibliography: ${firstLine(error)}`, {
         place: cites[0]?.position,
         ruleId: rules.citationFailed,
         source: 'cite',
       });
-  message.fatal = true;
   message.cause = error;
 }

@@ -70,11 +70,7 @@ export function collectImages(body: Root, file: VFile, table?: ResourceTable): R
           { node: child, ruleId: rules.imageUnusable, source: 'epub' },
         );
       } else if (/^(?:https?|ftp):|^\/\//i.test(src)) {
-        file.message(`remote image ${src} is not fetched; the ebook links to it instead`, {
-          place: child.position,
-          ruleId: rules.resourceRemote,
-          source: 'epub',
-        });
+        fileWarn(file, `remote image ${src} is not fetched; the ebook links to it instead`, { node: child, ruleId: rules.resourceRemote, source: 'epub' });
       }
       (node.children as ElementContent[])[index] = standIn(child, src);
     });

@@ -69,7 +69,7 @@ export function checkStyleXml(xml: string, options: { maxDepth?: number } = {}):
   }
   const root = childElements(tree)[0];
   if (!root) return { reason: 'the file has no root element', line: 1, column: 1 };
-  if (root.name !== 'style') return { reason: `its root element is <${root.name}>, not <style>`, ...at(root) };
+  if (root.name !== 'style') return { reason: `it has no <style> element: its root element is <${root.name}>`, ...at(root) };
   if (root.attributes.xmlns !== cslNamespace) return { reason: `its <style> element is not in the CSL namespace (${cslNamespace})`, ...at(root) };
   const elements = allElements(root);
   const info = childElements(root, 'info')[0];

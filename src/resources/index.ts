@@ -32,6 +32,8 @@ import type { VFile } from 'vfile';
 import { defaultLimits, limitRule, overLimit, type Limits } from '../limits.js';
 import { rules } from '../rules.js';
 import { readRegularFile } from './read.js';
+import { fileError } from '../messages.js';
+import type { RuleId } from '../rules.js';
 
 export { readRegularFile, type ReadResult } from './read.js';
 
@@ -58,13 +60,13 @@ export type Resolution =
   /** `mailto:`, `javascript:` … : not a file (the sanitiser deals with these). */
   | { kind: 'other' }
   | { kind: 'missing'; path: string }
-  | { kind: 'refused'; ruleId: string; reason: string };
+  | { kind: 'refused'; ruleId: RuleId; reason: string };
 
 /** The rule ids of this module (also in `src/rules.ts`). */
 export const resourceRules = {
-  outside: 'resource-outside',
-  unreadable: 'resource-unreadable',
-  remote: 'resource-remote',
+  outside: rules.resourceOutside,
+  unreadable: rules.resourceUnreadable,
+  remote: rules.resourceRemote,
 } as const;
 
 function realFolder(dir: string): string {
@@ -268,7 +270,7 @@ export function confineResources(trees: Array<Root | Element>, file: VFile, poli
         if (!table.remote.has(reference)) table.remote.set(reference, element.position);
       }
       else if (resolution.kind === 'refused') {
-        file.message(resolution.reason, { place: element.position, ruleId: resolution.ruleId, source: 'resources' }).fatal = true;
+        fileError(file, resolution.reason, { node: element, ruleId: resolution.ruleId, source: 'resources' });
         scrub(element, attribute);
       }
     }
@@ -300,11 +302,11 @@ export function confineDataFile(file: VFile, dataFile: string, key: string, poli
   const where = policy.sandbox
     ? 'with --sandbox, the front matter may name files in the manuscript\'s folder only'
     : 'the front matter may name files in the manuscript\'s folder, the working folder and --resource-path folders (or give it with --' + (key === 'csl' ? 'style' : 'bibliography') + ')';
-  file.message(`\`${key}\` names \`${dataFile}\`, outside the trusted folders; ${where}`, {
+  fileError(file, `\`${key}\` names \`${dataFile}\`, outside the trusted folders; ${where}`, {
     place: frontMatterKeyPlace(String(file.value ?? ''), key),
-    ruleId: resourceRules.outside,
+    ruleId: rules.resourceOutside,
     source: 'resources',
-  }).fatal = true;
+  });
   return false;
 }
 
@@ -359,7 +361,7 @@ export function checkMarkdownImages(tree: MdastRoot, file: VFile, policy: Resour
     if (reference === undefined || !/^\s*file:/i.test(reference)) continue;
     const resolution = resolveReference(reference, policy);
     if (resolution.kind === 'refused') {
-      file.message(resolution.reason, { place: node.position, ruleId: resolution.ruleId, source: 'resources' }).fatal = true;
+      fileError(file, resolution.reason, { node, ruleId: resolution.ruleId, source: 'resources' });
     }
   }
 }
