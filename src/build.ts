@@ -230,7 +230,8 @@ function orderForCommit(staged: string[], name: string): string[] {
 /** Why the editions could not be written, as a message on the manuscript. */
 function editionFailure(model: DocumentModel, error: unknown, outDir: string, limits: Limits): void {
   const file = model.file;
-  if (error instanceof Error && error.name === 'PrintTimeoutError') {
+  // Our deadline, or one of the browser's own (a long document's pagination in one call).
+  if (error instanceof Error && (error.name === 'PrintTimeoutError' || error.name === 'TimeoutError' || /timed out/i.test(error.message))) {
     fileError(file, `the print edition took too long: ${overLimit('pdf-seconds', limits)}`, { ruleId: limitRule('pdf-seconds'), source: 'pdf' });
     return;
   }
