@@ -45,8 +45,10 @@ export function checkMarkdownText(file: VFile, text: string, limits: Limits): bo
       fence = fenceMatch[1];
       continue;
     }
-    if (content.trim() === '') open = 0;
-    else {
+    // Emphasis never spans blocks: a blank line, a list item, a heading, a
+    // quote or a table row starts the count again.
+    if (content.trim() === '' || /^[ \t]*(?:[-+*][ \t]|\d{1,9}[.)][ \t]|#{1,6}[ \t]|>|\|)/.test(content)) open = 0;
+    if (content.trim() !== '') {
       const column = emphasisOverflow(content, limit, (value) => (open = value), open);
       if (column > 0) {
         fail(file, `emphasis nested too deep: ${overLimit('nesting', limits)}`, { line, column }, limitRule('nesting'));

@@ -148,3 +148,14 @@ describe('exceptions as messages', () => {
     expect(file.messages[1].cause).toBe(bug);
   });
 });
+
+describe('the emphasis bound', () => {
+  it('counts within a block only: a long list of items that each open an emphasis is no attack', async () => {
+    const { checkMarkdownText } = await import('../../src/guard.js');
+    const file = new VFile({ path: 'paper.md' });
+    const list = Array.from({ length: 200 }, (_, i) => `- *Note ${i}: see the table`).join('\n');
+    expect(checkMarkdownText(file, list, defaultLimits)).toBe(true);
+    expect(checkMarkdownText(file, '*a '.repeat(100), defaultLimits)).toBe(false);
+    expect(file.messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['limit-nesting', 1, 193]]);
+  });
+});
