@@ -31,6 +31,8 @@ import { headElements, parseIsoDate } from './head.js';
 import { labelLang, resolveLabels, type HtmlLabels } from '../shared/labels.js';
 import { normaliseLang } from '../shared/lang.js';
 import { linkifyTransform } from './linkify.js';
+import { orcidUrl } from '../shared/orcid.js';
+import { IdAllocator, noteIds } from '../shared/ids.js';
 
 export interface HtmlPageOptions {
   /** URL (relative to the page) of the folder with the stylesheet and fonts. Default: `NAME_files`. */
@@ -82,25 +84,6 @@ function eachElement(tree: Root | Element, visit: (node: Element, parent: Root |
     }
   };
   walk(tree);
-}
-
-/** Hands out ids that no element of the page already has. */
-class IdAllocator {
-  private readonly taken = new Set<string>();
-  constructor(trees: (Root | Element)[]) {
-    for (const tree of trees)
-      eachElement(tree, (node) => {
-        const id = node.properties?.id;
-        if (typeof id === 'string') this.taken.add(id);
-      });
-  }
-  /** `base`, or `base-2`, `base-3` … when taken. */
-  claim(base: string): string {
-    let id = base;
-    for (let n = 2; this.taken.has(id); n++) id = `${base}-${n}`;
-    this.taken.add(id);
-    return id;
-  }
 }
 
 /**
@@ -186,7 +169,7 @@ function authorsElement(metadata: Metadata): Element[] {
       continue;
     }
     const author = metadata.authors[index++];
-    const orcid = author?.orcid && (/^https?:\/\//.test(author.orcid) ? author.orcid : `https://orcid.org/${author.orcid}`);
+    const orcid = orcidUrl(author?.orcid);
     names.push(h('span.author', orcid ? h('a', { href: orcid }, part.value) : part.value));
   }
   const out = [h('p.authors', names)];
@@ -234,7 +217,7 @@ interface NoteLinks {
 
 /** Replace every `<a data-note-call="N">` under `tree` with a numbered, named link to note N. */
 function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: PageLabels, links: NoteLinks): void {
-  for (const note of notes) links.noteIds.set(note.number, ids.claim(`fn-${note.number}`));
+  for (const note of notes) links.noteIds.set(note.number, ids.claim(noteIds.note(note.number)));
   eachElement(tree, (node, parent, index) => {
     const raw = node.properties?.dataNoteCall;
     if (raw === undefined || raw === null) return;
@@ -243,7 +226,7 @@ function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: PageLabe
     const number = String(Number.isFinite(n) ? n : raw);
     let call: Element;
     if (target) {
-      const id = ids.claim(links.callIds.has(n) ? `fnref-${n}-b` : `fnref-${n}`);
+      const id = ids.claim(links.callIds.has(n) ? `${noteIds.noteCall(n)}-b` : noteIds.noteCall(n));
       if (!links.callIds.has(n)) links.callIds.set(n, id);
       call = h('a', { href: `#${target}`, id, role: 'doc-noteref', ariaLabel: labels.noteCall(n), lang: labels.markLang }, number);
     } else {
@@ -359,6 +342,9 @@ export function imageSources(tree: Root | Element): string[] {
 }
 
 /** Wide things scroll inside their own focusable box, so the page never scrolls sideways; table cells lose the obsolete `align`. */
+/** The values of `text-align` a table cell may be given. */
+const cssAlignments = new Set(['left', 'right', 'center', 'justify', 'start', 'end']);
+
 function scrollBoxes(tree: Root | Element, labels: PageLabels): void {
   let tables = 0;
   eachElement(tree, (node, parent, index) => {
@@ -370,10 +356,13 @@ function scrollBoxes(tree: Root | Element, labels: PageLabels): void {
       // No `lang` here even when the label is English: it would claim the table's content too.
       parent.children[index] = h('div.table-scroll', { role: 'region', tabIndex: 0, ariaLabel: name }, node);
     } else if ((node.tagName === 'td' || node.tagName === 'th') && typeof node.properties?.align === 'string') {
-      // GFM column alignment arrives as `align`, obsolete in HTML: say it in CSS.
+      // GFM column alignment arrives as `align`, obsolete in HTML: say it in
+      // CSS. Only a keyword goes into the declaration (raw HTML could give
+      // `align="left; background: …"`); anything else is dropped.
       const { align, ...rest } = node.properties;
+      const keyword = String(align).trim().toLowerCase();
       const style = typeof rest.style === 'string' ? `${rest.style.replace(/;?\s*$/, '; ')}` : '';
-      node.properties = { ...rest, style: `${style}text-align: ${align}` };
+      node.properties = cssAlignments.has(keyword) ? { ...rest, style: `${style}text-align: ${keyword}` } : rest;
     } else if (node.tagName === 'pre' && node.properties?.tabIndex === undefined) {
       node.properties = { ...node.properties, tabIndex: 0 } as Properties;
     }
