@@ -13,6 +13,7 @@ import { VFile } from 'vfile';
 import { buildDocument } from './document.js';
 import { defaultLimits, limitRule, overLimit, pdfDeadline, type Limits } from './limits.js';
 import { metadataDefaults } from './load/schema.js';
+import type { PaperSize } from './load/schema.js';
 import type { DocumentModel, PageStart } from './model/types.js';
 import { fileError, fileMessage } from './messages.js';
 import { rules, type RuleId } from './rules.js';
@@ -43,6 +44,8 @@ export interface BuildOptions {
   locale?: string;
   /** Bibliography files (override front matter). */
   bibliography?: string[];
+  /** Paper of the print edition for every manuscript (overrides front matter's `papersize`). */
+  papersize?: PaperSize;
   /** Let raw HTML through unsanitised. Default: false. */
   unsafeHtml?: boolean;
   /** Unknown citation keys are warnings, not errors. Default: false. */
@@ -176,6 +179,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         exceptionMessage(model.file, error, limits, 'reading the manuscript');
       }
       let outputs: string[] = [];
+      if (options.papersize) model.metadata.papersize = options.papersize;
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));
       if (ok) {
         // Every edition into a staging folder; moved into place only when all succeeded.
@@ -187,7 +191,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           if (written === 'environment') environmentError = true;
         } catch (error) {
           ok = false;
-          editionFailure(model, error, outDir, limits);
+          // A layout error has put its own located message on the file.
+          if (!(error instanceof Error && 'reported' in error && error.reported === true)) editionFailure(model, error, outDir, limits);
         }
         if (ok) {
           try {
@@ -257,7 +262,10 @@ async function writeEditions(
   doneWithBrowser: () => void,
   limits: Limits,
 ): Promise<'written' | 'environment'> {
-  const deadline = pdfDeadline(limits, model.body.children.length, model.notes.length);
+  // The print engine's time budget grows with the document; `pdf-seconds` sets its base.
+  const deadline = formats.includes('pdf') || formats.includes('epub')
+    ? pdfDeadline(limits, (await import('./pdf/layout-report.js')).timeBudget(model) - 60_000)
+    : 0;
   const target = (extension: string) => path.join(outDir, `${model.name}.${extension}`);
   const browserFor = async (purpose: string, ruleId: RuleId, fatal: boolean): Promise<Browser | null> => {
     const browser = await browserReady;

@@ -103,9 +103,9 @@ export function parseLimitSettings(settings: string[]): Partial<Limits> {
 
 /**
  * The print edition's deadline in milliseconds: the `pdf-seconds`
- * allowance, plus 40 ms per top-level block and per note (a 1,000-page
- * book of ~15,000 blocks gets ten minutes more).
+ * allowance on top of what the document's length earns
+ * (`documentMs`, the print engine's own measure of blocks, notes and text).
  */
-export function pdfDeadline(limits: Limits, blocks: number, notes: number): number {
-  return limits['pdf-seconds'] * 1000 + 40 * (blocks + notes);
+export function pdfDeadline(limits: Limits, documentMs: number): number {
+  return limits['pdf-seconds'] * 1000 + Math.max(0, documentMs);
 }

@@ -210,7 +210,8 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
     children: [
       { type: 'doctype' },
       nl(),
-      h('html', { lang: model.metadata.lang }, [
+      // `papersize: letter` selects the stylesheet's named page of that size.
+      h('html', { lang: model.metadata.lang, ...(model.metadata.papersize && model.metadata.papersize !== 'a4' ? { dataPapersize: model.metadata.papersize } : {}) }, [
         head,
         nl(),
         h('body', [

@@ -115,7 +115,8 @@ describe('limits', () => {
   });
 
   it('gives the print edition more time for a longer document', () => {
-    expect(pdfDeadline(defaultLimits, 15_000, 3_000)).toBeGreaterThan(pdfDeadline(defaultLimits, 10, 0));
+    expect(pdfDeadline(defaultLimits, 360_000)).toBe(420_000);
+    expect(pdfDeadline({ ...defaultLimits, 'pdf-seconds': 5 }, 0)).toBe(5_000);
   });
 });
 
