@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
+import type { CitationCache } from './cache/citations.js';
 import { citeTransform } from './cite/index.js';
 import { toDocumentModel } from './model/index.js';
 import { loadBibliography } from './load/bibliography.js';
@@ -13,7 +14,7 @@ import { load } from './load/index.js';
 import { metadataDefaults, type Metadata } from './load/schema.js';
 import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
 import type { DocumentModel } from './model/types.js';
-import { parse } from './parse/index.js';
+import { crossrefTransform, parse } from './parse/index.js';
 import { rules } from './rules.js';
 import { reportCiteFailure } from './cite/guard.js';
 import { checkHastDepth, checkMarkdownText, checkMarkdownTree, checkNoteCount } from './guard.js';
@@ -38,6 +39,12 @@ export interface DocumentOptions {
   sandbox?: boolean;
   /** Limits over the defaults (`--limit NAME=N`). */
   limits?: Partial<Limits>;
+  /** A contents list (`--toc`), whatever the front matter says. */
+  toc?: boolean;
+  /** Citation cache to answer from and fill (`src/cache/`); none: citeproc always runs. */
+  cache?: CitationCache;
+  /** Told when each stage starts (for a progress line). */
+  onStage?: (stage: 'parsing' | 'citations' | 'document model') => void;
 }
 
 /** The style used when neither the command line nor the front matter names one (Pandoc's default). */
@@ -53,6 +60,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     locale: options.locale,
     bibliography: options.bibliography,
     limits,
+    toc: options.toc,
   });
   const metadata = loaded ?? metadataDefaults(path.basename(options.input, path.extname(options.input)));
   const name = path.basename(file.path, path.extname(file.path));
@@ -92,14 +100,18 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     file,
   });
   if (!checkMarkdownText(file, String(file.value ?? ''), limits)) return stop();
-  const tree = parse(file);
+  options.onStage?.('parsing');
+  const tree = parse(file, { lang: metadata.lang });
   if (!checkMarkdownTree(file, tree, limits) || !checkNoteCount(file, tree, limits, style.class === 'note')) return stop();
+  crossrefTransform(tree, file, { lang: metadata.lang, bibliography: bibliography.items, numberSections: metadata.numberSections === true });
+  options.onStage?.('citations');
   const citeOptions = {
     style,
     lang: locale.fallback ? locale.lang : wanted,
     locales,
     items: bibliography.items,
     metadata,
+    cache: options.cache,
   };
   try {
     citeTransform(tree, file, citeOptions);
@@ -108,6 +120,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     reportCiteFailure(tree, file, citeOptions, error);
     return stop();
   }
+  options.onStage?.('document model');
   checkMarkdownImages(tree, file, policy);
   const model = toDocumentModel(tree, file, {
     name,

@@ -11,11 +11,20 @@ import type { CslItem } from './types.js';
 
 const require = createRequire(import.meta.url);
 // citeproc ships CommonJS without type declarations; the few calls used here
-// are typed by `CiteprocEngine` below.
-const CSL = require('citeproc') as {
+// are typed by `CiteprocEngine` below. It is loaded on the first engine: a
+// build whose citations all come from the cache never loads it.
+interface Citeproc {
   Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
   SKIP_WORDS: string[];
-};
+}
+let loaded: Citeproc | undefined;
+function citeproc(): Citeproc {
+  if (!loaded) {
+    loaded = require('citeproc') as Citeproc;
+    loaded.SKIP_WORDS.splice(0, loaded.SKIP_WORDS.length, ...titleCaseStopWords);
+  }
+  return loaded;
+}
 
 /**
  * The words CSL 1.0.2 keeps lower case in title case ("stop words" in the
@@ -27,7 +36,6 @@ export const titleCaseStopWords = [
   'a', 'an', 'and', 'as', 'at', 'but', 'by', 'down', 'for', 'from', 'in', 'into', 'nor',
   'of', 'on', 'onto', 'or', 'over', 'so', 'the', 'till', 'to', 'up', 'via', 'with', 'yet',
 ];
-CSL.SKIP_WORDS.splice(0, CSL.SKIP_WORDS.length, ...titleCaseStopWords);
 
 export interface CitationItemInput {
   id: string;
@@ -100,7 +108,7 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
   }
   // forceLang: the document's locale wins over the style's default-locale,
   // as in Pandoc.
-  const engine = new CSL.Engine(sys, options.styleXml, options.lang, true);
+  const engine = new (citeproc().Engine)(sys, options.styleXml, options.lang, true);
   // citeproc-js calls `wrapCitationEntry` only with this switch on.
   if (options.linkCitations) engine.opt.development_extensions.apply_citation_wrapper = true;
   const items = (list: CitationItemInput[]) => list.map((item) => ({ ...item, id: toEngineId(item.id) }));

@@ -32,4 +32,6 @@ export interface CiteOptions {
   items: Map<string, CslItem>;
   /** Front matter: nocite, link-citations, reference-section-title, suppress-bibliography. */
   metadata: Pick<Metadata, 'nocite' | 'linkCitations' | 'referenceSectionTitle' | 'suppressBibliography' | 'notesAfterPunctuation'>;
+  /** Where citeproc's answers are kept between builds; none: always run it. */
+  cache?: import('../cache/citations.js').CitationCache;
 }

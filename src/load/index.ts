@@ -33,6 +33,8 @@ export interface LoadOptions {
   bibliography?: string[];
   /** Size, nesting and alias limits. Default: `defaultLimits`. */
   limits?: Limits;
+  /** `--toc`: a contents list whatever the front matter says. */
+  toc?: boolean;
 }
 
 export interface LoadedManuscript {
@@ -155,5 +157,6 @@ function withContext(data: z.output<typeof frontMatterSchema>, file: VFile, opti
     localeGiven: options.locale !== undefined || data.localeGiven,
     bibliography,
     csl,
+    ...(options.toc ? { toc: true } : {}),
   };
 }
