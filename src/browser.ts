@@ -126,6 +126,9 @@ export async function launchBrowser(options: { executablePath?: string } = {}): 
         signal: abort.signal,
         // Chromium's wrapper script on Debian prints noise on stderr; keep it quiet.
         dumpio: false,
+        // Every wait has its own deadline (output/deadline.ts, limits.ts):
+        // Puppeteer's default three minutes per call would cut a long book first.
+        protocolTimeout: 60 * 60_000,
       }),
       () => abort.abort(),
     );

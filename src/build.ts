@@ -9,8 +9,10 @@
  */
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
-import type { VFile } from 'vfile';
+import { VFile } from 'vfile';
 import { buildDocument } from './document.js';
+import { defaultLimits, limitRule, overLimit, pdfDeadline, type Limits } from './limits.js';
+import { metadataDefaults } from './load/schema.js';
 import type { PaperSize } from './load/schema.js';
 import type { DocumentModel, PageStart } from './model/types.js';
 import { fileError, fileMessage } from './messages.js';
@@ -19,7 +21,11 @@ import { closeBrowserWithin } from './output/deadline.js';
 import { BuildEnvironmentError } from './output/errors.js';
 import { assertNoInputOverwritten, distinctManuscripts, type BuildInput } from './output/guard.js';
 import { lockOutput, type LockHolder } from './output/lock.js';
-import { documentInputs, documentTargets } from './output/plan.js';
+import { replaceManifest } from './output/manifest.js';
+import { assetsFolder, documentInputs, documentTargets } from './output/plan.js';
+import { createStaging, EnvironmentError, isWriteError, outputError, prepareOutputFolder, removeIfEmpty } from './staging.js';
+
+export { EnvironmentError } from './staging.js';
 import { citationCacheFor } from './cache/index.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
@@ -61,6 +67,12 @@ export interface BuildOptions {
   onWait?: (message: string) => void;
   /** Give up waiting for another build's editions after this many milliseconds. Default: 10 minutes. */
   lockTimeout?: number;
+  /** Other folders images and files may come from (`--resource-path`). Default: only the manuscript's folder. */
+  resourcePath?: string[];
+  /** Only the manuscript's folder, whatever is asked (`--sandbox`). Default: false. */
+  sandbox?: boolean;
+  /** Limits over the defaults (`--limit NAME=N`). */
+  limits?: Partial<Limits>;
   /** A browser someone else owns (a series build's shared one): used, never launched or closed here. */
   browser?: Browser;
   /** What the build is doing, for a progress line (`src/progress/`). */
@@ -83,8 +95,59 @@ export interface BuiltDocument {
 export interface BuildResult {
   documents: BuiltDocument[];
   ok: boolean;
-  /** True when the environment, not the input, stopped the build (no browser for the print edition): exit status 3. */
+  /** True when the environment, not the input, stopped the build (no browser for the print edition, or one that crashed): exit status 3. */
   environmentError: boolean;
+}
+
+/** Rule ids of failures that are the machine's, not the input's. */
+const environmentRules = new Set<string>([rules.browserMissing, rules.outputUnwritable, rules.sourceDateInvalid]);
+
+/** `SOURCE_DATE_EPOCH`, checked: unset, or a whole number of seconds a date can hold. */
+export function checkSourceDateEpoch(value = process.env.SOURCE_DATE_EPOCH): void {
+  if (value === undefined || value === '') return;
+  const seconds = /^\s*\d+\s*$/.test(value) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(seconds) || Number.isNaN(new Date(seconds * 1000).getTime())) {
+    throw new EnvironmentError(
+      `SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 (got ${JSON.stringify(value.slice(0, 40))})`,
+      rules.sourceDateInvalid,
+    );
+  }
+}
+
+/** Browser failures: Puppeteer's errors and Chromium going away. */
+function isBrowserFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    ['TargetCloseError', 'ProtocolError', 'ConnectionClosedError'].includes(error.name) ||
+    /Target closed|Session closed|Protocol error|Navigating frame was detached|browser has disconnected|Connection closed|net::ERR_/i.test(error.message)
+  );
+}
+
+/** A model for a manuscript whose stages stopped on an exception. */
+function failedModel(input: string): DocumentModel {
+  const name = path.basename(input, path.extname(input));
+  return {
+    name,
+    metadata: metadataDefaults(name),
+    body: { type: 'root', children: [] },
+    notes: [],
+    bibliography: null,
+    style: { id: '', title: '', class: 'in-text', hasBibliography: false },
+    file: new VFile({ path: path.resolve(input), cwd: process.cwd() }),
+  };
+}
+
+/**
+ * An exception from a stage as a message on the manuscript: a stack that
+ * ran out is the nesting limit; anything else is Colophon's own fault.
+ */
+export function exceptionMessage(file: VFile, error: unknown, limits: Limits, stage: string): void {
+  const overflow = error instanceof RangeError && /call stack/i.test(error.message);
+  const reason = overflow
+    ? `the text is nested too deep (the stack ran out while ${stage}): ${overLimit('nesting', limits)}`
+    : `internal error while ${stage}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (this is a bug in Colophon: please report it with the input; --debug shows the stack)`;
+  const message = fileError(file, reason, { ruleId: overflow ? limitRule('nesting') : rules.internalError, source: 'build' });
+  message.cause = error;
 }
 
 /** Whether a message stops the build. */
@@ -97,7 +160,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const formats = options.formats ?? [...editionFormats];
   const outDir = path.resolve(options.outDir ?? 'dist');
   // No edition may be written over a file the build reads (checked again
-  // per manuscript, once its bibliography, style and images are known).
+  // per manuscript, once its bibliography, style and images are known),
+  // before anything at all is written, the output folder included.
   const nameOf = (input: string) => path.basename(input, path.extname(input));
   const inputs = distinctManuscripts(options.inputs, outDir, nameOf);
   const known: BuildInput[] = [
@@ -109,6 +173,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     inputs.flatMap((input) => [...formats, 'lock'].map((ext) => path.join(outDir, `${nameOf(input)}.${ext}`))),
     known,
   );
+  const limits: Limits = { ...defaultLimits, ...options.limits };
+  // The machine first: one line and exit status 3, before any work.
+  checkSourceDateEpoch();
+  const createdOutDir = await prepareOutputFolder(outDir);
+  let wroteAny = false;
   const needsBrowser = formats.includes('pdf') || formats.includes('epub');
   // Start the browser now: it is ready by the time the first model is.
   const browserReady: Promise<Browser | Error> | undefined = options.browser
@@ -135,45 +204,82 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const progress = options.onProgress;
       const name = path.basename(input, path.extname(input));
       progress?.({ kind: 'stage', name, stage: 'reading' });
-      const model = await buildDocument({
-        input,
-        style: options.style,
-        locale: options.locale,
-        bibliography: options.bibliography,
-        unsafeHtml: options.unsafeHtml,
-        toc: options.toc,
-        cache,
-        onStage: progress && ((stage) => progress({ kind: 'stage', name, stage })),
-      });
+      let model: DocumentModel;
+      try {
+        model = await buildDocument({
+          input,
+          style: options.style,
+          locale: options.locale,
+          bibliography: options.bibliography,
+          unsafeHtml: options.unsafeHtml,
+          toc: options.toc,
+          cache,
+          onStage: progress && ((stage) => progress({ kind: 'stage', name, stage })),
+          resourcePath: options.resourcePath,
+          sandbox: options.sandbox,
+          limits,
+        });
+      } catch (error) {
+        model = failedModel(input);
+        exceptionMessage(model.file, error, limits, 'reading the manuscript');
+      }
+      let outputs: string[] = [];
       if (options.papersize) model.metadata.papersize = options.papersize;
-      const outputs: string[] = [];
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));
       if (ok) {
         known.push(...documentInputs(model));
         assertNoInputOverwritten(documentTargets(model, formats, outDir), known);
-        // One build at a time writes a name's editions into a folder.
+        // One build at a time writes a name's editions into a folder: the
+        // lock is held from before the editions are staged (the image copies'
+        // names depend on what is in the folder) until they are in place.
         const lock = await lockOutput(outDir, model.name, {
           timeout: options.lockTimeout,
           onWait: (holder, file) => options.onWait?.(waitingMessage(holder, file)),
         });
         try {
-          const written = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined, progress);
-          ok = written === 'written';
-          if (written === 'environment') environmentError = true;
-        } catch (error) {
-          // The machine failed the build, not the manuscript: exit status 3.
-          if (error instanceof BuildEnvironmentError) throw error;
-          ok = false;
-          // A layout error has put its own located message on the file.
-          if (!(error instanceof Error && 'reported' in error && error.reported === true)) {
-            fileError(model.file, `could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
-              ruleId: rules.outputUnwritable,
-              source: 'build',
-            });
+          // Every edition into a staging folder; moved into place only when all succeeded.
+          const staging = await createStaging(outDir, model.name);
+          const staged: string[] = [];
+          try {
+            const written = await writeEditions(model, formats, staging.dir, outDir, browserReady, staged, last ? closeBrowser : () => undefined, limits, progress);
+            ok = written === 'written';
+            if (written === 'environment') environmentError = true;
+          } catch (error) {
+            // The machine failed the build, not the manuscript: exit status 3.
+            if (error instanceof EnvironmentError) {
+              await staging.discard();
+              throw error;
+            }
+            // One of the browser's own timeouts: the same outcome as our deadlines.
+            if (error instanceof Error && (error.name === 'TimeoutError' || /timed out/i.test(error.message))) {
+              await staging.discard();
+              throw new BuildEnvironmentError(`the browser did not answer in time: ${error.message.split('\n')[0]}`, rules.browserTimeout);
+            }
+            ok = false;
+            // A layout error has put its own located message on the file.
+            if (!(error instanceof Error && 'reported' in error && error.reported === true)) editionFailure(model, error, outDir, limits);
+          }
+          if (ok) {
+            try {
+              outputs = await staging.commit(orderForCommit(staged, model.name));
+              wroteAny = true;
+              // The assets folder is merged into: files the previous build
+              // listed and this one did not write go, nothing else does.
+              if (formats.includes('html')) {
+                const assets = path.join(outDir, assetsFolder(model.name));
+                await replaceManifest(assets, outputs.filter((file) => file.startsWith(assets + path.sep)));
+              }
+            } catch (error) {
+              if (isWriteError(error)) throw outputError(outDir, error);
+              throw error;
+            }
+          } else {
+            await staging.discard();
           }
         } finally {
           await lock.release();
         }
+        if (!ok && model.file.messages.some((m) => m.fatal && environmentRules.has(m.ruleId ?? ''))) environmentError = true;
       }
       if (options.lenient) {
         for (const message of model.file.messages) if (message.ruleId === rules.citationUnknownKey) message.fatal = false;
@@ -183,6 +289,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
   } finally {
     await closeBrowser();
+    if (createdOutDir && !wroteAny) await removeIfEmpty(outDir);
   }
   return { documents, ok: documents.every((d) => d.ok), environmentError };
 }
@@ -192,25 +299,59 @@ function waitingMessage(holder: LockHolder | null, file: string): string {
   return `waiting for ${who} to finish writing ${path.relative(process.cwd(), file.replace(/\.lock$/, '.*')) || file}`;
 }
 
+/** Assets first, then the PDF and the EPUB, the page last: a page never appears before what it links to. */
+function orderForCommit(staged: string[], name: string): string[] {
+  const rank = (file: string) => {
+    const base = path.basename(file);
+    if (base === `${name}.html`) return 3;
+    if (base === `${name}.epub` || base === `${name}.pdf`) return 2;
+    return 1;
+  };
+  return [...staged].sort((a, b) => rank(a) - rank(b));
+}
+
+/** Why the editions could not be written, as a message on the manuscript. */
+function editionFailure(model: DocumentModel, error: unknown, outDir: string, limits: Limits): void {
+  const file = model.file;
+  // Our deadline, or one of the browser's own (a long document's pagination in one call).
+  if (isBrowserFailure(error)) {
+    const reason = (error as Error).message.split('\n')[0];
+    fileError(file, `the browser failed while printing: ${reason}`, { ruleId: rules.browserMissing, source: 'pdf' }).cause = error;
+    return;
+  }
+  if (isWriteError(error)) {
+    fileError(file, outputError(outDir, error).message, { ruleId: rules.outputUnwritable, source: 'build' }).cause = error;
+    return;
+  }
+  exceptionMessage(file, error, limits, 'writing the editions');
+}
+
 async function writeEditions(
   model: DocumentModel,
   formats: EditionFormat[],
   outDir: string,
+  /** Where the staged editions end up. */
+  finalDir: string,
   browserReady: Promise<Browser | Error> | undefined,
   outputs: string[],
   /** Called once this document needs the browser no more. */
   doneWithBrowser: () => void,
+  limits: Limits,
   progress?: (event: ProgressEvent) => void,
 ): Promise<'written' | 'environment'> {
   const stage = (what: ProgressEvent & { kind: 'stage' }) => progress?.(what);
   const wrote = (file: string) => progress?.({ kind: 'written', name: model.name, file });
+  // The print engine's time budget grows with the document; `pdf-seconds` sets its base.
+  const deadline = formats.includes('pdf') || formats.includes('epub')
+    ? pdfDeadline(limits, (await import('./pdf/layout-report.js')).timeBudget(model) - 60_000)
+    : 0;
   const target = (extension: string) => path.join(outDir, `${model.name}.${extension}`);
   const browserFor = async (purpose: string, ruleId: RuleId, fatal: boolean): Promise<Browser | null> => {
     const browser = await browserReady;
     if (browser && !(browser instanceof Error)) return browser;
     // A browser that was found but does not start: one line, exit status 3.
     // (Told by name: browser.ts, and Puppeteer with it, loads only when needed.)
-    if (fatal && browser?.name === 'BrowserStartError') throw new BuildEnvironmentError(browser.message);
+    if (fatal && browser?.name === 'BrowserStartError') throw new BuildEnvironmentError(browser.message, rules.browserMissing);
     const [first, ...help] = (browser?.message ?? 'no browser').split('\n');
     // How to get a browser goes under the message, not inside it.
     fileMessage(model.file, `${purpose}: ${first}`, { ruleId, source: 'build', fatal, note: help.length > 0 ? help.join('\n') : undefined });
@@ -225,7 +366,7 @@ async function writeEditions(
   // held until the end, not left as an unhandled rejection.
   const htmlDone: Promise<Error | undefined> = formats.includes('html')
     ? loadHtml()
-        .then(({ writeHtmlEdition }) => writeHtmlEdition(model, { outDir, pdf: formats.includes('pdf') }))
+        .then(({ writeHtmlEdition }) => writeHtmlEdition(model, { outDir, finalDir, pdf: formats.includes('pdf') }))
         .then(
           (written): undefined => {
             outputs.push(...written);
@@ -244,8 +385,11 @@ async function writeEditions(
   let pageStarts: PageStart[] | undefined;
   if (printBrowser) {
     const { renderPdf } = await loadPdf();
+    for (const [url, place] of model.resources?.remote ?? []) {
+      fileMessage(model.file, `remote file ${url} is not fetched; the print edition goes without it`, { place, ruleId: rules.resourceRemote, source: 'pdf' });
+    }
     stage({ kind: 'stage', name: model.name, stage: 'laying out pages' });
-    const printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf') });
+    const printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), timeout: deadline });
     outputs.push(target('pdf'));
     progress?.({ kind: 'pages', name: model.name, pages: printed.pages });
     wrote(target('pdf'));
@@ -256,7 +400,7 @@ async function writeEditions(
       const browser = await browserFor('EPUB page list left out', rules.pageListOmitted, false);
       if (browser) {
         stage({ kind: 'stage', name: model.name, stage: 'paginating the ebook page list' });
-        pageStarts = await (await loadPdf()).paginate(model, { browser });
+        pageStarts = await (await loadPdf()).paginate(model, { browser, timeout: deadline });
       }
     }
     doneWithBrowser();

@@ -11,6 +11,7 @@
  */
 import type { Browser } from 'puppeteer-core';
 import { BuildEnvironmentError } from './errors.js';
+import { rules } from '../rules.js';
 
 export type Stage = 'launch' | 'open-page' | 'load' | 'fonts' | 'pagination' | 'print' | 'close-page' | 'close-browser';
 
@@ -54,10 +55,12 @@ export class StageTimeoutError extends BuildEnvironmentError {
   constructor(
     readonly stage: Stage,
     readonly ms: number,
+    ruleId: string = rules.browserTimeout,
   ) {
     super(
       `${stageNames[stage]} took longer than ${ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`} and was stopped ` +
         '(on a slow machine, COLOPHON_TIMEOUT_SCALE=2 allows twice as long)',
+      ruleId,
     );
     this.name = 'StageTimeoutError';
   }

@@ -19,6 +19,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BuildEnvironmentError } from './errors.js';
+import { rules } from '../rules.js';
 
 export interface LockHolder {
   pid: number;
@@ -121,6 +122,7 @@ export async function lockOutput(outDir: string, name: string, options: LockOpti
       if (!other && Date.now() - started > 2000) {
         throw new BuildEnvironmentError(
           `${path.relative(process.cwd(), file) || file} is in the way: it is not a lock Colophon made; move it elsewhere`,
+          rules.outputLocked,
         );
       }
       if (!told) {
@@ -132,6 +134,7 @@ export async function lockOutput(outDir: string, name: string, options: LockOpti
         throw new BuildEnvironmentError(
           `${path.relative(process.cwd(), file) || file} is still held by ${who} after ${Math.round(timeout / 1000)} s; ` +
             'if no build is running, remove the lock file',
+          rules.outputLocked,
         );
       }
       // Unparsable content may be a lock being replaced right now; a lock of

@@ -18,7 +18,6 @@
  */
 import { needsPandocCss } from '../shared/pandoc-css.js';
 import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontLicense, mathFontLicenseFile, mathFontSubset } from '../shared/math-font.js';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Element } from 'hast';
@@ -27,11 +26,14 @@ import { foreignNames, replaceManifest } from '../output/manifest.js';
 import { writeFileAtomic } from '../shared/fs.js';
 import { templatesDir } from '../shared/package.js';
 import { fontFaceCss, fontFacesFor, fontLicensePath } from '../shared/fonts.js';
+import { modelResources } from '../resources/index.js';
 import { buildHtmlPage, imageSources, serialise, type HtmlPageOptions } from './page.js';
 
 export interface HtmlEditionOptions extends Omit<HtmlPageOptions, 'assetsHref' | 'stylesheet' | 'imageSources'> {
   /** Folder the page is written to; created when missing. No default: the CLI passes `--out` (`dist/`). */
   outDir: string;
+  /** Where the page ends up when `outDir` is a staging folder moved there later. Default: `outDir`. */
+  finalDir?: string;
   /** Folder with the layout's `screen.css`. Default: the package's `templates/carim`. */
   templateDir?: string;
   /**
@@ -47,8 +49,10 @@ export function defaultTemplateDir(): string {
 }
 
 export interface LocalImage {
-  /** Absolute path of the image beside the manuscript. */
+  /** Real path of the image in a trusted folder. */
   source: string;
+  /** Its bytes, as read by the resource resolver. */
+  data: Uint8Array;
   /** Path of the copy, relative to the output folder. */
   target: string;
   /** URL of the copy, relative to the page. */
@@ -56,25 +60,20 @@ export interface LocalImage {
 }
 
 /**
- * Images the manuscript refers to by a relative path that exists beside
- * it: they must travel with the page, since `dist/` is not the manuscript's
- * folder. Remote and `data:` images, and missing files, are left as written.
+ * Images the text shows that the resource resolver read from the trusted
+ * folders (`model.resources`): they must travel with the page, since
+ * `dist/` is not the manuscript's folder. Remote and `data:` images are
+ * left as written; nothing else is read from disk here.
  */
 export function localImages(model: DocumentModel, assetsName: string, avoid: ReadonlySet<string> = new Set()): Map<string, LocalImage> {
   const found = new Map<string, LocalImage>();
-  if (!model.file.path) return found;
-  const base = path.dirname(path.resolve(model.file.path));
+  const files = modelResources(model).files;
   const sources = [...imageSources(model.body), ...model.notes.flatMap((n) => imageSources({ type: 'root', children: n.children }))];
   const names = new Map<string, string>();
   for (const src of sources) {
-    if (found.has(src) || /^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(src)) continue;
-    let file: string;
-    try {
-      file = path.resolve(base, decodeURIComponent(src.split(/[?#]/)[0] as string));
-    } catch {
-      continue;
-    }
-    if (!existsSync(file)) continue;
+    const resource = files.get(src);
+    if (found.has(src) || !resource) continue;
+    const file = resource.path;
     // One copy per file; two files with one name get numbered copies, and
     // so does a file whose name a file not written by Colophon has.
     let name = names.get(file);
@@ -88,6 +87,7 @@ export function localImages(model: DocumentModel, assetsName: string, avoid: Rea
     }
     found.set(src, {
       source: file,
+      data: resource.data,
       target: path.join(assetsName, 'images', name),
       href: `${encodeURIComponent(assetsName)}/images/${encodeURIComponent(name)}`,
     });
@@ -100,7 +100,10 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   const { outDir, templateDir = defaultTemplateDir(), pdf = false, ...pageOptions } = options;
   const assetsName = `${model.name}_files`;
   const assetsDir = path.join(outDir, assetsName);
-  const images = localImages(model, assetsName, foreignNames(assetsDir, 'images'));
+  // Written into a staging folder, the page ends up in `finalDir`: the files
+  // of its assets folder there that Colophon did not write keep their names.
+  const finalAssetsDir = path.join(options.finalDir ?? outDir, assetsName);
+  const images = localImages(model, assetsName, foreignNames(finalAssetsDir, 'images'));
   const page = buildHtmlPage(model, {
     ...pageOptions,
     imageSources: new Map([...images].map(([src, image]) => [src, image.href])),
@@ -130,7 +133,7 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   };
   // Assets first, so a page never appears before the files it links to.
   for (const image of new Map([...images.values()].map((i) => [i.target, i])).values())
-    await write(path.join(outDir, image.target), await readFile(image.source));
+    await write(path.join(outDir, image.target), image.data);
   for (const face of faces) await write(path.join(assetsDir, face.file), await readFile(face.source));
   await write(path.join(assetsDir, 'LICENSE-Tinos.txt'), await readFile(fontLicensePath()));
   if (withMath) {
@@ -140,6 +143,7 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   await write(path.join(assetsDir, 'screen.css'), css);
   const pagePath = path.join(outDir, `${model.name}.html`);
   await writeFileAtomic(pagePath, serialise(page));
-  await replaceManifest(assetsDir, written);
+  // Staged, the manifest is replaced when the files are moved into place.
+  if (finalAssetsDir === assetsDir) await replaceManifest(assetsDir, written);
   return [pagePath, ...written];
 }
