@@ -9,6 +9,8 @@
  * get one.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { getInstalledBrowsers } from '@puppeteer/browsers';
@@ -104,7 +106,7 @@ export const browserArgs = [
  * so no browser outlives its build. Starting has a deadline
  * (`src/output/deadline.ts`): a browser that never answers is killed.
  */
-export async function launchBrowser(options: { executablePath?: string } = {}): Promise<Browser> {
+export async function launchBrowser(options: { executablePath?: string; shared?: boolean } = {}): Promise<Browser> {
   const found = await findBrowser(options.executablePath);
   if (!found) throw new BrowserNotFoundError('No Chromium or Chrome was found.');
   const ms = deadline('launch');
@@ -119,7 +121,10 @@ export async function launchBrowser(options: { executablePath?: string } = {}): 
       puppeteer.launch({
         executablePath: found.executablePath,
         userDataDir: profile.dir,
-        args: [...browserArgs, '--disable-crash-reporter', '--disable-breakpad'],
+        // A shared browser (a series build's) also listens on a loopback port
+        // for its workers; it is still driven over the pipe, so it still dies
+        // with the build.
+        args: [...browserArgs, '--disable-crash-reporter', '--disable-breakpad', ...(options.shared ? ['--remote-debugging-port=0'] : [])],
         headless: true,
         pipe: true,
         timeout: ms,
@@ -132,6 +137,7 @@ export async function launchBrowser(options: { executablePath?: string } = {}): 
       }),
       () => abort.abort(),
     );
+    if (options.shared) sharedEndpoints.set(browser, await devToolsEndpoint(profile.dir, ms));
     const child = browser.process();
     if (child && child.exitCode === null) child.once('exit', () => void profile.remove());
     else browser.once('disconnected', () => void profile.remove());
@@ -139,6 +145,28 @@ export async function launchBrowser(options: { executablePath?: string } = {}): 
   } catch (error) {
     await profile.remove();
     throw new BrowserStartError(found, error);
+  }
+}
+
+const sharedEndpoints = new WeakMap<Browser, string>();
+
+/**
+ * The WebSocket endpoint other threads connect to a browser launched with
+ * `shared: true` by (`browser.wsEndpoint()` is empty over a pipe).
+ */
+export function sharedEndpoint(browser: Browser): string | undefined {
+  return sharedEndpoints.get(browser);
+}
+
+/** Chromium writes the port it listens on, and the browser's path, to `DevToolsActivePort` in its profile. */
+async function devToolsEndpoint(profileDir: string, ms: number): Promise<string> {
+  const file = path.join(profileDir, 'DevToolsActivePort');
+  const until = Date.now() + ms;
+  for (;;) {
+    const [port, target] = (await readFile(file, 'utf8').catch(() => '')).split('\n');
+    if (port && target) return `ws://127.0.0.1:${port.trim()}${target.trim()}`;
+    if (Date.now() > until) throw new StageTimeoutError('launch', ms);
+    await sleep(20);
   }
 }
 

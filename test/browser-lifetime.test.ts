@@ -90,11 +90,21 @@ describe('deadlines', () => {
       it(`stops a print whose ${stage} misses its deadline, names it, and closes the page`, async () => {
         const file = manuscript('title: T', Array.from({ length: 40 }, (_, i) => `Paragraph ${i}.`).join('\n\n'));
         const model = await buildDocument({ input: file });
+        // The stage must really wait: a pagination of 40 short paragraphs can
+        // be over within a millisecond, 1,500 paragraphs with notes cannot.
+        const long =
+          stage === 'pagination'
+            ? await buildDocument({
+                input: manuscript('title: Long', Array.from({ length: 1500 }, (_, i) => `Paragraph ${i} of a long text.[^n${i}]\n\n[^n${i}]: Note ${i}.`).join('\n\n')),
+              })
+            : model;
         const before = (await browser.pages()).length;
         const outFile = path.join(path.dirname(file), 'stuck.pdf');
-        const error = await renderPdf(model, { browser, outFile, deadlines: { [stage]: 1 } }).catch((e: unknown) => e);
+        const error = await renderPdf(long, { browser, outFile, deadlines: { [stage]: 1 } }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(StageTimeoutError);
         expect((error as StageTimeoutError).stage).toBe(stage);
+        expect((error as StageTimeoutError).ruleId).toBe('browser-timeout');
+        expect((error as StageTimeoutError).exitCode).toBe(3);
         expect((await browser.pages()).length).toBe(before);
         expect(existsSync(outFile)).toBe(false);
         // The browser still serves the next print.
@@ -131,7 +141,7 @@ describe.runIf(hasBrowser)('a browser that does not start', () => {
     const result = colophon(['build', 'input.md', '--format', 'pdf', '--out', 'out', '--browser', fake], dir);
     expect(result.status).toBe(3);
     expect(result.stderr.trim().split('\n')).toEqual([
-      `colophon: the browser ${fake} (given with --browser) did not start: it did not answer within 15 s; name another with --browser PATH or PUPPETEER_EXECUTABLE_PATH`,
+      `colophon: the browser ${fake} (given with --browser) did not start: it did not answer within 15 s; name another with --browser PATH or PUPPETEER_EXECUTABLE_PATH  browser-missing`,
     ]);
     const pid = Number(readFileSync(path.join(dir, 'pid'), 'utf8'));
     for (let i = 0; i < 50 && processes().has(pid); i++) await pause(100);
@@ -147,7 +157,7 @@ describe.runIf(hasBrowser)('a browser that does not start', () => {
     const result = colophon(['build', 'input.md', '--format', 'pdf', '--out', 'out'], dir, { PUPPETEER_EXECUTABLE_PATH: fake });
     expect(result.status).toBe(3);
     expect(result.stderr.trim().split('\n')).toEqual([
-      `colophon: the browser ${fake} (named by PUPPETEER_EXECUTABLE_PATH) did not start: it exited before answering; name another with --browser PATH or PUPPETEER_EXECUTABLE_PATH`,
+      `colophon: the browser ${fake} (named by PUPPETEER_EXECUTABLE_PATH) did not start: it exited before answering; name another with --browser PATH or PUPPETEER_EXECUTABLE_PATH  browser-missing`,
     ]);
   });
 });

@@ -215,7 +215,7 @@ describe('builds into one folder at once', () => {
     writeFileSync(path.join(dir, 'out', 'input.lock'), 'my own notes\n');
     const result = colophon(['build', 'input.md', '--format', 'html', '--out', 'out'], dir);
     expect(result.status).toBe(3);
-    expect(result.stderr).toMatch(/^colophon: out\/input\.lock is in the way: it is not a lock Colophon made; move it elsewhere$/m);
+    expect(result.stderr).toMatch(/^colophon: out\/input\.lock is in the way: it is not a lock Colophon made; move it elsewhere  output-locked$/m);
     expect(readFileSync(path.join(dir, 'out', 'input.lock'), 'utf8')).toBe('my own notes\n');
     expect(readdirSync(path.join(dir, 'out'))).toEqual(['input.lock']);
   });

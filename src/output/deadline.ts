@@ -35,7 +35,7 @@ const budgets: Record<Stage, { base: number; perMegabyte: number }> = {
   fonts: { base: 15_000, perMegabyte: 5_000 },
   pagination: { base: 30_000, perMegabyte: 120_000 },
   print: { base: 30_000, perMegabyte: 60_000 },
-  'close-page': { base: 5_000, perMegabyte: 0 },
+  'close-page': { base: 10_000, perMegabyte: 0 },
   'close-browser': { base: 5_000, perMegabyte: 0 },
 };
 

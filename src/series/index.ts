@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { Browser } from 'puppeteer-core';
 import type { BuildOptions, ProgressEvent } from '../build.js';
 import { editionFormats } from '../build.js';
+import { distinctManuscripts } from '../output/guard.js';
 
 export interface SeriesOptions extends Omit<BuildOptions, 'onDocument' | 'browser' | 'onProgress'> {
   /** Worker threads. Default: the number of cores. */
@@ -31,32 +32,40 @@ export interface SeriesResult {
 }
 
 /** The plain-data part of the options, as a worker receives it. */
-export type WorkerOptions = Omit<SeriesOptions, 'onReport' | 'onProgress' | 'inputs' | 'jobs'>;
+export type WorkerOptions = Omit<SeriesOptions, 'onReport' | 'onProgress' | 'onWait' | 'inputs' | 'jobs'>;
 
 export type ToWorker = { type: 'build'; input: string } | { type: 'stop' };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; event: ProgressEvent }
+  | { type: 'wait'; message: string }
   | { type: 'done'; input: string; lines: string[]; outputs: string[]; ok: boolean; environment: boolean };
 
 export const defaultJobs = (): number => Math.max(1, availableParallelism());
 
 export async function buildSeries(options: SeriesOptions): Promise<SeriesResult> {
   const formats = options.formats ?? [...editionFormats];
-  const queue = [...options.inputs];
+  // The same guards as a single build, before any worker starts: each
+  // manuscript once, no two with one name into one folder (exit 2); each
+  // worker's build() then checks its own inputs, takes the name's lock and
+  // stages its editions.
+  const inputs = distinctManuscripts(options.inputs, path.resolve(options.outDir ?? 'dist'), (input) => path.basename(input, path.extname(input)));
+  const queue = [...inputs];
   const total = queue.length;
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), total));
   const documents: SeriesResult['documents'] = [];
   let environmentError = false;
   const needsBrowser = formats.includes('pdf') || formats.includes('epub');
   let browser: Browser | undefined;
+  let endpoint: string | undefined;
   if (needsBrowser) {
     // A browser that cannot start is reported by each manuscript's own build.
-    const { launchBrowser } = await import('../browser.js');
-    browser = await launchBrowser({ executablePath: options.browserPath }).catch(() => undefined);
+    const { launchBrowser, sharedEndpoint } = await import('../browser.js');
+    browser = await launchBrowser({ executablePath: options.browserPath, shared: true }).catch(() => undefined);
+    endpoint = browser && sharedEndpoint(browser);
   }
-  const endpoint = browser?.wsEndpoint() || undefined;
-  const { onReport, onProgress, inputs: _inputs, jobs: _jobs, ...rest } = options;
+  // Functions do not cross to a worker: its waits for a lock come back as messages.
+  const { onReport, onProgress, onWait, inputs: _inputs, jobs: _jobs, ...rest } = options;
   const workerOptions: WorkerOptions = { ...rest, formats };
 
   const finish = (input: string, lines: string[], outputs: string[], ok: boolean) => {
@@ -81,6 +90,7 @@ export async function buildSeries(options: SeriesOptions): Promise<SeriesResult>
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'ready') next();
         else if (message.type === 'progress') onProgress?.(message.event);
+        else if (message.type === 'wait') onWait?.(message.message);
         else if (message.type === 'done') {
           current = undefined;
           if (message.environment) environmentError = true;

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Browser } from 'puppeteer-core';
-import { build, isError } from '../build.js';
+import { build, EnvironmentError, isError } from '../build.js';
 import { report } from '../cli/report.js';
 import type { FromWorker, ToWorker, WorkerOptions } from './index.js';
 
@@ -45,6 +45,7 @@ port.on('message', (message: ToWorker) => {
         inputs: [message.input],
         browser: needsBrowser ? await connect() : undefined,
         onProgress: (event) => post({ type: 'progress', event }),
+        onWait: (text) => post({ type: 'wait', message: text }),
         onDocument(file, written) {
           lines = report(file, (m) => isError(m, options.lenient));
           outputs = written;
@@ -53,7 +54,9 @@ port.on('message', (message: ToWorker) => {
       ok = result.ok;
       environment = result.environmentError === true;
     } catch (error) {
-      lines.push(`${message.input}  could not be built: ${error instanceof Error ? error.message : String(error)}`);
+      // The machine's failure (a lock held too long, a stuck browser): exit status 3.
+      if (error instanceof EnvironmentError) environment = true;
+      lines.push(`${message.input}  could not be built: ${error instanceof Error ? error.message : String(error)}${error instanceof EnvironmentError ? `  ${error.ruleId}` : ''}`);
     }
     post({ type: 'done', input: message.input, lines, outputs, ok, environment });
   })();
