@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser, launchBrowser } from '../src/browser.js';
 import { buildDocument } from '../src/document.js';
 import { StageTimeoutError, withDeadline } from '../src/output/deadline.js';
-import { renderPdf } from '../src/pdf/index.js';
+import { PrintTimeoutError, renderPdf } from '../src/pdf/index.js';
 import { manuscript } from './helpers/manuscript.js';
 import { hasCommand, requireTool } from './helpers/tools.js';
 
@@ -84,6 +84,21 @@ describe('deadlines', () => {
     });
     afterAll(async () => {
       await browser?.close();
+    });
+
+    it('stops a print over its whole time budget (pdf-seconds) the same way: exit 3, the stage named, the rule id of the limit', async () => {
+      const file = manuscript('title: T', Array.from({ length: 1500 }, (_, i) => `Paragraph ${i} of a long text.[^n${i}]\n\n[^n${i}]: Note ${i}.`).join('\n\n'));
+      const model = await buildDocument({ input: file });
+      const before = (await browser.pages()).length;
+      const outFile = path.join(path.dirname(file), 'late.pdf');
+      const error = await renderPdf(model, { browser, outFile, timeout: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PrintTimeoutError);
+      expect(error).toBeInstanceOf(StageTimeoutError);
+      expect((error as PrintTimeoutError).ruleId).toBe('limit-pdf-seconds');
+      expect((error as PrintTimeoutError).exitCode).toBe(3);
+      expect((error as Error).message).toMatch(/^the print edition took longer than 1 ms and was stopped while [a-z ]+: .*--limit pdf-seconds=N/);
+      expect((await browser.pages()).length).toBe(before);
+      expect(existsSync(outFile)).toBe(false);
     });
 
     for (const stage of ['load', 'pagination', 'print'] as const) {

@@ -6,7 +6,9 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findBrowser } from '../src/browser.js';
+import { BuildUsageError } from '../src/output/errors.js';
 import { progressLine } from '../src/progress/line.js';
+import { buildSeries } from '../src/series/index.js';
 import { manuscript } from './helpers/manuscript.js';
 import { hasCommand } from './helpers/tools.js';
 
@@ -62,6 +64,16 @@ describe('series builds', () => {
       expect(existsSync(path.join(dir, 'out', `${name}.epub`))).toBe(true);
     }
     expect(existsSync(path.join(dir, 'out', 'broken.pdf'))).toBe(false);
+  });
+
+  it('refuses two manuscripts of one name before any worker starts, as a single build does', async () => {
+    const first = manuscript('title: One', 'Text one.', { name: 'paper' });
+    const second = manuscript('title: Two', 'Text two.', { name: 'paper' });
+    const out = path.join(path.dirname(first), 'out');
+    const error = await buildSeries({ inputs: [first, second], formats: ['html'], outDir: out, jobs: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuildUsageError);
+    expect((error as Error).message).toMatch(/would both write .*paper\.\*; build them one at a time with distinct --out folders/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses a --jobs that is not a positive whole number', () => {
