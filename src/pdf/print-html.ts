@@ -17,7 +17,7 @@ import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import type { DocumentModel } from '../model/types.js';
 import { hyphenatorFor, type Hyphenator } from './hyphenate.js';
-import { noteIds } from '../shared/ids.js';
+import { defaultIds } from '../shared/ids.js';
 import { templatesDir } from '../shared/package.js';
 import { readTemplate, templateToHast, type TemplateValues } from '../shared/template.js';
 
@@ -80,7 +80,7 @@ function transformChildren(parent: Element | Root, hyphenate: Hyphenator | null)
     if (child.tagName === 'a' && call !== undefined && call !== null) {
       const number = Number(call);
       next.push(
-        h('sup.note-call', { dataCall: number }, [h('a', { href: `#${noteIds.note(number)}`, id: noteIds.noteCall(number) }, String(number))]),
+        h('sup.note-call', { dataCall: number }, [h('a', { href: `#${defaultIds.note(number)}`, id: defaultIds.noteCall(number) }, String(number))]),
       );
       continue;
     }
@@ -222,7 +222,7 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
   transformChildren(body, hyphenate);
 
   const notes: Element[] = model.notes.map((note) => {
-    const content = h('div.footnote', { id: noteIds.note(note.number), dataNote: note.number, role: 'doc-footnote' }, [
+    const content = h('div.footnote', { id: defaultIds.note(note.number), dataNote: note.number, role: 'doc-footnote' }, [
       h('span.note-number', String(note.number)),
       ...structuredClone(note.children),
     ]);

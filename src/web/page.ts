@@ -33,7 +33,7 @@ import { normaliseLang } from '../shared/lang.js';
 import { abstractSection, contentsList } from '../shared/front-matter.js';
 import { linkifyTransform } from './linkify.js';
 import { orcidUrl } from '../shared/orcid.js';
-import { IdAllocator, noteIds } from '../shared/ids.js';
+import { IdAllocator, defaultIds } from '../shared/ids.js';
 
 export interface HtmlPageOptions {
   /** URL (relative to the page) of the folder with the stylesheet and fonts. Default: `NAME_files`. */
@@ -228,7 +228,7 @@ interface NoteLinks {
 
 /** Replace every `<a data-note-call="N">` under `tree` (and in the notes) with a numbered, named link to note N. */
 function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: PageLabels, links: NoteLinks): void {
-  for (const note of notes) links.noteIds.set(note.number, ids.claim(noteIds.note(note.number)));
+  for (const note of notes) links.noteIds.set(note.number, ids.claim(defaultIds.note(note.number)));
   const trees: Root[] = [tree, ...notes.map((note) => ({ type: 'root', children: note.children }) as Root)];
   for (const each of trees) eachElement(each, (node, parent, index) => {
     const raw = node.properties?.dataNoteCall;
@@ -238,7 +238,7 @@ function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: PageLabe
     const number = String(Number.isFinite(n) ? n : raw);
     let call: Element;
     if (target) {
-      const id = ids.claim(links.callIds.has(n) ? `${noteIds.noteCall(n)}-b` : noteIds.noteCall(n));
+      const id = ids.claim(links.callIds.has(n) ? `${defaultIds.noteCall(n)}-b` : defaultIds.noteCall(n));
       if (!links.callIds.has(n)) links.callIds.set(n, id);
       call = h('a', { href: `#${target}`, id, role: 'doc-noteref', ariaLabel: labels.noteCall(n), lang: labels.markLang }, number);
     } else {
