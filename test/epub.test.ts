@@ -276,9 +276,15 @@ describe('content documents', () => {
   it('show the title block on the title page, with nothing the front matter lacks', () => {
     const titlePage = tree('EPUB/title.xhtml');
     const text = toString(titlePage);
-    for (const line of ['CARIM-East – Consortium', 'Return Migration and Reintegration', 'Policy Options', 'Nino Beridze', 'Arman Petrosyan', 'CARIM-East Explanatory Note 13/57', 'Socio-Political Module', '2013-05-14', 'Robert Schuman Centre']) {
+    for (const line of ['CARIM-East – Consortium', 'Return Migration and Reintegration', 'Policy Options', 'Nino Beridze', 'Arman Petrosyan', 'CARIM-East Explanatory Note 13/57', 'Socio-Political Module', '14 May 2013', 'Robert Schuman Centre']) {
       expect(text).toContain(line);
     }
+    // Each affiliation stands with its author; the date keeps its ISO form for machines.
+    expect(elements(titlePage, (e) => prop(e, 'className') === 'author').map((e) => toString(e))).toEqual(['Nino BeridzeTbilisi State University', 'Arman Petrosyan']);
+    expect(elements(titlePage, (e) => e.tagName === 'time').map((e) => prop(e, 'dateTime'))).toEqual(['2013-05-14']);
+    expect(elements(titlePage, (e) => prop(e, 'role') === 'doc-abstract').map((e) => toString(e))).toEqual([expect.stringContaining('oblige the South Caucasus states')]);
+    // The funding line is the print edition's: here it is in the colophon only.
+    expect(text).not.toContain('co-financed');
     expect(elements(titlePage, (e) => e.tagName === 'h1').map((e) => toString(e))).toEqual([richModel().metadata.title]);
     const colophon = toString(tree('EPUB/colophon.xhtml'));
     expect(colophon).toContain('co-financed by the European Union');
