@@ -66,7 +66,17 @@ export interface CiteprocEngine {
   makeCitationCluster(items: CitationItemInput[]): string;
   makeBibliography(): [BibliographyParams, string[]] | false;
   setOutputFormat(format: string): void;
-  opt: { xclass: string; development_extensions: Record<string, boolean> };
+  /** Registers the cited items, in order of first citation (batched processing). */
+  updateItems(ids: string[]): void;
+  updateUncitedItems(ids: string[]): void;
+  /** One cluster after the clusters `pre` (citation id, note index); returns the clusters it re-rendered. */
+  processCitationCluster(
+    citation: CitationInput,
+    pre: Array<[string, number]>,
+    post: Array<[string, number]>,
+    flag: number,
+  ): [unknown, Array<[number, string, string]>];
+  opt: { xclass: string; mode: string; development_extensions: Record<string, boolean> };
   bibliography?: { tokens: unknown[] };
 }
 
@@ -127,6 +137,10 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
         uncited.map(toEngineId),
       ),
     makeCitationCluster: (list) => engine.makeCitationCluster(items(list)),
+    updateItems: (ids) => engine.updateItems(ids.map(toEngineId)),
+    updateUncitedItems: (ids) => engine.updateUncitedItems(ids.map(toEngineId)),
+    processCitationCluster: (citation, pre, post, flag) =>
+      engine.processCitationCluster({ ...citation, citationItems: items(citation.citationItems) }, pre, post, flag),
     makeBibliography: () => {
       const made = engine.makeBibliography();
       if (!made) return made;
