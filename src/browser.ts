@@ -104,5 +104,8 @@ export async function launchBrowser(options: { executablePath?: string } = {}): 
     headless: true,
     // Chromium's wrapper script on Debian prints noise on stderr; keep it quiet.
     dumpio: false,
+    // The print edition's own deadline grows with the document (limits.ts):
+    // Puppeteer's default three minutes per call would cut a long book first.
+    protocolTimeout: 60 * 60_000,
   });
 }

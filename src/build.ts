@@ -9,12 +9,17 @@
  */
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
-import type { VFile } from 'vfile';
+import { VFile } from 'vfile';
 import { buildDocument } from './document.js';
+import { defaultLimits, limitRule, overLimit, pdfDeadline, type Limits } from './limits.js';
+import { metadataDefaults } from './load/schema.js';
 import type { PaperSize } from './load/schema.js';
 import type { DocumentModel, PageStart } from './model/types.js';
 import { fileError, fileMessage } from './messages.js';
 import { rules, type RuleId } from './rules.js';
+import { createStaging, EnvironmentError, isWriteError, outputError, prepareOutputFolder, removeIfEmpty } from './staging.js';
+
+export { EnvironmentError } from './staging.js';
 import { citationCacheFor } from './cache/index.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
@@ -52,6 +57,12 @@ export interface BuildOptions {
   lenient?: boolean;
   /** Browser executable (else `PUPPETEER_EXECUTABLE_PATH`, Puppeteer's cache, the system's). */
   browserPath?: string;
+  /** Other folders images and files may come from (`--resource-path`). Default: only the manuscript's folder. */
+  resourcePath?: string[];
+  /** Only the manuscript's folder, whatever is asked (`--sandbox`). Default: false. */
+  sandbox?: boolean;
+  /** Limits over the defaults (`--limit NAME=N`). */
+  limits?: Partial<Limits>;
   /** A browser someone else owns (a series build's shared one): used, never launched or closed here. */
   browser?: Browser;
   /** What the build is doing, for a progress line (`src/progress/`). */
@@ -74,8 +85,59 @@ export interface BuiltDocument {
 export interface BuildResult {
   documents: BuiltDocument[];
   ok: boolean;
-  /** True when the environment, not the input, stopped the build (no browser for the print edition): exit status 3. */
+  /** True when the environment, not the input, stopped the build (no browser for the print edition, or one that crashed): exit status 3. */
   environmentError: boolean;
+}
+
+/** Rule ids of failures that are the machine's, not the input's. */
+const environmentRules = new Set<string>([rules.browserMissing, rules.outputUnwritable, rules.sourceDateInvalid]);
+
+/** `SOURCE_DATE_EPOCH`, checked: unset, or a whole number of seconds a date can hold. */
+export function checkSourceDateEpoch(value = process.env.SOURCE_DATE_EPOCH): void {
+  if (value === undefined || value === '') return;
+  const seconds = /^\s*\d+\s*$/.test(value) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(seconds) || Number.isNaN(new Date(seconds * 1000).getTime())) {
+    throw new EnvironmentError(
+      `SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 (got ${JSON.stringify(value.slice(0, 40))})`,
+      rules.sourceDateInvalid,
+    );
+  }
+}
+
+/** Browser failures: Puppeteer's errors and Chromium going away. */
+function isBrowserFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    ['TargetCloseError', 'ProtocolError', 'ConnectionClosedError'].includes(error.name) ||
+    /Target closed|Session closed|Protocol error|Navigating frame was detached|browser has disconnected|Connection closed|net::ERR_/i.test(error.message)
+  );
+}
+
+/** A model for a manuscript whose stages stopped on an exception. */
+function failedModel(input: string): DocumentModel {
+  const name = path.basename(input, path.extname(input));
+  return {
+    name,
+    metadata: metadataDefaults(name),
+    body: { type: 'root', children: [] },
+    notes: [],
+    bibliography: null,
+    style: { id: '', title: '', class: 'in-text', hasBibliography: false },
+    file: new VFile({ path: path.resolve(input), cwd: process.cwd() }),
+  };
+}
+
+/**
+ * An exception from a stage as a message on the manuscript: a stack that
+ * ran out is the nesting limit; anything else is Colophon's own fault.
+ */
+export function exceptionMessage(file: VFile, error: unknown, limits: Limits, stage: string): void {
+  const overflow = error instanceof RangeError && /call stack/i.test(error.message);
+  const reason = overflow
+    ? `the text is nested too deep (the stack ran out while ${stage}): ${overLimit('nesting', limits)}`
+    : `internal error while ${stage}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (this is a bug in Colophon: please report it with the input; --debug shows the stack)`;
+  const message = fileError(file, reason, { ruleId: overflow ? limitRule('nesting') : rules.internalError, source: 'build' });
+  message.cause = error;
 }
 
 /** Whether a message stops the build. */
@@ -87,6 +149,11 @@ export function isError(message: { fatal?: boolean | null; ruleId?: string | nul
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const formats = options.formats ?? [...editionFormats];
   const outDir = path.resolve(options.outDir ?? 'dist');
+  const limits: Limits = { ...defaultLimits, ...options.limits };
+  // The machine first: one line and exit status 3, before any work.
+  checkSourceDateEpoch();
+  const createdOutDir = await prepareOutputFolder(outDir);
+  let wroteAny = false;
   const needsBrowser = formats.includes('pdf') || formats.includes('epub');
   // Start the browser now: it is ready by the time the first model is.
   const browserReady: Promise<Browser | Error> | undefined = options.browser
@@ -113,34 +180,54 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const progress = options.onProgress;
       const name = path.basename(input, path.extname(input));
       progress?.({ kind: 'stage', name, stage: 'reading' });
-      const model = await buildDocument({
-        input,
-        style: options.style,
-        locale: options.locale,
-        bibliography: options.bibliography,
-        unsafeHtml: options.unsafeHtml,
-        toc: options.toc,
-        cache,
-        onStage: progress && ((stage) => progress({ kind: 'stage', name, stage })),
-      });
+      let model: DocumentModel;
+      try {
+        model = await buildDocument({
+          input,
+          style: options.style,
+          locale: options.locale,
+          bibliography: options.bibliography,
+          unsafeHtml: options.unsafeHtml,
+          toc: options.toc,
+          cache,
+          onStage: progress && ((stage) => progress({ kind: 'stage', name, stage })),
+          resourcePath: options.resourcePath,
+          sandbox: options.sandbox,
+          limits,
+        });
+      } catch (error) {
+        model = failedModel(input);
+        exceptionMessage(model.file, error, limits, 'reading the manuscript');
+      }
+      let outputs: string[] = [];
       if (options.papersize) model.metadata.papersize = options.papersize;
-      const outputs: string[] = [];
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));
       if (ok) {
+        // Every edition into a staging folder; moved into place only when all succeeded.
+        const staging = await createStaging(outDir, model.name);
+        const staged: string[] = [];
         try {
-          const written = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined, progress);
+          const written = await writeEditions(model, formats, staging.dir, browserReady, staged, last ? closeBrowser : () => undefined, limits, progress);
           ok = written === 'written';
           if (written === 'environment') environmentError = true;
         } catch (error) {
           ok = false;
           // A layout error has put its own located message on the file.
-          if (!(error instanceof Error && 'reported' in error && error.reported === true)) {
-            fileError(model.file, `could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
-              ruleId: rules.outputUnwritable,
-              source: 'build',
-            });
-          }
+          if (!(error instanceof Error && 'reported' in error && error.reported === true)) editionFailure(model, error, outDir, limits);
         }
+        if (ok) {
+          try {
+            outputs = await staging.commit(orderForCommit(staged, model.name));
+            wroteAny = true;
+            if (formats.includes('html')) await (await loadHtml()).removeStale(path.join(outDir, `${model.name}_files`), new Set(outputs));
+          } catch (error) {
+            if (isWriteError(error)) throw outputError(outDir, error);
+            throw error;
+          }
+        } else {
+          await staging.discard();
+        }
+        if (!ok && model.file.messages.some((m) => m.fatal && environmentRules.has(m.ruleId ?? ''))) environmentError = true;
       }
       if (options.lenient) {
         for (const message of model.file.messages) if (message.ruleId === rules.citationUnknownKey) message.fatal = false;
@@ -150,8 +237,40 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
   } finally {
     await closeBrowser();
+    if (createdOutDir && !wroteAny) await removeIfEmpty(outDir);
   }
   return { documents, ok: documents.every((d) => d.ok), environmentError };
+}
+
+/** Assets first, then the PDF and the EPUB, the page last: a page never appears before what it links to. */
+function orderForCommit(staged: string[], name: string): string[] {
+  const rank = (file: string) => {
+    const base = path.basename(file);
+    if (base === `${name}.html`) return 3;
+    if (base === `${name}.epub` || base === `${name}.pdf`) return 2;
+    return 1;
+  };
+  return [...staged].sort((a, b) => rank(a) - rank(b));
+}
+
+/** Why the editions could not be written, as a message on the manuscript. */
+function editionFailure(model: DocumentModel, error: unknown, outDir: string, limits: Limits): void {
+  const file = model.file;
+  // Our deadline, or one of the browser's own (a long document's pagination in one call).
+  if (error instanceof Error && (error.name === 'PrintTimeoutError' || error.name === 'TimeoutError' || /timed out/i.test(error.message))) {
+    fileError(file, `the print edition took too long: ${overLimit('pdf-seconds', limits)}`, { ruleId: limitRule('pdf-seconds'), source: 'pdf' });
+    return;
+  }
+  if (isBrowserFailure(error)) {
+    const reason = (error as Error).message.split('\n')[0];
+    fileError(file, `the browser failed while printing: ${reason}`, { ruleId: rules.browserMissing, source: 'pdf' }).cause = error;
+    return;
+  }
+  if (isWriteError(error)) {
+    fileError(file, outputError(outDir, error).message, { ruleId: rules.outputUnwritable, source: 'build' }).cause = error;
+    return;
+  }
+  exceptionMessage(file, error, limits, 'writing the editions');
 }
 
 async function writeEditions(
@@ -162,10 +281,15 @@ async function writeEditions(
   outputs: string[],
   /** Called once this document needs the browser no more. */
   doneWithBrowser: () => void,
+  limits: Limits,
   progress?: (event: ProgressEvent) => void,
 ): Promise<'written' | 'environment'> {
   const stage = (what: ProgressEvent & { kind: 'stage' }) => progress?.(what);
   const wrote = (file: string) => progress?.({ kind: 'written', name: model.name, file });
+  // The print engine's time budget grows with the document; `pdf-seconds` sets its base.
+  const deadline = formats.includes('pdf') || formats.includes('epub')
+    ? pdfDeadline(limits, (await import('./pdf/layout-report.js')).timeBudget(model) - 60_000)
+    : 0;
   const target = (extension: string) => path.join(outDir, `${model.name}.${extension}`);
   const browserFor = async (purpose: string, ruleId: RuleId, fatal: boolean): Promise<Browser | null> => {
     const browser = await browserReady;
@@ -203,8 +327,11 @@ async function writeEditions(
   let pageStarts: PageStart[] | undefined;
   if (printBrowser) {
     const { renderPdf } = await loadPdf();
+    for (const [url, place] of model.resources?.remote ?? []) {
+      fileMessage(model.file, `remote file ${url} is not fetched; the print edition goes without it`, { place, ruleId: rules.resourceRemote, source: 'pdf' });
+    }
     stage({ kind: 'stage', name: model.name, stage: 'laying out pages' });
-    const printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf') });
+    const printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), timeout: deadline });
     outputs.push(target('pdf'));
     progress?.({ kind: 'pages', name: model.name, pages: printed.pages });
     wrote(target('pdf'));
@@ -215,7 +342,7 @@ async function writeEditions(
       const browser = await browserFor('EPUB page list left out', rules.pageListOmitted, false);
       if (browser) {
         stage({ kind: 'stage', name: model.name, stage: 'paginating the ebook page list' });
-        pageStarts = await (await loadPdf()).paginate(model, { browser });
+        pageStarts = await (await loadPdf()).paginate(model, { browser, timeout: deadline });
       }
     }
     doneWithBrowser();

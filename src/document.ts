@@ -16,6 +16,10 @@ import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
 import type { DocumentModel } from './model/types.js';
 import { crossrefTransform, parse } from './parse/index.js';
 import { rules } from './rules.js';
+import { reportCiteFailure } from './cite/guard.js';
+import { checkHastDepth, checkMarkdownText, checkMarkdownTree, checkNoteCount } from './guard.js';
+import { resolveLimits, type Limits } from './limits.js';
+import { checkMarkdownImages, confineResources, confineDataFile, resourcePolicy } from './resources/index.js';
 import { fileError, fileWarn } from './messages.js';
 
 export interface DocumentOptions {
@@ -29,6 +33,12 @@ export interface DocumentOptions {
   bibliography?: string[];
   /** Let raw HTML through unsanitised. Default: false. */
   unsafeHtml?: boolean;
+  /** Other folders images and files may come from (`--resource-path`). Default: none, only the manuscript's folder. */
+  resourcePath?: string[];
+  /** Read files from the manuscript's folder only, whatever the manuscript or `resourcePath` ask (`--sandbox`). Default: false. */
+  sandbox?: boolean;
+  /** Limits over the defaults (`--limit NAME=N`). */
+  limits?: Partial<Limits>;
   /** A contents list (`--toc`), whatever the front matter says. */
   toc?: boolean;
   /** Citation cache to answer from and fill (`src/cache/`); none: citeproc always runs. */
@@ -43,16 +53,27 @@ export const defaultStyle = 'chicago-author-date';
 
 /** Build the document model of one manuscript. Problems are messages on `model.file`. */
 export async function buildDocument(options: DocumentOptions): Promise<DocumentModel> {
+  const limits = resolveLimits(options.limits);
+  const policy = resourcePolicy(options.input, { resourcePath: options.resourcePath, sandbox: options.sandbox, limits });
   const { file, metadata: loaded } = await load(options.input, {
     style: options.style,
     locale: options.locale,
     bibliography: options.bibliography,
+    limits,
     toc: options.toc,
   });
   const metadata = loaded ?? metadataDefaults(path.basename(options.input, path.extname(options.input)));
   const name = path.basename(file.path, path.extname(file.path));
+  // Files the front matter names are confined like images (the command
+  // line's are the user's own choice).
+  if (!options.bibliography) {
+    metadata.bibliography = metadata.bibliography.filter((bib) => confineDataFile(file, bib, 'bibliography', policy));
+  }
+  if (!options.style && metadata.csl && path.isAbsolute(metadata.csl) && !confineDataFile(file, metadata.csl, 'csl', policy)) {
+    metadata.csl = undefined;
+  }
 
-  const [bibliography, style] = await Promise.all([loadBibliography(metadata.bibliography), chooseStyle(file, metadata)]);
+  const [bibliography, style] = await Promise.all([loadBibliography(metadata.bibliography, { limits }), chooseStyle(file, metadata)]);
   // Without a language from the manuscript or the command line, the style's
   // own default locale applies, as in Pandoc.
   const wanted = metadata.localeGiven === false && style.defaultLocale ? style.defaultLocale : metadata.locale;
@@ -68,25 +89,49 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (locale.lang !== wanted) locales.set(wanted, locale.xml);
   if (!locales.has('en-US')) locales.set('en-US', (await loadLocale('en-US')).xml);
 
+  // Too deep or too big for the stages below: stop here, with the messages so far.
+  const stop = (): DocumentModel => ({
+    name,
+    metadata,
+    body: { type: 'root', children: [] },
+    notes: [],
+    bibliography: null,
+    style: { id: style.id, title: style.title, class: style.class, hasBibliography: style.hasBibliography },
+    file,
+  });
+  if (!checkMarkdownText(file, String(file.value ?? ''), limits)) return stop();
   options.onStage?.('parsing');
   const tree = parse(file, { lang: metadata.lang });
+  if (!checkMarkdownTree(file, tree, limits) || !checkNoteCount(file, tree, limits, style.class === 'note')) return stop();
   crossrefTransform(tree, file, { lang: metadata.lang, bibliography: bibliography.items, numberSections: metadata.numberSections === true });
   options.onStage?.('citations');
-  citeTransform(tree, file, {
+  const citeOptions = {
     style,
     lang: locale.fallback ? locale.lang : wanted,
     locales,
     items: bibliography.items,
     metadata,
     cache: options.cache,
-  });
+  };
+  try {
+    citeTransform(tree, file, citeOptions);
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw error;
+    reportCiteFailure(tree, file, citeOptions, error);
+    return stop();
+  }
   options.onStage?.('document model');
-  return toDocumentModel(tree, file, {
+  checkMarkdownImages(tree, file, policy);
+  const model = toDocumentModel(tree, file, {
     name,
     metadata,
     style: { id: style.id, title: style.title, class: style.class, hasBibliography: style.hasBibliography },
     unsafeHtml: options.unsafeHtml,
   });
+  if (!checkHastDepth(file, model.body, limits)) return stop();
+  model.resources = confineResources([model.body, ...model.notes.map((note) => ({ type: 'root' as const, children: note.children }))], file, policy);
+  model.limits = limits;
+  return model;
 }
 
 /** Resolve the style; an unknown one is reported and the default used so the rest can still be checked. */
@@ -95,11 +140,13 @@ async function chooseStyle(file: VFile, metadata: Metadata): Promise<CslStyle> {
   const result = await resolveStyle(wanted, { baseDir: path.dirname(file.path) });
   if (result.ok) return result.style;
   const hint = result.suggestions.length > 0 ? `; did you mean ${result.suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
-  fileError(file, `${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
-    place: cslKeyPlace(file),
+  const message = fileError(file, result.at ? result.reason : `${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
+    place: result.at ? { line: result.at.line, column: result.at.column } : cslKeyPlace(file),
     ruleId: result.ruleId,
     source: 'load',
   });
+  // A fault inside the style file is reported at its line there.
+  if (result.at) message.file = result.at.file;
   const fallback = await resolveStyle(defaultStyle, { baseDir: path.dirname(file.path) });
   if (!fallback.ok) throw new Error(`the bundled default style ${defaultStyle} is missing: ${fallback.reason}`);
   return fallback.style;

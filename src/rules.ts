@@ -66,6 +66,38 @@ export const rules = {
   printRunaway: 'print-runaway',
   /** The print layout lost text (an error). */
   printTextLost: 'print-text-lost',
+
+  // Files a manuscript names, and hostile or runaway input (src/resources, src/limits.ts)
+  /** A file the manuscript names lies outside the trusted folders (absolute path, `..`, a link out, a `file:` URL). */
+  resourceOutside: 'resource-outside',
+  /** A file the manuscript names is a device, FIFO or folder, or its name has a malformed %-escape. */
+  resourceUnreadable: 'resource-unreadable',
+  /** A remote image or file is not fetched; the ebook or the print edition goes without it (a warning). */
+  resourceRemote: 'resource-remote',
+  /** A manuscript, bibliography or style file is over the `input-size` limit. */
+  limitInputSize: 'limit-input-size',
+  /** A file the manuscript names is over the `resource-size` limit. */
+  limitResourceSize: 'limit-resource-size',
+  /** Markdown, HTML, JSON or YAML nested deeper than the `nesting` limit. */
+  limitNesting: 'limit-nesting',
+  /** More YAML aliases than the `yaml-aliases` limit (an alias bomb). */
+  limitYamlAliases: 'limit-yaml-aliases',
+  /** More bibliography entries than the `bibliography-entries` limit. */
+  limitBibliographyEntries: 'limit-bibliography-entries',
+  /** More table cells than the `table-cells` limit. */
+  limitTableCells: 'limit-table-cells',
+  /** More notes than the `notes` limit. */
+  limitNotes: 'limit-notes',
+  /** More citations than the `citations` limit. */
+  limitCitations: 'limit-citations',
+  /** The print edition took longer than its deadline (`pdf-seconds` plus the document's allowance). */
+  limitPdfSeconds: 'limit-pdf-seconds',
+  /** citeproc-js failed on a citation (the message names it). */
+  citationFailed: 'citation-failed',
+  /** `SOURCE_DATE_EPOCH` is not a whole number of seconds (exit status 3). */
+  sourceDateInvalid: 'source-date-invalid',
+  /** A failure inside Colophon itself: a bug to report. */
+  internalError: 'internal-error',
 } as const;
 
 export type RuleId = (typeof rules)[keyof typeof rules];

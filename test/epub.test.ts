@@ -601,9 +601,15 @@ describe('traps in unseen manuscripts', () => {
     expect(textDoc).not.toContain('<img');
     expect(textDoc).toContain('<a href="https://example.org/chart.png" class="image-link">A remote chart</a>');
     expect(textDoc).toContain('<span class="image-missing">A missing figure</span>');
-    expect(model.file.messages.map((m) => [m.ruleId, m.reason])).toEqual([
-      ['image-unusable', 'Image no-such-figure.png cannot be read; the ebook shows its text alternative instead'],
-    ]);
+    const said = model.file.messages.map((m) => [m.ruleId, m.reason]);
+    expect(said).toHaveLength(2);
+    expect(said).toEqual(
+      expect.arrayContaining([
+        ['image-unusable', 'Image no-such-figure.png cannot be read; the ebook shows its text alternative instead'],
+        // A remote image is never fetched, and the ebook says so.
+        ['resource-remote', 'remote image https://example.org/chart.png is not fetched; the ebook links to it instead'],
+      ]),
+    );
   });
 
   it('declare inline SVG in the manifest, and close a note nobody calls without a backlink', () => {

@@ -66,7 +66,17 @@ export interface CiteprocEngine {
   makeCitationCluster(items: CitationItemInput[]): string;
   makeBibliography(): [BibliographyParams, string[]] | false;
   setOutputFormat(format: string): void;
-  opt: { xclass: string; development_extensions: Record<string, boolean> };
+  /** Registers the cited items, in order of first citation (batched processing). */
+  updateItems(ids: string[]): void;
+  updateUncitedItems(ids: string[]): void;
+  /** One cluster after the clusters `pre` (citation id, note index); returns the clusters it re-rendered. */
+  processCitationCluster(
+    citation: CitationInput,
+    pre: Array<[string, number]>,
+    post: Array<[string, number]>,
+    flag: number,
+  ): [unknown, Array<[number, string, string]>];
+  opt: { xclass: string; mode: string; development_extensions: Record<string, boolean> };
   bibliography?: { tokens: unknown[] };
 }
 
@@ -81,14 +91,26 @@ export interface EngineOptions {
   linkCitations: boolean;
 }
 
+/**
+ * citeproc-js keeps its registries in plain objects keyed by item id, so a
+ * key such as `constructor` or `__proto__` (which Pandoc's syntax allows)
+ * would find Object's own properties there. The engine only ever sees ids
+ * with this prefix; `createEngine`'s wrapper adds and strips it.
+ */
+const idPrefix = 'colophon:';
+const toEngineId = (id: string): string => idPrefix + id;
+const fromEngineId = (id: string): string => (id.startsWith(idPrefix) ? id.slice(idPrefix.length) : id);
+
 /** A fresh engine for one document. */
 export function createEngine(options: EngineOptions): CiteprocEngine {
   const sys: Record<string, unknown> = {
     retrieveLocale: (lang: string) => options.locales.get(lang) ?? options.locales.get(lang.split('-')[0]) ?? false,
     // `system_id` is what citeproc-js's citation wrapper keys its links on.
-    retrieveItem: (id: string) => {
+    retrieveItem: (engineId: string) => {
+      const id = fromEngineId(String(engineId));
       const item = options.items.get(id);
-      return item && options.linkCitations ? { ...item, system_id: id } : item;
+      if (!item) return item;
+      return options.linkCitations ? { ...item, id: engineId, system_id: id } : { ...item, id: engineId };
     },
   };
   if (options.linkCitations) {
@@ -99,7 +121,33 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
   const engine = new (citeproc().Engine)(sys, options.styleXml, options.lang, true);
   // citeproc-js calls `wrapCitationEntry` only with this switch on.
   if (options.linkCitations) engine.opt.development_extensions.apply_citation_wrapper = true;
-  return engine;
+  const items = (list: CitationItemInput[]) => list.map((item) => ({ ...item, id: toEngineId(item.id) }));
+  return {
+    get opt() {
+      return engine.opt;
+    },
+    get bibliography() {
+      return engine.bibliography;
+    },
+    setOutputFormat: (format) => engine.setOutputFormat(format),
+    rebuildProcessorState: (citations, mode, uncited) =>
+      engine.rebuildProcessorState(
+        citations.map((citation) => ({ ...citation, citationItems: items(citation.citationItems) })),
+        mode,
+        uncited.map(toEngineId),
+      ),
+    makeCitationCluster: (list) => engine.makeCitationCluster(items(list)),
+    updateItems: (ids) => engine.updateItems(ids.map(toEngineId)),
+    updateUncitedItems: (ids) => engine.updateUncitedItems(ids.map(toEngineId)),
+    processCitationCluster: (citation, pre, post, flag) =>
+      engine.processCitationCluster({ ...citation, citationItems: items(citation.citationItems) }, pre, post, flag),
+    makeBibliography: () => {
+      const made = engine.makeBibliography();
+      if (!made) return made;
+      const [params, entries] = made;
+      return [{ ...params, entry_ids: params.entry_ids.map((ids) => ids.map((id) => fromEngineId(String(id)))) }, entries];
+    },
+  };
 }
 
 export { citationLayoutAffixes } from '../shared/csl-xml.js';

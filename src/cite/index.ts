@@ -98,6 +98,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
   const registered: Registered[] = [];
   let counter = 0;
 
+  const expanding = new Set<string>();
   const walk = (parent: Parent, noteNumber: number): void => {
     for (let i = 0; i < parent.children.length; i++) {
       const node = parent.children[i] as Nodes;
@@ -105,11 +106,18 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
         const definition = definitions.get(node.identifier);
         // A call inside a note gets a note of its own, next in the sequence.
         if (!definition) continue;
+        // A note that calls itself (or a note it is inside) would never end: the call stays as text.
+        if (expanding.has(node.identifier)) {
+          parent.children[i] = { type: 'text', value: `[^${node.label ?? node.identifier}]`, position: node.position } as never;
+          continue;
+        }
         const number = ++counter;
         const note = noteContent(number, 'author', structuredClone(definition.children) as BlockContent[], definition.position);
         notes.push(note);
         parent.children[i] = noteCall(number, node.position) as never;
+        expanding.add(node.identifier);
         walk(note, number);
+        expanding.delete(node.identifier);
       } else if (node.type === 'cite') {
         if (noteStyle && noteNumber === 0) {
           const number = ++counter;

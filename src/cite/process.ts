@@ -78,17 +78,7 @@ export function runCiteproc(request: CiteprocRequest, options: { batch?: number;
 // citeproc-js's flag for "every item is registered already" (CSL.ASSUME_ALL_ITEMS_REGISTERED).
 const assumeAllItemsRegistered = 2;
 
-interface BatchEngine extends CiteprocEngine {
-  updateItems(ids: string[]): void;
-  updateUncitedItems(ids: string[]): void;
-  processCitationCluster(
-    citation: CitationInput,
-    pre: Array<[string, number]>,
-    post: Array<[string, number]>,
-    flag: number,
-  ): [unknown, Array<[number, string, string]>];
-  opt: CiteprocEngine['opt'] & { mode: string };
-}
+type BatchEngine = CiteprocEngine;
 
 function inBatches(
   engineOptions: EngineOptions,

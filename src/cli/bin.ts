@@ -7,12 +7,16 @@
  *   colophon styles
  *
  * Exit status: 0 built; 1 a problem in the input (messages say where);
- * 2 a usage error; 3 the environment (no browser for the print edition).
+ * 2 a usage error; 3 the environment (no browser, an output folder that
+ * cannot be written, an invalid SOURCE_DATE_EPOCH). No exception reaches
+ * the user as a stack trace: an unexpected one is reported as an internal
+ * error, with its stack under --debug.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, editionFormats, isError, type EditionFormat } from '../build.js';
+import { build, editionFormats, EnvironmentError, isError, type EditionFormat } from '../build.js';
+import { limitNames, parseLimitSettings } from '../limits.js';
 import { paperSizes, type PaperSize } from '../load/schema.js';
 import { listStyles } from '../load/styles.js';
 import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
@@ -41,6 +45,11 @@ Options for build:
   --port N                preview: port on 127.0.0.1 (default: a free one)
   -j, --jobs N            manuscripts built at once (default: the number of cores)
   --browser PATH          Chromium or Chrome to print with
+  --resource-path DIR     another folder images and files may come from (repeatable)
+  --sandbox               read files from the manuscript's folder only, whatever is asked
+  --limit NAME=N          raise or lower a limit (repeatable); NAME is one of
+                          ${limitNames.join(', ')}
+  --debug                 print the stack of an internal error
   -q, --quiet             print errors only
   -h, --help              this help
   -v, --version           the version`;
@@ -65,6 +74,10 @@ async function main(argv: string[]): Promise<number> {
         lenient: { type: 'boolean' },
         'no-cache': { type: 'boolean' },
         browser: { type: 'string' },
+        'resource-path': { type: 'string', multiple: true },
+        sandbox: { type: 'boolean' },
+        limit: { type: 'string', multiple: true },
+        debug: { type: 'boolean' },
         port: { type: 'string' },
         jobs: { type: 'string', short: 'j' },
         quiet: { type: 'boolean', short: 'q' },
@@ -76,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
+  debug = values.debug ?? false;
   if (values.help) {
     process.stdout.write(`${usage}\n`);
     return 0;
@@ -127,6 +141,12 @@ async function main(argv: string[]): Promise<number> {
   if (papersize !== undefined && !(paperSizes as readonly string[]).includes(papersize)) {
     throw new UsageError(`unknown paper size \`${values.papersize}\` (use ${paperSizes.join(' or ')})`);
   }
+  let limits;
+  try {
+    limits = parseLimitSettings(values.limit ?? []);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const quiet = values.quiet ?? false;
   const lenient = values.lenient ?? false;
   const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
@@ -152,6 +172,9 @@ async function main(argv: string[]): Promise<number> {
     lenient,
     cache: !values['no-cache'],
     browserPath: values.browser,
+    resourcePath: values['resource-path'],
+    sandbox: values.sandbox,
+    limits,
   };
   let result: { ok: boolean; environmentError?: boolean };
   const shown = quiet ? (m: VFileMessage) => isError(m, lenient) : () => true;
@@ -162,13 +185,41 @@ async function main(argv: string[]): Promise<number> {
         : await build({
             ...common,
             onProgress: progress.update,
-            onDocument: (file, outputs) => show(report(file, (m) => isError(m, lenient), shown), outputs),
+            onDocument: (file, outputs) => {
+              show(report(file, (m) => isError(m, lenient), shown), outputs);
+              if (debug) {
+                for (const message of file.messages) {
+                  if (message.cause instanceof Error && message.cause.stack) process.stderr.write(`${message.cause.stack}\n`);
+                }
+              }
+            },
           });
   } finally {
     progress.stop();
   }
   return result.environmentError ? 3 : result.ok ? 0 : 1;
 }
+
+let debug = process.argv.includes('--debug');
+
+/** The last resort: an exception no stage turned into a message. */
+function internalError(error: unknown): void {
+  const text = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  process.stderr.write(
+    `colophon: internal error: ${text} (this is a bug in Colophon: please report it with the command and the input${debug ? '' : '; --debug shows the stack'})  internal-error\n`,
+  );
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exitCode = 1;
+}
+
+process.on('uncaughtException', (error) => {
+  internalError(error);
+  process.exit(1);
+});
+process.on('unhandledRejection', (error) => {
+  internalError(error);
+  process.exit(1);
+});
 
 async function defaultManuscripts(): Promise<string[]> {
   try {
@@ -189,9 +240,12 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`colophon: ${error.message}\n\n${usage}\n`);
       process.exitCode = 2;
+    } else if (error instanceof EnvironmentError) {
+      process.stderr.write(`colophon: ${error.message}  ${error.ruleId}\n`);
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = 3;
     } else {
-      process.stderr.write(`colophon: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
+      internalError(error);
     }
   },
 );

@@ -5,11 +5,11 @@
  * resources, and a reader is better served by the description than by a
  * broken image).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
 import type { VFile } from 'vfile';
+import type { ResourceTable } from '../resources/index.js';
 import { rules } from '../rules.js';
 import type { Resource } from './package.js';
 import { fileWarn } from '../messages.js';
@@ -37,8 +37,7 @@ function standIn(image: Element, src: string): ElementContent {
  * copy) and replace the others. Returns the copies as resources. Images
  * that cannot be read are reported on `file`.
  */
-export function collectImages(body: Root, file: VFile): Resource[] {
-  const baseDir = file.path ? path.dirname(file.path) : process.cwd();
+export function collectImages(body: Root, file: VFile, table?: ResourceTable): Resource[] {
   const resources: Resource[] = [];
   const byFile = new Map<string, string>();
   const walk = (node: Root | Element): void => {
@@ -50,15 +49,17 @@ export function collectImages(body: Root, file: VFile): Resource[] {
         return;
       }
       if (!isRemote(src)) {
-        const target = path.resolve(baseDir, decodeURIComponent(src.split(/[?#]/)[0]));
+        // Only what the resource resolver read from the trusted folders.
+        const found = table?.files.get(src);
+        const target = found?.path ?? src.split(/[?#]/)[0];
         const mediaType = imageTypes[path.extname(target).toLowerCase()];
-        if (mediaType && existsSync(target)) {
+        if (mediaType && found) {
           let href = byFile.get(target);
           if (!href) {
             const n = resources.length + 1;
             href = `images/${n}-${path.basename(target).replace(/[^A-Za-z0-9._-]/g, '_')}`;
             byFile.set(target, href);
-            resources.push({ id: `image-${n}`, href, mediaType, data: readFileSync(target) });
+            resources.push({ id: `image-${n}`, href, mediaType, data: found.data });
           }
           child.properties.src = href;
           return;
@@ -68,6 +69,8 @@ export function collectImages(body: Root, file: VFile): Resource[] {
           mediaType ? `Image ${src} cannot be read; the ebook shows its text alternative instead` : `Image ${src} is not PNG, JPEG, GIF or SVG; the ebook shows its text alternative instead`,
           { node: child, ruleId: rules.imageUnusable, source: 'epub' },
         );
+      } else if (/^(?:https?|ftp):|^\/\//i.test(src)) {
+        fileWarn(file, `remote image ${src} is not fetched; the ebook links to it instead`, { node: child, ruleId: rules.resourceRemote, source: 'epub' });
       }
       (node.children as ElementContent[])[index] = standIn(child, src);
     });

@@ -25,6 +25,7 @@ import { fontFaceCss, fontFacesFor, fontLicensePath } from '../shared/fonts.js';
 import { writeFileAtomic } from '../shared/fs.js';
 import { templatesDir } from '../shared/package.js';
 import { sourceDateEpoch } from '../shared/paths.js';
+import { modelResources } from '../resources/index.js';
 import { colophon, headingEntries, navigation, titlePage, xhtmlShell, type TocEntry } from './documents.js';
 import { xhtmlCompatTransform } from './compat.js';
 import { normalizeHeadingRanks, pairXmlLang } from './headings.js';
@@ -175,7 +176,7 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   placeNotes(body, model.notes, ids);
   xhtmlCompatTransform(body);
   pairXmlLang(body);
-  const images = collectImages(body, model.file);
+  const images = collectImages(body, model.file, modelResources(model));
   unwrapDanglingLinks(body, collectIds(body));
 
   const embedFonts = options.embedFonts ?? true;

@@ -30,13 +30,15 @@
  * "unknown key" error; an entry without a usable id is skipped. When two
  * entries share an id the first one is kept.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { rules, type RuleId } from '../rules.js';
+import { valueTooDeep } from '../guard.js';
+import { defaultLimits, limitRule, overLimit, type Limits } from '../limits.js';
+import { readRegularFile } from '../resources/read.js';
 import { displayPath } from '../shared/paths.js';
 import { cleanStrings } from '../shared/text.js';
 import { jsonOffsetOf, jsonSyntaxError, jsonTree, type JsonNode } from './json.js';
@@ -312,7 +314,7 @@ function lazy<T>(make: () => T): () => T {
   };
 }
 
-function readCslJson(file: VFile, text: string, lines: () => PositionIndex): ReadEntries {
+function readCslJson(file: VFile, text: string, lines: () => PositionIndex, limits: Limits): ReadEntries {
   let root: unknown;
   try {
     root = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -324,6 +326,10 @@ function readCslJson(file: VFile, text: string, lines: () => PositionIndex): Rea
     }
     // The parser accepted what JSON.parse refused: report JSON.parse's words.
     report(file, `invalid JSON: ${(error as Error).message}`, undefined, rules.bibliographyInvalid);
+    return { entries: [] };
+  }
+  if (valueTooDeep(root, limits.nesting)) {
+    report(file, `JSON nested too deep: ${overLimit('nesting', limits)}`, { line: 1, column: 1, offset: 0 }, limitRule('nesting'));
     return { entries: [] };
   }
   // The text parsed, so the tree has no error (null only when too deep to walk).
@@ -381,7 +387,7 @@ function yamlOffsetOf(node: YamlNode | null | undefined, keyPath: readonly Prope
   return offset;
 }
 
-function readCslYaml(file: VFile, text: string, lines: () => PositionIndex): ReadEntries {
+function readCslYaml(file: VFile, text: string, lines: () => PositionIndex, limits: Limits): ReadEntries {
   // Pandoc reads YAML scalars as text; the failsafe schema does the same.
   const document = parseDocument(text, { lineCounter: new LineCounter(), schema: 'failsafe', uniqueKeys: false });
   if (document.errors.length > 0) {
@@ -391,7 +397,18 @@ function readCslYaml(file: VFile, text: string, lines: () => PositionIndex): Rea
     }
     return { entries: [] };
   }
-  const root: unknown = document.toJS();
+  let root: unknown;
+  try {
+    root = document.toJS({ maxAliasCount: limits['yaml-aliases'] });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    report(file, `too many YAML aliases: ${overLimit('yaml-aliases', limits)}`, lines().point(document.contents?.range?.[0] ?? 0), limitRule('yaml-aliases'));
+    return { entries: [] };
+  }
+  if (valueTooDeep(root, limits.nesting)) {
+    report(file, `YAML nested too deep: ${overLimit('nesting', limits)}`, lines().point(document.contents?.range?.[0] ?? 0), limitRule('nesting'));
+    return { entries: [] };
+  }
   const wrapped = root !== null && typeof root === 'object' && !Array.isArray(root) && Array.isArray((root as { references?: unknown }).references);
   const list = wrapped ? (root as { references: unknown[] }).references : root;
   if (!Array.isArray(list)) {
@@ -503,7 +520,7 @@ function describeBibtexError(error: unknown): { reason: string; line?: number; c
   return at ? { reason, line: Number(at[1]), column: Number(at[2]) } : { reason };
 }
 
-function readBibtex(file: VFile, text: string, lines: () => PositionIndex): ReadEntries {
+function readBibtex(file: VFile, text: string, lines: () => PositionIndex, _limits?: Limits): ReadEntries {
   const blocks = bibtexBlocks(text);
   const parsed: Array<{ raw: unknown; offset: number }> = [];
   try {
@@ -581,16 +598,14 @@ function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bi
  * file starts. Never throws
  * for problems in the files: see the messages on `files`.
  */
-export async function loadBibliography(paths: string[]): Promise<LoadedBibliography> {
-  const texts = await Promise.all(
-    paths.map(async (p) => {
-      try {
-        return { text: await readFile(p, 'utf8') };
-      } catch (error) {
-        return { error: error as NodeJS.ErrnoException };
-      }
-    }),
-  );
+export async function loadBibliography(paths: string[], options: { limits?: Limits } = {}): Promise<LoadedBibliography> {
+  const limits = options.limits ?? defaultLimits;
+  // Never blocks on a FIFO or a device, never reads past the size limit.
+  const texts = paths.map((p) => {
+    const read = readRegularFile(p, limits['input-size']);
+    return read.ok ? { text: read.data.toString('utf8') } : { reason: read.why === 'large' ? `too large: ${overLimit('input-size', limits)}` : read.reason, large: read.why === 'large' };
+  });
+  let entryLimitReported = false;
   const items = new Map<string, CslItem>();
   const firstSeen = new Map<string, { file: VFile; at: () => Point }>();
   const files: VFile[] = [];
@@ -599,9 +614,7 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
     files.push(file);
     const read = texts[i];
     if (read.text === undefined) {
-      const code = read.error?.code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(read.error));
-      report(file, `cannot read bibliography file: ${why}`, undefined, rules.fileUnreadable);
+      report(file, `cannot read bibliography file: ${read.reason}`, undefined, read.large ? (limitRule('input-size')) : rules.fileUnreadable);
       return;
     }
     file.value = read.text;
@@ -613,8 +626,13 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
       return;
     }
     const reader = format === 'csl-json' ? readCslJson : format === 'csl-yaml' ? readCslYaml : readBibtex;
-    const { entries } = reader(file, text, lines);
+    const { entries } = reader(file, text, lines, limits);
     for (const { item: read, at } of entries) {
+      if (items.size >= limits['bibliography-entries']) {
+        if (!entryLimitReported) report(file, `too many bibliography entries: ${overLimit('bibliography-entries', limits)}`, at(), limitRule('bibliography-entries'));
+        entryLimitReported = true;
+        break;
+      }
       // Control characters and lone surrogates reach no edition.
       const item = cleanStrings(read);
       const first = firstSeen.get(item.id);

@@ -7,11 +7,13 @@
  * relative to the manuscript. Problems are messages on the file with the
  * line and column of the offending key; the caller decides to stop.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { VFile } from 'vfile';
 import { rules } from '../rules.js';
+import { defaultLimits, limitRule, overLimit, type Limits } from '../limits.js';
+import { valueTooDeep } from '../guard.js';
+import { readRegularFile } from '../resources/read.js';
 import { looksLikePath } from '../shared/paths.js';
 import { cleanStrings } from '../shared/text.js';
 import type { z } from 'zod';
@@ -29,6 +31,8 @@ export interface LoadOptions {
   locale?: string;
   /** Override the front matter's bibliography files (paths relative to the cwd). */
   bibliography?: string[];
+  /** Size, nesting and alias limits. Default: `defaultLimits`. */
+  limits?: Limits;
   /** `--toc`: a contents list whatever the front matter says. */
   toc?: boolean;
 }
@@ -44,15 +48,18 @@ const frontMatterPattern = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?
 /** Read and validate one manuscript. Never throws for problems in the input. */
 export async function load(input: string, options: LoadOptions = {}): Promise<LoadedManuscript> {
   const file = new VFile({ path: path.resolve(input), cwd: process.cwd() });
-  try {
-    file.value = await readFile(file.path, 'utf8');
-  } catch (error) {
-    fileError(file, `cannot read manuscript: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      ruleId: rules.fileUnreadable,
+  const limits = options.limits ?? defaultLimits;
+  // Never blocks (a FIFO, a device) and never reads more than the limit.
+  const read = readRegularFile(file.path, limits['input-size']);
+  if (!read.ok) {
+    const large = read.why === 'large';
+    fileError(file, large ? `manuscript too large: ${overLimit('input-size', limits)}` : `cannot read manuscript: ${read.reason}`, {
+      ruleId: large ? limitRule('input-size') : rules.fileUnreadable,
       source: 'load',
     });
     return { file, metadata: null };
   }
+  file.value = read.data.toString('utf8');
   const metadata = readFrontMatter(file, options);
   return { file, metadata };
 }
@@ -72,8 +79,22 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
     }
     return null;
   }
+  const limits = options.limits ?? defaultLimits;
+  let js: unknown;
+  try {
+    js = document.toJS({ maxAliasCount: limits['yaml-aliases'] });
+  } catch (error) {
+    // The yaml library stops an alias bomb ("billion laughs") here.
+    if (!(error instanceof ReferenceError)) throw error;
+    fail(file, `front matter: too many YAML aliases: ${overLimit('yaml-aliases', limits)}`, { line: 2, column: 1 }, limitRule('yaml-aliases'));
+    return null;
+  }
+  if (valueTooDeep(js, limits.nesting)) {
+    fail(file, `front matter nested too deep: ${overLimit('nesting', limits)}`, { line: 2, column: 1 }, limitRule('nesting'));
+    return null;
+  }
   // Control characters and lone surrogates reach no edition.
-  const raw: unknown = cleanStrings(document.toJS());
+  const raw: unknown = cleanStrings(js);
   const parsed = frontMatterSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

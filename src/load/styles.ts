@@ -16,10 +16,13 @@
  * Failures are results, not exceptions: the caller (the `load` stage) turns
  * `{ ok: false }` into a message on the manuscript with `ruleId`.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { rules } from '../rules.js';
+import { defaultLimits } from '../limits.js';
+import { readRegularFile } from '../resources/read.js';
+import { checkStyleXml } from './style-check.js';
 import { packageRoot, templatesDir } from '../shared/package.js';
 import { looksLikePath } from '../shared/paths.js';
 import { styleFacts } from '../shared/csl-xml.js';
@@ -51,6 +54,8 @@ export type StyleResult =
       suggestions: string[];
       /** `style-unknown` when nothing was found, `style-invalid` when the file is no usable CSL style. */
       ruleId: typeof rules.styleUnknown | typeof rules.styleInvalid;
+      /** Where in the style file the problem is, when it is in the file. */
+      at?: { file: string; line: number; column: number };
     };
 
 export interface ResolveStyleOptions {
@@ -93,7 +98,12 @@ const fileCache = new Map<string, Promise<string>>();
 function readCached(file: string): Promise<string> {
   let pending = fileCache.get(file);
   if (!pending) {
-    pending = readFile(file, 'utf8');
+    // Never blocks on a FIFO or a device, never reads past the size limit.
+    pending = Promise.resolve().then(() => {
+      const read = readRegularFile(file, defaultLimits['input-size']);
+      if (!read.ok) throw Object.assign(new Error(read.reason), { code: read.why === 'missing' ? 'ENOENT' : 'EUNUSABLE' });
+      return read.data.toString('utf8');
+    });
     fileCache.set(file, pending);
     // A failed read is not remembered: the file may appear later.
     pending.catch(() => fileCache.delete(file));
@@ -259,6 +269,9 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
     ruleId: rules.styleInvalid,
   });
   const xml = await readCached(file);
+  // The XML and the structure citeproc relies on, checked before it sees them.
+  const problem = checkStyleXml(xml);
+  if (problem) return { ...invalid(problem.reason), at: { file, line: problem.line, column: problem.column } } as StyleResult;
   const facts = styleFacts(xml);
   if ('invalid' in facts) return invalid(facts.invalid);
   if (facts.version !== undefined && !/^1\./.test(facts.version)) {
@@ -278,6 +291,8 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
       };
     }
     const parentXml = await readCached(parentPath);
+    const parentProblem = checkStyleXml(parentXml);
+    if (parentProblem) return { ...invalid(`its parent: ${parentProblem.reason}`), at: { file: parentPath, line: parentProblem.line, column: parentProblem.column } } as StyleResult;
     const parentFacts = styleFacts(parentXml);
     if ('invalid' in parentFacts) return invalid(`its parent ${parentPath}: ${parentFacts.invalid}`);
     if (parentFacts.parent !== undefined) return invalid(`its parent "${facts.parent}" is itself a dependent style`);

@@ -21,6 +21,8 @@
 import type { Element, ElementContent, Root } from 'hast';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
+import type { Limits } from '../limits.js';
+import type { ResourceTable } from '../resources/index.js';
 
 export interface Note {
   /** 1-based number in the document's one footnote sequence. */
@@ -57,6 +59,13 @@ export interface DocumentModel {
   style: CitationStyleInfo;
   /** The manuscript file; messages about the input are attached to it. */
   file: VFile;
+  /**
+   * The local files the text uses (images …), read once from the trusted
+   * folders; edition writers take bytes from here only. Absent: no file is used.
+   */
+  resources?: ResourceTable;
+  /** The limits the document was built under. Default: `defaultLimits`. */
+  limits?: Limits;
 }
 
 /**

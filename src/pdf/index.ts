@@ -23,6 +23,7 @@ import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import type { DocumentModel, PageStart } from '../model/types.js';
 import { writeFileAtomic } from '../shared/fs.js';
 import { labelsFor } from '../shared/labels.js';
+import { modelResources } from '../resources/index.js';
 import { readFontFile, tinosFontFaceCss } from './fonts.js';
 import { buildDate, setPdfInfo } from './metadata.js';
 import { paginatorScript } from './bundle.js';
@@ -77,8 +78,6 @@ export interface PrintOptions {
   timeout?: number;
   /** Folder of the CARIM templates and `print.css`. Default: the package's `templates/carim/`. */
   templatesDir?: string;
-  /** Folder whose files (images) the manuscript may use. Default: the manuscript's folder, or none. */
-  assetsDir?: string | null;
   /** Hyphenate the text for its language. Default: true. */
   hyphenate?: boolean;
   /** Widows, orphans and note breaking. Default: `defaultPaginateConfig`. */
@@ -135,19 +134,34 @@ const contentTypes: Record<string, string> = {
   '.avif': 'image/avif',
 };
 
-/** The manuscript's folder, where its images are. */
-function manuscriptDir(model: DocumentModel): string | null {
-  const file = model.file.path;
-  return file ? path.dirname(path.resolve(file)) : null;
+/**
+ * The manuscript's files the print page may load, by the path and query
+ * the page will ask for: what `model.resources` holds, nothing else.
+ */
+function printAssets(model: DocumentModel): Map<string, Uint8Array> {
+  const assets = new Map<string, Uint8Array>();
+  for (const [reference, resource] of modelResources(model).files) {
+    try {
+      const url = new URL(reference, `${printOrigin}print.html`);
+      if (url.origin === new URL(printOrigin).origin) assets.set(url.pathname + url.search, resource.data);
+    } catch {
+      // Not a URL the page could ask for.
+    }
+  }
+  return assets;
 }
 
 /**
  * Answer the print page's requests: the document, its stylesheet, the
- * fonts and files inside `assetsDir`; refuse the rest.
+ * fonts and the files `model.resources` holds; refuse the rest.
  */
-function requestHandler(html: string, templatesDir: string, assetsDir: string | null, onRequest?: (r: PrintRequest) => void, mathFont: Uint8Array | null = null) {
+function requestHandler(html: string, templatesDir: string, assets: Map<string, Uint8Array>, onRequest?: (r: PrintRequest) => void, mathFont: Uint8Array | null = null) {
   const serve = async (url: URL): Promise<{ body: Uint8Array | string; type: string; headers?: Record<string, string> } | null> => {
-    if (url.origin !== new URL(printOrigin).origin || url.search) return null;
+    if (url.origin !== new URL(printOrigin).origin) return null;
+    // Files of the manuscript: only those the resource resolver read.
+    const asset = assets.get(url.pathname + url.search);
+    if (asset) return { body: asset, type: contentTypes[path.extname(url.pathname).toLowerCase()] ?? 'application/octet-stream' };
+    if (url.search) return null;
     const pathname = decodeURIComponent(url.pathname);
     if (pathname === '/print.html') {
       return { body: html, type: 'text/html; charset=utf-8', headers: { 'Content-Security-Policy': printContentSecurityPolicy } };
@@ -158,16 +172,7 @@ function requestHandler(html: string, templatesDir: string, assetsDir: string | 
       const font = await readFontFile(pathname.slice('/fonts/'.length));
       return font ? { body: font, type: 'font/woff2' } : null;
     }
-    const type = contentTypes[path.extname(pathname).toLowerCase()];
-    if (!assetsDir || !type) return null;
-    const file = path.resolve(assetsDir, `.${pathname}`);
-    // Only files inside the manuscript's folder, never above it.
-    if (!file.startsWith(assetsDir + path.sep)) return null;
-    try {
-      return { body: await readFile(file), type };
-    } catch {
-      return null;
-    }
+    return null;
   };
   return async (request: HTTPRequest) => {
     const url = request.url();
@@ -230,7 +235,6 @@ async function withPaginatedPage<T>(
 ): Promise<T> {
   const timeout = options.timeout ?? timeBudget(model);
   const templatesDir = options.templatesDir ?? defaultTemplatesDir;
-  const assetsDir = options.assetsDir === undefined ? manuscriptDir(model) : options.assetsDir;
   // The browser opens the page while the print HTML is being made.
   const opening = options.browser.newPage();
   let html: string;
@@ -247,6 +251,8 @@ async function withPaginatedPage<T>(
     await opening.then((p) => p.close()).catch(() => undefined);
     throw error;
   }
+  // A meta refresh (raw HTML let through) would navigate the print page away.
+  html = html.replace(/<meta\b[^>]*http-equiv\s*=\s*["']?refresh[^>]*>/gi, '');
   const labels = await printLabels(templatesDir, model.metadata.lang);
   const config: PaginateConfig = { ...defaultPaginateConfig, ...labels, maxPages: pageBudget(model), ...options.paginate };
 
@@ -256,7 +262,7 @@ async function withPaginatedPage<T>(
     const work = (async () => {
       page.setDefaultTimeout(timeout);
       await page.setRequestInterception(true);
-      page.on('request', requestHandler(html, templatesDir, assetsDir, options.onRequest, mathFont));
+      page.on('request', requestHandler(html, templatesDir, printAssets(model), options.onRequest, mathFont));
       // The manuscript's own scripts, if any got this far, never run here;
       // our functions still do, through the DevTools protocol.
       await page.setJavaScriptEnabled(false);

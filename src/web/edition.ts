@@ -24,6 +24,7 @@ import type { DocumentModel } from '../model/types.js';
 import { writeFileAtomic } from '../shared/fs.js';
 import { templatesDir } from '../shared/package.js';
 import { fontFaceCss, fontFacesFor, fontLicensePath } from '../shared/fonts.js';
+import { modelResources } from '../resources/index.js';
 import { buildHtmlPage, imageSources, serialise, type HtmlPageOptions } from './page.js';
 
 export interface HtmlEditionOptions extends Omit<HtmlPageOptions, 'assetsHref' | 'stylesheet' | 'imageSources'> {
@@ -44,8 +45,10 @@ export function defaultTemplateDir(): string {
 }
 
 interface LocalImage {
-  /** Absolute path of the image beside the manuscript. */
+  /** Real path of the image in a trusted folder. */
   source: string;
+  /** Its bytes, as read by the resource resolver. */
+  data: Uint8Array;
   /** Path of the copy, relative to the output folder. */
   target: string;
   /** URL of the copy, relative to the page. */
@@ -53,25 +56,20 @@ interface LocalImage {
 }
 
 /**
- * Images the manuscript refers to by a relative path that exists beside
- * it: they must travel with the page, since `dist/` is not the manuscript's
- * folder. Remote and `data:` images, and missing files, are left as written.
+ * Images the text shows that the resource resolver read from the trusted
+ * folders (`model.resources`): they must travel with the page, since
+ * `dist/` is not the manuscript's folder. Remote and `data:` images are
+ * left as written; nothing else is read from disk here.
  */
 function localImages(model: DocumentModel, assetsName: string): Map<string, LocalImage> {
   const found = new Map<string, LocalImage>();
-  if (!model.file.path) return found;
-  const base = path.dirname(path.resolve(model.file.path));
+  const files = modelResources(model).files;
   const sources = [...imageSources(model.body), ...model.notes.flatMap((n) => imageSources({ type: 'root', children: n.children }))];
   const names = new Map<string, string>();
   for (const src of sources) {
-    if (found.has(src) || /^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(src)) continue;
-    let file: string;
-    try {
-      file = path.resolve(base, decodeURIComponent(src.split(/[?#]/)[0] as string));
-    } catch {
-      continue;
-    }
-    if (!existsSync(file)) continue;
+    const resource = files.get(src);
+    if (found.has(src) || !resource) continue;
+    const file = resource.path;
     // One copy per file; two files with one name get numbered copies.
     let name = names.get(file);
     if (!name) {
@@ -84,6 +82,7 @@ function localImages(model: DocumentModel, assetsName: string): Map<string, Loca
     }
     found.set(src, {
       source: file,
+      data: resource.data,
       target: path.join(assetsName, 'images', name),
       href: `${encodeURIComponent(assetsName)}/images/${encodeURIComponent(name)}`,
     });
@@ -126,7 +125,7 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   };
   // Assets first, so a page never appears before the files it links to.
   for (const image of new Map([...images.values()].map((i) => [i.target, i])).values())
-    await write(path.join(outDir, image.target), await readFile(image.source));
+    await write(path.join(outDir, image.target), image.data);
   for (const face of faces) await write(path.join(assetsDir, face.file), await readFile(face.source));
   await write(path.join(assetsDir, 'LICENSE-Tinos.txt'), await readFile(fontLicensePath()));
   if (withMath) {
@@ -145,7 +144,7 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
  * did not: left behind they would be shipped with the page for nothing.
  * Only files of the kinds this writer makes are touched.
  */
-async function removeStale(assetsDir: string, keep: Set<string>): Promise<void> {
+export async function removeStale(assetsDir: string, keep: Set<string>): Promise<void> {
   const candidates: string[] = [];
   for (const [dir, pattern] of [
     [assetsDir, /^(tinos-.*|texgyretermes-math)\.woff2$/],

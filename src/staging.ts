@@ -1,0 +1,127 @@
+/**
+ * Editions appear whole or not at all, for the whole of a manuscript.
+ *
+ * Every edition of a manuscript is written into a staging folder inside the
+ * output folder (`OUT/.colophon-NAME-XXXXXX/`, on the same file system, so
+ * moving is a rename). Only when all of them succeeded are the files moved
+ * into place, assets first and the page last; otherwise the staging folder
+ * is removed and the output folder is as it was. The output folder itself
+ * is checked first: a file, or a folder Colophon may not write, is an
+ * environment problem (exit status 3), reported once for the build.
+ */
+import { constants } from 'node:fs';
+import { access, mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { rules } from './rules.js';
+
+/** A problem with the machine rather than the input: exit status 3. */
+export class EnvironmentError extends Error {
+  constructor(
+    message: string,
+    readonly ruleId: string,
+  ) {
+    super(message);
+    this.name = 'EnvironmentError';
+  }
+}
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'it is a file, not a folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return code ?? (error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function outputError(outDir: string, error: unknown): EnvironmentError {
+  return new EnvironmentError(`cannot write to the output folder ${outDir}: ${describe(error)}`, rules.outputUnwritable);
+}
+
+/** Whether an error is the file system refusing to write (an environment problem). */
+export function isWriteError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC' || code === 'EDQUOT' || code === 'ENOTDIR';
+}
+
+/**
+ * Make sure `outDir` is a folder Colophon can write. Returns whether it was
+ * created now (so that a build that writes nothing can take it away again).
+ */
+export async function prepareOutputFolder(outDir: string): Promise<boolean> {
+  let existed = true;
+  try {
+    const stats = await stat(outDir);
+    if (!stats.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(outDir, error);
+    existed = false;
+    try {
+      await mkdir(outDir, { recursive: true });
+    } catch (mkdirError) {
+      throw outputError(outDir, mkdirError);
+    }
+  }
+  try {
+    await access(outDir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw outputError(outDir, error);
+  }
+  return !existed;
+}
+
+/** Take away an output folder this build made, if nothing is in it. */
+export async function removeIfEmpty(outDir: string): Promise<void> {
+  await rmdir(outDir).catch(() => undefined);
+}
+
+export interface Staging {
+  /** The folder the editions are written into. */
+  dir: string;
+  /** Where a staged file ends up. */
+  finalPath(staged: string): string;
+  /** Move the staged files into place (the order given: assets first, the page last) and remove the staging folder. */
+  commit(staged: string[]): Promise<string[]>;
+  /** Remove the staging folder and all in it. */
+  discard(): Promise<void>;
+}
+
+export async function createStaging(outDir: string, name: string): Promise<Staging> {
+  let dir: string;
+  try {
+    dir = await mkdtemp(path.join(outDir, `.colophon-${name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-`));
+  } catch (error) {
+    throw outputError(outDir, error);
+  }
+  const finalPath = (staged: string) => path.join(outDir, path.relative(dir, staged));
+  return {
+    dir,
+    finalPath,
+    async commit(staged) {
+      const moved: string[] = [];
+      try {
+        for (const file of staged) {
+          const target = finalPath(file);
+          await mkdir(path.dirname(target), { recursive: true });
+          await rename(file, target);
+          moved.push(target);
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      return moved;
+    },
+    async discard() {
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
