@@ -43,7 +43,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   const metadata = loaded ?? metadataDefaults(path.basename(options.input, path.extname(options.input)));
   const name = path.basename(file.path, path.extname(file.path));
 
-  const [bibliography, style] = await Promise.all([loadBibliography(metadata.bibliography), chooseStyle(file, metadata)]);
+  const [bibliography, style] = await Promise.all([loadBibliography(metadata.bibliography, metadata.references ? { file, references: metadata.references } : undefined), chooseStyle(file, metadata)]);
   // Without a language from the manuscript or the command line, the style's
   // own default locale applies, as in Pandoc.
   const wanted = metadata.localeGiven === false && style.defaultLocale ? style.defaultLocale : metadata.locale;

@@ -37,6 +37,8 @@ import { VFile } from 'vfile';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { rules, type RuleId } from '../rules.js';
+import { pandocEntry, type LenientWarning } from './csl-lenient.js';
+import type { InlineReferences } from './schema.js';
 
 /** One bibliography entry in CSL-JSON form, as citeproc takes it. */
 export type CslItem = {
@@ -630,7 +632,7 @@ function readCslYaml(file: VFile, text: string, lines: () => LineIndex): ReadEnt
   list.forEach((raw: unknown, i: number) => {
     const node = () => document.getIn([...prefix, i], true) as YamlNode | undefined;
     const at = () => lines().point(node()?.range?.[0] ?? 0);
-    const item = checkEntry(raw, {
+    const item = checkEntry(pandocEntry(raw, (warning) => warnAt(file, i + 1, raw, warning, lines().point(yamlOffsetOf(node(), [warning.field]) ?? 0))), {
       file,
       index: i + 1,
       at,
@@ -814,7 +816,7 @@ function displayPath(file: VFile): string {
  * file starts. Never throws
  * for problems in the files: see the messages on `files`.
  */
-export async function loadBibliography(paths: string[]): Promise<LoadedBibliography> {
+export async function loadBibliography(paths: string[], inline?: InlineSource): Promise<LoadedBibliography> {
   const texts = await Promise.all(
     paths.map(async (p) => {
       try {
@@ -863,5 +865,64 @@ export async function loadBibliography(paths: string[]): Promise<LoadedBibliogra
       items.set(item.id, item);
     }
   });
+  if (inline) readInline(inline, items, firstSeen);
   return { items, files };
+}
+
+/** A warning about an entry read leniently (it still loads). */
+function warnAt(file: VFile, index: number, raw: unknown, warning: LenientWarning, place: Point): void {
+  const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
+  file.message(`${describeEntry(index, id)}: field "${warning.field}": ${warning.reason}`, {
+    place,
+    ruleId: rules.bibliographyInvalid,
+    source: 'load',
+  }).fatal = false;
+}
+
+/** The metadata's `references:` and the manuscript they are written in. */
+export interface InlineSource {
+  file: VFile;
+  references: InlineReferences;
+}
+
+/**
+ * Inline references join the files' entries. As in Pandoc, an inline entry
+ * takes precedence over a file's entry with the same id; both places are
+ * named in a warning. Two inline entries with one id are an error, as two
+ * file entries are.
+ */
+function readInline(
+  { file, references }: InlineSource,
+  items: Map<string, CslItem>,
+  firstSeen: Map<string, { file: VFile; at: () => Point }>,
+): void {
+  const inlineSeen = new Map<string, () => Point>();
+  const point = (at: { line: number; column: number }): Point => ({ ...at, offset: undefined as unknown as number });
+  references.entries.forEach((raw, i) => {
+    const at = () => point(references.at(i));
+    const item = checkEntry(pandocEntry(raw, (warning) => warnAt(file, i + 1, raw, warning, point(references.at(i, [warning.field])))), {
+      file,
+      index: i + 1,
+      at,
+      fieldAt: (keyPath) => point(references.at(i, keyPath)),
+    });
+    if (!item) return;
+    const earlier = inlineSeen.get(item.id);
+    if (earlier) {
+      const first = earlier();
+      report(file, `duplicate id "${item.id}" in \`references\`: first defined at line ${first.line}, column ${first.column}`, at(), rules.bibliographyDuplicateId);
+      return;
+    }
+    inlineSeen.set(item.id, at);
+    const inFile = firstSeen.get(item.id);
+    if (inFile) {
+      const there = inFile.at();
+      const message = file.message(
+        `id "${item.id}" is both in \`references\` and at ${displayPath(inFile.file)}:${there.line}:${there.column}; the entry in \`references\` is used, as in Pandoc`,
+        { place: at(), ruleId: rules.bibliographyDuplicateId, source: 'load' },
+      );
+      message.fatal = false;
+    }
+    items.set(item.id, item);
+  });
 }

@@ -9,9 +9,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, type LineCounter, type Document } from 'yaml';
 import { VFile } from 'vfile';
 import { rules } from '../rules.js';
+import { readMetadataBlocks, type ReadBlock } from './metadata-blocks.js';
 import { frontMatterSchema, type Author, type FrontMatter, type Metadata } from './schema.js';
 
 export type { Metadata, Author, Series, FrontMatter } from './schema.js';
@@ -32,8 +33,6 @@ export interface LoadedManuscript {
   metadata: Metadata | null;
 }
 
-const frontMatterPattern = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
-
 /** Read and validate one manuscript. Never throws for problems in the input. */
 export async function load(input: string, options: LoadOptions = {}): Promise<LoadedManuscript> {
   const file = new VFile({ path: path.resolve(input), cwd: process.cwd() });
@@ -53,24 +52,44 @@ export async function load(input: string, options: LoadOptions = {}): Promise<Lo
 /** Parse and validate the front matter of a file whose `value` is set. */
 export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadata | null {
   const text = String(file.value);
-  const match = frontMatterPattern.exec(text);
-  const lineCounter = new LineCounter();
-  // The YAML starts on line 2 (after `---`): shift reported lines by one.
+  // Every YAML metadata block counts, as in Pandoc: the one at the top and
+  // any below the text; a key in a later block replaces an earlier one.
   // No front matter at all is a manuscript with no metadata, as in Pandoc.
-  const document = parseDocument(match ? match[1] : '', { lineCounter, prettyErrors: false });
-  if (document.errors.length > 0) {
-    for (const error of document.errors) {
-      const at = lineCounter.linePos(error.pos[0]);
-      fail(file, `front matter: ${error.message.split('\n')[0]}`, { line: at.line + 1, column: at.col }, rules.yamlSyntax);
+  const blocks = readMetadataBlocks(text);
+  let broken = false;
+  for (const block of blocks) {
+    for (const error of block.document.errors) {
+      const at = block.lineCounter.linePos(error.pos[0]);
+      const where = block.start <= 1 ? 'front matter' : 'metadata block';
+      fail(file, `${where}: ${error.message.split('\n')[0]}`, { line: at.line + block.yamlLine - 1, column: at.col }, rules.yamlSyntax);
+      broken = true;
     }
-    return null;
   }
-  const raw: unknown = document.toJS();
-  const parsed = frontMatterSchema.safeParse(raw ?? {});
+  if (broken) return null;
+  const raw: Record<string, unknown> = {};
+  /** Which block each top-level key was last set in. */
+  const keyBlock = new Map<string, ReadBlock>();
+  for (const block of blocks) {
+    const value: unknown = block.document.toJS();
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
+    for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
+      if (key === '__proto__') continue;
+      raw[key] = entry;
+      keyBlock.set(key, block);
+    }
+  }
+  const positionIn = (keyPath: readonly PropertyKey[]) => {
+    const block = keyBlock.get(String(keyPath[0] ?? '')) ?? blocks[0];
+    if (!block) return { line: 1, column: 1 };
+    return positionOfKey(block.document, block.lineCounter, keyPath.map(String), block.yamlLine);
+  };
+  // Inline references are CSL items, checked entry by entry with the bibliography.
+  const { references, ...rest } = raw;
+  const parsed = frontMatterSchema.safeParse(rest);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const keyPath = issue.path.map(String);
-      const at = positionOfKey(document, lineCounter, issue.code === 'unrecognized_keys' ? [...keyPath, issue.keys[0]] : keyPath);
+      const at = positionIn(issue.code === 'unrecognized_keys' ? [...keyPath, issue.keys[0]] : keyPath);
       const where = keyPath.length > 0 ? `\`${keyPath.join('.')}\`: ` : '';
       const message =
         issue.code === 'unrecognized_keys'
@@ -87,7 +106,18 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
       source: 'load',
     });
   }
-  return normalise(parsed.data, file, options);
+  const metadata = normalise(parsed.data, file, options);
+  if (references !== undefined) {
+    if (!Array.isArray(references)) {
+      fail(file, 'front matter: `references` must be a list of CSL entries', positionIn(['references']), rules.frontMatterInvalid);
+      return null;
+    }
+    metadata.references = {
+      entries: references,
+      at: (index, keyPath = []) => positionIn(['references', index, ...keyPath]),
+    };
+  }
+  return metadata;
 }
 
 function fail(file: VFile, reason: string, place: { line: number; column: number }, ruleId: string): void {
@@ -95,24 +125,42 @@ function fail(file: VFile, reason: string, place: { line: number; column: number
 }
 
 /** Line and column (in the manuscript) of a key path in the front matter. */
-function positionOfKey(document: Document, lineCounter: LineCounter, keyPath: string[]): { line: number; column: number } {
+function positionOfKey(document: Document, lineCounter: LineCounter, keyPath: string[], firstLine = 2): { line: number; column: number } {
   let node: unknown = document.contents;
   let range: [number, number, number] | undefined = (node as { range?: [number, number, number] })?.range;
   for (const key of keyPath) {
-    if (!isMap(node)) break;
-    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
-    if (!pair) break;
-    range = (pair.key as { range?: [number, number, number] }).range ?? range;
-    node = pair.value;
+    if (isMap(node)) {
+      // The last of repeated keys is the one read.
+      const pair = node.items.findLast((item) => isScalar(item.key) && String(item.key.value) === key);
+      if (!pair) break;
+      range = (pair.key as { range?: [number, number, number] }).range ?? range;
+      node = pair.value;
+    } else if (isSeq(node) && /^\d+$/.test(key) && Number(key) < node.items.length) {
+      node = node.items[Number(key)];
+      range = (node as { range?: [number, number, number] }).range ?? range;
+    } else break;
   }
-  if (!range) return { line: 2, column: 1 };
+  if (!range) return { line: firstLine, column: 1 };
   const at = lineCounter.linePos(range[0]);
-  return { line: at.line + 1, column: at.col };
+  return { line: at.line + firstLine - 1, column: at.col };
 }
 
 function list(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The keys of one `nocite` entry, read as Pandoc reads it: as text with
+ * citations in it, so `'@a, @b'`, `'[@*]'` and `'[@a; @b]'` all work. A bare
+ * key without `@` (`nocite: [a, b]`) is accepted too.
+ */
+function nociteKeys(entry: string): string[] {
+  const keys = [...entry.matchAll(/(?:^|[^\p{L}\p{N}_])@(?:\{([^{}]+)\}|(\*|[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*))/gu)].map(
+    (match) => match[1] ?? match[2],
+  );
+  if (keys.length > 0 || entry.includes('@')) return keys;
+  return entry.split(/[\s,;]+/).filter(Boolean);
 }
 
 function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metadata {
@@ -152,12 +200,7 @@ function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metada
     localeGiven: (options.locale ?? data.locale ?? data.lang) !== undefined,
     bibliography,
     csl,
-    nocite: list(data.nocite).flatMap((entry) =>
-      entry
-        .split(/[\s,;]+/)
-        .map((key) => key.replace(/^@/, '').replace(/^\{(.*)\}$/, '$1'))
-        .filter(Boolean),
-    ),
+    nocite: list(data.nocite).flatMap(nociteKeys),
     linkCitations: data['link-citations'] ?? false,
     referenceSectionTitle: data['reference-section-title'],
     suppressBibliography: data['suppress-bibliography'] ?? false,

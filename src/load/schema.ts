@@ -117,6 +117,15 @@ export interface Metadata {
   keywords: string[];
   abstract?: string;
   identifier?: string;
+  /** Inline CSL entries (`references:` in the metadata), read with the bibliography files. */
+  references?: InlineReferences;
+}
+
+/** The `references:` list of the metadata, with where each entry is in the manuscript. */
+export interface InlineReferences {
+  entries: unknown[];
+  /** Line and column of entry `index` (0-based), or of a field inside it. */
+  at: (index: number, keyPath?: readonly PropertyKey[]) => { line: number; column: number };
 }
 
 /**

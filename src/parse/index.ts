@@ -15,6 +15,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { blankMetadataBlocks } from '../load/metadata-blocks.js';
 import { rules } from '../rules.js';
 import { citationsTransform } from './citations.js';
 import { scriptsTransform } from './scripts.js';
@@ -29,7 +30,8 @@ const processor = unified().use(remarkParse).use(remarkGfm, { singleTilde: false
 
 /** Parse a manuscript into mdast with `cite` nodes. */
 export function parse(file: VFile): Root {
-  const tree = processor.parse(file);
+  // Metadata blocks (top or below the text) are not text: parse without them.
+  const tree = processor.parse(blankMetadataBlocks(String(file.value)));
   citationsTransform(tree, file);
   scriptsTransform(tree);
   checkFootnotes(tree, file);
