@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
-import { citeTransform } from './cite/index.js';
+import { citeTransform, locatorLabels } from './cite/index.js';
 import { toDocumentModel } from './html/model.js';
 import { loadBibliography } from './load/bibliography.js';
 import { load } from './load/index.js';
@@ -59,10 +59,11 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (locale.lang !== wanted) locales.set(wanted, locale.xml);
   if (!locales.has('en-US')) locales.set('en-US', (await loadLocale('en-US')).xml);
 
-  const tree = parse(file);
+  const lang = locale.fallback ? locale.lang : wanted;
+  const tree = parse(file, { labels: locatorLabels(locales.get(lang) ?? locale.xml, style.xml, lang) });
   citeTransform(tree, file, {
     style,
-    lang: locale.fallback ? locale.lang : wanted,
+    lang,
     locales,
     items: bibliography.items,
     metadata,

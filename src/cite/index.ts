@@ -24,7 +24,7 @@ import { fromHtml } from 'hast-util-from-html';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
-import { englishLabels, labelsFromLocales, narrativeSuffix, parseSuffix } from '../parse/index.js';
+import { labelsFromLocales, type LabelTable } from '../parse/index.js';
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
 import { citationLayoutAffixes, createEngine, stylesToClasses, type CitationInput, type CitationItemInput, type CiteprocEngine } from './engine.js';
@@ -95,7 +95,6 @@ interface Registered {
 export function citeTransform(tree: Root, file: VFile, options: CiteOptions): void {
   const { style } = options;
   const noteStyle = style.class === 'note';
-  relabel(tree, options);
 
   // Footnote definitions leave the tree: their content is re-inserted, as a
   // note, at each call.
@@ -136,7 +135,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
             const author: Cite = { ...node, items: node.items.map((item) => ({ ...item })) };
             registered.push({ cite: author, noteIndex: -1, ownNote: false, inAuthorNote: false });
             parent.children.splice(i, 1, author as never, noteCall(number, node.position) as never);
-            citeInNote.items = citeInNote.items.map((item) => ({ ...item, suppressAuthor: true }));
+            citeInNote.items = citeInNote.items.map((item, n) => (n === 0 ? { ...item, suppressAuthor: true } : item));
             i++;
           } else {
             parent.children[i] = noteCall(number, node.position) as never;
@@ -170,25 +169,10 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
 /**
  * Locator labels are the words of the document's locale and the style's own
  * terms, as in Pandoc: `S. 12` is a page in German, OSCOLA's `ch.` a
- * chapter. The parse stage read them with the English terms; read again.
+ * chapter. The parse stage reads locators once, with this table.
  */
-function relabel(tree: Root, options: CiteOptions): void {
-  const locale = options.locales.get(options.lang) ?? options.locales.get('en-US') ?? '';
-  const table = labelsFromLocales(locale, ...styleLocales(options.style.xml, options.lang));
-  if (table === englishLabels) return;
-  const visitAll = (node: Nodes) => {
-    if (node.type === 'cite') {
-      for (const item of node.items) {
-        const parsed = item.narrativeSuffix ? narrativeSuffix(item.rawSuffix, table) : parseSuffix(item.rawSuffix, table);
-        item.locator = parsed.locator;
-        item.label = parsed.locator === undefined ? undefined : parsed.label;
-        item.suffix = parsed.suffix;
-      }
-    } else if ('children' in node) {
-      for (const child of (node as Parent).children) visitAll(child as Nodes);
-    }
-  };
-  visitAll(tree);
+export function locatorLabels(localeXml: string, styleXml: string, lang: string): LabelTable {
+  return labelsFromLocales(localeXml, ...styleLocales(styleXml, lang));
 }
 
 /** The style's `<locale>` blocks that apply to `lang` (no `xml:lang`, its language, or itself). */
@@ -313,7 +297,9 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
   const authorAlone = (entry: Registered): string => {
     let author = authors.get(entry);
     if (author === undefined) {
-      const items = entry.cite.items.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
+      // `@a [-@b; @c]`: the author in the text is the first item's only.
+      const named = entry.cite.mode === 'author-in-text' ? entry.cite.items.slice(0, 1) : entry.cite.items;
+      const items = named.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
       const rendered = items.length > 0 ? engine.makeCitationCluster(items) : '';
       author = rendered.includes('[NO_PRINTED_FORM]') ? '' : rendered;
       authors.set(entry, author);
@@ -339,7 +325,7 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     const narrative = entry.cite.mode === 'author-in-text' && !noteStyle;
     citations.push({
       citationID: `c${position}`,
-      citationItems: items.map((item) => toInput(item, narrative ? { 'suppress-author': true } : {})),
+      citationItems: items.map((item) => toInput(item, narrative && item === entry.cite.items[0] ? { 'suppress-author': true } : {})),
       properties: { noteIndex: entry.noteIndex },
     });
     citationOf.set(entry, citations[citations.length - 1]);

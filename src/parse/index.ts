@@ -18,6 +18,7 @@ import type { VFile } from 'vfile';
 import { blankMetadataBlocks } from '../load/metadata-blocks.js';
 import { rules } from '../rules.js';
 import { citationsTransform } from './citations.js';
+import type { LabelTable } from './locator.js';
 import { scriptsTransform } from './scripts.js';
 
 export type { Cite, CiteItem } from './types.js';
@@ -28,11 +29,16 @@ export { scriptsTransform } from './scripts.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm, { singleTilde: false }).use(remarkFrontmatter, ['yaml']).freeze();
 
-/** Parse a manuscript into mdast with `cite` nodes. */
-export function parse(file: VFile): Root {
+export interface ParseOptions {
+  /** Locator label words (the document locale's terms and the style's); default: English. */
+  labels?: LabelTable;
+}
+
+/** Parse a manuscript into mdast with `cite` nodes; locators are read once, with `labels`. */
+export function parse(file: VFile, options: ParseOptions = {}): Root {
   // Metadata blocks (top or below the text) are not text: parse without them.
   const tree = processor.parse(blankMetadataBlocks(String(file.value)));
-  citationsTransform(tree, file);
+  citationsTransform(tree, file, options.labels);
   scriptsTransform(tree);
   checkFootnotes(tree, file);
   return tree;

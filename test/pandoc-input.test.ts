@@ -1,0 +1,208 @@
+/**
+ * Manuscripts as Pandoc users write them: inline `references:`, YAML
+ * metadata blocks below the text, CSL YAML read leniently, `nocite` as text,
+ * and Pandoc's citation syntax. Expectations follow Pandoc's manual and its
+ * documented behaviour (what `pandoc --citeproc` prints for the same input).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { toString } from 'hast-util-to-string';
+import { VFile } from 'vfile';
+import { describe, expect, it } from 'vitest';
+import { buildDocument } from '../src/index.js';
+import { pandocEntry, markdownField } from '../src/load/csl-lenient.js';
+import { load } from '../src/load/index.js';
+import { findMetadataBlocks } from '../src/load/metadata-blocks.js';
+import { parse } from '../src/parse/index.js';
+import type { Cite } from '../src/parse/types.js';
+import { rules } from '../src/rules.js';
+import { elements } from './helpers/hast.js';
+
+function write(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'colophon-pandoc-input-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return path.join(dir, 'input.md');
+}
+
+/** The body text of a built document (no notes, no bibliography). */
+async function built(input: string, style = 'chicago-author-date') {
+  const model = await buildDocument({ input, style });
+  // Paragraphs outside the bibliography, one after the other.
+  const body = elements(model.body, (e) => e.tagName === 'p' && !(e.properties.className as string[] | undefined)?.includes('csl-entry'))
+    .map((p) => toString(p))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const entries = model.bibliography ? toString(model.bibliography).replace(/\s+/g, ' ').trim() : '';
+  return { model, body, entries };
+}
+
+const references = `references:
+- id: doe2005
+  type: book
+  author: John Doe
+  title: Migration *and* memory, 1990--2004
+  issued: {year: 2005}
+  publisher: Caspian Press
+- id: roe2007
+  author:
+    family: Roe
+    given: Rana
+  title: Remittances
+  issued:
+  - year: 2007
+    month: 6
+  url: https://example.org/roe
+- id: poe2009
+  type: article-journal
+  author: [{family: Poe, given: Ed}]
+  title: Borders
+  container-title: Journal of Borders
+  issued: 2009
+`;
+
+describe('CSL YAML as Pandoc reads it', () => {
+  it('reads map and list dates, string and single names, lowercase url, no type', () => {
+    expect(pandocEntry({ id: 'a', issued: { year: 2005, month: 3 } })).toEqual({ id: 'a', type: 'document', issued: { 'date-parts': [[2005, 3]] } });
+    expect(pandocEntry({ id: 'a', type: 'book', accessed: [{ year: '2010', month: '1', day: '2' }, { year: 2011 }] })).toMatchObject({
+      accessed: { 'date-parts': [[2010, 1, 2], [2011]] },
+    });
+    expect(pandocEntry({ id: 'a', type: 'book', author: 'John Doe', editor: { family: 'Smith', given: 'Ann' } })).toMatchObject({
+      author: [{ literal: 'John Doe' }],
+      editor: [{ family: 'Smith', given: 'Ann' }],
+    });
+    expect(pandocEntry({ id: 'a', type: 'book', url: 'https://x.org/a_b', doi: '10.1/x--y' })).toEqual({
+      id: 'a',
+      type: 'book',
+      URL: 'https://x.org/a_b',
+      DOI: '10.1/x--y',
+    });
+    expect(pandocEntry({ id: 7, type: 'book', issued: 'circa 1900' })).toMatchObject({ id: '7', issued: { literal: 'circa 1900' } });
+  });
+
+  it('reads an unknown type as document, with a warning', () => {
+    const warnings: string[] = [];
+    expect(pandocEntry({ id: 'a', type: 'motion-picture' }, (w) => warnings.push(`${w.field}: ${w.reason}`))).toMatchObject({ type: 'document' });
+    expect(warnings).toEqual(['type: "motion-picture" is not a CSL item type; the entry is read as "document"']);
+  });
+
+  it('reads Markdown in fields as citeproc markup', () => {
+    expect(markdownField('A *fine* title -- with \\# and H~2~O')).toBe('A <i>fine</i> title \u2013 with # and H<sub>2</sub>O');
+    expect(markdownField('**Bold** and [Small]{.smallcaps} and [iPhone]{.nocase}')).toBe(
+      '<b>Bold</b> and <span style="font-variant:small-caps;">Small</span> and <span class="nocase">iPhone</span>',
+    );
+    expect(markdownField('snake_case_name stays, 2^10^')).toBe('snake_case_name stays, 2<sup>10</sup>');
+    expect(markdownField('Wait... --- no')).toBe('Wait\u2026 \u2014 no');
+  });
+});
+
+describe('metadata blocks', () => {
+  it('finds blocks at the top and below the text, not in code or after a paragraph line', () => {
+    const text = '---\ntitle: A\n---\n\nText\n\n```\n---\nx: 1\n---\n```\n\nPara\n---\nnot: meta\n---\n\n---\ncsl: apa\n...\n';
+    const blocks = findMetadataBlocks(text);
+    expect(blocks.map((b) => b.yaml)).toEqual(['title: A', 'csl: apa']);
+    expect(blocks[1].yamlLine).toBe(19);
+  });
+
+  it('merges a block below the text (a later key wins) and does not print it', async () => {
+    const input = write({
+      'input.md': `---\ntitle: First\nlang: en-US\n---\n\nSee @doe2005.\n\n---\ntitle: Second\n${references}...\n\nAfter.\n`,
+    });
+    const { model, body, entries } = await built(input);
+    expect(model.file.messages.filter((m) => m.fatal)).toEqual([]);
+    expect(model.metadata.title).toBe('Second');
+    expect(body).toBe('See John Doe (2005). After.');
+    expect(body).not.toContain('references');
+    expect(entries).toContain('John Doe. 2005. Migration and Memory, 1990–2004. Caspian Press.');
+  });
+
+  it('reports a YAML error in a later block at its line in the manuscript', async () => {
+    const input = write({ 'input.md': '---\ntitle: T\n---\n\nText.\n\n---\ncsl: [apa\n---\n' });
+    const { file } = await load(input);
+    const error = file.messages.find((m) => m.fatal);
+    expect(error?.ruleId).toBe(rules.yamlSyntax);
+    expect(error?.line).toBe(8);
+    expect(error?.reason).toMatch(/^metadata block: /);
+  });
+});
+
+describe('inline references', () => {
+  it('are cited, listed and merged with the bibliography files', async () => {
+    const input = write({
+      'input.md': `---\ntitle: T\nbibliography: more.json\nnocite: '[@extra]'\n${references}---\n\n[@doe2005, 10--12; @roe2007] and @poe2009 [3].\n`,
+      'more.json': JSON.stringify([{ id: 'extra', type: 'book', title: 'Extra', author: [{ family: 'Extra', given: 'E.' }], issued: { 'date-parts': [[2001]] } }]),
+    });
+    const { model, body, entries } = await built(input);
+    expect(model.file.messages.filter((m) => m.fatal)).toEqual([]);
+    expect(body).toBe('(John Doe 2005, 10–12; Roe 2007) and Poe (2009, 3).');
+    expect(entries).toContain('Extra, E. 2001. Extra.');
+    expect(entries).toContain('Roe, Rana. 2007. “Remittances.” https://example.org/roe.');
+    expect(entries).toContain('Poe, Ed. 2009. “Borders.” Journal of Borders.');
+  });
+
+  it('take precedence over a file entry with the same id; both places are named', async () => {
+    const input = write({
+      'input.md': `---\ntitle: T\nbibliography: more.json\n${references}---\n\n[@doe2005].\n`,
+      'more.json': JSON.stringify([{ id: 'doe2005', type: 'book', title: 'Other', issued: { 'date-parts': [[1999]] } }]),
+    });
+    const { model, body } = await built(input);
+    expect(body).toBe('(John Doe 2005).');
+    const warning = model.file.messages.find((m) => m.ruleId === rules.bibliographyDuplicateId);
+    expect(warning?.fatal).toBe(false);
+    expect(warning?.line).toBe(5);
+    expect(warning?.reason).toMatch(/^id "doe2005" is both in `references` and at .*more\.json:1:2; the entry in `references` is used/);
+  });
+
+  it('report a bad field at its line and column in the manuscript', async () => {
+    const input = write({ 'input.md': '---\ntitle: T\nreferences:\n- id: a\n  type: book\n  issued: {literal: 1}\n  author: [{}]\n---\n\n[@a]\n' });
+    const model = await buildDocument({ input });
+    const errors = model.file.messages.filter((m) => m.fatal).map((m) => [m.line, m.column, m.ruleId]);
+    expect(errors).toEqual([
+      [6, 3, rules.bibliographyInvalid],
+      [7, 12, rules.bibliographyInvalid],
+    ]);
+  });
+});
+
+describe('citation syntax as Pandoc reads it', () => {
+  const cites = (text: string) => {
+    const input = write({ 'input.md': text });
+    const tree = parse(new VFile({ path: input, value: text }));
+    const found: Cite[] = [];
+    const walk = (node: { type: string; children?: unknown[] }) => {
+      if (node.type === 'cite') found.push(node as unknown as Cite);
+      for (const child of node.children ?? []) walk(child as never);
+    };
+    walk(tree as never);
+    return found;
+  };
+
+  it('keeps `@a [-@b p. 30; see also @c]` one citation', () => {
+    const [cite] = cites('@a [-@b p. 30; see also @c] says.');
+    expect(cite.mode).toBe('author-in-text');
+    expect(cite.items.map((i) => [i.key, i.prefix, i.locator, i.suppressAuthor])).toEqual([
+      ['a', '', undefined, false],
+      ['b', '', '30', true],
+      ['c', 'see also', undefined, false],
+    ]);
+  });
+
+  it('reads locators as Pandoc does', () => {
+    const items = cites('[@a IV.2A] [@a ss] [@a {[89]}] [@a (i)--(iv)] [@a among others] [@a A1]').map((c) => c.items[0]);
+    expect(items.map((i) => [i.locator, i.suffix])).toEqual([
+      ['IV.2A', ''],
+      [undefined, 'ss'],
+      ['[89]', ''],
+      [undefined, '(i)\u2013(iv)'],
+      [undefined, 'among others'],
+      ['A1', ''],
+    ]);
+  });
+
+  it('prints the composite citation as Pandoc does', async () => {
+    const input = write({ 'input.md': `---\ntitle: T\n${references}---\n\n@doe2005 [-@doe2005 p. 30; see also @poe2009] says.\n` });
+    const { body } = await built(input);
+    expect(body).toBe('John Doe (2005; 2005, 30; see also Poe 2009) says.');
+  });
+});
