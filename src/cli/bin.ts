@@ -13,12 +13,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, editionFormats, isError, type EditionFormat } from '../build.js';
-import { listStyles } from '../load/styles.js';
+import { listAllStyles, listStyles } from '../load/styles.js';
 import { report } from './report.js';
 
 const usage = `Usage:
   colophon build [FILE.md ...] [options]   build editions (default: every manuscript/*.md)
-  colophon styles                          list the bundled citation styles
+  colophon styles [--all]                  list the bundled citation styles (--all: also the user's and the system's)
 
 Options for build:
   --style ID|PATH.csl     citation style (overrides the front matter's csl)
@@ -53,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        all: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -71,6 +72,14 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...files] = positionals;
   if (command === 'styles') {
     if (files.length > 0) throw new UsageError('`styles` takes no arguments');
+    if (values.all) {
+      // id, class, where from (and the parent of a dependent style), title.
+      for (const style of await listAllStyles()) {
+        const from = style.parent ? `${style.source}, uses ${style.parent}` : style.source;
+        process.stdout.write(`${style.id.padEnd(40)} ${style.class.padEnd(8)} ${from.padEnd(24)} ${style.title}\n`);
+      }
+      return 0;
+    }
     for (const style of await listStyles()) process.stdout.write(`${style.id.padEnd(40)} ${style.class.padEnd(8)} ${style.title}\n`);
     return 0;
   }
