@@ -218,9 +218,9 @@ describe('BibTeX', () => {
     expect(messages(files)).toEqual([
       {
         file: 'broken.bib',
-        line: 12,
-        column: 1,
-        reason: 'invalid BibTeX in entry "broken" (line 7): expected "}", found end of file',
+        line: 8,
+        column: 11,
+        reason: 'invalid BibTeX in entry "broken" (line 7): the brace that opens the value of "title" is never closed',
         ruleId: rules.bibliographyInvalid,
         source: 'load',
         fatal: true,

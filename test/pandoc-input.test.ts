@@ -206,3 +206,26 @@ describe('citation syntax as Pandoc reads it', () => {
     expect(body).toBe('John Doe (2005; 2005, 30; see also Poe 2009) says.');
   });
 });
+
+describe('BibTeX as Pandoc converts it', () => {
+  it('takes the language from langid, ignores a language list, sentence-cases English titles', async () => {
+    const dir = path.dirname(write({ 'input.md': '' }));
+    const bib = path.join(dir, 'refs.bib');
+    writeFileSync(
+      bib,
+      [
+        '@book{en, title = {The Epistle on the {Active} Intellect}, langid = {english}, langidopts = {variant=british}, year = 2001}',
+        '@book{de, title = {Über das Wesen der Götter}, language = {langlatin and langgerman}, langid = {german}, year = 2002}',
+        '@book{none, title = {Why Water Is Wet}, year = 2003}',
+        '@book{list, title = {De Natura Deorum}, language = {langlatin and langgerman}, year = 2004}',
+      ].join('\n'),
+    );
+    const { loadBibliography } = await import('../src/load/bibliography.js');
+    const { items, files } = await loadBibliography([bib]);
+    expect(files.flatMap((f) => f.messages)).toEqual([]);
+    expect(items.get('en')).toMatchObject({ language: 'en-GB', title: 'The epistle on the Active intellect' });
+    expect(items.get('de')).toMatchObject({ language: 'de-DE', title: 'Über das Wesen der Götter' });
+    expect(items.get('none')).toMatchObject({ title: 'Why water is wet' });
+    expect(items.get('list')?.language).toBeUndefined();
+  });
+});

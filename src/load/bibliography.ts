@@ -37,6 +37,7 @@ import { VFile } from 'vfile';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { rules, type RuleId } from '../rules.js';
+import { bibtexAsPandoc, unclosedBrace } from './bibtex-pandoc.js';
 import { pandocEntry, type LenientWarning } from './csl-lenient.js';
 import type { InlineReferences } from './schema.js';
 
@@ -662,6 +663,10 @@ function bibtexParser(): CitationJsCore {
     const require = createRequire(import.meta.url);
     citationJs = require('@citation-js/core') as CitationJsCore;
     require('@citation-js/plugin-bibtex');
+    // Titles of English entries in sentence case, as Pandoc converts them
+    // (CSL styles apply title case where they want it).
+    const config = (citationJs as unknown as { plugins: { config: { get(name: string): { parse: { sentenceCase: string } } } } }).plugins.config.get('@bibtex');
+    config.parse.sentenceCase = 'english';
   }
   return citationJs;
 }
@@ -766,11 +771,18 @@ function readBibtex(file: VFile, text: string, lines: () => LineIndex): ReadEntr
       try {
         for (const raw of convertBibtex(chunk)) parsed.push({ raw, offset: block.offset });
       } catch (chunkError) {
-        const { reason, line, column } = describeBibtexError(chunkError);
+        let { reason, line, column } = describeBibtexError(chunkError);
         let offset = block.offset;
         if (line !== undefined && column !== undefined) {
           const inChunk = new LineIndex(chunk).offset(line, column) - prefix.length;
           if (inChunk >= 0) offset = block.offset + inChunk;
+        }
+        // An unclosed brace shows only where the parser runs out; say where it opens.
+        const unclosed = unclosedBrace(text.slice(block.offset, block.end));
+        if (unclosed) {
+          offset = block.offset + unclosed.offset;
+          reason = `the brace that opens the value of "${unclosed.field}" is never closed`;
+          line = undefined;
         }
         const entry = block.label ? ` in entry "${block.label}" (line ${lines().point(block.offset).line})` : '';
         report(file, `invalid BibTeX${entry}: ${reason}`, lines().point(offset), rules.bibliographyInvalid);
@@ -784,9 +796,11 @@ function readBibtex(file: VFile, text: string, lines: () => LineIndex): ReadEntr
     }
   }
   const entries: ReadEntries['entries'] = [];
+  const blockAt = new Map(blocks.map((block) => [block.offset, block]));
   parsed.forEach(({ raw, offset }, i) => {
     const at = () => lines().point(offset);
-    const item = checkEntry(raw, { file, index: i + 1, at });
+    const block = blockAt.get(offset);
+    const item = checkEntry(bibtexAsPandoc(raw, block ? text.slice(block.offset, block.end) : ''), { file, index: i + 1, at });
     if (item) entries.push({ item, at });
   });
   return { entries };
