@@ -229,3 +229,40 @@ describe('BibTeX as Pandoc converts it', () => {
     expect(items.get('list')?.language).toBeUndefined();
   });
 });
+
+describe('RIS', () => {
+  it('reads entries as citation-js converts them, keys from ID or from author and year', async () => {
+    const dir = path.dirname(write({ 'input.md': '' }));
+    const ris = path.join(dir, 'refs.ris');
+    writeFileSync(
+      ris,
+      [
+        'TY  - JOUR', 'ID  - mammadova2010', 'AU  - Mammadova, Leyla', 'TI  - Remittances and the household',
+        'T2  - Journal of Eurasian Studies', 'VL  - 3', 'SP  - 45', 'EP  - 67', 'PY  - 2010', 'ER  - ', '',
+        'TY  - BOOK', 'AU  - Doe, John', 'TI  - Migration and memory', 'PB  - Caspian Press', 'PY  - 2005', 'ER  - ', '',
+        'TY  - BOOK', 'AU  - Doe, John', 'TI  - Second book', 'PY  - 2005', 'ER  - ', '',
+      ].join('\r\n'),
+    );
+    const { loadBibliography } = await import('../src/load/bibliography.js');
+    const { items, files } = await loadBibliography([ris]);
+    expect(files.flatMap((f) => f.messages)).toEqual([]);
+    expect([...items.keys()]).toEqual(['mammadova2010', 'Doe2005', 'Doe2005a']);
+    expect(items.get('mammadova2010')).toMatchObject({
+      type: 'article-journal',
+      author: [{ family: 'Mammadova', given: 'Leyla' }],
+      'container-title': 'Journal of Eurasian Studies',
+      page: '45-67',
+      issued: { 'date-parts': [[2010]] },
+    });
+    expect(items.get('Doe2005')).toMatchObject({ type: 'book', publisher: 'Caspian Press', title: 'Migration and memory' });
+  });
+
+  it('reports a file without entries', async () => {
+    const dir = path.dirname(write({ 'input.md': '' }));
+    const ris = path.join(dir, 'empty.ris');
+    writeFileSync(ris, 'not RIS at all\n');
+    const { loadBibliography } = await import('../src/load/bibliography.js');
+    const { files } = await loadBibliography([ris]);
+    expect(files[0].messages.map((m) => [m.line, m.ruleId, m.fatal])).toEqual([[1, rules.bibliographyInvalid, true]]);
+  });
+});

@@ -25,7 +25,7 @@ Options for build:
   --locale xx-XX          citation locale (overrides lang/locale)
   --format LIST           editions to write: html,epub,pdf (default: all three)
   --out DIR               output folder (default: dist)
-  --bibliography FILE     bibliography file, CSL-JSON or BibTeX (repeatable)
+  --bibliography FILE     bibliography file: CSL-JSON, CSL YAML, BibTeX or RIS (repeatable)
   --unsafe-html           keep raw HTML as written (trusted manuscripts only)
   --lenient               unknown citation keys are warnings, not errors
   --browser PATH          Chromium or Chrome to print with

@@ -806,8 +806,59 @@ function readBibtex(file: VFile, text: string, lines: () => LineIndex): ReadEntr
   return { entries };
 }
 
-function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bibtex' | undefined {
+let risLoaded = false;
+
+/**
+ * RIS (`.ris`, as Zotero, EndNote and most databases export it) through
+ * `@citation-js/plugin-ris`. An entry without an `ID` gets a key from its
+ * first author's family name and its year (`Doe2005`, then `Doe2005a` …).
+ */
+function readRis(file: VFile, text: string, lines: () => LineIndex): ReadEntries {
+  const core = bibtexParser();
+  if (!risLoaded) {
+    createRequire(import.meta.url)('@citation-js/plugin-ris');
+    risLoaded = true;
+  }
+  const starts = [...text.matchAll(/^[ \t]*TY {2}- /gm)].map((match) => match.index);
+  if (starts.length === 0) {
+    report(file, 'invalid RIS: no entry (an entry starts with a line "TY  - " and ends with "ER  - ")', lines().point(0), rules.bibliographyInvalid);
+    return { entries: [] };
+  }
+  const entries: ReadEntries['entries'] = [];
+  const used = new Set<string>();
+  starts.forEach((start, i) => {
+    const chunk = text.slice(start, starts[i + 1] ?? text.length);
+    const at = () => lines().point(start);
+    let converted: unknown[] = [];
+    try {
+      const result = core.plugins.input.chain(chunk, { forceType: '@ris/file', generateGraph: false, target: '@csl/list+object' });
+      converted = Array.isArray(result) ? result : [];
+    } catch (error) {
+      report(file, `invalid RIS in entry ${i + 1}: ${(error as Error).message.split('\n')[0]}`, at(), rules.bibliographyInvalid);
+      return;
+    }
+    for (const raw of converted) {
+      if (!raw || typeof raw !== 'object') continue;
+      const entry = raw as Record<string, unknown>;
+      if (entry.id === undefined || entry.id === '') {
+        const first = Array.isArray(entry.author) ? (entry.author[0] as { family?: string; literal?: string } | undefined) : undefined;
+        const year = (entry.issued as { 'date-parts'?: number[][] } | undefined)?.['date-parts']?.[0]?.[0];
+        const base = `${(first?.family ?? first?.literal ?? 'ris').replace(/[^\p{L}\p{N}]+/gu, '')}${year ?? ''}` || `ris${i + 1}`;
+        let id = base;
+        for (let n = 0; used.has(id); n++) id = base + String.fromCharCode(97 + (n % 26)) + (n >= 26 ? String(n) : '');
+        entry.id = id;
+      }
+      used.add(String(entry.id));
+      const item = checkEntry(entry, { file, index: i + 1, at });
+      if (item) entries.push({ item, at });
+    }
+  });
+  return { entries };
+}
+
+function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bibtex' | 'ris' | undefined {
   const extension = path.extname(filePath).toLowerCase();
+  if (extension === '.ris') return 'ris';
   if (extension === '.json') return 'csl-json';
   if (extension === '.yaml' || extension === '.yml') return 'csl-yaml';
   if (extension === '.bib' || extension === '.bibtex' || extension === '.biblatex') return 'bibtex';
@@ -815,6 +866,7 @@ function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bi
   if (start.startsWith('[') || start.startsWith('{')) return 'csl-json';
   if (start.startsWith('@') || start.startsWith('%')) return 'bibtex';
   if (start.startsWith('---') || start.startsWith('references:')) return 'csl-yaml';
+  if (/^TY {2}- /.test(start)) return 'ris';
   return undefined;
 }
 
@@ -858,10 +910,10 @@ export async function loadBibliography(paths: string[], inline?: InlineSource): 
     const lines = lazy(() => new LineIndex(text));
     const format = formatOf(p, read.text);
     if (!format) {
-      report(file, 'unknown bibliography format: use CSL-JSON (.json), CSL YAML (.yaml) or BibTeX (.bib)', undefined, rules.bibliographyInvalid);
+      report(file, 'unknown bibliography format: use CSL-JSON (.json), CSL YAML (.yaml), BibTeX (.bib) or RIS (.ris)', undefined, rules.bibliographyInvalid);
       return;
     }
-    const reader = format === 'csl-json' ? readCslJson : format === 'csl-yaml' ? readCslYaml : readBibtex;
+    const reader = format === 'csl-json' ? readCslJson : format === 'csl-yaml' ? readCslYaml : format === 'ris' ? readRis : readBibtex;
     const { entries } = reader(file, text, lines);
     for (const { item, at } of entries) {
       const first = firstSeen.get(item.id);
