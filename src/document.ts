@@ -64,6 +64,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   citeTransform(tree, file, {
     style,
     lang,
+    collation: metadata.localeGiven === false ? undefined : metadata.lang,
     locales,
     items: bibliography.items,
     metadata,

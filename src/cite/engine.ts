@@ -15,6 +15,30 @@ const require = createRequire(import.meta.url);
 const CSL = require('citeproc') as {
   Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
   SKIP_WORDS: string[];
+  getSortCompare: (this: { sys?: { collation?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
+};
+
+/**
+ * Sorting follows the document's language, as in Pandoc: the collation of
+ * `lang` as written (`es` sorts Onush before Oñate, `fr-FR-u-kb-true` sorts
+ * accents backwards), with punctuation counted, so O’Neil sorts before
+ * Oñate as it does in Pandoc (citeproc-js's own comparison ignores
+ * punctuation and compares base letters only). An engine whose `sys` names
+ * no collation keeps citeproc-js's comparison.
+ */
+const citeprocSortCompare = CSL.getSortCompare;
+CSL.getSortCompare = function (defaultLocale) {
+  const lang = this?.sys?.collation;
+  if (!lang) return citeprocSortCompare.call(this, defaultLocale);
+  let collator: Intl.Collator;
+  try {
+    collator = new Intl.Collator(lang, { numeric: true });
+  } catch {
+    collator = new Intl.Collator(defaultLocale ?? 'en-US', { numeric: true });
+  }
+  // A leading bracket or quotation mark does not count, as in citeproc-js.
+  const strip = (text: string) => text.replace(/^[[\]'"]*/, '');
+  return (a, b) => collator.compare(strip(a), strip(b));
 };
 
 /**
@@ -71,11 +95,14 @@ export interface EngineOptions {
   items: Map<string, CslItem>;
   /** Wrap each cited item in a link to its bibliography entry. */
   linkCitations: boolean;
+  /** BCP 47 tag whose collation sorts the bibliography (the document's `lang` as written). Default: `lang`. */
+  collation?: string;
 }
 
 /** A fresh engine for one document. */
 export function createEngine(options: EngineOptions): CiteprocEngine {
   const sys: Record<string, unknown> = {
+    collation: options.collation ?? options.lang,
     retrieveLocale: (lang: string) => options.locales.get(lang) ?? options.locales.get(lang.split('-')[0]) ?? false,
     // `system_id` is what citeproc-js's citation wrapper keys its links on.
     retrieveItem: (id: string) => {

@@ -80,6 +80,8 @@ export interface CiteOptions {
   items: Map<string, CslItem>;
   /** Front matter: nocite, link-citations, reference-section-title, suppress-bibliography. */
   metadata: Pick<Metadata, 'nocite' | 'linkCitations' | 'referenceSectionTitle' | 'suppressBibliography' | 'notesAfterPunctuation'>;
+  /** The document's language as written, whose collation sorts the bibliography. Default: `lang`. */
+  collation?: string;
 }
 
 interface Registered {
@@ -157,6 +159,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
     locales: options.locales,
     items: options.items,
     linkCitations: options.metadata.linkCitations && options.style.hasBibliography,
+    collation: options.collation,
   });
   formatCitations(engine, registered, file, options);
   for (const root of [tree, ...notes]) closeUpSuperscripts(root);
@@ -355,6 +358,9 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     } else {
       const citation = citationOf.get(entry);
       html = citation ? (output.get(citation.citationID) ?? '') : '';
+      // citeproc-js's placeholder for a cluster that prints nothing (an
+      // author-suppressed MLA citation without a locator): Pandoc prints nothing.
+      html = html.replace(/\s*\[NO_PRINTED_FORM\]\s*/g, '');
       // citeproc-js keeps the delimiter of a suppressed author in some
       // styles ("(2005,, p. 20)" in DIN 1505-2).
       if (cite.items.some((item) => item.suppressAuthor) || cite.mode === 'author-in-text') html = html.replace(/,(\s*),/g, ',$1');
