@@ -11,13 +11,14 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFile } from 'vfile';
 import { buildDocument } from './document.js';
-import type { DocumentModel, PageStart } from './model.js';
-import { rules } from './rules.js';
+import type { DocumentModel, PageStart } from './model/types.js';
+import { fileError, fileMessage } from './messages.js';
+import { rules, type RuleId } from './rules.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
 // build never pays for Puppeteer, the zip library or the print templates.
 const loadBrowser = () => import('./browser.js');
-const loadHtml = () => import('./html/index.js');
+const loadHtml = () => import('./web/index.js');
 const loadEpub = () => import('./epub/index.js');
 const loadPdf = () => import('./pdf/index.js');
 
@@ -58,6 +59,8 @@ export interface BuiltDocument {
 export interface BuildResult {
   documents: BuiltDocument[];
   ok: boolean;
+  /** True when the environment, not the input, stopped the build (no browser for the print edition): exit status 3. */
+  environmentError: boolean;
 }
 
 /** Whether a message stops the build. */
@@ -85,6 +88,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       if (browser && !(browser instanceof Error)) await browser.close().catch(() => undefined);
     })());
   const documents: BuiltDocument[] = [];
+  let environmentError = false;
   try {
     for (const [index, input] of options.inputs.entries()) {
       const last = index === options.inputs.length - 1;
@@ -99,12 +103,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));
       if (ok) {
         try {
-          ok = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined);
+          const written = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined);
+          ok = written === 'written';
+          if (written === 'environment') environmentError = true;
         } catch (error) {
           ok = false;
-          model.file.message(`could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
+          fileError(model.file, `could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
+            ruleId: rules.outputUnwritable,
             source: 'build',
-          }).fatal = true;
+          });
         }
       }
       if (options.lenient) {
@@ -116,7 +123,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   } finally {
     await closeBrowser();
   }
-  return { documents, ok: documents.every((d) => d.ok) };
+  return { documents, ok: documents.every((d) => d.ok), environmentError };
 }
 
 async function writeEditions(
@@ -127,19 +134,20 @@ async function writeEditions(
   outputs: string[],
   /** Called once this document needs the browser no more. */
   doneWithBrowser: () => void,
-): Promise<boolean> {
+): Promise<'written' | 'environment'> {
   const target = (extension: string) => path.join(outDir, `${model.name}.${extension}`);
-  const browserFor = async (purpose: string, ruleId: string, fatal: boolean): Promise<Browser | null> => {
+  const browserFor = async (purpose: string, ruleId: RuleId, fatal: boolean): Promise<Browser | null> => {
     const browser = await browserReady;
     if (browser && !(browser instanceof Error)) return browser;
     const [first, ...help] = (browser?.message ?? 'no browser').split('\n');
-    const message = model.file.message(`${purpose}: ${first}`, { ruleId, source: 'build' });
-    message.fatal = fatal;
     // How to get a browser goes under the message, not inside it.
-    if (help.length > 0) message.note = help.join('\n');
+    fileMessage(model.file, `${purpose}: ${first}`, { ruleId, source: 'build', fatal, note: help.length > 0 ? help.join('\n') : undefined });
     return null;
   };
-
+  // The print edition cannot be made without a browser: that is found out
+  // before any edition is written, so the build leaves none behind.
+  const printBrowser = formats.includes('pdf') ? await browserFor('print edition', rules.browserMissing, true) : null;
+  if (formats.includes('pdf') && !printBrowser) return 'environment';
 
   // The web page is written while the browser prints; its failure is
   // held until the end, not left as an unhandled rejection.
@@ -156,14 +164,9 @@ async function writeEditions(
     if (error) throw error;
   };
   let pageStarts: PageStart[] | undefined;
-  if (formats.includes('pdf')) {
-    const browser = await browserFor('print edition', rules.browserMissing, true);
-    if (!browser) {
-      await finishHtml();
-      return false;
-    }
+  if (printBrowser) {
     const { renderPdf } = await loadPdf();
-    const printed = await renderPdf(model, { browser, outFile: target('pdf') });
+    const printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf') });
     outputs.push(target('pdf'));
     pageStarts = printed.pageStarts;
   }
@@ -178,5 +181,5 @@ async function writeEditions(
     outputs.push(target('epub'));
   }
   await finishHtml();
-  return true;
+  return 'written';
 }

@@ -1,5 +1,5 @@
 /**
- * One manuscript through the stages `load` → `parse` → `cite` → `html`:
+ * One manuscript through the stages `load` → `parse` → `cite` → `model`:
  * a path in, the `DocumentModel` out, every problem a message on
  * `model.file` (messages about a bibliography file name that file).
  */
@@ -7,14 +7,15 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { citeTransform, locatorLabels } from './cite/index.js';
-import { toDocumentModel } from './html/model.js';
+import { toDocumentModel } from './model/index.js';
 import { loadBibliography } from './load/bibliography.js';
 import { load } from './load/index.js';
 import { metadataDefaults, type Metadata } from './load/schema.js';
 import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
-import type { DocumentModel } from './model.js';
+import type { DocumentModel } from './model/types.js';
 import { parse } from './parse/index.js';
 import { rules } from './rules.js';
+import { fileError, fileWarn } from './messages.js';
 
 export interface DocumentOptions {
   /** Path of the manuscript (`.md`). */
@@ -50,7 +51,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   const locale = await loadLocale(wanted);
   for (const bibFile of bibliography.files) adopt(file, bibFile.messages);
   if (locale.fallback) {
-    file.message(`no CSL locale for \`${wanted}\`; citations are formatted in ${locale.lang}`, {
+    fileWarn(file, `no CSL locale for \`${wanted}\`; citations are formatted in ${locale.lang}`, {
       ruleId: rules.localeFallback,
       source: 'cite',
     });
@@ -83,11 +84,11 @@ async function chooseStyle(file: VFile, metadata: Metadata): Promise<CslStyle> {
   const result = await resolveStyle(wanted, { baseDir: path.dirname(file.path) });
   if (result.ok) return result.style;
   const hint = result.suggestions.length > 0 ? `; did you mean ${result.suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
-  file.message(`${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
+  fileError(file, `${result.reason}${hint} (\`colophon styles\` lists the bundled styles)`, {
     place: cslKeyPlace(file),
     ruleId: result.ruleId,
     source: 'load',
-  }).fatal = true;
+  });
   const fallback = await resolveStyle(defaultStyle, { baseDir: path.dirname(file.path) });
   if (!fallback.ok) throw new Error(`the bundled default style ${defaultStyle} is missing: ${fallback.reason}`);
   return fallback.style;

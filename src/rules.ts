@@ -36,6 +36,8 @@ export const rules = {
   htmlSanitized: 'html-sanitized',
   /** The browser needed for the print edition is missing or failed. */
   browserMissing: 'browser-missing',
+  /** An edition could not be written to the output folder (permissions, a full disk). */
+  outputUnwritable: 'output-unwritable',
   /** No browser, so the EPUB page list is left out. */
   pageListOmitted: 'page-list-omitted',
 } as const;

@@ -48,6 +48,35 @@ describe('colophon build: problems in the input', () => {
     });
   }
 
+  it('exits 3 without a browser for the print edition, writing no edition at all', () => {
+    const file = manuscript('title: T', 'Text.');
+    const result = colophon(['build', 'input.md', '--out', 'out', '--browser', path.join(folder(file), 'no-such-browser')], folder(file));
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/^input\.md {2}print edition: No browser at .*no-such-browser\. {2}browser-missing$/m);
+    expect(existsSync(path.join(folder(file), 'out')) ? readdirSync(path.join(folder(file), 'out')) : []).toEqual([]);
+  });
+
+  it('prints only errors with --quiet, whatever the text of a warning', () => {
+    const file = manuscript('title: T', 'Text.[^a] warning: in the text.\n\n[^a]: A note.\n\n[^b]: Never called.');
+    const loud = colophon(['build', 'input.md', '--format', 'html', '--out', 'out'], folder(file));
+    expect(loud.status).toBe(0);
+    expect(loud.stderr).toMatch(/warning: footnote `\[\^b\]` is defined but never referenced {2}footnote-unused/);
+    const quiet = colophon(['build', 'input.md', '--format', 'html', '--out', 'out', '--quiet'], folder(file));
+    expect(quiet.status).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toBe('');
+    const failing = colophon(['build', 'input.md', '--format', 'html', '--out', 'out', '--quiet', '--bibliography', 'missing.json'], folder(file));
+    expect(failing.status).toBe(1);
+    expect(failing.stderr).toMatch(/missing\.json.*file-unreadable/);
+    expect(failing.stderr).not.toMatch(/footnote-unused/);
+  });
+
+  it('prints its version from any folder', () => {
+    const result = colophon(['--version'], tmpdir());
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')).version);
+  });
+
   it('shows an unknown key as ???key and exits 0 with --lenient', () => {
     const file = manuscript('title: T\nbibliography: refs.json', 'Text [@nobody].');
     const result = colophon(['build', 'input.md', '--format', 'html', '--out', 'out', '--lenient'], folder(file));

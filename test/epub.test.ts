@@ -18,7 +18,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { conformsTo, derivedIdentifier, makeEpub, writeEpub } from '../src/epub/index.js';
 import { insertPageBreaks } from '../src/epub/pagebreaks.js';
 import { buildDocument } from '../src/index.js';
-import type { DocumentModel } from '../src/model.js';
+import type { DocumentModel } from '../src/model/types.js';
 import { awkwardModel, plainModel, richModel, richPageStarts } from './fixtures/epub/models.js';
 import {
   elements,

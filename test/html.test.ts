@@ -21,12 +21,12 @@ import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../src/browser.js';
 import { buildDocument } from '../src/index.js';
-import { writeHtmlEdition } from '../src/html/edition.js';
-import { fontFacesFor } from '../src/html/fonts.js';
-import { normaliseLang } from '../src/html/lang.js';
-import { hrefFor } from '../src/html/linkify.js';
-import { renderHtmlPage } from '../src/html/page.js';
-import type { DocumentModel } from '../src/model.js';
+import { writeHtmlEdition } from '../src/web/edition.js';
+import { fontFacesFor } from '../src/shared/fonts.js';
+import { normaliseLang } from '../src/shared/lang.js';
+import { hrefFor } from '../src/web/linkify.js';
+import { renderHtmlPage } from '../src/web/page.js';
+import type { DocumentModel } from '../src/model/types.js';
 import {
   axeViolations,
   brokenFragmentLinks,

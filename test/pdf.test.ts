@@ -17,7 +17,7 @@ import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { VFile } from 'vfile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser, launchBrowser } from '../src/browser.js';
-import type { DocumentModel, PageStart } from '../src/model.js';
+import type { DocumentModel, PageStart } from '../src/model/types.js';
 import { paginate, printOrigin, renderPdf, type PrintRequest } from '../src/pdf/index.js';
 import { templateValues } from '../src/pdf/print-html.js';
 import { call, fixtureMetadata, mixedModel, noteHeavyModel } from './fixtures/pdf/generate.js';

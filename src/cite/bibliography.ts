@@ -6,8 +6,10 @@
 import type { Element, ElementContent } from 'hast';
 import type { Heading, Nodes, Parent, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import { htmlFragmentsToHast, type BibliographyNode, type CiteOptions } from './index.js';
-import { normaliseLang } from '../html/lang.js';
+import { htmlFragmentsToHast } from './fragments.js';
+import type { BibliographyNode, CiteOptions } from './types.js';
+import { normaliseLang } from '../shared/lang.js';
+import { localeTerms, type CslTerm } from '../shared/csl-xml.js';
 import { stylesToClasses, type CiteprocEngine } from './engine.js';
 
 /** The entries as hast, or null when the style or the front matter wants none. */
@@ -62,10 +64,9 @@ export function bibliographyTitle(options: CiteOptions, tree: Root): { text: str
   if (depth === 6) depth = 2;
   const explicit = options.metadata.referenceSectionTitle;
   if (explicit) return { text: explicit, depth };
-  const xml = options.locales.get(options.lang) ?? options.locales.get('en-US') ?? '';
+  const terms = localeTerms(options.locales.get(options.lang) ?? options.locales.get('en-US') ?? '');
   const term = (name: string) => {
-    const match = new RegExp(`<term name="${name}"(?: form="long")?>\\s*(?:<single>([^<]*)</single>|([^<]+))`).exec(xml);
-    const word = (match?.[1] ?? match?.[2])?.trim();
+    const word = terms.find((t) => t.name === name && t.form === 'long')?.single.trim();
     return word ? word[0].toLocaleUpperCase(options.lang) + word.slice(1) : undefined;
   };
   // CSL locales (as of 2023) have no "bibliography" term: note styles take
@@ -73,8 +74,8 @@ export function bibliographyTitle(options: CiteOptions, tree: Root): { text: str
   const primary = options.lang.toLowerCase().split(/[-_]/)[0];
   const text =
     options.style.class === 'note'
-      ? (term('bibliography') ?? bibliographyWords[primary] ?? pluralTerm(xml, 'reference') ?? 'Bibliography')
-      : (pluralTerm(xml, 'reference') ?? referenceWords[primary] ?? 'References');
+      ? (term('bibliography') ?? bibliographyWords[primary] ?? pluralTerm(terms, 'reference') ?? 'Bibliography')
+      : (pluralTerm(terms, 'reference') ?? referenceWords[primary] ?? 'References');
   return { text, depth };
 }
 
@@ -92,9 +93,8 @@ const bibliographyWords: Record<string, string> = {
 /** The heading of a list of references, where the locale has no plural "reference". */
 const referenceWords: Record<string, string> = { zh: '参考文献', ja: '参考文献', ko: '참고문헌' };
 
-function pluralTerm(xml: string, name: string): string | undefined {
-  const match = new RegExp(`<term name="${name}">\\s*<single>[^<]*</single>\\s*<multiple>([^<]*)</multiple>`).exec(xml);
-  const word = match?.[1]?.trim();
+function pluralTerm(terms: CslTerm[], name: string): string | undefined {
+  const word = terms.find((t) => t.name === name && t.form === 'long' && t.multiple !== undefined)?.multiple?.trim();
   return word ? word[0].toUpperCase() + word.slice(1) : undefined;
 }
 

@@ -121,19 +121,7 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
   return engine;
 }
 
-/**
- * The citation layout's own prefix and suffix (`(` and `)` in APA). With
- * the citation wrapper on, citeproc-js leaves them to the wrapper, which
- * wraps single items; the caller puts them back around the cluster.
- */
-export function citationLayoutAffixes(styleXml: string): { prefix: string; suffix: string } {
-  const layout = /<citation\b[\s\S]*?<layout\b([^>]*)>/.exec(styleXml)?.[1] ?? '';
-  const attribute = (name: string) => {
-    const value = new RegExp(`\\b${name}="([^"]*)"`).exec(layout)?.[1] ?? '';
-    return value.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
-  };
-  return { prefix: attribute('prefix'), suffix: attribute('suffix') };
-}
+export { citationLayoutAffixes } from '../shared/csl-xml.js';
 
 const styleClasses: Array<[RegExp, string]> = [
   [/<span style="font-variant:\s*small-caps;?">/g, '<span class="csl-small-caps">'],

@@ -11,7 +11,7 @@
  * Notes are one sequence. Each author's footnote call (`[^x]`) and, in a
  * note style, each body citation gets the next number; the call becomes a
  * `noteCall` node and the note's content a `noteContent` node appended to
- * the root, which the `html` stage turns into `DocumentModel.notes`.
+ * the root, which the `model` stage turns into `DocumentModel.notes`.
  * Citations inside an author's footnote are formatted in place; in-text
  * styles format body citations in place too.
  *
@@ -20,18 +20,21 @@
  */
 import type { BlockContent, FootnoteDefinition, Nodes, Parent, Root, RootContent, Text } from 'mdast';
 import type { ElementContent, Element } from 'hast';
-import { fromHtml } from 'hast-util-from-html';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
-import { labelsFromLocales, type LabelTable } from '../parse/index.js';
+import { labelsFromTerms, type LabelTable } from '../parse/index.js';
+import { localeStyleOption, localeTerms, styleLocaleTerms } from '../shared/csl-xml.js';
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
 import { citationLayoutAffixes, createEngine, stylesToClasses, type CitationInput, type CitationItemInput, type CiteprocEngine } from './engine.js';
-import type { CslItem, StyleInput } from './types.js';
+import type { BibliographyNode, CiteOptions, CslItem } from './types.js';
+import { htmlFragmentsToHast } from './fragments.js';
 import { bibliographyTitle, makeBibliographyNode, placeBibliography } from './bibliography.js';
+import { fileError } from '../messages.js';
 
-export type { CslItem, StyleInput } from './types.js';
+export type { BibliographyNode, CiteOptions, CslItem, StyleInput } from './types.js';
+export { htmlFragmentsToHast, htmlToHast } from './fragments.js';
 
 export interface NoteCall {
   type: 'noteCall';
@@ -49,12 +52,6 @@ export interface NoteContent extends Parent {
   data: { hName: 'div'; hProperties: { dataNote: number; dataNoteKind: string } };
 }
 
-export interface BibliographyNode {
-  type: 'bibliography';
-  position?: Position;
-  data: { hName: 'section'; hProperties: Element['properties']; hChildren: ElementContent[] };
-}
-
 declare module 'mdast' {
   interface PhrasingContentMap {
     noteCall: NoteCall;
@@ -67,21 +64,6 @@ declare module 'mdast' {
   interface BlockContentMap {
     bibliography: BibliographyNode;
   }
-}
-
-export interface CiteOptions {
-  /** The resolved CSL style. */
-  style: StyleInput;
-  /** Locale to format with, e.g. `en-GB`. */
-  lang: string;
-  /** Locale XML by tag; must hold `lang` (or its fallback) and `en-US`. */
-  locales: Map<string, string>;
-  /** Bibliography entries by id. */
-  items: Map<string, CslItem>;
-  /** Front matter: nocite, link-citations, reference-section-title, suppress-bibliography. */
-  metadata: Pick<Metadata, 'nocite' | 'linkCitations' | 'referenceSectionTitle' | 'suppressBibliography' | 'notesAfterPunctuation'>;
-  /** The document's language as written, whose collation sorts the bibliography. Default: `lang`. */
-  collation?: string;
 }
 
 interface Registered {
@@ -175,18 +157,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
  * chapter. The parse stage reads locators once, with this table.
  */
 export function locatorLabels(localeXml: string, styleXml: string, lang: string): LabelTable {
-  return labelsFromLocales(localeXml, ...styleLocales(styleXml, lang));
-}
-
-/** The style's `<locale>` blocks that apply to `lang` (no `xml:lang`, its language, or itself). */
-function styleLocales(xml: string, lang: string): string[] {
-  const primary = lang.split('-')[0];
-  return [...xml.matchAll(/<locale\b([^>]*)>([\s\S]*?)<\/locale>/g)]
-    .filter((match) => {
-      const of = /xml:lang="([^"]+)"/.exec(match[1])?.[1];
-      return of === undefined || of === lang || of === primary;
-    })
-    .map((match) => match[2]);
+  return labelsFromTerms(localeTerms(localeXml), styleLocaleTerms(styleXml, lang));
 }
 
 /**
@@ -230,8 +201,7 @@ function noteContent(number: number, kind: 'author' | 'citation', children: Bloc
 }
 
 function punctuationInQuote(options: CiteOptions): boolean {
-  const xml = options.locales.get(options.lang) ?? '';
-  return /punctuation-in-quote="true"/.test(xml);
+  return localeStyleOption(options.locales.get(options.lang) ?? '', 'punctuation-in-quote') === 'true';
 }
 
 /**
@@ -275,11 +245,11 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     if (noteIndex < 0) continue;
     for (const item of cite.items) {
       if (!known(item.key)) {
-        file.message(`citation key \`@${item.key}\` is not in the bibliography`, {
+        fileError(file, `citation key \`@${item.key}\` is not in the bibliography`, {
           place: item.place,
           ruleId: rules.citationUnknownKey,
           source: 'cite',
-        }).fatal = true;
+        });
       }
     }
   }
@@ -337,10 +307,10 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
   const nocite = options.metadata.nocite.includes('*') ? [...options.items.keys()] : options.metadata.nocite.filter(known);
   for (const key of options.metadata.nocite) {
     if (key !== '*' && !known(key)) {
-      file.message(`\`nocite\` key \`@${key}\` is not in the bibliography`, {
+      fileError(file, `\`nocite\` key \`@${key}\` is not in the bibliography`, {
         ruleId: rules.citationUnknownKey,
         source: 'cite',
-      }).fatal = true;
+      });
     }
   }
   const results = engine.rebuildProcessorState(citations, 'html', nocite);
@@ -393,26 +363,4 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
 /** Upper-case the first letter of the visible text (`see` → `See`). */
 function capitaliseFirst(html: string): string {
   return html.replace(/^((?:<[^>]+>)*)(\p{Ll})/u, (_, tags: string, letter: string) => tags + letter.toUpperCase());
-}
-
-export function htmlToHast(html: string): ElementContent[] {
-  return fromHtml(html, { fragment: true }).children as ElementContent[];
-}
-
-/**
- * Many small HTML fragments (one per citation or entry) parsed at once: one
- * parser run instead of one per fragment, which is most of the cost.
- */
-export function htmlFragmentsToHast(fragments: string[]): ElementContent[][] {
-  if (fragments.length === 0) return [];
-  const joined = fragments.map((html) => `<template>${html}</template>`).join('');
-  const templates = fromHtml(joined, { fragment: true }).children;
-  const result = templates.map((node) => {
-    if (node.type !== 'element' || node.tagName !== 'template' || !node.content) return null;
-    return node.content.children as ElementContent[];
-  });
-  // A fragment that broke out of its wrapper (it cannot, with citeproc's
-  // markup, but the fallback costs nothing) is parsed alone.
-  if (result.length !== fragments.length || result.some((r) => r === null)) return fragments.map(htmlToHast);
-  return result as ElementContent[][];
 }

@@ -1,10 +1,10 @@
-/** CSL-JSON as the `cite` stage needs it: an id, a type, anything else. */
-export interface CslItem {
-  id: string;
-  type: string;
-  language?: string;
-  [field: string]: unknown;
-}
+import type { Element, ElementContent } from 'hast';
+import type { Position } from 'unist';
+import type { Metadata } from '../load/schema.js';
+
+import type { CslItem } from '../load/bibliography.js';
+
+export type { CslItem };
 
 /** A style as the registry resolves it (`src/load/styles.ts`). */
 export interface StyleInput {
@@ -13,4 +13,25 @@ export interface StyleInput {
   class: 'note' | 'in-text';
   hasBibliography: boolean;
   xml: string;
+}
+
+export interface BibliographyNode {
+  type: 'bibliography';
+  position?: Position;
+  data: { hName: 'section'; hProperties: Element['properties']; hChildren: ElementContent[] };
+}
+
+export interface CiteOptions {
+  /** The resolved CSL style. */
+  style: StyleInput;
+  /** Locale to format with, e.g. `en-GB`. */
+  lang: string;
+  /** Locale XML by tag; must hold `lang` (or its fallback) and `en-US`. */
+  locales: Map<string, string>;
+  /** Bibliography entries by id. */
+  items: Map<string, CslItem>;
+  /** Front matter: nocite, link-citations, reference-section-title, suppress-bibliography. */
+  metadata: Pick<Metadata, 'nocite' | 'linkCitations' | 'referenceSectionTitle' | 'suppressBibliography' | 'notesAfterPunctuation'>;
+  /** The document's language as written, whose collation sorts the bibliography. Default: `lang`. */
+  collation?: string;
 }

@@ -7,14 +7,16 @@
  *   colophon styles
  *
  * Exit status: 0 built; 1 a problem in the input (messages say where);
- * 2 a usage error.
+ * 2 a usage error; 3 the environment (no browser for the print edition).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, editionFormats, isError, type EditionFormat } from '../build.js';
 import { listAllStyles, listStyles } from '../load/styles.js';
+import { packageVersion } from '../shared/package.js';
 import { report } from './report.js';
+import type { VFileMessage } from 'vfile-message';
 
 const usage = `Usage:
   colophon build [FILE.md ...] [options]   build editions (default: every manuscript/*.md)
@@ -65,8 +67,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.version) {
-    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const [command, ...files] = positionals;
@@ -108,14 +109,12 @@ async function main(argv: string[]): Promise<number> {
     lenient,
     browserPath: values.browser,
     onDocument(file, outputs) {
-      for (const line of report(file, (m) => isError(m, lenient))) {
-        if (quiet && line.includes('  warning: ')) continue;
-        process.stderr.write(`${line}\n`);
-      }
+      const shown = quiet ? (m: VFileMessage) => isError(m, lenient) : () => true;
+      for (const line of report(file, (m) => isError(m, lenient), shown)) process.stderr.write(`${line}\n`);
       if (!quiet) for (const output of outputs) process.stdout.write(`wrote ${path.relative(process.cwd(), output) || output}\n`);
     },
   });
-  return result.ok ? 0 : 1;
+  return result.environmentError ? 3 : result.ok ? 0 : 1;
 }
 
 async function defaultManuscripts(): Promise<string[]> {

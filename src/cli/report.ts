@@ -2,7 +2,7 @@
  * Messages for people: `file:line:column  message  rule-id`, one a line,
  * warnings marked as such, then a count.
  */
-import path from 'node:path';
+import { displayPath } from '../shared/paths.js';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 
@@ -17,14 +17,9 @@ export function formatMessage(message: VFileMessage, fallbackFile: string, isErr
   return message.note ? `${line}\n${message.note.replace(/^/gm, '    ')}` : line;
 }
 
-export function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
-}
-
-/** Lines for every message of a file, errors and warnings in source order. */
-export function report(file: VFile, isError: (message: VFileMessage) => boolean): string[] {
-  const ordered = [...file.messages].sort((a, b) => {
+/** Lines for the messages of a file that `shown` keeps (default: all), errors and warnings in source order. */
+export function report(file: VFile, isError: (message: VFileMessage) => boolean, shown: (message: VFileMessage) => boolean = () => true): string[] {
+  const ordered = file.messages.filter(shown).sort((a, b) => {
     if ((a.file || '') !== (b.file || '')) return (a.file || '') < (b.file || '') ? -1 : 1;
     return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
   });

@@ -7,9 +7,9 @@ import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
 import { toString } from 'hast-util-to-string';
 import type { Metadata } from '../load/schema.js';
-import type { EpubLabels } from './labels.js';
+import type { EpubLabels } from '../shared/labels.js';
 import { direction } from './package.js';
-import { defaultIds, type IdScheme } from './ids.js';
+import { defaultIds, type IdScheme } from '../shared/ids.js';
 import { pageBreak } from './pagebreaks.js';
 import { opsNamespace } from './xhtml.js';
 

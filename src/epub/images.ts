@@ -12,6 +12,7 @@ import { h } from 'hastscript';
 import type { VFile } from 'vfile';
 import { rules } from '../rules.js';
 import type { Resource } from './package.js';
+import { fileWarn } from '../messages.js';
 
 /** Image types every EPUB 3 reading system must show. */
 const imageTypes: Record<string, string> = {
@@ -62,9 +63,10 @@ export function collectImages(body: Root, file: VFile): Resource[] {
           child.properties.src = href;
           return;
         }
-        file.message(
+        fileWarn(
+          file,
           mediaType ? `Image ${src} cannot be read; the ebook shows its text alternative instead` : `Image ${src} is not PNG, JPEG, GIF or SVG; the ebook shows its text alternative instead`,
-          { place: child.position, ruleId: rules.imageUnusable, source: 'epub' },
+          { node: child, ruleId: rules.imageUnusable, source: 'epub' },
         );
       }
       (node.children as ElementContent[])[index] = standIn(child, src);

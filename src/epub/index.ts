@@ -14,19 +14,20 @@
  * Accessibility 1.1. Every `epub:type` carries its DPUB-ARIA role. The same
  * model, page starts and `SOURCE_DATE_EPOCH` give the same bytes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Element, Root, RootContent } from 'hast';
 import type { Metadata } from '../load/schema.js';
-import type { DocumentModel, PageStart } from '../model.js';
-import { fontFaceCss, fontFacesFor, fontLicensePath } from '../html/fonts.js';
-import { writeFileAtomic } from '../util/fs.js';
+import type { DocumentModel, PageStart } from '../model/types.js';
+import { fontFaceCss, fontFacesFor, fontLicensePath } from '../shared/fonts.js';
+import { writeFileAtomic } from '../shared/fs.js';
+import { templatesDir } from '../shared/package.js';
+import { sourceDateEpoch } from '../shared/paths.js';
 import { colophon, headingEntries, navigation, titlePage, xhtmlShell, type TocEntry } from './documents.js';
 import { xhtmlCompatTransform } from './compat.js';
 import { normalizeHeadingRanks, pairXmlLang } from './headings.js';
-import { collectIds, idSchemeAvoiding } from './ids.js';
-import { labelsFor, type EpubLabels } from './labels.js';
+import { collectIds, idSchemeAvoiding } from '../shared/ids.js';
+import { labelsFor, type EpubLabels } from '../shared/labels.js';
 import { placeNotes } from './notes.js';
 import { containerDocument, derivedIdentifier, packageDocument, type Resource } from './package.js';
 import { insertPageBreaks } from './pagebreaks.js';
@@ -35,7 +36,7 @@ import { unwrapDanglingLinks } from './links.js';
 import { toXhtml } from './xhtml.js';
 import { ocfZip } from './zip.js';
 
-export type { EpubLabels } from './labels.js';
+export type { EpubLabels } from '../shared/labels.js';
 export { conformsTo, derivedIdentifier } from './package.js';
 
 /** Options of the ebook edition. */
@@ -65,24 +66,6 @@ export interface WriteEpubOptions extends EpubOptions {
 /** Folder of the package document inside the container. */
 const contentDir = 'EPUB';
 const xhtmlType = 'application/xhtml+xml';
-
-/** The package's own `templates/` folder, from `src/epub/` or `build/src/epub/`. */
-function packageTemplate(relative: string): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, 'templates', relative);
-    if (existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error(`Colophon's template ${relative} was not found near ${fileURLToPath(import.meta.url)}`);
-}
-
-/** `SOURCE_DATE_EPOCH` (seconds) as a Date, or null when unset or not a number. */
-function sourceDateEpoch(): Date | null {
-  const value = process.env.SOURCE_DATE_EPOCH;
-  if (!value || !/^\d+$/.test(value.trim())) return null;
-  return new Date(Number(value.trim()) * 1000);
-}
 
 /**
  * A name for the print edition, which has no identifier of its own: the
@@ -161,7 +144,7 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   // Added words in English inside a French book are marked as English.
   const labelLang = known.lang === lang || options.labels ? null : known.lang;
   const modified = options.modified ?? sourceDateEpoch() ?? new Date();
-  const stylesheet = readFileSync(options.stylesheet ?? packageTemplate('carim/epub.css'));
+  const stylesheet = readFileSync(options.stylesheet ?? templatesDir('carim', 'epub.css'));
 
   const body = structuredClone(model.body);
   // Mark the bibliography before anything moves: found by its path in the

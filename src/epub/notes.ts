@@ -16,8 +16,8 @@
  */
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import { h } from 'hastscript';
-import type { Note } from '../model.js';
-import { defaultIds, type IdScheme } from './ids.js';
+import type { Note } from '../model/types.js';
+import { defaultIds, type IdScheme } from '../shared/ids.js';
 
 
 function noteCallNumber(node: Element): number | null {

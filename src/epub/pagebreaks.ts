@@ -19,8 +19,8 @@
  */
 import type { Element, ElementContent, Root, RootContent, Text } from 'hast';
 import { h } from 'hastscript';
-import type { PageStart } from '../model.js';
-import { defaultIds, type IdScheme } from './ids.js';
+import type { PageStart } from '../model/types.js';
+import { defaultIds, type IdScheme } from '../shared/ids.js';
 
 /** Elements whose children are restricted, so a `<span>` may not go straight in. */
 const restrictedParents = new Set([

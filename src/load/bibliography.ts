@@ -40,6 +40,9 @@ import { rules, type RuleId } from '../rules.js';
 import { bibtexAsPandoc, unclosedBrace } from './bibtex-pandoc.js';
 import { pandocEntry, type LenientWarning } from './csl-lenient.js';
 import type { InlineReferences } from './schema.js';
+import { displayPath } from '../shared/paths.js';
+import { positionIndex, type Point, type PositionIndex } from '../shared/positions.js';
+import { fileError, fileWarn } from '../messages.js';
 
 /** One bibliography entry in CSL-JSON form, as citeproc takes it. */
 export type CslItem = {
@@ -181,49 +184,6 @@ function hint(field: string): string | undefined {
 
 // ---------------------------------------------------------------------------
 // Positions
-
-interface Point {
-  line: number;
-  column: number;
-  offset: number;
-}
-
-/** Offsets to 1-based line and column (columns count UTF-16 code units, as vfile does). */
-class LineIndex {
-  private readonly starts: number[] = [0];
-  private readonly length: number;
-
-  /** 1 when the text starts with a byte-order mark, which no editor counts as a column. */
-  private readonly bom: number;
-
-  constructor(text: string) {
-    this.length = text.length;
-    this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    if (text.includes('\r')) {
-      for (const match of text.matchAll(/\r\n?|\n/g)) this.starts.push(match.index + match[0].length);
-    } else {
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-    }
-  }
-
-  point(offset: number): Point {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.starts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - this.starts[low] + 1 - (low === 0 ? this.bom : 0), offset };
-  }
-
-  /** The offset of a 1-based line and column, clamped to that line. */
-  offset(line: number, column: number): number {
-    const start = this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
-    const next = this.starts[line] ?? Number.POSITIVE_INFINITY;
-    return Math.min(start + Math.max(column, 1) - 1, Math.max(start, next - 1), this.length);
-  }
-}
 
 // ---------------------------------------------------------------------------
 // A JSON scanner that remembers where every value starts
@@ -425,9 +385,7 @@ interface EntrySource {
 }
 
 function report(file: VFile, reason: string, place: Point | undefined, ruleId: RuleId, note?: string): void {
-  const message = file.message(reason, { place, ruleId, source: 'load' });
-  message.fatal = true;
-  if (note) message.note = note;
+  fileError(file, reason, { place, ruleId, source: 'load', note });
 }
 
 function describeEntry(index: number, id: unknown): string {
@@ -540,7 +498,7 @@ function lazy<T>(make: () => T): () => T {
   };
 }
 
-function readCslJson(file: VFile, text: string, lines: () => LineIndex): ReadEntries {
+function readCslJson(file: VFile, text: string, lines: () => PositionIndex): ReadEntries {
   let root: unknown;
   try {
     root = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -611,7 +569,7 @@ function yamlOffsetOf(node: YamlNode | null | undefined, keyPath: readonly Prope
   return offset;
 }
 
-function readCslYaml(file: VFile, text: string, lines: () => LineIndex): ReadEntries {
+function readCslYaml(file: VFile, text: string, lines: () => PositionIndex): ReadEntries {
   // Pandoc reads YAML scalars as text; the failsafe schema does the same.
   const document = parseDocument(text, { lineCounter: new LineCounter(), schema: 'failsafe', uniqueKeys: false });
   if (document.errors.length > 0) {
@@ -737,7 +695,7 @@ function describeBibtexError(error: unknown): { reason: string; line?: number; c
   return at ? { reason, line: Number(at[1]), column: Number(at[2]) } : { reason };
 }
 
-function readBibtex(file: VFile, text: string, lines: () => LineIndex): ReadEntries {
+function readBibtex(file: VFile, text: string, lines: () => PositionIndex): ReadEntries {
   const blocks = bibtexBlocks(text);
   const parsed: Array<{ raw: unknown; offset: number }> = [];
   try {
@@ -774,7 +732,7 @@ function readBibtex(file: VFile, text: string, lines: () => LineIndex): ReadEntr
         let { reason, line, column } = describeBibtexError(chunkError);
         let offset = block.offset;
         if (line !== undefined && column !== undefined) {
-          const inChunk = new LineIndex(chunk).offset(line, column) - prefix.length;
+          const inChunk = positionIndex(chunk).offset(line, column) - prefix.length;
           if (inChunk >= 0) offset = block.offset + inChunk;
         }
         // An unclosed brace shows only where the parser runs out; say where it opens.
@@ -813,7 +771,7 @@ let risLoaded = false;
  * `@citation-js/plugin-ris`. An entry without an `ID` gets a key from its
  * first author's family name and its year (`Doe2005`, then `Doe2005a` …).
  */
-function readRis(file: VFile, text: string, lines: () => LineIndex): ReadEntries {
+function readRis(file: VFile, text: string, lines: () => PositionIndex): ReadEntries {
   const core = bibtexParser();
   if (!risLoaded) {
     createRequire(import.meta.url)('@citation-js/plugin-ris');
@@ -870,12 +828,6 @@ function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bi
   return undefined;
 }
 
-/** A path as the user will recognise it in a message: relative to the cwd when inside it. */
-function displayPath(file: VFile): string {
-  const relative = path.relative(file.cwd, file.path);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file.path;
-}
-
 /**
  * Load bibliography files: CSL-JSON (`.json`), CSL YAML (`.yaml`, `.yml`)
  * and BibTeX/BibLaTeX (`.bib`); other extensions are recognised by how the
@@ -907,7 +859,7 @@ export async function loadBibliography(paths: string[], inline?: InlineSource): 
     }
     file.value = read.text;
     const text = read.text;
-    const lines = lazy(() => new LineIndex(text));
+    const lines = lazy(() => positionIndex(text, { skipBom: true }));
     const format = formatOf(p, read.text);
     if (!format) {
       report(file, 'unknown bibliography format: use CSL-JSON (.json), CSL YAML (.yaml), BibTeX (.bib) or RIS (.ris)', undefined, rules.bibliographyInvalid);
@@ -921,7 +873,7 @@ export async function loadBibliography(paths: string[], inline?: InlineSource): 
         const firstPoint = first.at();
         report(
           file,
-          `duplicate id "${item.id}": first defined at ${displayPath(first.file)}:${firstPoint.line}:${firstPoint.column}`,
+          `duplicate id "${item.id}": first defined at ${displayPath(first.file.path, first.file.cwd)}:${firstPoint.line}:${firstPoint.column}`,
           at(),
           rules.bibliographyDuplicateId,
         );
@@ -938,11 +890,11 @@ export async function loadBibliography(paths: string[], inline?: InlineSource): 
 /** A warning about an entry read leniently (it still loads). */
 function warnAt(file: VFile, index: number, raw: unknown, warning: LenientWarning, place: Point): void {
   const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
-  file.message(`${describeEntry(index, id)}: field "${warning.field}": ${warning.reason}`, {
+  fileWarn(file, `${describeEntry(index, id)}: field "${warning.field}": ${warning.reason}`, {
     place,
     ruleId: rules.bibliographyInvalid,
     source: 'load',
-  }).fatal = false;
+  });
 }
 
 /** The metadata's `references:` and the manuscript they are written in. */
@@ -983,11 +935,11 @@ function readInline(
     const inFile = firstSeen.get(item.id);
     if (inFile) {
       const there = inFile.at();
-      const message = file.message(
-        `id "${item.id}" is both in \`references\` and at ${displayPath(inFile.file)}:${there.line}:${there.column}; the entry in \`references\` is used, as in Pandoc`,
+      fileWarn(
+        file,
+        `id "${item.id}" is both in \`references\` and at ${displayPath(inFile.file.path, inFile.file.cwd)}:${there.line}:${there.column}; the entry in \`references\` is used, as in Pandoc`,
         { place: at(), ruleId: rules.bibliographyDuplicateId, source: 'load' },
       );
-      message.fatal = false;
     }
     items.set(item.id, item);
   });

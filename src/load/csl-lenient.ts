@@ -7,7 +7,9 @@
  *   (`- year: 2005`, a range), a number or an EDTF string; another string
  *   is kept as a literal date;
  * - a name may be a string (`author: John Doe`, a literal name), a single
- *   name map, or a list of either;
+ *   name map, or a list of either; a name part given as a list
+ *   (`given: [Ann]`) is its items joined with spaces;
+ * - a field with no value (`volume:`) is left out;
  * - no `type`, or one CSL does not define, is read as `document`;
  * - string fields are Markdown, as Pandoc reads metadata: emphasis, strong,
  *   `^sup^`, `~sub~`, `[x]{.smallcaps}`, `[x]{.nocase}`, backslash escapes,
@@ -45,7 +47,8 @@ export function pandocEntry(raw: unknown, warn?: (warning: LenientWarning) => vo
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const entry: Record<string, unknown> = {};
   for (const [written, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (written === '__proto__') continue;
+    // An empty field (`volume:` with nothing after it) is no field, as in Pandoc.
+    if (written === '__proto__' || value === null || value === undefined) continue;
     const key = canonical.get(written) ?? written;
     // `URL` written twice (as `url` and `URL`): the CSL spelling wins.
     if (key !== written && Object.hasOwn(raw, key)) continue;
@@ -74,7 +77,10 @@ function readNames(value: unknown): unknown {
     if (name && typeof name === 'object' && !Array.isArray(name)) {
       const out: Record<string, unknown> = {};
       for (const [part, text] of Object.entries(name as Record<string, unknown>)) {
-        if (part !== '__proto__') out[part] = typeof text === 'string' ? markdownField(text) : text;
+        if (part === '__proto__' || text === null || text === undefined) continue;
+        // `given: [Ann, Marie]`: Pandoc joins the list with spaces.
+        const joined = Array.isArray(text) && text.every((x) => typeof x === 'string' || typeof x === 'number') ? text.join(' ') : text;
+        out[part] = typeof joined === 'string' ? markdownField(joined) : joined;
       }
       return out;
     }

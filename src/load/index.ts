@@ -13,10 +13,14 @@ import { isMap, isScalar, isSeq, type LineCounter, type Document } from 'yaml';
 import { VFile } from 'vfile';
 import { rules } from '../rules.js';
 import { readMetadataBlocks, type ReadBlock } from './metadata-blocks.js';
-import { frontMatterSchema, type Author, type FrontMatter, type Metadata } from './schema.js';
+import { looksLikePath } from '../shared/paths.js';
+import type { z } from 'zod';
+import { frontMatterKeys, frontMatterSchema, type Metadata } from './schema.js';
+import { fileError, fileWarn } from '../messages.js';
+import type { RuleId } from '../rules.js';
 
 export type { Metadata, Author, Series, FrontMatter } from './schema.js';
-export { frontMatterSchema, metadataDefaults } from './schema.js';
+export { frontMatterKeys, frontMatterSchema, metadataDefaults } from './schema.js';
 
 export interface LoadOptions {
   /** Override the front matter's `csl`. Default: the front matter's. */
@@ -39,10 +43,10 @@ export async function load(input: string, options: LoadOptions = {}): Promise<Lo
   try {
     file.value = await readFile(file.path, 'utf8');
   } catch (error) {
-    file.message(`cannot read manuscript: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+    fileError(file, `cannot read manuscript: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
       ruleId: rules.fileUnreadable,
       source: 'load',
-    }).fatal = true;
+    });
     return { file, metadata: null };
   }
   const metadata = readFrontMatter(file, options);
@@ -84,8 +88,19 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
     return positionOfKey(block.document, block.lineCounter, keyPath.map(String), block.yamlLine);
   };
   // Inline references are CSL items, checked entry by entry with the bibliography.
-  const { references, ...rest } = raw;
-  const parsed = frontMatterSchema.safeParse(rest);
+  const references = raw.references;
+  // Pandoc's template variables mean nothing to Colophon's editions: say
+  // so, and build, as Pandoc would.
+  for (const key of Object.keys(raw)) {
+    if (!pandocTemplateVariables.has(key) || Object.hasOwn(frontMatterKeys.shape, key)) continue;
+    fileWarn(file, `front matter: \`${key}\` is a Pandoc template variable; Colophon's editions do not use it`, {
+      place: positionIn([key]),
+      ruleId: rules.frontMatterInvalid,
+      source: 'load',
+    });
+    delete raw[key];
+  }
+  const parsed = frontMatterSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const keyPath = issue.path.map(String);
@@ -100,18 +115,14 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
     return null;
   }
   if (parsed.data.title === undefined) {
-    file.message('no `title` in the front matter: the file name stands in for it', {
+    fileWarn(file, 'no `title` in the front matter: the file name stands in for it', {
       place: { line: 1, column: 1 },
       ruleId: rules.titleMissing,
       source: 'load',
     });
   }
-  const metadata = normalise(parsed.data, file, options);
-  if (references !== undefined) {
-    if (!Array.isArray(references)) {
-      fail(file, 'front matter: `references` must be a list of CSL entries', positionIn(['references']), rules.frontMatterInvalid);
-      return null;
-    }
+  const metadata = withContext(parsed.data, file, options);
+  if (Array.isArray(references)) {
     metadata.references = {
       entries: references,
       at: (index, keyPath = []) => positionIn(['references', index, ...keyPath]),
@@ -120,8 +131,18 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
   return metadata;
 }
 
-function fail(file: VFile, reason: string, place: { line: number; column: number }, ruleId: string): void {
-  file.message(reason, { place, ruleId, source: 'load' }).fatal = true;
+/** Pandoc's own template and writer variables, accepted (and ignored, with a warning) so a Pandoc manuscript builds. */
+const pandocTemplateVariables = new Set([
+  'pagetitle', 'title-prefix', 'header-includes', 'include-before', 'include-after', 'css', 'description-meta',
+  'document-css', 'mainfont', 'sansfont', 'monofont', 'mathfont', 'fontsize', 'linestretch', 'geometry', 'margin-left',
+  'margin-right', 'margin-top', 'margin-bottom', 'papersize', 'documentclass', 'classoption', 'fontfamily', 'colorlinks',
+  'linkcolor', 'urlcolor', 'citecolor', 'toccolor', 'lof', 'lot', 'thanks', 'subject', 'author-meta', 'date-meta',
+  'institute', 'cover-image', 'epub-cover-image', 'stylesheet', 'dir', 'hyphenate', 'indent', 'citation-abbreviations',
+  'lang-name', 'biblio-title', 'biblio-style', 'natbiboptions', 'biblatexoptions', 'csl-refs', 'csl-entry-spacing',
+]);
+
+function fail(file: VFile, reason: string, place: { line: number; column: number }, ruleId: RuleId): void {
+  fileError(file, reason, { place, ruleId, source: 'load' });
 }
 
 /** Line and column (in the manuscript) of a key path in the front matter. */
@@ -145,37 +166,10 @@ function positionOfKey(document: Document, lineCounter: LineCounter, keyPath: st
   return { line: at.line + firstLine - 1, column: at.col };
 }
 
-function list(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-/**
- * The keys of one `nocite` entry, read as Pandoc reads it: as text with
- * citations in it, so `'@a, @b'`, `'[@*]'` and `'[@a; @b]'` all work. A bare
- * key without `@` (`nocite: [a, b]`) is accepted too.
- */
-function nociteKeys(entry: string): string[] {
-  const keys = [...entry.matchAll(/(?:^|[^\p{L}\p{N}_])@(?:\{([^{}]+)\}|(\*|[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*))/gu)].map(
-    (match) => match[1] ?? match[2],
-  );
-  if (keys.length > 0 || entry.includes('@')) return keys;
-  return entry.split(/[\s,;]+/).filter(Boolean);
-}
-
-function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metadata {
+/** What needs the manuscript's place or the command line: paths made absolute, `--style`, `--locale`, bibliography overrides, the stand-in title. */
+function withContext(data: z.output<typeof frontMatterSchema>, file: VFile, options: LoadOptions): Metadata {
   const base = path.dirname(file.path);
-  const given = data.author ?? data.authors;
-  const authors: Author[] = (given === undefined ? [] : Array.isArray(given) ? given : [given]).map(
-    (a) => (typeof a === 'string' ? { name: a } : a),
-  );
-  const date =
-    data.date instanceof Date ? data.date.toISOString().slice(0, 10) : data.date === undefined ? undefined : String(data.date);
-  const lang = data.lang ?? data.locale ?? 'en-US';
-  const bibliography = options.bibliography
-    ? options.bibliography.map((p) => path.resolve(p))
-    : list(data.bibliography).map((p) => path.resolve(base, p));
-  const looksLikePath = (id: string) => /[\\/]|\.csl$/i.test(id);
+  const bibliography = options.bibliography ? options.bibliography.map((p) => path.resolve(p)) : data.bibliography.map((p) => path.resolve(base, p));
   const csl = options.style
     ? looksLikePath(options.style)
       ? path.resolve(options.style)
@@ -183,34 +177,12 @@ function normalise(data: FrontMatter, file: VFile, options: LoadOptions): Metada
     : data.csl && looksLikePath(data.csl)
       ? path.resolve(base, data.csl)
       : data.csl;
-  const series = data.series
-    ? {
-        ...data.series,
-        number: data.series.number === undefined ? undefined : String(data.series.number),
-        designation: [data.series.name, data.series.type, data.series.number].filter((x) => x !== undefined && x !== '').join(' '),
-      }
-    : undefined;
   return {
+    ...data,
     title: data.title ?? path.basename(file.path, path.extname(file.path)),
-    subtitle: data.subtitle,
-    authors,
-    date,
-    lang,
-    locale: options.locale ?? data.locale ?? lang,
-    localeGiven: (options.locale ?? data.locale ?? data.lang) !== undefined,
+    locale: options.locale ?? data.locale,
+    localeGiven: options.locale !== undefined || data.localeGiven,
     bibliography,
     csl,
-    nocite: list(data.nocite).flatMap(nociteKeys),
-    linkCitations: data['link-citations'] ?? false,
-    referenceSectionTitle: data['reference-section-title'],
-    suppressBibliography: data['suppress-bibliography'] ?? false,
-    notesAfterPunctuation: data['notes-after-punctuation'] ?? true,
-    series,
-    publisher: data.publisher,
-    rights: data.rights,
-    funding: data.funding,
-    keywords: typeof data.keywords === 'string' ? data.keywords.split(/\s*[,;]\s*/).filter(Boolean) : (data.keywords ?? []),
-    abstract: data.abstract,
-    identifier: data.identifier,
   };
 }

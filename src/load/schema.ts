@@ -1,125 +1,148 @@
 /**
  * The front-matter schema: one zod schema that validates a manuscript's YAML
- * header and gives the `Metadata` type every later stage reads.
+ * header, normalises it (transforms) and gives the `Metadata` type every
+ * later stage reads (`z.output`). Each key carries its description; the
+ * README's front-matter table is checked against them.
  *
  * Keys follow Pandoc's names where Pandoc has them (`bibliography`, `csl`,
  * `nocite`, `link-citations`, `reference-section-title`,
  * `suppress-bibliography`), so a manuscript written for Pandoc builds here.
+ *
+ * What needs the manuscript's place or the command line (paths made
+ * absolute, `--style`, `--locale`, the file name as a stand-in title) is
+ * applied by `load` (`withContext`), not here.
  */
 import { z } from 'zod';
 
 const stringOrList = z.union([z.string(), z.array(z.string())]);
 
-const author = z.union([
-  z.string().min(1),
-  z.object({
-    /** Display name, e.g. `Sergey Rumyantsev`. */
-    name: z.string().min(1),
-    /** Institution, printed under the name where the layout has room. */
-    affiliation: z.string().optional(),
-    /** ORCID iD or other URL identifying the person. */
-    orcid: z.string().optional(),
-  }),
-]);
+/** One value or a list of them, as a list. */
+function list(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
 
-const series = z.object({
-  /** Short series name, e.g. `CARIM-East`. */
-  name: z.string(),
-  /** The banner above the title block, e.g. `CARIM-East – Consortium for Applied Research on International Migration`. */
-  banner: z.string().optional(),
-  /** Kind of publication within the series, e.g. `Explanatory Note`. */
-  type: z.string().optional(),
-  /** Number within the series, e.g. `13/12`; left out when unknown. */
-  number: z.union([z.string(), z.number()]).optional(),
-  /** Module or sub-series, e.g. `Socio-Political Module`. */
-  module: z.string().optional(),
+const person = z.object({
+  /** Display name, e.g. `Sergey Rumyantsev`. */
+  name: z.string().min(1).describe('display name'),
+  /** Institution, printed under the name where the layout has room. */
+  affiliation: z.string().optional().describe('institution, printed under the name where the layout has room'),
+  /** ORCID iD or other URL identifying the person. */
+  orcid: z.string().optional().describe('ORCID iD or other URL identifying the person'),
 });
 
-export const frontMatterSchema = z
+/** An author: a name, or `{name, affiliation, orcid}`; always an object after parsing. */
+const author = z.union([z.string().min(1), person]).transform((a) => (typeof a === 'string' ? { name: a } : a));
+
+const authors = z.union([author, z.array(author)]);
+
+const series = z
   .object({
-    /** Optional as in Pandoc; without it the file name stands in, with a warning. */
-    title: z.string().min(1).optional(),
-    subtitle: z.string().optional(),
-    author: z.union([author, z.array(author)]).optional(),
-    /** Same as `author`, for manuscripts that spell it in the plural. */
-    authors: z.union([author, z.array(author)]).optional(),
-    date: z.union([z.string(), z.number(), z.date()]).optional(),
-    lang: z.string().optional(),
-    locale: z.string().optional(),
-    bibliography: stringOrList.optional(),
-    csl: z.string().optional(),
-    nocite: stringOrList.optional(),
-    'link-citations': z.boolean().optional(),
-    'reference-section-title': z.string().optional(),
-    'suppress-bibliography': z.boolean().optional(),
-    /** Note styles: put a citation's note call after the punctuation that follows it (Pandoc's key). */
-    'notes-after-punctuation': z.boolean().optional(),
-    series: series.optional(),
-    publisher: z.string().optional(),
-    rights: z.string().optional(),
-    funding: z.string().optional(),
-    keywords: z.union([z.string(), z.array(z.string())]).optional(),
-    /** Short summary used for the HTML description and EPUB dc:description. */
-    abstract: z.string().optional(),
-    /** Stable identifier (URN, DOI, URL) for the EPUB; derived when absent. */
-    identifier: z.string().optional(),
+    /** Short series name, e.g. `CARIM-East`. */
+    name: z.string().describe('short series name, e.g. `CARIM-East`'),
+    /** The banner above the title block, e.g. `CARIM-East – Consortium for Applied Research on International Migration`. */
+    banner: z.string().optional().describe('the banner above the title block'),
+    /** Kind of publication within the series, e.g. `Explanatory Note`. */
+    type: z.string().optional().describe('kind of publication within the series, e.g. `Explanatory Note`'),
+    /** Number within the series, e.g. `13/12`; left out when unknown. */
+    number: z.union([z.string(), z.number()]).optional().describe('number within the series, e.g. `13/12`'),
+    /** Module or sub-series, e.g. `Socio-Political Module`. */
+    module: z.string().optional().describe('module or sub-series, e.g. `Socio-Political Module`'),
+  })
+  .transform((s) => ({
+    ...s,
+    number: s.number === undefined ? undefined : String(s.number),
+    /** `name type number`, e.g. `CARIM-East Explanatory Note 13/12`. */
+    designation: [s.name, s.type, s.number].filter((x) => x !== undefined && x !== '').join(' '),
+  }));
+
+/** The front-matter keys as written, each with its description. */
+export const frontMatterKeys = z
+  .object({
+    title: z.string().min(1).optional().describe('title of the work; optional as in Pandoc: without it the file name stands in, with a warning'),
+    subtitle: z.string().optional().describe('subtitle, under the title'),
+    author: authors.optional().describe('a name, `{name, affiliation, orcid}`, or a list of either'),
+    authors: authors.optional().describe('same as `author`, for manuscripts that spell it in the plural'),
+    date: z.union([z.string(), z.number(), z.date()]).optional().describe('date of publication, as written (`2013`, `2013-02-15`)'),
+    lang: z.string().optional().describe('BCP 47 language of the text; default `locale`, else `en-US`'),
+    locale: z.string().optional().describe('CSL locale of the citations when it differs from `lang`'),
+    bibliography: stringOrList.optional().describe('bibliography file or files, relative to the manuscript'),
+    csl: z.string().optional().describe('citation style: a bundled id or the path of a `.csl` file'),
+    nocite: stringOrList.optional().describe('keys to list in the bibliography without citing them, written as citations (`@a, @b`, `[@*]` for all)'),
+    // Checked entry by entry with the bibliography files (load/bibliography.ts), where each field's place is known.
+    references: z.array(z.unknown()).optional().describe('CSL entries written in the metadata, as in Pandoc, used with the bibliography files'),
+    'link-citations': z.boolean().optional().describe('citations link to their bibliography entries'),
+    'reference-section-title': z.string().optional().describe('heading over the bibliography'),
+    'suppress-bibliography': z.boolean().optional().describe('no bibliography'),
+    'notes-after-punctuation': z.boolean().optional().describe("note styles: put a citation's note call after the punctuation that follows it (Pandoc's key; default true)"),
+    series: series.optional().describe('`{name, banner, type, number, module}`: the series line of the title block and running header'),
+    publisher: z.string().optional().describe('the imprint'),
+    rights: z.string().optional().describe('the rights statement'),
+    funding: z.string().optional().describe('the funding line'),
+    keywords: z.union([z.string(), z.array(z.string())]).optional().describe('a list or a comma-separated string'),
+    abstract: z.string().optional().describe('short summary: the HTML description and the EPUB `dc:description`'),
+    identifier: z.string().optional().describe('stable identifier (URN, DOI, URL) for the EPUB; derived when absent'),
   })
   .strict();
 
-export type FrontMatter = z.infer<typeof frontMatterSchema>;
-
-export interface Author {
-  name: string;
-  affiliation?: string;
-  orcid?: string;
-}
-
-export interface Series {
-  name: string;
-  banner?: string;
-  type?: string;
-  number?: string;
-  module?: string;
-  /** `name type number`, e.g. `CARIM-East Explanatory Note 13/12`. */
-  designation: string;
-}
+/** The front matter as written: what a manuscript may give. */
+export type FrontMatter = z.input<typeof frontMatterKeys>;
 
 /**
- * Front matter after validation and normalisation: lists are lists, paths
- * are absolute, the date is a string as written (ISO or a year).
+ * Front matter validated and normalised: lists are lists, authors are
+ * objects, the date is a string as written (ISO or a year), every default
+ * applied. Paths are as written until `load` resolves them.
  */
-export interface Metadata {
-  title: string;
-  subtitle?: string;
-  authors: Author[];
-  date?: string;
-  /** BCP 47 language of the text (`lang`, else `locale`, else `en-US`). */
-  lang: string;
-  /** CSL locale to format citations with (`--locale`, `locale`, `lang`). */
-  locale: string;
-  /** Whether `locale` was given (`--locale`, `locale` or `lang`); if not, the style's `default-locale` applies, as in Pandoc. */
-  localeGiven?: boolean;
-  /** Absolute paths of the bibliography files. */
-  bibliography: string[];
-  /** Style id or absolute path of a `.csl` file, as given. */
-  csl?: string;
-  /** Keys listed with `nocite` (`*` for all). */
-  nocite: string[];
-  linkCitations: boolean;
-  referenceSectionTitle?: string;
-  suppressBibliography: boolean;
-  /** Note styles move a citation's call after following punctuation (`text.¹`); false keeps it where written (`text¹.`). Default: true. */
-  notesAfterPunctuation?: boolean;
-  series?: Series;
-  publisher?: string;
-  rights?: string;
-  funding?: string;
-  keywords: string[];
-  abstract?: string;
-  identifier?: string;
-  /** Inline CSL entries (`references:` in the metadata), read with the bibliography files. */
-  references?: InlineReferences;
-}
+export const frontMatterSchema = frontMatterKeys.transform((data) => {
+  const lang = data.lang ?? data.locale ?? 'en-US';
+  return {
+    /** Title of the work; `load` puts the file name here when the front matter has none. */
+    title: data.title,
+    subtitle: data.subtitle,
+    authors: (() => {
+      const given = data.author ?? data.authors;
+      return given === undefined ? [] : Array.isArray(given) ? given : [given];
+    })(),
+    date: data.date instanceof Date ? data.date.toISOString().slice(0, 10) : data.date === undefined ? undefined : String(data.date),
+    /** BCP 47 language of the text (`lang`, else `locale`, else `en-US`). */
+    lang,
+    /** CSL locale to format citations with (`--locale`, `locale`, `lang`). */
+    locale: data.locale ?? lang,
+    /** Whether `locale` was given (`--locale`, `locale` or `lang`); if not, the style's `default-locale` applies, as in Pandoc. */
+    localeGiven: ((data.locale ?? data.lang) !== undefined) as boolean | undefined,
+    /** Paths of the bibliography files (absolute once loaded). */
+    bibliography: list(data.bibliography),
+    /** Style id or path of a `.csl` file (absolute once loaded). */
+    csl: data.csl,
+    /** Keys listed with `nocite` (`*` for all). */
+    nocite: list(data.nocite).flatMap(nociteKeys),
+    linkCitations: data['link-citations'] ?? false,
+    referenceSectionTitle: data['reference-section-title'],
+    suppressBibliography: data['suppress-bibliography'] ?? false,
+    /** Note styles move a citation's call after following punctuation (`text.¹`); false keeps it where written (`text¹.`). Default: true. */
+    notesAfterPunctuation: (data['notes-after-punctuation'] ?? true) as boolean | undefined,
+    series: data.series,
+    publisher: data.publisher,
+    rights: data.rights,
+    funding: data.funding,
+    keywords: typeof data.keywords === 'string' ? data.keywords.split(/\s*[,;]\s*/).filter(Boolean) : (data.keywords ?? []),
+    abstract: data.abstract,
+    identifier: data.identifier,
+  };
+});
+
+/** Keys whose value may be undefined become optional (`subtitle?: string`), so metadata made in code need not list them. */
+type Optionalise<T> = { [K in keyof T as undefined extends T[K] ? K : never]?: T[K] } & { [K in keyof T as undefined extends T[K] ? never : K]: T[K] };
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+/** Front matter after validation and normalisation, with its title settled: what every stage reads. */
+export type Metadata = Flatten<
+  Optionalise<Omit<z.output<typeof frontMatterSchema>, 'title'>> & {
+    title: string;
+    /** Inline CSL entries (`references:` in the metadata), read with the bibliography files. */
+    references?: InlineReferences;
+  }
+>;
 
 /** The `references:` list of the metadata, with where each entry is in the manuscript. */
 export interface InlineReferences {
@@ -129,20 +152,29 @@ export interface InlineReferences {
 }
 
 /**
+ * The keys of one `nocite` entry, read as Pandoc reads it: as text with
+ * citations in it, so `'@a, @b'`, `'[@*]'` and `'[@a; @b]'` all work. A bare
+ * key without `@` (`nocite: [a, b]`) is accepted too.
+ */
+function nociteKeys(entry: string): string[] {
+  const keys = [...entry.matchAll(/(?:^|[^\p{L}\p{N}_])@(?:\{([^{}]+)\}|(\*|[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*))/gu)].map(
+    (match) => match[1] ?? match[2],
+  );
+  if (keys.length > 0 || entry.includes('@')) return keys;
+  return entry.split(/[\s,;]+/).filter(Boolean);
+}
+
+/** An author after normalisation. */
+export type Author = z.output<typeof person>;
+
+/** A series after normalisation, with its `designation` (`name type number`). */
+export type Series = z.output<typeof series>;
+
+/**
  * Metadata with every default applied and nothing else: what a manuscript
  * without front matter gets, and the base for metadata made in code.
  */
 export function metadataDefaults(title: string): Metadata {
-  return {
-    title,
-    authors: [],
-    lang: 'en-US',
-    locale: 'en-US',
-    bibliography: [],
-    nocite: [],
-    linkCitations: false,
-    suppressBibliography: false,
-    notesAfterPunctuation: true,
-    keywords: [],
-  };
+  const { localeGiven: _given, ...defaults } = frontMatterSchema.parse({});
+  return { ...defaults, title };
 }

@@ -16,13 +16,14 @@
  * Failures are results, not exceptions: the caller (the `load` stage) turns
  * `{ ok: false }` into a message on the manuscript with `ruleId`.
  */
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { rules } from '../rules.js';
 import { allStyleFiles, findStyleOutsideBundle, styleSources, userStylesDir, type StyleSourceName } from './style-sources.js';
+import { packageRoot, templatesDir } from '../shared/package.js';
+import { looksLikePath } from '../shared/paths.js';
+import { styleFacts } from '../shared/csl-xml.js';
 
 export interface CslStyle {
   /** Bundled id, or the file name without `.csl` for a style given by path. */
@@ -77,31 +78,12 @@ export interface LocaleOptions {
 // ---------------------------------------------------------------------------
 // Where the templates are
 
-let packageRootCache: string | undefined;
-
-/**
- * The package root: the nearest folder above this module with a
- * `package.json` and a `templates/csl` folder. This module runs from
- * `src/load/` under tsx or vitest and from `build/src/load/` once compiled.
- */
-export function packageRoot(): string {
-  if (packageRootCache) return packageRootCache;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'templates', 'csl'))) {
-      packageRootCache = dir;
-      return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package root with templates/csl above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
 /** The folder of bundled styles and locales: `<package>/templates/csl`. */
 export function cslTemplatesDir(): string {
-  return path.join(packageRoot(), 'templates', 'csl');
+  return templatesDir('csl');
 }
+
+export { packageRoot };
 
 // ---------------------------------------------------------------------------
 // Cached reads: a build asks for the same style and locale more than once
@@ -141,72 +123,6 @@ function bundledStyles(templatesDir: string): Promise<Map<string, string>> {
     listingCache.set(templatesDir, pending);
   }
   return pending;
-}
-
-// ---------------------------------------------------------------------------
-// Reading a style's XML. The few facts needed sit in the root element and
-// `<info>`; a regular-expression reader over comment-free text is enough and
-// avoids an XML parser dependency. citeproc parses the XML properly later.
-
-const xmlEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
-      return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
-    }
-    return xmlEntities[name.toLowerCase()] ?? whole;
-  });
-}
-
-function attributes(tag: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const match of tag.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-    result[match[1]] = decodeXml(match[2] ?? match[3] ?? '');
-  }
-  return result;
-}
-
-interface StyleFacts {
-  title: string;
-  class?: 'note' | 'in-text';
-  hasBibliography: boolean;
-  hasCitation: boolean;
-  defaultLocale?: string;
-  /** Id of the independent parent, for a dependent style. */
-  parent?: string;
-  version?: string;
-}
-
-/** The facts of a style, or a reason it is not a CSL style. */
-function readStyleFacts(xml: string): StyleFacts | { invalid: string } {
-  const text = xml.replace(/<!--[\s\S]*?-->/g, '');
-  const root = /<style\b([^>]*)>/.exec(text);
-  if (!root) return { invalid: 'it has no <style> element' };
-  const rootAttributes = attributes(root[1]);
-  if (!Object.entries(rootAttributes).some(([name, value]) => (name === 'xmlns' || name.startsWith('xmlns:')) && value.includes('purl.org/net/xbiblio/csl'))) {
-    return { invalid: 'its <style> element is not in the CSL namespace (http://purl.org/net/xbiblio/csl)' };
-  }
-  const info = /<info\b[^>]*>([\s\S]*?)<\/info>/.exec(text)?.[1] ?? '';
-  const title = decodeXml(/<title\b[^>]*>([\s\S]*?)<\/title>/.exec(info)?.[1]?.trim() ?? '');
-  let parent: string | undefined;
-  for (const link of info.matchAll(/<link\b([^>]*)\/?>/g)) {
-    const linkAttributes = attributes(link[1]);
-    if (linkAttributes.rel === 'independent-parent' && linkAttributes.href) {
-      parent = linkAttributes.href.replace(/\/+$/, '').split('/').pop();
-    }
-  }
-  const styleClass = rootAttributes.class;
-  return {
-    title,
-    class: styleClass === 'note' || styleClass === 'in-text' ? styleClass : undefined,
-    hasBibliography: /<bibliography\b/.test(text),
-    hasCitation: /<citation\b/.test(text),
-    defaultLocale: rootAttributes['default-locale'],
-    parent,
-    version: rootAttributes.version,
-  };
 }
 
 // ---------------------------------------------------------------------------
@@ -267,10 +183,6 @@ export function suggestStyles(query: string, ids: Iterable<string>, limit = 5): 
 // Styles
 
 const zoteroStyleUrl = /^https?:\/\/(?:www\.)?zotero\.org\/styles\/([^/?#]+)\/?$/;
-
-function looksLikePath(idOrPath: string): boolean {
-  return /[\\/]/.test(idOrPath) || /\.csl$/i.test(idOrPath);
-}
 
 async function fileExists(file: string): Promise<boolean> {
   try {
@@ -341,7 +253,7 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
     ruleId: rules.styleInvalid,
   });
   const xml = await readCached(file);
-  const facts = readStyleFacts(xml);
+  const facts = styleFacts(xml);
   if ('invalid' in facts) return invalid(facts.invalid);
   if (facts.version !== undefined && !/^1\./.test(facts.version)) {
     return invalid(`it is CSL ${facts.version}; citeproc needs CSL 1.0`);
@@ -362,7 +274,7 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
       };
     }
     const parentXml = await readCached(parentPath);
-    const parentFacts = readStyleFacts(parentXml);
+    const parentFacts = styleFacts(parentXml);
     if ('invalid' in parentFacts) return invalid(`its parent ${parentPath}: ${parentFacts.invalid}`);
     if (parentFacts.parent !== undefined) return invalid(`its parent "${facts.parent}" is itself a dependent style`);
     if (!parentFacts.class || !parentFacts.hasCitation) return invalid(`its parent "${facts.parent}" has no class or no <citation>`);
@@ -404,10 +316,13 @@ export async function listAllStyles(
   const files = await allStyleFiles(templatesDir);
   const listed: Array<Pick<CslStyle, 'id' | 'title' | 'class' | 'path'> & { source: StyleSourceName; parent?: string }> = [];
   const classes = new Map<string, 'note' | 'in-text' | undefined>();
-  const facts = new Map<string, StyleFacts>();
+  const facts = new Map<string, Exclude<ReturnType<typeof styleFacts>, { invalid: string }>>();
   for (const style of files) {
     const xml = await readFile(style.file, 'utf8').catch(() => '');
-    const read = readStyleFacts(xml);
+    // The listing needs the root element and <info> only: thousands of
+    // system styles are read up to the end of their <info>.
+    const end = xml.indexOf('</info>');
+    const read = styleFacts(end === -1 ? xml : `${xml.slice(0, end + '</info>'.length)}</style>`);
     if ('invalid' in read) continue;
     facts.set(style.id, read);
     classes.set(style.id, read.class);

@@ -16,6 +16,7 @@ import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { englishLabels, parseSuffix, type LabelTable, type ParsedSuffix } from './locator.js';
 import type { Cite, CiteItem } from './types.js';
+import { positionIndex, type PositionIndex } from '../shared/positions.js';
 
 // A key starts with a letter, digit or `_`; inner punctuation is allowed only
 // when a word character follows, so `@doe99.` ends before the full stop.
@@ -26,10 +27,10 @@ const wordBefore = /[\p{L}\p{N}_@\\]/u;
 /** Map offsets in a text node's value to points in the source. */
 class SourceMap {
   private readonly source: string;
-  private readonly lineStarts: number[] = [0];
+  private readonly index: PositionIndex;
   constructor(file: VFile) {
     this.source = String(file.value);
-    for (let i = 0; i < this.source.length; i++) if (this.source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.index = positionIndex(this.source);
   }
 
   /** Source offsets of each character of `node.value` (aligned greedily). */
@@ -49,14 +50,7 @@ class SourceMap {
   }
 
   point(offset: number): Point {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.lineStarts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - this.lineStarts[low] + 1, offset };
+    return this.index.point(offset);
   }
 
   charAt(offset: number): string {

@@ -20,10 +20,11 @@ import { rules } from '../rules.js';
 import { citationsTransform } from './citations.js';
 import type { LabelTable } from './locator.js';
 import { scriptsTransform } from './scripts.js';
+import { fileError, fileWarn } from '../messages.js';
 
 export type { Cite, CiteItem } from './types.js';
 export { citationsTransform, findCitations } from './citations.js';
-export { englishLabels, labelsFromLocales, parseSuffix, type LabelTable } from './locator.js';
+export { englishLabels, labelsFromTerms, parseSuffix, type LabelTable } from './locator.js';
 export { narrativeSuffix } from './citations.js';
 export { scriptsTransform } from './scripts.js';
 
@@ -61,20 +62,20 @@ export function checkFootnotes(tree: Root, file: VFile): void {
             column: (lines.length === 1 ? start.column : 1) + lines[lines.length - 1].length,
           }
         : undefined;
-      file.message(`footnote \`[^${match[1]}]\` is referenced but never defined`, {
+      fileError(file, `footnote \`[^${match[1]}]\` is referenced but never defined`, {
         place,
         ruleId: rules.footnoteUndefined,
         source: 'parse',
-      }).fatal = true;
+      });
     }
   });
   visit(tree, 'footnoteDefinition', (node) => {
     if (!referenced.has(node.identifier)) {
-      file.message(`footnote \`[^${node.label ?? node.identifier}]\` is defined but never referenced`, {
-        place: node.position,
+      fileWarn(file, `footnote \`[^${node.label ?? node.identifier}]\` is defined but never referenced`, {
+        node,
         ruleId: rules.footnoteUnused,
         source: 'parse',
-      }).fatal = false;
+      });
     }
   });
 }

@@ -3,6 +3,7 @@
  * gives label `page` and locator `4-5`; a bare number (`[@a, 3]`) is a page;
  * `{…}` protects an arbitrary locator (`[@a, p. {iv, 3}]`).
  */
+import type { CslTerm } from '../shared/csl-xml.js';
 
 /**
  * Label words (lower case, as written) → CSL locator types: the CSL locale
@@ -66,20 +67,19 @@ export function labelTable(words: Record<string, string>): LabelTable {
 export const englishLabels = labelTable(labelWords);
 
 /**
- * Labels from CSL locale XML (the locale's terms, then the style's own
+ * Labels from CSL terms (the locale's terms, then the style's own
  * `<locale>` overrides), as Pandoc reads them: each term in its short and
  * long forms, singular and plural, with or without a final full stop (so
  * OSCOLA's `ch` also reads `ch.`).
  */
-export function labelsFromLocales(...xmls: string[]): LabelTable {
+export function labelsFromTerms(...termLists: CslTerm[][]): LabelTable {
   const words: Record<string, string> = {};
-  for (const xml of xmls) {
-    for (const match of xml.matchAll(/<term\s+name="([^"]+)"(?:\s+form="(?:long|short|symbol)")?\s*>([\s\S]*?)<\/term>/g)) {
-      const type = match[1] === 'title' ? 'title-locator' : match[1];
+  for (const terms of termLists) {
+    for (const term of terms) {
+      if (term.form !== 'long' && term.form !== 'short' && term.form !== 'symbol') continue;
+      const type = term.name === 'title' ? 'title-locator' : term.name;
       if (!locatorTypes.has(type)) continue;
-      const body = match[2];
-      const forms = /<single>/.test(body) ? [...body.matchAll(/<(?:single|multiple)>([^<]*)<\/(?:single|multiple)>/g)].map((m) => m[1]) : [body];
-      for (const form of forms) {
+      for (const form of term.multiple === undefined ? [term.single] : [term.single, term.multiple]) {
         const word = form.trim();
         if (word === '' || /\d/.test(word)) continue;
         words[word] = type;

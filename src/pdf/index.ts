@@ -19,8 +19,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import type { DocumentModel, PageStart } from '../model.js';
-import { writeFileAtomic } from '../util/fs.js';
+import type { DocumentModel, PageStart } from '../model/types.js';
+import { writeFileAtomic } from '../shared/fs.js';
+import { labelsFor } from '../shared/labels.js';
 import { readFontFile, tinosFontFaceCss } from './fonts.js';
 import { buildDate, setPdfInfo } from './metadata.js';
 import { paginateInPage, type InPageResult, type PaginateConfig } from './paginator.js';
@@ -82,7 +83,7 @@ export const defaultPaginateConfig: PaginateConfig = {
   widows: 2,
   noteLines: 2,
   minBodyLines: 4,
-  continued: '(Contd.)',
+  continued: labelsFor('en').labels.continued,
 };
 
 /** Thrown when printing takes longer than `timeout`. */
@@ -205,7 +206,7 @@ async function withPaginatedPage<T>(
     await opening.then((p) => p.close()).catch(() => undefined);
     throw error;
   }
-  const config: PaginateConfig = { ...defaultPaginateConfig, ...options.paginate };
+  const config: PaginateConfig = { ...defaultPaginateConfig, continued: labelsFor(model.metadata.lang).labels.continued, ...options.paginate };
 
   const page = await opening;
   let timer: NodeJS.Timeout | undefined;

@@ -19,14 +19,11 @@
  * would do the same, but costs a few hundred milliseconds per build and
  * rewrites every object; this costs nothing and touches only what it must.
  */
-import type { DocumentModel } from '../model.js';
+import type { DocumentModel } from '../model/types.js';
+import { buildDate } from '../shared/paths.js';
 import { authorLine } from './print-html.js';
 
-/** The build time: `SOURCE_DATE_EPOCH` (seconds) when set and valid, else now. */
-export function buildDate(epoch = process.env.SOURCE_DATE_EPOCH): Date {
-  if (epoch !== undefined && /^\d+$/.test(epoch.trim())) return new Date(Number(epoch.trim()) * 1000);
-  return new Date();
-}
+export { buildDate };
 
 /** ISO page sizes in points (A4, A5, A3), portrait. */
 const isoSizes: Array<[number, number]> = [

@@ -10,31 +10,17 @@
  * the model's terms. Note calls become `<sup class="note-call">`; text is
  * hyphenated for the document language; URLs become breakable `.url` spans.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Element, ElementContent, Root, RootContent, Text } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
-import type { DocumentModel } from '../model.js';
+import type { DocumentModel } from '../model/types.js';
 import { hyphenatorFor, type Hyphenator } from './hyphenate.js';
+import { templatesDir } from '../shared/package.js';
 import { fillTemplate, readTemplate, type TemplateValues } from './template.js';
 
-/**
- * Where the CARIM templates live: `templates/carim/` at the package root,
- * found by walking up from this module (it runs from `src/pdf` under tsx
- * and from `build/src/pdf` once compiled).
- */
-export const defaultTemplatesDir: string = (() => {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, 'templates', 'carim');
-    if (existsSync(path.join(candidate, 'print.css'))) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) return path.resolve('templates', 'carim');
-    dir = parent;
-  }
-})();
+/** The CARIM templates: `templates/carim/` of the package. */
+export const defaultTemplatesDir: string = templatesDir('carim');
 
 /** Elements whose text is never hyphenated nor scanned for URLs. */
 const verbatim = new Set(['pre', 'code', 'kbd', 'samp', 'script', 'style', 'math', 'svg']);

@@ -1,10 +1,12 @@
 /**
- * The words the screen edition adds around the author's text: the skip
- * link, the notes heading, the accessible names of note calls and
- * backlinks.
+ * Every word Colophon adds around the author's text, in one place: the
+ * screen edition's skip link, notes heading and accessible names, the
+ * ebook's navigation headings and landmarks, the print edition's
+ * continued-note line.
  *
  * In: the document language (BCP 47) and any labels the caller overrides.
- * Out: one complete `HtmlLabels` set.
+ * Out: one complete `Labels` set, in the language's built-in words where
+ * Colophon has them (its primary subtag picks them), English otherwise.
  *
  * These words are read aloud by screen readers in the page's language
  * (`<html lang>`), so an English label on a Russian page would be spoken
@@ -12,6 +14,7 @@
  * given through the options.
  */
 
+/** The words of the screen edition. */
 export interface HtmlLabels {
   /** Language the labels are in; when it differs from the page's, the elements carrying them get this `lang`. Default: the built-in set's language (`en` when the page's language has none). */
   lang?: string;
@@ -29,7 +32,34 @@ export interface HtmlLabels {
   table: (n: number) => string;
 }
 
-const builtIn: Record<string, HtmlLabels> = {
+/** The words of the ebook. */
+export interface EpubLabels {
+  /** Heading of the table of contents. */
+  contents: string;
+  /** Heading of the landmarks list. */
+  landmarks: string;
+  /** Heading of the page list. */
+  pages: string;
+  /** Title of the title page in the landmarks. */
+  titlePage: string;
+  /** Heading of the colophon (rights, funding, publisher). */
+  colophon: string;
+  /** Landmark for the start of the text. */
+  text: string;
+  /** Accessible name of the abstract on the title page. */
+  abstract: string;
+}
+
+/** The words of the print edition. */
+export interface PrintLabels {
+  /** Line over the rest of a note continued from the page before. The CARIM layout's own: `(Contd.)` in every language. */
+  continued: string;
+}
+
+/** Every label, for every edition. */
+export type Labels = HtmlLabels & EpubLabels & PrintLabels;
+
+const builtIn: Record<string, Labels> = {
   en: {
     lang: 'en',
     skipToText: 'Skip to text',
@@ -38,6 +68,14 @@ const builtIn: Record<string, HtmlLabels> = {
     noteCall: (n) => `Note ${n}`,
     backlink: (n) => `Back to note call ${n}`,
     table: (n) => `Table ${n}`,
+    contents: 'Contents',
+    landmarks: 'Landmarks',
+    pages: 'Pages',
+    titlePage: 'Title page',
+    colophon: 'Colophon',
+    text: 'Text',
+    abstract: 'Abstract',
+    continued: '(Contd.)',
   },
   fr: {
     lang: 'fr',
@@ -47,6 +85,14 @@ const builtIn: Record<string, HtmlLabels> = {
     noteCall: (n) => `Note ${n}`,
     backlink: (n) => `Retour à l’appel de note ${n}`,
     table: (n) => `Tableau ${n}`,
+    contents: 'Table des matières',
+    landmarks: 'Repères',
+    pages: 'Pages',
+    titlePage: 'Page de titre',
+    colophon: 'Colophon',
+    text: 'Texte',
+    abstract: 'Résumé',
+    continued: '(Contd.)',
   },
   de: {
     lang: 'de',
@@ -56,6 +102,14 @@ const builtIn: Record<string, HtmlLabels> = {
     noteCall: (n) => `Anmerkung ${n}`,
     backlink: (n) => `Zurück zum Verweis auf Anmerkung ${n}`,
     table: (n) => `Tabelle ${n}`,
+    contents: 'Inhalt',
+    landmarks: 'Orientierungspunkte',
+    pages: 'Seiten',
+    titlePage: 'Titelseite',
+    colophon: 'Impressum',
+    text: 'Text',
+    abstract: 'Zusammenfassung',
+    continued: '(Contd.)',
   },
   es: {
     lang: 'es',
@@ -65,6 +119,14 @@ const builtIn: Record<string, HtmlLabels> = {
     noteCall: (n) => `Nota ${n}`,
     backlink: (n) => `Volver a la llamada de nota ${n}`,
     table: (n) => `Tabla ${n}`,
+    contents: 'Índice',
+    landmarks: 'Puntos de referencia',
+    pages: 'Páginas',
+    titlePage: 'Portada',
+    colophon: 'Colofón',
+    text: 'Texto',
+    abstract: 'Resumen',
+    continued: '(Contd.)',
   },
   it: {
     lang: 'it',
@@ -74,6 +136,14 @@ const builtIn: Record<string, HtmlLabels> = {
     noteCall: (n) => `Nota ${n}`,
     backlink: (n) => `Torna al richiamo della nota ${n}`,
     table: (n) => `Tabella ${n}`,
+    contents: 'Indice',
+    landmarks: 'Punti di riferimento',
+    pages: 'Pagine',
+    titlePage: 'Frontespizio',
+    colophon: 'Colophon',
+    text: 'Testo',
+    abstract: 'Sommario',
+    continued: '(Contd.)',
   },
   ru: {
     lang: 'ru',
@@ -83,6 +153,14 @@ const builtIn: Record<string, HtmlLabels> = {
     noteCall: (n) => `Примечание ${n}`,
     backlink: (n) => `Назад к ссылке на примечание ${n}`,
     table: (n) => `Таблица ${n}`,
+    contents: 'Содержание',
+    landmarks: 'Ориентиры',
+    pages: 'Страницы',
+    titlePage: 'Титульная страница',
+    colophon: 'Выходные данные',
+    text: 'Текст',
+    abstract: 'Аннотация',
+    continued: '(Contd.)',
   },
 };
 
@@ -91,11 +169,11 @@ const builtIn: Record<string, HtmlLabels> = {
  * built in, with `overrides` on top. Overrides without a `lang` of their
  * own are taken to be in the page's language.
  */
-export function resolveLabels(lang: string, overrides: Partial<HtmlLabels> = {}): HtmlLabels {
+export function resolveLabels(lang: string, overrides: Partial<Labels> = {}): Labels {
   const primary = lang.toLowerCase().split(/[-_]/)[0] ?? 'en';
   const base = builtIn[primary] ?? builtIn.en;
   const overridden = Object.keys(overrides).some((k) => k !== 'lang');
-  return { ...base, ...overrides, lang: overrides.lang ?? (overridden ? lang : base?.lang) } as HtmlLabels;
+  return { ...base, ...overrides, lang: overrides.lang ?? (overridden ? lang : base?.lang) } as Labels;
 }
 
 /** The `lang` to mark on label-carrying elements: the labels' language when the page is in another one, else undefined. */
@@ -108,4 +186,11 @@ export function labelLang(labels: HtmlLabels, pageLang: string): string | undefi
 export function hasBuiltInLabels(lang: string): boolean {
   const primary = lang.toLowerCase().split(/[-_]/)[0] ?? '';
   return primary in builtIn;
+}
+
+/** Labels for a BCP 47 language tag, English where the language is unknown, with the language they are in. */
+export function labelsFor(lang: string): { labels: Labels; lang: string } {
+  const primary = lang.toLowerCase().split('-')[0];
+  const known = builtIn[primary];
+  return known ? { labels: known, lang } : { labels: builtIn.en as Labels, lang: 'en' };
 }

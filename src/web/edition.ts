@@ -17,11 +17,11 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Element } from 'hast';
-import type { DocumentModel } from '../model.js';
-import { writeFileAtomic } from '../util/fs.js';
-import { fontFaceCss, fontFacesFor, fontLicensePath } from './fonts.js';
+import type { DocumentModel } from '../model/types.js';
+import { writeFileAtomic } from '../shared/fs.js';
+import { templatesDir } from '../shared/package.js';
+import { fontFaceCss, fontFacesFor, fontLicensePath } from '../shared/fonts.js';
 import { buildHtmlPage, imageSources, serialise, type HtmlPageOptions } from './page.js';
 
 export interface HtmlEditionOptions extends Omit<HtmlPageOptions, 'assetsHref' | 'stylesheet' | 'imageSources'> {
@@ -36,20 +36,9 @@ export interface HtmlEditionOptions extends Omit<HtmlPageOptions, 'assetsHref' |
   pdf?: boolean;
 }
 
-/** The package root: the nearest folder above this file with a package.json (works from `src/` and from `build/src/`). */
-function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('Colophon cannot find its own package.json above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return dir;
-}
-
 /** Default folder of the CARIM screen layout. */
 export function defaultTemplateDir(): string {
-  return path.join(packageRoot(), 'templates', 'carim');
+  return templatesDir('carim');
 }
 
 interface LocalImage {

@@ -1,5 +1,5 @@
 /**
- * Stage `html`: formatted mdast in, the `DocumentModel` out.
+ * Stage `model`: formatted mdast in, the `DocumentModel` out.
  *
  * remark-rehype turns the tree into hast (the `cite` stage's nodes carry
  * their own hast through `data.hName`/`hChildren`); raw HTML in the
@@ -19,8 +19,11 @@ import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
-import type { CitationStyleInfo, DocumentModel, Note } from '../model.js';
+import type { CitationStyleInfo, DocumentModel, Note } from './types.js';
+
+export type { CitationStyleInfo, DocumentModel, Note, PageStart } from './types.js';
 import { rules } from '../rules.js';
+import { fileWarn } from '../messages.js';
 
 export interface ModelOptions {
   /** Manuscript name, used for the editions' file names. */
@@ -70,8 +73,8 @@ export function toDocumentModel(tree: Root, file: VFile, options: ModelOptions):
   if (!options.unsafeHtml) {
     visit(tree, 'html', (node) => {
       if (risky.test(node.value)) {
-        file.message('raw HTML with scripts, event handlers or `javascript:` URLs was removed (use --unsafe-html for a trusted manuscript)', {
-          place: node.position,
+        fileWarn(file, 'raw HTML with scripts, event handlers or `javascript:` URLs was removed (use --unsafe-html for a trusted manuscript)', {
+          node,
           ruleId: rules.htmlSanitized,
           source: 'html',
         });

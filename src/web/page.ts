@@ -25,11 +25,11 @@ import type { Element, ElementContent, Properties, Root, RootContent } from 'has
 import { h } from 'hastscript';
 import { toHtml } from 'hast-util-to-html';
 import { toString } from 'hast-util-to-string';
-import type { DocumentModel, Note } from '../model.js';
+import type { DocumentModel, Note } from '../model/types.js';
 import type { Metadata } from '../load/schema.js';
 import { headElements, parseIsoDate } from './head.js';
-import { labelLang, resolveLabels, type HtmlLabels } from './labels.js';
-import { normaliseLang } from './lang.js';
+import { labelLang, resolveLabels, type HtmlLabels } from '../shared/labels.js';
+import { normaliseLang } from '../shared/lang.js';
 import { linkifyTransform } from './linkify.js';
 
 export interface HtmlPageOptions {

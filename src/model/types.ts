@@ -1,5 +1,5 @@
 /**
- * The document model: what the `html` stage hands to every edition writer.
+ * The document model: what the `model` stage hands to every edition writer.
  *
  * Formatting of citations is finished by then; writers only lay out. The
  * model is plain data (hast trees and metadata) so that the HTML, EPUB and
@@ -20,7 +20,7 @@
  */
 import type { Element, ElementContent, Root } from 'hast';
 import type { VFile } from 'vfile';
-import type { Metadata } from './load/schema.js';
+import type { Metadata } from '../load/schema.js';
 
 export interface Note {
   /** 1-based number in the document's one footnote sequence. */
