@@ -266,3 +266,65 @@ describe('RIS', () => {
     expect(files[0].messages.map((m) => [m.line, m.ruleId, m.fatal])).toEqual([[1, rules.bibliographyInvalid, true]]);
   });
 });
+
+describe('more of Pandoc’s reading', () => {
+  it('reads ids as Markdown, pandoc-citeproc date ranges, seasons in list dates, empty fields, list name parts', () => {
+    expect(pandocEntry({ id: 'timmory\\_\\_justice_1950', type: 'book', volume: null, issued: '1996_2004' })).toEqual({
+      id: 'timmory__justice_1950',
+      type: 'book',
+      issued: '1996/2004',
+    });
+    expect(pandocEntry({ id: 'a', type: 'book', issued: [{ season: 3, year: 1963 }], author: { family: 'Author', given: ['Ann', 'B.'] } })).toMatchObject({
+      issued: { 'date-parts': [[1963]], season: 3 },
+      author: [{ family: 'Author', given: 'Ann B.' }],
+    });
+  });
+
+  it('keeps a suffix written with a space first without a comma, and shows an unknown key as key?', async () => {
+    const input = write({ 'input.md': `---\ntitle: T\n${references}---\n\n@poe2009 [ among others] and @poe2009 [among others] and [@nobody].\n` });
+    const { body } = await built(input);
+    expect(body).toBe('Poe (2009 among others) and Poe (2009, among others) and (nobody?).');
+  });
+});
+
+describe('collation by the document language', () => {
+  const people = `references:
+- {id: a, type: book, author: [{family: "O'Neil", given: T.}], issued: 2010, title: A}
+- {id: b, type: book, author: [{family: Oñate, given: J.}], issued: 1985, title: B}
+- {id: c, type: book, author: [{family: Onush, given: F.}], issued: 2002, title: C}
+- {id: d, type: book, author: [{family: Doe, given: John}], issued: 2005, title: D}
+- {id: e, type: book, author: [{family: Doe, given: John}, {family: Roe, given: Jenny}], issued: 2007, title: E}
+`;
+  const order = async (lang: string) => {
+    const input = write({ 'input.md': `---\ntitle: T\nlang: ${lang}\nnocite: '[@*]'\n${people}---\n\nText.\n` });
+    const { model } = await built(input, 'apa');
+    return elements(model.bibliography!, (e) => (e.properties.className as string[] | undefined)?.includes('csl-entry') ?? false).map((e) =>
+      toString(e).split('(')[0].trim(),
+    );
+  };
+
+  it('sorts as Pandoc does in English and in Spanish', async () => {
+    expect(await order('en-US')).toEqual(['Doe, J.', 'Doe, J., & Roe, J.', 'O’Neil, T.', 'Oñate, J.', 'Onush, F.']);
+    expect(await order('es')).toEqual(['Doe, J.', 'Doe, J., & Roe, J.', 'O’Neil, T.', 'Onush, F.', 'Oñate, J.']);
+  });
+});
+
+describe('superscript citations of in-text styles', () => {
+  it('go after the punctuation only when notes-after-punctuation is written', async () => {
+    // A numeric style with superscript citations, as AMA and Nature have.
+    const sup = `<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Superscript</title><id>superscript</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation collapse="citation-number"><sort><key variable="citation-number"/></sort>
+    <layout vertical-align="sup" delimiter=","><text variable="citation-number"/></layout></citation>
+  <bibliography><layout><text variable="citation-number" suffix=". "/><text variable="title"/></layout></bibliography>
+</style>`;
+    const files = (extra: string) => write({ 'input.md': `---\ntitle: T\ncsl: sup.csl\n${extra}${references}---\n\nRecent works [@doe2005; @poe2009], and others.\n`, 'sup.csl': sup });
+    const withKey = files('notes-after-punctuation: true\n');
+    const moved = await built(withKey, path.join(path.dirname(withKey), 'sup.csl'));
+    expect(moved.body).toBe('Recent works,1,2 and others.');
+    const without = files('');
+    const kept = await built(without, path.join(path.dirname(without), 'sup.csl'));
+    expect(kept.body).toBe('Recent works1,2, and others.');
+  });
+});

@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 const CSL = require('citeproc') as {
   Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
   SKIP_WORDS: string[];
-  getSortCompare: (this: { sys?: { collation?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
+  getSortCompare: (this: { sys?: { collation?: string }; opt?: { sort_sep?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
 };
 
 /**
@@ -30,16 +30,44 @@ const citeprocSortCompare = CSL.getSortCompare;
 CSL.getSortCompare = function (defaultLocale) {
   const lang = this?.sys?.collation;
   if (!lang) return citeprocSortCompare.call(this, defaultLocale);
+  const compare = collation(lang, defaultLocale ?? 'en-US');
+  // citeproc-js joins the parts of a sort key (family, given …) with its
+  // separator: compare part by part, so "Doe|John|" sorts before
+  // "Doe|John,|Roe|Jenny|" whatever the separator's place in the collation.
+  const separator = this?.opt?.sort_sep ?? '|';
+  // A leading bracket or quotation mark does not count, as in citeproc-js.
+  const strip = (text: string) => text.replace(/^[[\]'"]*/, '');
+  return (a, b) => {
+    const left = strip(a).split(separator);
+    const right = strip(b).split(separator);
+    for (let i = 0; i < Math.min(left.length, right.length); i++) {
+      const order = compare(left[i], right[i]);
+      if (order !== 0) return order;
+    }
+    return left.length - right.length;
+  };
+};
+
+/**
+ * The comparison of a language's collation. French with `-u-kb-true`
+ * compares accents from the end of the word (cote, côte, coté, côté), which
+ * Node's Intl.Collator does not offer: base letters first, then accents read
+ * backwards, then case.
+ */
+function collation(lang: string, fallback: string): (a: string, b: string) => number {
   let collator: Intl.Collator;
   try {
     collator = new Intl.Collator(lang, { numeric: true });
   } catch {
-    collator = new Intl.Collator(defaultLocale ?? 'en-US', { numeric: true });
+    collator = new Intl.Collator(fallback, { numeric: true });
   }
-  // A leading bracket or quotation mark does not count, as in citeproc-js.
-  const strip = (text: string) => text.replace(/^[[\]'"]*/, '');
-  return (a, b) => collator.compare(strip(a), strip(b));
-};
+  if (!/-u(?:-[a-z0-9]{2,8})*-kb(?:-true)?(?:-|$)/i.test(lang)) return collator.compare;
+  const locale = collator.resolvedOptions().locale;
+  const base = new Intl.Collator(locale, { numeric: true, sensitivity: 'base' });
+  const accent = new Intl.Collator(locale, { numeric: true, sensitivity: 'accent' });
+  const reversed = (text: string) => [...text.normalize('NFC')].reverse().join('');
+  return (a, b) => base.compare(a, b) || accent.compare(reversed(a), reversed(b)) || collator.compare(a, b);
+}
 
 /**
  * The words CSL 1.0.2 keeps lower case in title case ("stop words" in the

@@ -16,7 +16,7 @@
  * styles format body citations in place too.
  *
  * Unknown keys are reported at the key's line and column and shown as
- * `???key`, so nothing is silently dropped.
+ * `key?` (as Pandoc prints it), so nothing is silently dropped.
  */
 import type { BlockContent, FootnoteDefinition, Nodes, Parent, Root, RootContent, Text } from 'mdast';
 import type { ElementContent, Element } from 'hast';
@@ -144,7 +144,11 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
     collation: options.collation,
   });
   formatCitations(engine, registered, file, options);
-  for (const root of [tree, ...notes]) closeUpSuperscripts(root);
+  // Pandoc moves punctuation before a superscript citation of an in-text
+  // style only when `notes-after-punctuation` is written (it defaults to
+  // true for note styles alone).
+  const superscriptsAfterPunctuation = afterPunctuation && options.metadata.notesAfterPunctuationGiven === true;
+  for (const root of [tree, ...notes]) closeUpSuperscripts(root, superscriptsAfterPunctuation, intoQuote);
 
   const bibliography = makeBibliographyNode(engine, options);
   if (bibliography) placeBibliography(tree, bibliography, bibliographyTitle(options, tree));
@@ -162,20 +166,22 @@ export function locatorLabels(localeXml: string, styleXml: string, lang: string)
 
 /**
  * A citation a style sets as a superscript (Nature, AMA …) sits on the word
- * before it, as a note call does: the space between goes, as in Pandoc.
+ * before it, as a note call does: the space between goes, and punctuation
+ * after it moves before it, as in Pandoc.
  */
-function closeUpSuperscripts(root: Parent): void {
+function closeUpSuperscripts(root: Parent, afterPunctuation: boolean, intoQuote: boolean): void {
   const walk = (parent: Parent) => {
-    parent.children.forEach((child, index) => {
-      const node = child as Nodes;
+    for (let index = 0; index < parent.children.length; index++) {
+      const node = parent.children[index] as Nodes;
       if (node.type === 'cite') {
         const first = node.data?.hChildren?.[0];
-        const previous = parent.children[index - 1] as Nodes | undefined;
-        if (first?.type === 'element' && first.tagName === 'sup' && previous?.type === 'text') previous.value = previous.value.replace(/\s+$/, '');
+        // Like a note call, it also goes after the punctuation that follows
+        // it (`works,¹`), unless `notes-after-punctuation: false`.
+        if (first?.type === 'element' && first.tagName === 'sup') index = movePunctuation(parent, index, afterPunctuation, intoQuote);
       } else if ('children' in node) {
         walk(node as Parent);
       }
-    });
+    }
   };
   walk(root);
 }
@@ -238,7 +244,7 @@ function movePunctuation(parent: Parent, index: number, afterPunctuation: boolea
 function formatCitations(engine: CiteprocEngine, registered: Registered[], file: VFile, options: CiteOptions): void {
   const noteStyle = options.style.class === 'note';
 
-  // Unknown keys are reported once per occurrence and kept as `???key`.
+  // Unknown keys are reported once per occurrence and kept as `key?`.
   const known = (key: string) => options.items.has(key);
   for (const { cite, noteIndex } of registered) {
     // The author-only half of a narrative citation repeats its keys.
@@ -258,7 +264,7 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     id: item.key,
     ...(item.locator !== undefined ? { locator: item.locator, label: item.label } : {}),
     ...(item.prefix ? { prefix: item.prefix + ' ' } : {}),
-    ...(item.suffix ? { suffix: (/^[,.;:]/.test(item.suffix) ? '' : ' ') + item.suffix } : {}),
+    ...(item.suffix ? { suffix: (/^[\s,.;:]/.test(item.suffix) ? '' : ' ') + item.suffix } : {}),
     ...(item.suppressAuthor ? { 'suppress-author': true } : {}),
     ...extra,
   });
@@ -318,10 +324,12 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
   const affixes = linked ? citationLayoutAffixes(options.style.xml) : { prefix: '', suffix: '' };
   const output = new Map<string, string>(results.map(([id, , html]) => [id, html ? affixes.prefix + html + affixes.suffix : html]));
 
+  let affixesOfLayout: { prefix: string; suffix: string } | undefined;
+  const layoutAffixes = () => (affixesOfLayout ??= citationLayoutAffixes(options.style.xml));
   const rendered: Array<{ cite: Cite; html: string }> = [];
   for (const entry of registered) {
     const { cite } = entry;
-    const missing = cite.items.filter((item) => !known(item.key)).map((item) => `???${item.key}`);
+    const missing = cite.items.filter((item) => !known(item.key)).map((item) => item.key);
     let html = '';
     if (entry.noteIndex < 0) {
       html = authorAlone(entry);
@@ -339,7 +347,7 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
         html = author && html ? `${author} ${html}` : author || html;
       }
     }
-    if (missing.length > 0) html = [html, ...missing.map((m) => `<span class="citation-missing">${m}</span>`)].filter(Boolean).join('; ');
+    if (missing.length > 0) html = withMissing(html, missing, layoutAffixes());
     if (entry.ownNote) html = capitaliseFirst(html);
     // Pandoc sets a plain citation inside an author's note, in a note style,
     // in parentheses, so it reads as an aside within the note's sentence.
@@ -358,6 +366,22 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
       hChildren: fragments[index],
     };
   });
+}
+
+/**
+ * Unknown keys as Pandoc prints them, so nothing is silently dropped: the
+ * key and a question mark in bold, inside the citation's own brackets
+ * (`(nobody?)`, `(Doe 2005; nobody?)`); a full stop after the question mark
+ * goes, as citeproc collapses it.
+ */
+function withMissing(html: string, keys: string[], affixes: { prefix: string; suffix: string }): string {
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const marks = keys.map((key) => `<span class="citation-missing"><b>${escape(key)}?</b></span>`).join('; ');
+  let out: string;
+  if (html === '') out = affixes.prefix + marks + affixes.suffix;
+  else if (affixes.suffix && html.endsWith(affixes.suffix)) out = `${html.slice(0, -affixes.suffix.length)}; ${marks}${affixes.suffix}`;
+  else out = `${html}; ${marks}`;
+  return out.replace(/\?(<\/b><\/span>)\./g, '?$1');
 }
 
 /** Upper-case the first letter of the visible text (`see` → `See`). */

@@ -60,6 +60,8 @@ export function pandocEntry(raw: unknown, warn?: (warning: LenientWarning) => vo
     entry.type = 'document';
   }
   if (typeof entry.id === 'number') entry.id = String(entry.id);
+  // The id is Markdown too: `timmory\_\_justice` is `timmory__justice`.
+  else if (typeof entry.id === 'string') entry.id = entry.id.replace(/\\([!-/:-@[-`{-~])/g, '$1');
   return entry;
 }
 
@@ -111,6 +113,8 @@ function readDate(value: unknown): unknown {
   if (typeof value === 'string') {
     const text = value.trim();
     if (text.split('/').every((part) => part === '' || edtf.test(part)) && text !== '/' && text !== '') return text;
+    // `1996_2004`: the range syntax of pandoc-citeproc, which Pandoc still reads.
+    if (/^-?\d{4}(?:-\d{2}){0,2}_-?\d{4}(?:-\d{2}){0,2}$/.test(text)) return text.replace('_', '/');
     return { literal: text };
   }
   if (Array.isArray(value)) {
@@ -118,7 +122,11 @@ function readDate(value: unknown): unknown {
       part && typeof part === 'object' && !Array.isArray(part) ? datePartsOf(part as Record<string, unknown>) : undefined,
     );
     if (ranges.length > 0 && ranges.every((parts) => parts !== undefined)) {
-      return { 'date-parts': ranges.slice(0, 2) };
+      const date: Record<string, unknown> = { 'date-parts': ranges.slice(0, 2) };
+      const first = value[0] as Record<string, unknown>;
+      if (first.season !== undefined) date.season = first.season;
+      if (first.circa !== undefined) date.circa = first.circa;
+      return date;
     }
     return value;
   }

@@ -122,6 +122,7 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
     });
   }
   const metadata = withContext(parsed.data, file, options);
+  if (raw['notes-after-punctuation'] !== undefined) metadata.notesAfterPunctuationGiven = true;
   if (Array.isArray(references)) {
     metadata.references = {
       entries: references,

@@ -141,6 +141,8 @@ export type Metadata = Flatten<
     title: string;
     /** Inline CSL entries (`references:` in the metadata), read with the bibliography files. */
     references?: InlineReferences;
+    /** `notes-after-punctuation` was written: in-text styles move superscript citations only then, as Pandoc does. */
+    notesAfterPunctuationGiven?: boolean;
   }
 >;
 

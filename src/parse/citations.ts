@@ -308,7 +308,8 @@ function smartDashes(text: string): string {
 /** The suffix of `@a [ch. 8]`: it reads "A, ch. 8", the comma implied, as in Pandoc. */
 export function narrativeSuffix(inner: string, table?: LabelTable): ParsedSuffix {
   const parsed = parseSuffix(inner, table);
-  if (parsed.suffix && !/^[,.;:]/.test(parsed.suffix)) parsed.suffix = `, ${parsed.suffix}`;
+  // `@a [ among others]` (a space first) reads "A (2019 among others)", as in Pandoc.
+  if (parsed.suffix && !/^[,.;:]/.test(parsed.suffix)) parsed.suffix = parsed.locator === undefined && /^\s/.test(inner) ? ` ${parsed.suffix}` : `, ${parsed.suffix}`;
   return parsed;
 }
 
