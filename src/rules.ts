@@ -32,6 +32,8 @@ export const rules = {
   footnoteUnused: 'footnote-unused',
   /** An image is remote or missing, so an edition shows its alt text instead. */
   imageUnusable: 'image-unusable',
+  /** A `lang` in the text is not a BCP 47 language tag. */
+  langInvalid: 'lang-invalid',
   /** Raw HTML was removed by the sanitiser. */
   htmlSanitized: 'html-sanitized',
   /** The browser needed for the print edition is missing or failed. */

@@ -5,7 +5,7 @@ import { h } from 'hastscript';
 import { describe, expect, it } from 'vitest';
 import { setPdfInfo, pdfDate } from '../src/pdf/metadata.js';
 import { formatDate, printHtml } from '../src/pdf/print-html.js';
-import { fillTemplate } from '../src/pdf/template.js';
+import { fillTemplate } from '../src/shared/template.js';
 import { call, fixtureMetadata, noteHeavyModel } from './fixtures/pdf/generate.js';
 
 describe('print HTML', () => {
@@ -49,7 +49,7 @@ describe('print HTML', () => {
 
 describe('templates and dates', () => {
   it('drops sections whose key is missing and escapes values', () => {
-    expect(fillTemplate('<!-- c -->{{#a}}<b>{{a}}</b>{{/a}}{{#z}}gone{{/z}}', { a: 'x < y' })).toBe('<b>x &lt; y</b>');
+    expect(fillTemplate('<!-- c -->{{#a}}<b>{{a}}</b>{{/a}}{{#z}}gone{{/z}}', { a: 'x < y' })).toBe('<b>x &#x3C; y</b>');
   });
 
   it('formats ISO dates in the document language and keeps others as written', () => {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, editionFormats, isError, type EditionFormat } from '../build.js';
 import { listAllStyles, listStyles } from '../load/styles.js';
+import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
 import { packageVersion } from '../shared/package.js';
 import { report } from './report.js';
 import type { VFileMessage } from 'vfile-message';
@@ -96,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
   const inputs = files.length > 0 ? files : await defaultManuscripts();
   if (inputs.length === 0) throw new UsageError('no manuscript given and none in manuscript/');
 
+  if (values.locale !== undefined && !isLanguageTag(values.locale)) throw new UsageError(`--locale: ${languageTagProblem(values.locale)}`);
   const quiet = values.quiet ?? false;
   const lenient = values.lenient ?? false;
   const result = await build({

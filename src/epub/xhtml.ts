@@ -14,6 +14,7 @@ import { fromHtml } from 'hast-util-from-html';
 import { toXast } from 'hast-util-to-xast';
 import type { Element as XastElement, Nodes as XastNodes, Root as XastRoot } from 'xast';
 import { toXml } from 'xast-util-to-xml';
+import { withoutUnusableCharacters } from '../shared/text.js';
 
 export const xhtmlNamespace = 'http://www.w3.org/1999/xhtml';
 export const opsNamespace = 'http://www.idpf.org/2007/ops';
@@ -50,6 +51,31 @@ function closeVoids(node: XastNodes): void {
 }
 
 /**
+ * Make text and attribute values safe for XML beyond what the serialiser
+ * escapes (`&`, `<`, and `"` in attributes): the characters XML 1.0 cannot
+ * carry at all are dropped, and a `>` that follows `]]` in text, which XML
+ * forbids there, is written `&gt;` (a text holding `]]>` becomes a
+ * pre-escaped node, since text nodes are escaped again on output).
+ */
+function xmlSafe(node: XastNodes): void {
+  if (node.type !== 'element' && node.type !== 'root') return;
+  if (node.type === 'element') {
+    for (const [name, value] of Object.entries(node.attributes)) {
+      if (typeof value === 'string') node.attributes[name] = withoutUnusableCharacters(value);
+    }
+  }
+  node.children = node.children.map((child) => {
+    if (child.type === 'text') {
+      const value = withoutUnusableCharacters(child.value);
+      if (!value.includes(']]>')) return { ...child, value };
+      return { type: 'raw', value: value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') } as const;
+    }
+    xmlSafe(child);
+    return child;
+  }) as XastElement['children'];
+}
+
+/**
  * Serialise a complete `<html>` element as an XHTML content document, with
  * the XML declaration and the HTML doctype.
  */
@@ -58,6 +84,7 @@ export function toXhtml(html: Element): string {
   parseRaw(copy.children);
   const root: Root = { type: 'root', children: [copy] };
   const xast = toXast(root) as XastRoot;
+  xmlSafe(xast);
   closeVoids(xast);
   const document: XastRoot = {
     type: 'root',
@@ -70,19 +97,21 @@ export function toXhtml(html: Element): string {
       { type: 'text', value: '\n' },
     ],
   };
-  // `raw` nodes here are only the void elements serialised just above.
+  // `raw` nodes here are only what xmlSafe and closeVoids wrote, escaped.
   return toXml(document, { allowDangerousXml: true });
 }
 
 /** Serialise an XML tree (package document, container) with its declaration. */
 export function toXmlDocument(element: XastElement): string {
+  const safe = structuredClone(element);
+  xmlSafe(safe);
   return toXml({
     type: 'root',
     children: [
       { type: 'instruction', name: 'xml', value: 'version="1.0" encoding="UTF-8"' },
       { type: 'text', value: '\n' },
-      element,
+      safe,
       { type: 'text', value: '\n' },
     ],
-  }, { closeEmptyElements: true });
+  }, { closeEmptyElements: true, allowDangerousXml: true });
 }

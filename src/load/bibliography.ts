@@ -41,6 +41,8 @@ import { bibtexAsPandoc, unclosedBrace } from './bibtex-pandoc.js';
 import { pandocEntry, type LenientWarning } from './csl-lenient.js';
 import type { InlineReferences } from './schema.js';
 import { displayPath } from '../shared/paths.js';
+import { cleanStrings } from '../shared/text.js';
+import { jsonOffsetOf, jsonSyntaxError, jsonTree, type JsonNode } from './json.js';
 import { positionIndex, type Point, type PositionIndex } from '../shared/positions.js';
 import { fileError, fileWarn } from '../messages.js';
 
@@ -183,191 +185,6 @@ function hint(field: string): string | undefined {
 }
 
 // ---------------------------------------------------------------------------
-// Positions
-
-// ---------------------------------------------------------------------------
-// A JSON scanner that remembers where every value starts
-
-type JsonNode =
-  | { kind: 'object'; offset: number; members: JsonMember[] }
-  | { kind: 'array'; offset: number; items: JsonNode[] }
-  | { kind: 'string'; offset: number; value: string }
-  | { kind: 'number'; offset: number; value: number }
-  | { kind: 'boolean'; offset: number; value: boolean }
-  | { kind: 'null'; offset: number };
-
-interface JsonMember {
-  key: string;
-  keyOffset: number;
-  value: JsonNode;
-}
-
-class JsonSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(message);
-  }
-}
-
-const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
-function describeAt(text: string, offset: number): string {
-  if (offset >= text.length) return 'end of file';
-  return JSON.stringify(String.fromCodePoint(text.codePointAt(offset) ?? 0));
-}
-
-/** Parse JSON text (RFC 8259) into nodes with offsets. Throws `JsonSyntaxError`. */
-function scanJson(text: string): JsonNode {
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-
-  const skipSpace = () => {
-    while (pos < text.length) {
-      const c = text.charCodeAt(pos);
-      if (c === 32 || c === 9 || c === 10 || c === 13) pos++;
-      else break;
-    }
-  };
-  const fail = (expected: string): never => {
-    throw new JsonSyntaxError(`expected ${expected}, found ${describeAt(text, pos)}`, pos);
-  };
-
-  const plainString = /"[^"\\\u0000-\u001f]*"/y;
-  const scanString = (): string => {
-    const start = pos;
-    // Most strings have no escapes: take them in one step.
-    plainString.lastIndex = pos;
-    if (plainString.test(text)) {
-      pos = plainString.lastIndex;
-      return text.slice(start + 1, pos - 1);
-    }
-    pos++; // opening quote
-    while (pos < text.length) {
-      const c = text.charCodeAt(pos);
-      if (c === 34) {
-        pos++;
-        try {
-          return JSON.parse(text.slice(start, pos)) as string;
-        } catch {
-          throw new JsonSyntaxError('invalid escape sequence in string', start);
-        }
-      }
-      if (c === 92) pos += 2;
-      else if (c < 32) throw new JsonSyntaxError('unescaped control character in string (a line break inside quotes?)', pos);
-      else pos++;
-    }
-    throw new JsonSyntaxError('string is never closed', start);
-  };
-
-  const scanValue = (depth: number): JsonNode => {
-    // Deeply nested input would overflow the stack; no bibliography needs it.
-    if (depth > 256) throw new JsonSyntaxError('nesting too deep', pos);
-    skipSpace();
-    const offset = pos;
-    const c = text[pos];
-    if (c === '{') {
-      pos++;
-      const members: JsonMember[] = [];
-      skipSpace();
-      if (text[pos] === '}') {
-        pos++;
-        return { kind: 'object', offset, members };
-      }
-      for (;;) {
-        skipSpace();
-        if (text[pos] !== '"') fail('a property name in double quotes');
-        const keyOffset = pos;
-        const key = scanString();
-        skipSpace();
-        if (text[pos] !== ':') fail('":"');
-        pos++;
-        members.push({ key, keyOffset, value: scanValue(depth + 1) });
-        skipSpace();
-        if (text[pos] === ',') {
-          pos++;
-          continue;
-        }
-        if (text[pos] === '}') {
-          pos++;
-          return { kind: 'object', offset, members };
-        }
-        fail('"," or "}"');
-      }
-    }
-    if (c === '[') {
-      pos++;
-      const items: JsonNode[] = [];
-      skipSpace();
-      if (text[pos] === ']') {
-        pos++;
-        return { kind: 'array', offset, items };
-      }
-      for (;;) {
-        items.push(scanValue(depth + 1));
-        skipSpace();
-        if (text[pos] === ',') {
-          pos++;
-          continue;
-        }
-        if (text[pos] === ']') {
-          pos++;
-          return { kind: 'array', offset, items };
-        }
-        fail('"," or "]"');
-      }
-    }
-    if (c === '"') return { kind: 'string', offset, value: scanString() };
-    if (text.startsWith('true', pos)) {
-      pos += 4;
-      return { kind: 'boolean', offset, value: true };
-    }
-    if (text.startsWith('false', pos)) {
-      pos += 5;
-      return { kind: 'boolean', offset, value: false };
-    }
-    if (text.startsWith('null', pos)) {
-      pos += 4;
-      return { kind: 'null', offset };
-    }
-    numberPattern.lastIndex = pos;
-    const number = numberPattern.exec(text);
-    if (number) {
-      pos += number[0].length;
-      return { kind: 'number', offset, value: Number(number[0]) };
-    }
-    return fail('a JSON value');
-  };
-
-  const root = scanValue(0);
-  skipSpace();
-  if (pos < text.length) fail('end of file');
-  return root;
-}
-
-/**
- * The offset of what `keyPath` names inside `node`, as deep as the path
- * resolves: an object member's key, an array element's value.
- */
-function offsetOf(node: JsonNode, keyPath: readonly PropertyKey[]): number {
-  let current = node;
-  let offset = node.offset;
-  for (const key of keyPath) {
-    if (current.kind === 'object') {
-      // The last member wins, as in JSON.parse.
-      const member = current.members.findLast((m) => m.key === String(key));
-      if (!member) break;
-      offset = member.keyOffset;
-      current = member.value;
-    } else if (current.kind === 'array' && typeof key === 'number' && key < current.items.length) {
-      current = current.items[key];
-      offset = current.offset;
-    } else break;
-  }
-  return offset;
-}
-
-// ---------------------------------------------------------------------------
 // Entries: validation and normalisation
 
 /**
@@ -503,19 +320,17 @@ function readCslJson(file: VFile, text: string, lines: () => PositionIndex): Rea
   try {
     root = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    try {
-      scanJson(text);
-    } catch (scanError) {
-      if (!(scanError instanceof JsonSyntaxError)) throw scanError;
-      report(file, `invalid JSON: ${scanError.message}`, lines().point(scanError.offset), rules.bibliographyInvalid);
+    const syntax = jsonSyntaxError(text);
+    if (syntax) {
+      report(file, `invalid JSON: ${syntax.message}`, lines().point(syntax.offset), rules.bibliographyInvalid);
       return { entries: [] };
     }
-    // The scanner accepted what JSON.parse refused: report JSON.parse's words.
+    // The parser accepted what JSON.parse refused: report JSON.parse's words.
     report(file, `invalid JSON: ${(error as Error).message}`, undefined, rules.bibliographyInvalid);
     return { entries: [] };
   }
-  // The text parsed, so the scanner cannot fail on it.
-  const tree = lazy(() => scanJson(text));
+  // The text parsed, so the tree has no error (null only when too deep to walk).
+  const tree = lazy(() => jsonTree(text));
   // Pandoc wants an array; a `{"references": [...]}` wrapper (the shape of
   // Pandoc's YAML bibliographies) is accepted too because it is unambiguous.
   let list = root;
@@ -525,13 +340,13 @@ function readCslJson(file: VFile, text: string, lines: () => PositionIndex): Rea
     wrapped = true;
   }
   if (!Array.isArray(list)) {
-    report(file, 'a CSL-JSON bibliography must be an array of entries ([{"id": …, "type": …}, …])', lines().point(tree().offset), rules.bibliographyInvalid);
+    report(file, 'a CSL-JSON bibliography must be an array of entries ([{"id": …, "type": …}, …])', lines().point(tree()?.offset ?? 0), rules.bibliographyInvalid);
     return { entries: [] };
   }
   const listNode = lazy((): JsonNode[] => {
     const top = tree();
-    const node = wrapped && top.kind === 'object' ? top.members.findLast((m) => m.key === 'references')?.value : top;
-    return node?.kind === 'array' ? node.items : [];
+    const node = wrapped && top?.type === 'object' ? top.children?.findLast((m) => m.children?.[0]?.value === 'references')?.children?.[1] : top;
+    return node?.type === 'array' ? (node.children ?? []) : [];
   });
   const entries: ReadEntries['entries'] = [];
   list.forEach((raw: unknown, i: number) => {
@@ -543,7 +358,7 @@ function readCslJson(file: VFile, text: string, lines: () => PositionIndex): Rea
       at,
       fieldAt: (keyPath) => {
         const node = listNode()[i];
-        return lines().point(node ? offsetOf(node, keyPath) : 0);
+        return lines().point(node ? jsonOffsetOf(node, keyPath) : 0);
       },
     });
     if (item) entries.push({ item, at });
@@ -867,7 +682,9 @@ export async function loadBibliography(paths: string[], inline?: InlineSource): 
     }
     const reader = format === 'csl-json' ? readCslJson : format === 'csl-yaml' ? readCslYaml : format === 'ris' ? readRis : readBibtex;
     const { entries } = reader(file, text, lines);
-    for (const { item, at } of entries) {
+    for (const { item: read, at } of entries) {
+      // Control characters and lone surrogates reach no edition.
+      const item = cleanStrings(read);
       const first = firstSeen.get(item.id);
       if (first) {
         const firstPoint = first.at();

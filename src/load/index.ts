@@ -14,6 +14,7 @@ import { VFile } from 'vfile';
 import { rules } from '../rules.js';
 import { readMetadataBlocks, type ReadBlock } from './metadata-blocks.js';
 import { looksLikePath } from '../shared/paths.js';
+import { cleanStrings } from '../shared/text.js';
 import type { z } from 'zod';
 import { frontMatterKeys, frontMatterSchema, type Metadata } from './schema.js';
 import { fileError, fileWarn } from '../messages.js';
@@ -74,7 +75,8 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
   /** Which block each top-level key was last set in. */
   const keyBlock = new Map<string, ReadBlock>();
   for (const block of blocks) {
-    const value: unknown = block.document.toJS();
+    // Control characters and lone surrogates reach no edition.
+    const value: unknown = cleanStrings(block.document.toJS());
     if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
     for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
       if (key === '__proto__') continue;

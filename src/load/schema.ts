@@ -13,8 +13,14 @@
  * applied by `load` (`withContext`), not here.
  */
 import { z } from 'zod';
+import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
 
 const stringOrList = z.union([z.string(), z.array(z.string())]);
+
+/** A BCP 47 language tag, checked: it ends up in `lang` attributes, the PDF's `/Lang` and `Intl`. */
+const languageTag = z.string().superRefine((value, context) => {
+  if (!isLanguageTag(value)) context.addIssue({ code: 'custom', message: languageTagProblem(value) });
+});
 
 /** One value or a list of them, as a list. */
 function list(value: string | string[] | undefined): string[] {
@@ -64,8 +70,8 @@ export const frontMatterKeys = z
     author: authors.optional().describe('a name, `{name, affiliation, orcid}`, or a list of either'),
     authors: authors.optional().describe('same as `author`, for manuscripts that spell it in the plural'),
     date: z.union([z.string(), z.number(), z.date()]).optional().describe('date of publication, as written (`2013`, `2013-02-15`)'),
-    lang: z.string().optional().describe('BCP 47 language of the text; default `locale`, else `en-US`'),
-    locale: z.string().optional().describe('CSL locale of the citations when it differs from `lang`'),
+    lang: languageTag.optional().describe('BCP 47 language of the text; default `locale`, else `en-US`'),
+    locale: languageTag.optional().describe('CSL locale of the citations when it differs from `lang`'),
     bibliography: stringOrList.optional().describe('bibliography file or files, relative to the manuscript'),
     csl: z.string().optional().describe('citation style: a bundled id or the path of a `.csl` file'),
     nocite: stringOrList.optional().describe('keys to list in the bibliography without citing them, written as citations (`@a, @b`, `[@*]` for all)'),

@@ -104,25 +104,33 @@ function readCached(file: string): Promise<string> {
 
 const listingCache = new Map<string, Promise<Map<string, string>>>();
 
-/** Bundled styles: id → absolute path. The top folder wins over `styles/`. */
-function bundledStyles(templatesDir: string): Promise<Map<string, string>> {
-  let pending = listingCache.get(templatesDir);
+/**
+ * Files of the folders (in order: the first folder's file wins) whose names
+ * `pattern` matches, by the pattern's first group; read once per folder set.
+ */
+function listFiles(dirs: string[], pattern: RegExp): Promise<Map<string, string>> {
+  const key = `${pattern.source}\0${dirs.join('\0')}`;
+  let pending = listingCache.get(key);
   if (!pending) {
     pending = (async () => {
       const found = new Map<string, string>();
-      for (const dir of [templatesDir, path.join(templatesDir, 'styles')]) {
+      for (const dir of dirs) {
         const names = await readdir(dir).catch(() => [] as string[]);
         for (const name of names.sort()) {
-          if (!name.endsWith('.csl')) continue;
-          const id = name.slice(0, -'.csl'.length);
-          if (!found.has(id)) found.set(id, path.join(dir, name));
+          const match = pattern.exec(name);
+          if (match?.[1] && !found.has(match[1])) found.set(match[1], path.join(dir, name));
         }
       }
       return found;
     })();
-    listingCache.set(templatesDir, pending);
+    listingCache.set(key, pending);
   }
   return pending;
+}
+
+/** Bundled styles: id → absolute path. The top folder wins over `styles/`. */
+function bundledStyles(templatesDir: string): Promise<Map<string, string>> {
+  return listFiles([templatesDir, path.join(templatesDir, 'styles')], /^(.+)\.csl$/);
 }
 
 // ---------------------------------------------------------------------------
@@ -366,26 +374,9 @@ const primaryDialects: Record<string, string> = {
   sv: 'sv-SE', th: 'th-TH', tr: 'tr-TR', uk: 'uk-UA', vi: 'vi-VN', zh: 'zh-CN',
 };
 
-const localeListingCache = new Map<string, Promise<Map<string, string>>>();
-
 /** Bundled locales: tag → absolute path, from `locales/` and the top folder. */
 function bundledLocaleFiles(templatesDir: string): Promise<Map<string, string>> {
-  let pending = localeListingCache.get(templatesDir);
-  if (!pending) {
-    pending = (async () => {
-      const found = new Map<string, string>();
-      for (const dir of [path.join(templatesDir, 'locales'), templatesDir]) {
-        const names = await readdir(dir).catch(() => [] as string[]);
-        for (const name of names) {
-          const match = /^locales-(.+)\.xml$/.exec(name);
-          if (match && !found.has(match[1])) found.set(match[1], path.join(dir, name));
-        }
-      }
-      return found;
-    })();
-    localeListingCache.set(templatesDir, pending);
-  }
-  return pending;
+  return listFiles([path.join(templatesDir, 'locales'), templatesDir], /^locales-(.+)\.xml$/);
 }
 
 /** The tags of the bundled locales, sorted. */

@@ -23,7 +23,9 @@ import type { CitationStyleInfo, DocumentModel, Note } from './types.js';
 
 export type { CitationStyleInfo, DocumentModel, Note, PageStart } from './types.js';
 import { rules } from '../rules.js';
-import { fileWarn } from '../messages.js';
+import { fileError, fileWarn } from '../messages.js';
+import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
+import { withoutUnusableCharacters } from '../shared/text.js';
 
 export interface ModelOptions {
   /** Manuscript name, used for the editions' file names. */
@@ -92,6 +94,7 @@ export function toDocumentModel(tree: Root, file: VFile, options: ModelOptions):
   if (hasRaw) processor.use(rehypeRaw);
   if (!options.unsafeHtml) processor.use(rehypeSanitize, sanitizeSchema);
   const hast = processor.runSync(tree, file) as HastRoot;
+  checkText(hast, file);
 
   const notes: Note[] = [];
   const body: HastRoot = { type: 'root', children: [] };
@@ -141,5 +144,31 @@ function addHeadingIds(body: HastRoot, notes: Note[]): void {
     while (taken.has(id)) id = slugger.slug(id);
     taken.add(id);
     element.properties.id = id;
+  });
+}
+
+/**
+ * What the text says reaches the editions as text: characters no edition
+ * can carry are dropped (raw HTML brings them as it is written), and a
+ * `lang` that is not a BCP 47 tag is reported where it stands and dropped
+ * (`Intl` and every reader would choke on it).
+ */
+function checkText(tree: HastRoot, file: VFile): void {
+  visit(tree, (node) => {
+    if (node.type === 'text') {
+      node.value = withoutUnusableCharacters(node.value);
+      return;
+    }
+    if (node.type !== 'element') return;
+    for (const [key, value] of Object.entries(node.properties)) {
+      if (typeof value === 'string') node.properties[key] = withoutUnusableCharacters(value);
+    }
+    for (const key of ['lang', 'xmlLang'] as const) {
+      const lang = node.properties[key];
+      if (lang === undefined || lang === null) continue;
+      if (typeof lang === 'string' && (lang === '' || isLanguageTag(lang))) continue;
+      fileError(file, `\`lang\`: ${languageTagProblem(String(lang))}`, { node, ruleId: rules.langInvalid, source: 'model' });
+      delete node.properties[key];
+    }
   });
 }

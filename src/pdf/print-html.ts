@@ -17,7 +17,7 @@ import { h } from 'hastscript';
 import type { DocumentModel } from '../model/types.js';
 import { hyphenatorFor, type Hyphenator } from './hyphenate.js';
 import { templatesDir } from '../shared/package.js';
-import { fillTemplate, readTemplate, type TemplateValues } from './template.js';
+import { readTemplate, templateToHast, type TemplateValues } from '../shared/template.js';
 
 /** The CARIM templates: `templates/carim/` of the package. */
 export const defaultTemplatesDir: string = templatesDir('carim');
@@ -155,10 +155,6 @@ export interface PrintHtmlOptions {
   stylesheetHref?: string;
 }
 
-function escapeText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** Build the print HTML for a model. */
 export async function printHtml(model: DocumentModel, options: PrintHtmlOptions = {}): Promise<string> {
   const dir = options.templatesDir ?? defaultTemplatesDir;
@@ -183,29 +179,51 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
     return content;
   });
 
-  const rightsHtml = values.rights || values.funding ? fillTemplate(rights, values) : '';
-  const lang = model.metadata.lang;
-  return [
-    '<!DOCTYPE html>',
-    `<html lang="${escapeText(lang)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta http-equiv="x-dns-prefetch-control" content="off">',
+  const nl = (): Text => ({ type: 'text', value: '\n' });
+  const titleNodes = templateToHast(titleBlock, values);
+  const header = titleNodes.find((n): n is Element => n.type === 'element' && n.tagName === 'header');
+  if (header) header.properties = { ...header.properties, dataBlock: -1, dataNosplit: true };
+  const rightsNodes = values.rights || values.funding ? templateToHast(rights, values) : [];
+  const footer = rightsNodes.find((n): n is Element => n.type === 'element' && n.tagName === 'footer');
+  if (footer) footer.properties = { ...footer.properties, dataNosplit: true };
+
+  // The page is a tree: every value from the manuscript is a text node or an
+  // attribute value, escaped by the serialiser for where it stands.
+  const head = h('head', [
+    nl(),
+    h('meta', { charSet: 'utf-8' }),
+    nl(),
+    h('meta', { httpEquiv: 'x-dns-prefetch-control', content: 'off' }),
+    nl(),
     // No icon to fetch: every request the page makes is one we expect.
-    '<link rel="icon" href="data:,">',
-    `<title>${escapeText(model.metadata.title)}</title>`,
-    `<link rel="stylesheet" href="${options.stylesheetHref ?? 'print.css'}">`,
-    options.headCss ? `<style>${options.headCss}</style>` : '',
-    '</head>',
-    '<body>',
-    `<template id="print-running-head">${fillTemplate(runningHead, values)}</template>`,
-    '<div id="print-flow" class="print-source">',
-    fillTemplate(titleBlock, values).replace('<header class="title-block"', '<header class="title-block" data-block="-1" data-nosplit'),
-    toHtml(body),
-    rightsHtml.replace(/^<footer class="rights-statement"/, '<footer class="rights-statement" data-nosplit'),
-    '</div>',
-    `<div id="print-notes" class="print-source">${toHtml({ type: 'root', children: notes })}</div>`,
-    '</body>',
-    '</html>',
-  ].join('\n');
+    h('link', { rel: 'icon', href: 'data:,' }),
+    nl(),
+    h('title', model.metadata.title),
+    nl(),
+    h('link', { rel: 'stylesheet', href: options.stylesheetHref ?? 'print.css' }),
+    nl(),
+    ...(options.headCss ? [h('style', options.headCss), nl()] : [nl()]),
+  ]);
+  const page: Root = {
+    type: 'root',
+    children: [
+      { type: 'doctype' },
+      nl(),
+      h('html', { lang: model.metadata.lang }, [
+        head,
+        nl(),
+        h('body', [
+          nl(),
+          h('template', { id: 'print-running-head' }, templateToHast(runningHead, values)),
+          nl(),
+          h('div', { id: 'print-flow', className: ['print-source'] }, [nl(), ...titleNodes, nl(), ...(body.children as ElementContent[]), nl(), ...rightsNodes, nl()]),
+          nl(),
+          h('div', { id: 'print-notes', className: ['print-source'] }, notes),
+          nl(),
+          nl(),
+        ]),
+      ]),
+    ],
+  };
+  return toHtml(page);
 }

@@ -54,3 +54,23 @@ export function normaliseLang(value: string): string | null {
   const primary = canonical.split('-')[0] ?? '';
   return primary.length >= 2 && primary.length <= 3 && knownLanguage(primary) ? canonical : null;
 }
+
+/**
+ * Whether `tag` is a well-formed BCP 47 language tag (`en`, `en-GB`,
+ * `sr-Latn-RS`, `de-CH-1996`), as `Intl` reads them: what may stand in a
+ * `lang` attribute, a PDF's `/Lang` and the citation engine's locale.
+ */
+export function isLanguageTag(tag: string): boolean {
+  if (!/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/.test(tag)) return false;
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/** The message for a value that is not a language tag. */
+export function languageTagProblem(value: string): string {
+  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  return `${JSON.stringify(shown)} is not a BCP 47 language tag (such as \`en-GB\`, \`fr\` or \`sr-Latn\`)`;
+}

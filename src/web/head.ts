@@ -12,6 +12,7 @@
 import type { Element } from 'hast';
 import { h } from 'hastscript';
 import type { Metadata } from '../load/schema.js';
+import { orcidUrl } from '../shared/orcid.js';
 
 export interface HeadInput {
   metadata: Metadata;
@@ -55,12 +56,6 @@ function meta(name: string, content: string | undefined): Element[] {
 /** The full title: title and subtitle joined as a citation would join them. */
 export function fullTitle(metadata: Metadata): string {
   return metadata.subtitle ? `${metadata.title}: ${metadata.subtitle}` : metadata.title;
-}
-
-function orcidUrl(orcid: string | undefined): string | undefined {
-  if (!orcid) return undefined;
-  if (/^https?:\/\//.test(orcid)) return orcid;
-  return /^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/.test(orcid) ? `https://orcid.org/${orcid}` : undefined;
 }
 
 /** The schema.org description of the work, as a plain object ready for `JSON.stringify`. */

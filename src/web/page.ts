@@ -31,6 +31,7 @@ import { headElements, parseIsoDate } from './head.js';
 import { labelLang, resolveLabels, type HtmlLabels } from '../shared/labels.js';
 import { normaliseLang } from '../shared/lang.js';
 import { linkifyTransform } from './linkify.js';
+import { orcidUrl } from '../shared/orcid.js';
 
 export interface HtmlPageOptions {
   /** URL (relative to the page) of the folder with the stylesheet and fonts. Default: `NAME_files`. */
@@ -186,7 +187,7 @@ function authorsElement(metadata: Metadata): Element[] {
       continue;
     }
     const author = metadata.authors[index++];
-    const orcid = author?.orcid && (/^https?:\/\//.test(author.orcid) ? author.orcid : `https://orcid.org/${author.orcid}`);
+    const orcid = orcidUrl(author?.orcid);
     names.push(h('span.author', orcid ? h('a', { href: orcid }, part.value) : part.value));
   }
   const out = [h('p.authors', names)];
@@ -359,6 +360,9 @@ export function imageSources(tree: Root | Element): string[] {
 }
 
 /** Wide things scroll inside their own focusable box, so the page never scrolls sideways; table cells lose the obsolete `align`. */
+/** The values of `text-align` a table cell may be given. */
+const cssAlignments = new Set(['left', 'right', 'center', 'justify', 'start', 'end']);
+
 function scrollBoxes(tree: Root | Element, labels: PageLabels): void {
   let tables = 0;
   eachElement(tree, (node, parent, index) => {
@@ -370,10 +374,13 @@ function scrollBoxes(tree: Root | Element, labels: PageLabels): void {
       // No `lang` here even when the label is English: it would claim the table's content too.
       parent.children[index] = h('div.table-scroll', { role: 'region', tabIndex: 0, ariaLabel: name }, node);
     } else if ((node.tagName === 'td' || node.tagName === 'th') && typeof node.properties?.align === 'string') {
-      // GFM column alignment arrives as `align`, obsolete in HTML: say it in CSS.
+      // GFM column alignment arrives as `align`, obsolete in HTML: say it in
+      // CSS. Only a keyword goes into the declaration (raw HTML could give
+      // `align="left; background: …"`); anything else is dropped.
       const { align, ...rest } = node.properties;
+      const keyword = String(align).trim().toLowerCase();
       const style = typeof rest.style === 'string' ? `${rest.style.replace(/;?\s*$/, '; ')}` : '';
-      node.properties = { ...rest, style: `${style}text-align: ${align}` };
+      node.properties = cssAlignments.has(keyword) ? { ...rest, style: `${style}text-align: ${keyword}` } : rest;
     } else if (node.tagName === 'pre' && node.properties?.tabIndex === undefined) {
       node.properties = { ...node.properties, tabIndex: 0 } as Properties;
     }
