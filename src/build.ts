@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFile } from 'vfile';
 import { buildDocument } from './document.js';
+import type { PaperSize } from './load/schema.js';
 import type { DocumentModel, PageStart } from './model/types.js';
 import { fileError, fileMessage } from './messages.js';
 import { rules, type RuleId } from './rules.js';
@@ -38,6 +39,8 @@ export interface BuildOptions {
   locale?: string;
   /** Bibliography files (override front matter). */
   bibliography?: string[];
+  /** Paper of the print edition for every manuscript (overrides front matter's `papersize`). */
+  papersize?: PaperSize;
   /** Let raw HTML through unsanitised. Default: false. */
   unsafeHtml?: boolean;
   /** Unknown citation keys are warnings, not errors. Default: false. */
@@ -99,6 +102,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         bibliography: options.bibliography,
         unsafeHtml: options.unsafeHtml,
       });
+      if (options.papersize) model.metadata.papersize = options.papersize;
       const outputs: string[] = [];
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));
       if (ok) {
@@ -108,10 +112,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           if (written === 'environment') environmentError = true;
         } catch (error) {
           ok = false;
-          fileError(model.file, `could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
-            ruleId: rules.outputUnwritable,
-            source: 'build',
-          });
+          // A layout error has put its own located message on the file.
+          if (!(error instanceof Error && 'reported' in error && error.reported === true)) {
+            fileError(model.file, `could not write the editions: ${error instanceof Error ? error.message : String(error)}`, {
+              ruleId: rules.outputUnwritable,
+              source: 'build',
+            });
+          }
         }
       }
       if (options.lenient) {

@@ -42,6 +42,16 @@ export const rules = {
   outputUnwritable: 'output-unwritable',
   /** No browser, so the EPUB page list is left out. */
   pageListOmitted: 'page-list-omitted',
+  /** A block too large for the page box is printed scaled down (a warning). */
+  printOversize: 'print-oversize',
+  /** A note could not start on the page of its call (a warning). */
+  printNoteSeparated: 'print-note-separated',
+  /** A page has content outside its text area (a warning). */
+  printOverflow: 'print-overflow',
+  /** The print layout ran past the pages the document can need (an error). */
+  printRunaway: 'print-runaway',
+  /** The print layout lost text (an error). */
+  printTextLost: 'print-text-lost',
 } as const;
 
 export type RuleId = (typeof rules)[keyof typeof rules];

@@ -1,5 +1,5 @@
 /**
- * The screen edition (src/html/edition.ts, page.ts): structure of the page
+ * The screen edition (src/web/edition.ts, page.ts): structure of the page
  * as HTML, then the written edition in Chromium (axe-core at 1280 and
  * 375 px, light and dark; no sideways scrolling at 320 and 375 px; notes
  * and backlinks that reach each other; every link reachable with Tab) and

@@ -36,7 +36,8 @@ CSL.getSortCompare = function (defaultLocale) {
   // "Doe|John,|Roe|Jenny|" whatever the separator's place in the collation.
   const separator = this?.opt?.sort_sep ?? '|';
   // A leading bracket or quotation mark does not count, as in citeproc-js.
-  const strip = (text: string) => text.replace(/^[[\]'"]*/, '');
+  // Hyphens do not count either, as in Pandoc (Villafuerte before Villa-Lobos).
+  const strip = (text: string) => text.replace(/^[[\]'"]*/, '').replace(/[-\u2010\u2011]/g, '');
   return (a, b) => {
     const left = strip(a).split(separator);
     const right = strip(b).split(separator);

@@ -13,6 +13,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, editionFormats, isError, type EditionFormat } from '../build.js';
+import { paperSizes, type PaperSize } from '../load/schema.js';
 import { listAllStyles, listStyles } from '../load/styles.js';
 import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
 import { packageVersion } from '../shared/package.js';
@@ -29,6 +30,7 @@ Options for build:
   --format LIST           editions to write: html,epub,pdf (default: all three)
   --out DIR               output folder (default: dist)
   --bibliography FILE     bibliography file: CSL-JSON, CSL YAML, BibTeX or RIS (repeatable)
+  --papersize a4|letter   paper of the print edition (overrides the front matter)
   --unsafe-html           keep raw HTML as written (trusted manuscripts only)
   --lenient               unknown citation keys are warnings, not errors
   --browser PATH          Chromium or Chrome to print with
@@ -50,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
         format: { type: 'string' },
         out: { type: 'string' },
         bibliography: { type: 'string', multiple: true },
+        papersize: { type: 'string' },
         'unsafe-html': { type: 'boolean' },
         lenient: { type: 'boolean' },
         browser: { type: 'string' },
@@ -98,6 +101,10 @@ async function main(argv: string[]): Promise<number> {
   if (inputs.length === 0) throw new UsageError('no manuscript given and none in manuscript/');
 
   if (values.locale !== undefined && !isLanguageTag(values.locale)) throw new UsageError(`--locale: ${languageTagProblem(values.locale)}`);
+  const papersize = values.papersize?.toLowerCase();
+  if (papersize !== undefined && !(paperSizes as readonly string[]).includes(papersize)) {
+    throw new UsageError(`unknown paper size \`${values.papersize}\` (use ${paperSizes.join(' or ')})`);
+  }
   const quiet = values.quiet ?? false;
   const lenient = values.lenient ?? false;
   const result = await build({
@@ -107,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
     style: values.style,
     locale: values.locale,
     bibliography: values.bibliography,
+    papersize: papersize as PaperSize | undefined,
     unsafeHtml: values['unsafe-html'],
     lenient,
     browserPath: values.browser,

@@ -132,6 +132,10 @@ function readDate(value: unknown): unknown {
   }
   if (value && typeof value === 'object') {
     const map = value as Record<string, unknown>;
+    // `literal: 1996_2004` is pandoc-citeproc's range syntax, which Pandoc still reads as a range.
+    if (map['date-parts'] === undefined && /^-?\d{4}(?:-\d{2}){0,2}_-?\d{4}(?:-\d{2}){0,2}$/.test(String(map.literal ?? '').trim())) {
+      return String(map.literal).trim().replace('_', '/');
+    }
     if (map['date-parts'] !== undefined || map.literal !== undefined || map.raw !== undefined) return value;
     const parts = datePartsOf(map);
     if (parts) {

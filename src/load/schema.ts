@@ -42,6 +42,10 @@ const author = z.union([z.string().min(1), person]).transform((a) => (typeof a =
 
 const authors = z.union([author, z.array(author)]);
 
+/** The paper sizes the print layout knows (`templates/carim/print.css`). */
+export const paperSizes = ['a4', 'letter'] as const;
+export type PaperSize = (typeof paperSizes)[number];
+
 const series = z
   .object({
     /** Short series name, e.g. `CARIM-East`. */
@@ -88,6 +92,10 @@ export const frontMatterKeys = z
     keywords: z.union([z.string(), z.array(z.string())]).optional().describe('a list or a comma-separated string'),
     abstract: z.string().optional().describe('short summary: the HTML description and the EPUB `dc:description`'),
     identifier: z.string().optional().describe('stable identifier (URN, DOI, URL) for the EPUB; derived when absent'),
+    papersize: z
+      .preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(paperSizes))
+      .optional()
+      .describe('paper of the print edition: `a4` (default) or `letter`'),
   })
   .strict();
 
@@ -134,6 +142,8 @@ export const frontMatterSchema = frontMatterKeys.transform((data) => {
     keywords: typeof data.keywords === 'string' ? data.keywords.split(/\s*[,;]\s*/).filter(Boolean) : (data.keywords ?? []),
     abstract: data.abstract,
     identifier: data.identifier,
+    /** Paper of the print edition (`papersize`, `--papersize`). Default: `a4`. */
+    papersize: data.papersize as PaperSize | undefined,
   };
 });
 

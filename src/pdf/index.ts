@@ -7,7 +7,7 @@
  * it from a private origin whose every request is answered here (the
  * print CSS, the Tinos fonts from `@fontsource/tinos`, images beside the
  * manuscript) or refused (anything else: no network, no other file);
- * `paginateInPage` (paginator.ts, which says why it is not Paged.js) cuts
+ * the paginator (paginator/index.ts, which says why it is not Paged.js) cuts
  * it into page boxes with footnotes at their foot; Chromium prints a
  * tagged PDF with an outline; `setPdfInfo` writes the document
  * information. `paginate` stops before printing and only reports where
@@ -24,11 +24,14 @@ import { writeFileAtomic } from '../shared/fs.js';
 import { labelsFor } from '../shared/labels.js';
 import { readFontFile, tinosFontFaceCss } from './fonts.js';
 import { buildDate, setPdfInfo } from './metadata.js';
-import { paginateInPage, type InPageResult, type PaginateConfig } from './paginator.js';
+import { paginatorScript } from './bundle.js';
+import type { InPageResult, PaginateConfig } from './paginator/types.js';
 import { defaultTemplatesDir, printHtml } from './print-html.js';
+import { pageBudget, reportLayout, timeBudget } from './layout-report.js';
+import { printLabels } from './labels.js';
 
-export { paginateInPage } from './paginator.js';
-export type { PaginateConfig } from './paginator.js';
+export type { InPageResult, InPageWarning, PaginateConfig } from './paginator/types.js';
+export { PrintLayoutError } from './layout-report.js';
 export { printHtml } from './print-html.js';
 export { setPdfInfo, buildDate } from './metadata.js';
 
@@ -37,6 +40,26 @@ export { setPdfInfo, buildDate } from './metadata.js';
  * request is intercepted anyway: nothing under it reaches a network.
  */
 export const printOrigin = 'http://colophon.invalid/';
+
+/**
+ * The print page's content security policy, sent with the page: no script
+ * of the page's own runs (not an inline one, not an event handler, not a
+ * `javascript:` URL, even from a manuscript built with `--unsafe-html`);
+ * styles, fonts and images only from the build itself. The paginator is
+ * evaluated through the DevTools protocol, which the policy does not
+ * govern, and JavaScript is also switched off for the page.
+ */
+export const printContentSecurityPolicy = [
+  "default-src 'none'",
+  "script-src 'none'",
+  `style-src ${new URL(printOrigin).origin} 'unsafe-inline'`,
+  `font-src ${new URL(printOrigin).origin}`,
+  `img-src ${new URL(printOrigin).origin} data:`,
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+].join('; ');
 
 /** What happened to one request the print page made. */
 export interface PrintRequest {
@@ -49,7 +72,7 @@ export interface PrintRequest {
 export interface PrintOptions {
   /** The build's browser (from `launchBrowser()`); never launched or closed here. */
   browser: Browser;
-  /** Give up after this many milliseconds of loading, paginating and printing. Default: 60000. */
+  /** Give up after this many milliseconds of loading, paginating and printing. Default: one minute, more for a long document. */
   timeout?: number;
   /** Folder of the CARIM templates and `print.css`. Default: the package's `templates/carim/`. */
   templatesDir?: string;
@@ -75,6 +98,12 @@ export interface RenderPdfResult {
   pages: number;
   /** Where each page starts in the model's text. */
   pageStarts: PageStart[];
+  /** Milliseconds the paginator spent on each page. */
+  pageTimes: number[];
+  /** Layout rectangles the paginator read for each page. */
+  pageWork: number[];
+  /** Milliseconds spent paginating in all, and printing the PDF. */
+  timings: { paginate: number; print: number };
 }
 
 /** The layout rules of the print edition. */
@@ -84,6 +113,7 @@ export const defaultPaginateConfig: PaginateConfig = {
   noteLines: 2,
   minBodyLines: 4,
   continued: labelsFor('en').labels.continued,
+  maxPages: 10_000,
 };
 
 /** Thrown when printing takes longer than `timeout`. */
@@ -115,10 +145,12 @@ function manuscriptDir(model: DocumentModel): string | null {
  * fonts and files inside `assetsDir`; refuse the rest.
  */
 function requestHandler(html: string, templatesDir: string, assetsDir: string | null, onRequest?: (r: PrintRequest) => void) {
-  const serve = async (url: URL): Promise<{ body: Uint8Array | string; type: string } | null> => {
+  const serve = async (url: URL): Promise<{ body: Uint8Array | string; type: string; headers?: Record<string, string> } | null> => {
     if (url.origin !== new URL(printOrigin).origin || url.search) return null;
     const pathname = decodeURIComponent(url.pathname);
-    if (pathname === '/print.html') return { body: html, type: 'text/html; charset=utf-8' };
+    if (pathname === '/print.html') {
+      return { body: html, type: 'text/html; charset=utf-8', headers: { 'Content-Security-Policy': printContentSecurityPolicy } };
+    }
     if (pathname === '/print.css') return { body: await readFile(path.join(templatesDir, 'print.css')), type: 'text/css' };
     if (pathname.startsWith('/fonts/')) {
       const font = await readFontFile(pathname.slice('/fonts/'.length));
@@ -142,7 +174,7 @@ function requestHandler(html: string, templatesDir: string, assetsDir: string | 
       await request.continue().catch(() => undefined);
       return;
     }
-    let answer: { body: Uint8Array | string; type: string } | null = null;
+    let answer: { body: Uint8Array | string; type: string; headers?: Record<string, string> } | null = null;
     try {
       if (request.method() === 'GET') answer = await serve(new URL(url));
     } catch {
@@ -151,7 +183,7 @@ function requestHandler(html: string, templatesDir: string, assetsDir: string | 
     onRequest?.({ url, outcome: answer ? 'served' : 'refused' });
     if (answer) {
       const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : Buffer.from(answer.body);
-      await request.respond({ status: 200, contentType: answer.type, body }).catch(() => undefined);
+      await request.respond({ status: 200, contentType: answer.type, headers: answer.headers, body }).catch(() => undefined);
     } else {
       await request.abort('blockedbyclient').catch(() => undefined);
     }
@@ -169,15 +201,15 @@ async function inPage<T>(page: Page, fn: (arg: never) => unknown, arg?: unknown)
 }
 
 /** Load the fonts every face of the text needs before anything is measured. */
-async function loadFonts(page: Page): Promise<void> {
-  await inPage(page, async () => {
+async function loadFonts(page: Page, extra: string): Promise<void> {
+  await inPage(page, async (added: string) => {
     const head = document.getElementById('print-running-head') as HTMLTemplateElement | null;
-    const text = (document.body.textContent ?? '') + (head?.content.textContent ?? '') + '(Contd.)0123456789';
+    const text = (document.body.textContent ?? '') + (head?.content.textContent ?? '') + added + '0123456789';
     const chars = Array.from(new Set(text.replace(/\s+/g, ''))).join('');
     const faces = ['normal 400', 'italic 400', 'normal 700', 'italic 700'];
     await Promise.all(faces.map((face) => document.fonts.load(`${face} 16px Tinos`, chars || 'a')));
     await document.fonts.ready;
-  });
+  }, extra);
 }
 
 /**
@@ -189,7 +221,7 @@ async function withPaginatedPage<T>(
   options: PrintOptions,
   then: (page: Page, result: InPageResult) => Promise<T>,
 ): Promise<T> {
-  const timeout = options.timeout ?? 60_000;
+  const timeout = options.timeout ?? timeBudget(model);
   const templatesDir = options.templatesDir ?? defaultTemplatesDir;
   const assetsDir = options.assetsDir === undefined ? manuscriptDir(model) : options.assetsDir;
   // The browser opens the page while the print HTML is being made.
@@ -206,7 +238,8 @@ async function withPaginatedPage<T>(
     await opening.then((p) => p.close()).catch(() => undefined);
     throw error;
   }
-  const config: PaginateConfig = { ...defaultPaginateConfig, continued: labelsFor(model.metadata.lang).labels.continued, ...options.paginate };
+  const labels = await printLabels(templatesDir, model.metadata.lang);
+  const config: PaginateConfig = { ...defaultPaginateConfig, ...labels, maxPages: pageBudget(model), ...options.paginate };
 
   const page = await opening;
   let timer: NodeJS.Timeout | undefined;
@@ -220,8 +253,10 @@ async function withPaginatedPage<T>(
       await page.setJavaScriptEnabled(false);
       await page.emulateMediaType('print');
       await page.goto(`${printOrigin}print.html`, { waitUntil: 'load', timeout });
-      await loadFonts(page);
-      const result = await inPage<InPageResult>(page, paginateInPage, config);
+      await loadFonts(page, config.continued);
+      await page.evaluate(await paginatorScript());
+      const result = (await page.evaluate(`colophonPaginate(${JSON.stringify(config)})`)) as InPageResult;
+      reportLayout(model, result);
       return then(page, result);
     })();
     // After a timeout the page is closed under the work still running; its
@@ -248,8 +283,9 @@ export async function paginate(model: DocumentModel, options: PrintOptions): Pro
 
 /** Print the PDF edition of `model` to `options.outFile`. */
 export async function renderPdf(model: DocumentModel, options: RenderPdfOptions): Promise<RenderPdfResult> {
-  const timeout = options.timeout ?? 60_000;
-  const { pdf, result } = await withPaginatedPage(model, options, async (page, result) => {
+  const timeout = options.timeout ?? timeBudget(model);
+  const { pdf, result, print } = await withPaginatedPage(model, options, async (page, result) => {
+    const started = performance.now();
     const bytes = await page.pdf({
       preferCSSPageSize: true,
       printBackground: true,
@@ -257,9 +293,10 @@ export async function renderPdf(model: DocumentModel, options: RenderPdfOptions)
       outline: true,
       timeout,
     });
-    return { pdf: bytes, result };
+    return { pdf: bytes, result, print: performance.now() - started };
   });
   const finished = setPdfInfo(pdf, model, { date: options.date ?? buildDate(), headings: result.headings });
   await writeFileAtomic(options.outFile, finished);
-  return { pages: result.pages, pageStarts: toPageStarts(result) };
+  const paginated = result.pageTimes.reduce((a, b) => a + b, 0) + result.finishTime;
+  return { pages: result.pages, pageStarts: toPageStarts(result), pageTimes: result.pageTimes, pageWork: result.pageWork, timings: { paginate: paginated, print } };
 }

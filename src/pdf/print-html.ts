@@ -16,6 +16,7 @@ import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import type { DocumentModel } from '../model/types.js';
 import { hyphenatorFor, type Hyphenator } from './hyphenate.js';
+import { noteIds } from '../shared/ids.js';
 import { templatesDir } from '../shared/package.js';
 import { readTemplate, templateToHast, type TemplateValues } from '../shared/template.js';
 
@@ -78,7 +79,7 @@ function transformChildren(parent: Element | Root, hyphenate: Hyphenator | null)
     if (child.tagName === 'a' && call !== undefined && call !== null) {
       const number = Number(call);
       next.push(
-        h('sup.note-call', { dataCall: number }, [h('a', { href: `#fn-${number}`, id: `fnref-${number}` }, String(number))]),
+        h('sup.note-call', { dataCall: number }, [h('a', { href: `#${noteIds.note(number)}`, id: noteIds.noteCall(number) }, String(number))]),
       );
       continue;
     }
@@ -171,7 +172,7 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
   transformChildren(body, hyphenate);
 
   const notes: Element[] = model.notes.map((note) => {
-    const content = h('div.footnote', { id: `fn-${note.number}`, dataNote: note.number, role: 'doc-footnote' }, [
+    const content = h('div.footnote', { id: noteIds.note(note.number), dataNote: note.number, role: 'doc-footnote' }, [
       h('span.note-number', String(note.number)),
       ...structuredClone(note.children),
     ]);
@@ -209,7 +210,8 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
     children: [
       { type: 'doctype' },
       nl(),
-      h('html', { lang: model.metadata.lang }, [
+      // `papersize: letter` selects the stylesheet's named page of that size.
+      h('html', { lang: model.metadata.lang, ...(model.metadata.papersize && model.metadata.papersize !== 'a4' ? { dataPapersize: model.metadata.papersize } : {}) }, [
         head,
         nl(),
         h('body', [

@@ -1,8 +1,13 @@
 /**
- * Ids the ebook adds (note calls, notes, page-break markers), kept apart
+ * Ids the editions add (note calls, notes, page-break markers), kept apart
  * from the ids already in the text: a heading called "Page 2" is slugged
  * `page-2`, which a marker must not repeat (EPUBCheck rejects duplicate ids
  * and the page list would land on the heading).
+ *
+ * The web page and the print page name notes `fn-N` and their calls
+ * `fnref-N` (`noteIds`), and an `IdAllocator` moves one aside (`fn-1-2`)
+ * when the text already has it; the ebook's scheme is `fnN`/`fnrefN`/
+ * `page-N`, behind a prefix when the text has ids of that shape.
  */
 import type { Element, Root } from 'hast';
 
@@ -50,5 +55,27 @@ export function idSchemeAvoiding(taken: ReadonlySet<string>): IdScheme {
         noteCall: (n) => `${prefix}${defaultIds.noteCall(n)}`,
       };
     }
+  }
+}
+
+/** Note ids of the web and print pages: `fn-N` for note N, `fnref-N` for its call. */
+export const noteIds: Pick<IdScheme, 'note' | 'noteCall'> = {
+  note: (n) => `fn-${n}`,
+  noteCall: (n) => `fnref-${n}`,
+};
+
+/** Hands out ids that no element of the given trees already has. */
+export class IdAllocator {
+  private readonly taken: Set<string>;
+  constructor(trees: (Root | Element)[]) {
+    this.taken = new Set();
+    for (const tree of trees) collectIds(tree, this.taken);
+  }
+  /** `base`, or `base-2`, `base-3` … when taken. */
+  claim(base: string): string {
+    let id = base;
+    for (let n = 2; this.taken.has(id); n++) id = `${base}-${n}`;
+    this.taken.add(id);
+    return id;
   }
 }

@@ -32,6 +32,7 @@ import { labelLang, resolveLabels, type HtmlLabels } from '../shared/labels.js';
 import { normaliseLang } from '../shared/lang.js';
 import { linkifyTransform } from './linkify.js';
 import { orcidUrl } from '../shared/orcid.js';
+import { IdAllocator, noteIds } from '../shared/ids.js';
 
 export interface HtmlPageOptions {
   /** URL (relative to the page) of the folder with the stylesheet and fonts. Default: `NAME_files`. */
@@ -83,25 +84,6 @@ function eachElement(tree: Root | Element, visit: (node: Element, parent: Root |
     }
   };
   walk(tree);
-}
-
-/** Hands out ids that no element of the page already has. */
-class IdAllocator {
-  private readonly taken = new Set<string>();
-  constructor(trees: (Root | Element)[]) {
-    for (const tree of trees)
-      eachElement(tree, (node) => {
-        const id = node.properties?.id;
-        if (typeof id === 'string') this.taken.add(id);
-      });
-  }
-  /** `base`, or `base-2`, `base-3` … when taken. */
-  claim(base: string): string {
-    let id = base;
-    for (let n = 2; this.taken.has(id); n++) id = `${base}-${n}`;
-    this.taken.add(id);
-    return id;
-  }
 }
 
 /**
@@ -235,7 +217,7 @@ interface NoteLinks {
 
 /** Replace every `<a data-note-call="N">` under `tree` with a numbered, named link to note N. */
 function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: PageLabels, links: NoteLinks): void {
-  for (const note of notes) links.noteIds.set(note.number, ids.claim(`fn-${note.number}`));
+  for (const note of notes) links.noteIds.set(note.number, ids.claim(noteIds.note(note.number)));
   eachElement(tree, (node, parent, index) => {
     const raw = node.properties?.dataNoteCall;
     if (raw === undefined || raw === null) return;
@@ -244,7 +226,7 @@ function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: PageLabe
     const number = String(Number.isFinite(n) ? n : raw);
     let call: Element;
     if (target) {
-      const id = ids.claim(links.callIds.has(n) ? `fnref-${n}-b` : `fnref-${n}`);
+      const id = ids.claim(links.callIds.has(n) ? `${noteIds.noteCall(n)}-b` : noteIds.noteCall(n));
       if (!links.callIds.has(n)) links.callIds.set(n, id);
       call = h('a', { href: `#${target}`, id, role: 'doc-noteref', ariaLabel: labels.noteCall(n), lang: labels.markLang }, number);
     } else {

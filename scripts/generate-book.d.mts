@@ -1,0 +1,7 @@
+/** Types of scripts/generate-book.mjs, for the tests that import it. */
+export interface CslItem {
+  id: string;
+  [field: string]: unknown;
+}
+export function book(scale: number): { markdown: string; references: CslItem[] };
+export function writeBook(scale: number, dir: string): Promise<string>;
