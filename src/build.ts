@@ -15,6 +15,7 @@ import type { PaperSize } from './load/schema.js';
 import type { DocumentModel, PageStart } from './model/types.js';
 import { fileError, fileMessage } from './messages.js';
 import { rules, type RuleId } from './rules.js';
+import { citationCacheFor } from './cache/index.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
 // build never pays for Puppeteer, the zip library or the print templates.
@@ -43,13 +44,24 @@ export interface BuildOptions {
   papersize?: PaperSize;
   /** Let raw HTML through unsanitised. Default: false. */
   unsafeHtml?: boolean;
+  /** A contents list in the HTML and PDF (`--toc`). */
+  toc?: boolean;
+  /** Citation cache: a folder, true for the default one (`src/cache/`), false for none. Default: true. */
+  cache?: boolean | string;
   /** Unknown citation keys are warnings, not errors. Default: false. */
   lenient?: boolean;
   /** Browser executable (else `PUPPETEER_EXECUTABLE_PATH`, Puppeteer's cache, the system's). */
   browserPath?: string;
+  /** A browser someone else owns (a series build's shared one): used, never launched or closed here. */
+  browser?: Browser;
+  /** What the build is doing, for a progress line (`src/progress/`). */
+  onProgress?: (event: ProgressEvent) => void;
   /** Called once per manuscript, as soon as its messages are final. */
   onDocument?: (file: VFile, outputs: string[]) => void;
 }
+
+export type { ProgressEvent } from './progress/events.js';
+import type { ProgressEvent } from './progress/events.js';
 
 export interface BuiltDocument {
   model: DocumentModel;
@@ -77,7 +89,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const outDir = path.resolve(options.outDir ?? 'dist');
   const needsBrowser = formats.includes('pdf') || formats.includes('epub');
   // Start the browser now: it is ready by the time the first model is.
-  const browserReady: Promise<Browser | Error> | undefined = needsBrowser
+  const browserReady: Promise<Browser | Error> | undefined = options.browser
+    ? Promise.resolve(options.browser)
+    : needsBrowser
     ? loadBrowser()
         .then(({ launchBrowser }) => launchBrowser({ executablePath: options.browserPath }))
         .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
@@ -88,26 +102,33 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const closeBrowser = (): Promise<void> =>
     (closing ??= (async () => {
       const browser = await browserReady;
-      if (browser && !(browser instanceof Error)) await browser.close().catch(() => undefined);
+      if (browser && !(browser instanceof Error) && browser !== options.browser) await browser.close().catch(() => undefined);
     })());
+  const cache = citationCacheFor(options.cache);
   const documents: BuiltDocument[] = [];
   let environmentError = false;
   try {
     for (const [index, input] of options.inputs.entries()) {
       const last = index === options.inputs.length - 1;
+      const progress = options.onProgress;
+      const name = path.basename(input, path.extname(input));
+      progress?.({ kind: 'stage', name, stage: 'reading' });
       const model = await buildDocument({
         input,
         style: options.style,
         locale: options.locale,
         bibliography: options.bibliography,
         unsafeHtml: options.unsafeHtml,
+        toc: options.toc,
+        cache,
+        onStage: progress && ((stage) => progress({ kind: 'stage', name, stage })),
       });
       if (options.papersize) model.metadata.papersize = options.papersize;
       const outputs: string[] = [];
       let ok = !model.file.messages.some((m) => isError(m, options.lenient));
       if (ok) {
         try {
-          const written = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined);
+          const written = await writeEditions(model, formats, outDir, browserReady, outputs, last ? closeBrowser : () => undefined, progress);
           ok = written === 'written';
           if (written === 'environment') environmentError = true;
         } catch (error) {
@@ -141,7 +162,10 @@ async function writeEditions(
   outputs: string[],
   /** Called once this document needs the browser no more. */
   doneWithBrowser: () => void,
+  progress?: (event: ProgressEvent) => void,
 ): Promise<'written' | 'environment'> {
+  const stage = (what: ProgressEvent & { kind: 'stage' }) => progress?.(what);
+  const wrote = (file: string) => progress?.({ kind: 'written', name: model.name, file });
   const target = (extension: string) => path.join(outDir, `${model.name}.${extension}`);
   const browserFor = async (purpose: string, ruleId: RuleId, fatal: boolean): Promise<Browser | null> => {
     const browser = await browserReady;
@@ -162,7 +186,10 @@ async function writeEditions(
     ? loadHtml()
         .then(({ writeHtmlEdition }) => writeHtmlEdition(model, { outDir, pdf: formats.includes('pdf') }))
         .then(
-          (written) => void outputs.push(...written),
+          (written): undefined => {
+            outputs.push(...written);
+            wrote(written[0]);
+          },
           (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
         )
     : Promise.resolve(undefined);
@@ -170,22 +197,33 @@ async function writeEditions(
     const error = await htmlDone;
     if (error) throw error;
   };
+  // The print and ebook code loads while the browser is still starting.
+  if (formats.includes('pdf') || formats.includes('epub')) void loadPdf().catch(() => undefined);
+  if (formats.includes('epub')) void loadEpub().catch(() => undefined);
   let pageStarts: PageStart[] | undefined;
   if (printBrowser) {
     const { renderPdf } = await loadPdf();
+    stage({ kind: 'stage', name: model.name, stage: 'laying out pages' });
     const printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf') });
     outputs.push(target('pdf'));
+    progress?.({ kind: 'pages', name: model.name, pages: printed.pages });
+    wrote(target('pdf'));
     pageStarts = printed.pageStarts;
   }
   if (formats.includes('epub')) {
     if (!pageStarts) {
       const browser = await browserFor('EPUB page list left out', rules.pageListOmitted, false);
-      if (browser) pageStarts = await (await loadPdf()).paginate(model, { browser });
+      if (browser) {
+        stage({ kind: 'stage', name: model.name, stage: 'paginating the ebook page list' });
+        pageStarts = await (await loadPdf()).paginate(model, { browser });
+      }
     }
     doneWithBrowser();
     const { writeEpub } = await loadEpub();
+    stage({ kind: 'stage', name: model.name, stage: 'writing the ebook' });
     await writeEpub(model, { outFile: target('epub'), pageStarts });
     outputs.push(target('epub'));
+    wrote(target('epub'));
   }
   await finishHtml();
   return 'written';

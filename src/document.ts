@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
+import type { CitationCache } from './cache/citations.js';
 import { citeTransform, locatorLabels } from './cite/index.js';
 import { toDocumentModel } from './model/index.js';
 import { loadBibliography } from './load/bibliography.js';
@@ -13,7 +14,7 @@ import { load } from './load/index.js';
 import { metadataDefaults, type Metadata } from './load/schema.js';
 import { loadLocale, resolveStyle, type CslStyle } from './load/styles.js';
 import type { DocumentModel } from './model/types.js';
-import { parse } from './parse/index.js';
+import { crossrefTransform, parse } from './parse/index.js';
 import { rules } from './rules.js';
 import { fileError, fileWarn } from './messages.js';
 
@@ -28,6 +29,12 @@ export interface DocumentOptions {
   bibliography?: string[];
   /** Let raw HTML through unsanitised. Default: false. */
   unsafeHtml?: boolean;
+  /** A contents list (`--toc`), whatever the front matter says. */
+  toc?: boolean;
+  /** Citation cache to answer from and fill (`src/cache/`); none: citeproc always runs. */
+  cache?: CitationCache;
+  /** Told when each stage starts (for a progress line). */
+  onStage?: (stage: 'parsing' | 'citations' | 'document model') => void;
 }
 
 /** The style used when neither the command line nor the front matter names one (Pandoc's default). */
@@ -40,6 +47,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     style: options.style,
     locale: options.locale,
     bibliography: options.bibliography,
+    toc: options.toc,
   });
   const metadata = loaded ?? metadataDefaults(path.basename(options.input, path.extname(options.input)));
   const name = path.basename(file.path, path.extname(file.path));
@@ -61,7 +69,10 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (!locales.has('en-US')) locales.set('en-US', (await loadLocale('en-US')).xml);
 
   const lang = locale.fallback ? locale.lang : wanted;
-  const tree = parse(file, { labels: locatorLabels(locales.get(lang) ?? locale.xml, style.xml, lang) });
+  options.onStage?.('parsing');
+  const tree = parse(file, { lang: metadata.lang, labels: locatorLabels(locales.get(lang) ?? locale.xml, style.xml, lang) });
+  crossrefTransform(tree, file, { lang: metadata.lang, bibliography: bibliography.items, numberSections: metadata.numberSections === true });
+  options.onStage?.('citations');
   citeTransform(tree, file, {
     style,
     lang,
@@ -69,7 +80,9 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     locales,
     items: bibliography.items,
     metadata,
+    cache: options.cache,
   });
+  options.onStage?.('document model');
   return toDocumentModel(tree, file, {
     name,
     metadata,

@@ -36,6 +36,20 @@ export const rules = {
   langInvalid: 'lang-invalid',
   /** Raw HTML was removed by the sanitiser. */
   htmlSanitized: 'html-sanitized',
+  /** A Pandoc attribute block `{…}` belongs to no heading, link, image, span, figure or table. */
+  attributesUnused: 'attributes-unused',
+  /** A `:::` fence closes no open fenced div, or a fenced div is never closed. */
+  divUnmatched: 'div-unmatched',
+  /** A formula's TeX does not parse; it is shown as its source. */
+  mathError: 'math-error',
+  /** Raw TeX (`\command`) in the text, which no edition can show as TeX would. */
+  rawTex: 'raw-tex',
+  /** Raw content for another format (`{=latex}`), left out as Pandoc leaves it out of HTML. */
+  rawFormatSkipped: 'raw-format-skipped',
+  /** A cross-reference (`@fig-x`, `@tbl:x`) names no label and no bibliography entry. */
+  crossrefUnknown: 'crossref-unknown',
+  /** Two figures, tables, equations or sections share one label. */
+  crossrefDuplicate: 'crossref-duplicate',
   /** The browser needed for the print edition is missing or failed. */
   browserMissing: 'browser-missing',
   /** An edition could not be written to the output folder (permissions, a full disk). */

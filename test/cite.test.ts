@@ -43,7 +43,7 @@ describe('note styles', () => {
     const notes = noteText(model);
     expect(notes[0]).toMatch(/^Yunusov, Migration Processes in Azerbaijan, 3\.$/);
     // The author's note stands between: the next citation of the same work is not "Ibid.".
-    expect(notes[1]).toBe("The author's own words, with a source inside (Guild, “Readmission Agreements,” 195).");
+    expect(notes[1]).toBe("The author’s own words, with a source inside (Guild, “Readmission Agreements,” 195).");
     expect(notes[2]).toMatch(/^Yunusov, Migration Processes in Azerbaijan, 4\.$/);
     expect(notes[3]).toBe('Ibid.');
     expect(notes[5]).toMatch(/^See Safarov/);
@@ -71,7 +71,7 @@ describe('switching to an author-date style', () => {
     const model = await buildDocument({ input: manuscript('title: T\nbibliography: refs.json', text), style: 'apa' });
     expect(model.style.class).toBe('in-text');
     expect(model.notes.map((n) => [n.number, n.kind])).toEqual([[1, 'author']]);
-    expect(noteText(model)[0]).toBe("The author's own words, with a source inside (Guild, 2009, p. 195).");
+    expect(noteText(model)[0]).toBe("The author’s own words, with a source inside (Guild, 2009, p. 195).");
     const body = bodyText(model);
     expect(body).toContain('First claim (Yunusov, 2009, p. 3). An aside.1 Second claim (Yunusov, 2009, p. 4).');
     expect(body).toContain('As Morehouse & Blomfield (2011, p. 5) argue, talks went on (see Safarov, 2012).');

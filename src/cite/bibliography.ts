@@ -10,12 +10,12 @@ import { htmlFragmentsToHast } from './fragments.js';
 import type { BibliographyNode, CiteOptions } from './types.js';
 import { normaliseLang } from '../shared/lang.js';
 import { localeTerms, type CslTerm } from '../shared/csl-xml.js';
-import { stylesToClasses, type CiteprocEngine } from './engine.js';
+import { stylesToClasses } from './engine.js';
+import type { CiteprocResult } from './process.js';
 
 /** The entries as hast, or null when the style or the front matter wants none. */
-export function makeBibliographyNode(engine: CiteprocEngine, options: CiteOptions): BibliographyNode | null {
+export function makeBibliographyNode(made: CiteprocResult['bibliography'], options: CiteOptions): BibliographyNode | null {
   if (!options.style.hasBibliography || options.metadata.suppressBibliography) return null;
-  const made = engine.makeBibliography();
   if (!made) return null;
   const [params, entries] = made;
   const children: ElementContent[] = [];
@@ -114,7 +114,9 @@ export function placeBibliography(tree: Root, bibliography: BibliographyNode, ti
   const index = tree.children.findIndex(
     (node) =>
       (node.type === 'html' && refsHtml.test(node.value.trim())) ||
-      (node.type === 'paragraph' && refsFence.test(toString(node).trim())),
+      (node.type === 'paragraph' && refsFence.test(toString(node).trim())) ||
+      // `::: {#refs}` … `:::`, read as a fenced div by `parse`.
+      ((node as { type: string }).type === 'pandocDiv' && (node as { attributes?: { id?: string } }).attributes?.id === 'refs'),
   );
   if (index >= 0) {
     bibliography.position = tree.children[index].position;

@@ -11,12 +11,22 @@ import type { CslItem } from './types.js';
 
 const require = createRequire(import.meta.url);
 // citeproc ships CommonJS without type declarations; the few calls used here
-// are typed by `CiteprocEngine` below.
-const CSL = require('citeproc') as {
+// are typed by `CiteprocEngine` below. It is loaded on the first engine: a
+// build whose citations all come from the cache never loads it.
+interface Citeproc {
   Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
   SKIP_WORDS: string[];
   getSortCompare: (this: { sys?: { collation?: string }; opt?: { sort_sep?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
-};
+}
+let loaded: Citeproc | undefined;
+function citeproc(): Citeproc {
+  if (!loaded) {
+    loaded = require('citeproc') as Citeproc;
+    loaded.SKIP_WORDS.splice(0, loaded.SKIP_WORDS.length, ...titleCaseStopWords);
+    collateByLanguage(loaded);
+  }
+  return loaded;
+}
 
 /**
  * Sorting follows the document's language, as in Pandoc: the collation of
@@ -26,28 +36,30 @@ const CSL = require('citeproc') as {
  * punctuation and compares base letters only). An engine whose `sys` names
  * no collation keeps citeproc-js's comparison.
  */
-const citeprocSortCompare = CSL.getSortCompare;
-CSL.getSortCompare = function (defaultLocale) {
-  const lang = this?.sys?.collation;
-  if (!lang) return citeprocSortCompare.call(this, defaultLocale);
-  const compare = collation(lang, defaultLocale ?? 'en-US');
-  // citeproc-js joins the parts of a sort key (family, given …) with its
-  // separator: compare part by part, so "Doe|John|" sorts before
-  // "Doe|John,|Roe|Jenny|" whatever the separator's place in the collation.
-  const separator = this?.opt?.sort_sep ?? '|';
-  // A leading bracket or quotation mark does not count, as in citeproc-js.
-  // Hyphens do not count either, as in Pandoc (Villafuerte before Villa-Lobos).
-  const strip = (text: string) => text.replace(/^[[\]'"]*/, '').replace(/[-\u2010\u2011]/g, '');
-  return (a, b) => {
-    const left = strip(a).split(separator);
-    const right = strip(b).split(separator);
-    for (let i = 0; i < Math.min(left.length, right.length); i++) {
-      const order = compare(left[i], right[i]);
-      if (order !== 0) return order;
-    }
-    return left.length - right.length;
+function collateByLanguage(CSL: Citeproc): void {
+  const citeprocSortCompare = CSL.getSortCompare;
+  CSL.getSortCompare = function (defaultLocale) {
+    const lang = this?.sys?.collation;
+    if (!lang) return citeprocSortCompare.call(this, defaultLocale);
+    const compare = collation(lang, defaultLocale ?? 'en-US');
+    // citeproc-js joins the parts of a sort key (family, given …) with its
+    // separator: compare part by part, so "Doe|John|" sorts before
+    // "Doe|John,|Roe|Jenny|" whatever the separator's place in the collation.
+    const separator = this?.opt?.sort_sep ?? '|';
+    // A leading bracket or quotation mark does not count, as in citeproc-js.
+    // Hyphens do not count either, as in Pandoc (Villafuerte before Villa-Lobos).
+    const strip = (text: string) => text.replace(/^[[\]'"]*/, '').replace(/[-\u2010\u2011]/g, '');
+    return (a, b) => {
+      const left = strip(a).split(separator);
+      const right = strip(b).split(separator);
+      for (let i = 0; i < Math.min(left.length, right.length); i++) {
+        const order = compare(left[i], right[i]);
+        if (order !== 0) return order;
+      }
+      return left.length - right.length;
+    };
   };
-};
+}
 
 /**
  * The comparison of a language's collation. French with `-u-kb-true`
@@ -80,7 +92,6 @@ export const titleCaseStopWords = [
   'a', 'an', 'and', 'as', 'at', 'but', 'by', 'down', 'for', 'from', 'in', 'into', 'nor',
   'of', 'on', 'onto', 'or', 'over', 'so', 'the', 'till', 'to', 'up', 'via', 'with', 'yet',
 ];
-CSL.SKIP_WORDS.splice(0, CSL.SKIP_WORDS.length, ...titleCaseStopWords);
 
 export interface CitationItemInput {
   id: string;
@@ -144,7 +155,7 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
   }
   // forceLang: the document's locale wins over the style's default-locale,
   // as in Pandoc.
-  const engine = new CSL.Engine(sys, options.styleXml, options.lang, true);
+  const engine = new (citeproc().Engine)(sys, options.styleXml, options.lang, true);
   // citeproc-js calls `wrapCitationEntry` only with this switch on.
   if (options.linkCitations) engine.opt.development_extensions.apply_citation_wrapper = true;
   return engine;

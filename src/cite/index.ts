@@ -27,7 +27,9 @@ import { labelsFromTerms, type LabelTable } from '../parse/index.js';
 import { localeStyleOption, localeTerms, styleLocaleTerms } from '../shared/csl-xml.js';
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
-import { citationLayoutAffixes, createEngine, stylesToClasses, type CitationInput, type CitationItemInput, type CiteprocEngine } from './engine.js';
+import { citationLayoutAffixes, stylesToClasses, type CitationInput, type CitationItemInput } from './engine.js';
+import { runCiteproc, type CiteprocRequest } from './process.js';
+import type { CiteprocResult } from './process.js';
 import type { BibliographyNode, CiteOptions, CslItem } from './types.js';
 import { htmlFragmentsToHast } from './fragments.js';
 import { bibliographyTitle, makeBibliographyNode, placeBibliography } from './bibliography.js';
@@ -100,7 +102,8 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
       const node = parent.children[i] as Nodes;
       if (node.type === 'footnoteReference') {
         const definition = definitions.get(node.identifier);
-        if (!definition || noteNumber > 0) continue;
+        // A call inside a note gets a note of its own, next in the sequence.
+        if (!definition) continue;
         const number = ++counter;
         const note = noteContent(number, 'author', structuredClone(definition.children) as BlockContent[], definition.position);
         notes.push(note);
@@ -135,22 +138,14 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
   };
   walk(tree, 0);
 
-  const engine = createEngine({
-    styleXml: options.style.xml,
-    lang: options.lang,
-    locales: options.locales,
-    items: options.items,
-    linkCitations: options.metadata.linkCitations && options.style.hasBibliography,
-    collation: options.collation,
-  });
-  formatCitations(engine, registered, file, options);
+  const made = formatCitations(registered, file, options);
   // Pandoc moves punctuation before a superscript citation of an in-text
   // style only when `notes-after-punctuation` is written (it defaults to
   // true for note styles alone).
   const superscriptsAfterPunctuation = afterPunctuation && options.metadata.notesAfterPunctuationGiven === true;
   for (const root of [tree, ...notes]) closeUpSuperscripts(root, superscriptsAfterPunctuation, intoQuote);
 
-  const bibliography = makeBibliographyNode(engine, options);
+  const bibliography = makeBibliographyNode(made, options);
   if (bibliography) placeBibliography(tree, bibliography, bibliographyTitle(options, tree));
   tree.children.push(...(notes as RootContent[]));
 }
@@ -241,7 +236,7 @@ function movePunctuation(parent: Parent, index: number, afterPunctuation: boolea
   return index + 1;
 }
 
-function formatCitations(engine: CiteprocEngine, registered: Registered[], file: VFile, options: CiteOptions): void {
+function formatCitations(registered: Registered[], file: VFile, options: CiteOptions): CiteprocResult['bibliography'] {
   const noteStyle = options.style.class === 'note';
 
   // Unknown keys are reported once per occurrence and kept as `key?`.
@@ -271,19 +266,25 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
 
   // The author alone ("Morehouse and Blomfield"), made apart from the
   // tracked clusters so it changes no position; '' when the style prints
-  // nothing for it.
-  const authors = new Map<Registered, string>();
+  // nothing for it. Asked for once per cluster that needs it, in reading
+  // order, after the tracked clusters.
+  const linked = options.metadata.linkCitations && options.style.hasBibliography;
+  const authorRequests: CitationItemInput[][] = [];
+  const authorSlot = new Map<Registered, number>();
+  for (const entry of registered) {
+    if (entry.noteIndex >= 0 && !(entry.cite.mode === 'author-in-text' && !noteStyle)) continue;
+    // `@a [-@b; @c]`: the author in the text is the first item's only.
+    const named = entry.cite.mode === 'author-in-text' ? entry.cite.items.slice(0, 1) : entry.cite.items;
+    const items = named.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
+    if (items.length === 0) continue;
+    authorSlot.set(entry, authorRequests.length);
+    authorRequests.push(items);
+  }
+  let authorRenderings: string[] = [];
   const authorAlone = (entry: Registered): string => {
-    let author = authors.get(entry);
-    if (author === undefined) {
-      // `@a [-@b; @c]`: the author in the text is the first item's only.
-      const named = entry.cite.mode === 'author-in-text' ? entry.cite.items.slice(0, 1) : entry.cite.items;
-      const items = named.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
-      const rendered = items.length > 0 ? engine.makeCitationCluster(items) : '';
-      author = rendered.includes('[NO_PRINTED_FORM]') ? '' : rendered;
-      authors.set(entry, author);
-    }
-    return author;
+    const slot = authorSlot.get(entry);
+    const rendered = slot === undefined ? '' : authorRenderings[slot];
+    return rendered.includes('[NO_PRINTED_FORM]') ? '' : rendered;
   };
 
   // The clusters the engine tracks positions for, in reading order. An
@@ -319,10 +320,26 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
       });
     }
   }
-  const results = engine.rebuildProcessorState(citations, 'html', nocite);
-  const linked = options.metadata.linkCitations && options.style.hasBibliography;
+  const request: CiteprocRequest = {
+    styleXml: options.style.xml,
+    lang: options.lang,
+    locales: options.locales,
+    items: options.items,
+    linkCitations: linked,
+    collation: options.collation,
+    citations,
+    nocite,
+    authors: authorRequests,
+    bibliography: options.style.hasBibliography && !options.metadata.suppressBibliography,
+  };
+  let result = options.cache?.get(request);
+  if (!result) {
+    result = runCiteproc(request);
+    options.cache?.set(request, result);
+  }
+  authorRenderings = result.authors;
   const affixes = linked ? citationLayoutAffixes(options.style.xml) : { prefix: '', suffix: '' };
-  const output = new Map<string, string>(results.map(([id, , html]) => [id, html ? affixes.prefix + html + affixes.suffix : html]));
+  const output = new Map<string, string>(result.clusters.map(([id, html]) => [id, html ? affixes.prefix + html + affixes.suffix : html]));
 
   let affixesOfLayout: { prefix: string; suffix: string } | undefined;
   const layoutAffixes = () => (affixesOfLayout ??= citationLayoutAffixes(options.style.xml));
@@ -358,6 +375,7 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
     }
     rendered.push({ cite, html: stylesToClasses(html) });
   }
+  const bibliography = result.bibliography;
   const fragments = htmlFragmentsToHast(rendered.map((r) => r.html));
   rendered.forEach(({ cite }, index) => {
     cite.data = {
@@ -366,6 +384,7 @@ function formatCitations(engine: CiteprocEngine, registered: Registered[], file:
       hChildren: fragments[index],
     };
   });
+  return bibliography;
 }
 
 /**

@@ -34,4 +34,6 @@ export interface CiteOptions {
   metadata: Pick<Metadata, 'nocite' | 'linkCitations' | 'referenceSectionTitle' | 'suppressBibliography' | 'notesAfterPunctuation' | 'notesAfterPunctuationGiven'>;
   /** The document's language as written, whose collation sorts the bibliography. Default: `lang`. */
   collation?: string;
+  /** Where citeproc's answers are kept between builds; none: always run it. */
+  cache?: import('../cache/citations.js').CitationCache;
 }

@@ -18,10 +18,13 @@ import { listAllStyles, listStyles } from '../load/styles.js';
 import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
 import { packageVersion } from '../shared/package.js';
 import { report } from './report.js';
+import { progressLine } from '../progress/line.js';
+import { buildSeries, defaultJobs } from '../series/index.js';
 import type { VFileMessage } from 'vfile-message';
 
 const usage = `Usage:
   colophon build [FILE.md ...] [options]   build editions (default: every manuscript/*.md)
+  colophon preview [FILE.md] [options]     live preview on 127.0.0.1 (default: the first manuscript/*.md)
   colophon styles [--all]                  list the bundled citation styles (--all: also the user's and the system's)
 
 Options for build:
@@ -32,7 +35,11 @@ Options for build:
   --bibliography FILE     bibliography file: CSL-JSON, CSL YAML, BibTeX or RIS (repeatable)
   --papersize a4|letter   paper of the print edition (overrides the front matter)
   --unsafe-html           keep raw HTML as written (trusted manuscripts only)
+  --toc                   a contents list in the HTML and PDF (as front matter toc: true)
   --lenient               unknown citation keys are warnings, not errors
+  --no-cache              format every citation afresh (no citation cache)
+  --port N                preview: port on 127.0.0.1 (default: a free one)
+  -j, --jobs N            manuscripts built at once (default: the number of cores)
   --browser PATH          Chromium or Chrome to print with
   -q, --quiet             print errors only
   -h, --help              this help
@@ -54,8 +61,12 @@ async function main(argv: string[]): Promise<number> {
         bibliography: { type: 'string', multiple: true },
         papersize: { type: 'string' },
         'unsafe-html': { type: 'boolean' },
+        toc: { type: 'boolean' },
         lenient: { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
         browser: { type: 'string' },
+        port: { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -88,6 +99,26 @@ async function main(argv: string[]): Promise<number> {
     for (const style of await listStyles()) process.stdout.write(`${style.id.padEnd(40)} ${style.class.padEnd(8)} ${style.title}\n`);
     return 0;
   }
+  if (command === 'preview') {
+    if (files.length > 1) throw new UsageError('`preview` takes one manuscript');
+    const input = files[0] ?? (await defaultManuscripts())[0];
+    if (!input) throw new UsageError('no manuscript given and none in manuscript/');
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port wants a port number, not \`${values.port}\``);
+    const { runPreview } = await import('../preview/cli.js');
+    return runPreview({
+      input,
+      port,
+      style: values.style,
+      locale: values.locale,
+      bibliography: values.bibliography,
+      unsafeHtml: values['unsafe-html'],
+      lenient: values.lenient,
+      browserPath: values.browser,
+      cache: !values['no-cache'],
+      quiet: values.quiet,
+    });
+  }
   if (command !== 'build') throw new UsageError(command ? `unknown command \`${command}\`` : 'no command given');
 
   const formats = (values.format ?? editionFormats.join(','))
@@ -107,7 +138,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const quiet = values.quiet ?? false;
   const lenient = values.lenient ?? false;
-  const result = await build({
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a whole number of 1 or more, not \`${values.jobs}\``);
+  const progress = progressLine({ enabled: !quiet, total: inputs.length });
+  const show = (lines: string[], outputs: string[]) => {
+    for (const line of lines) {
+      if (quiet && line.includes('  warning: ')) continue;
+      progress.print(process.stderr, `${line}\n`);
+    }
+    if (!quiet) for (const output of outputs) progress.print(process.stdout, `wrote ${path.relative(process.cwd(), output) || output}\n`);
+  };
+  const common = {
     inputs,
     formats: formats as EditionFormat[],
     outDir: values.out,
@@ -116,14 +157,25 @@ async function main(argv: string[]): Promise<number> {
     bibliography: values.bibliography,
     papersize: papersize as PaperSize | undefined,
     unsafeHtml: values['unsafe-html'],
+    toc: values.toc,
     lenient,
+    cache: !values['no-cache'],
     browserPath: values.browser,
-    onDocument(file, outputs) {
-      const shown = quiet ? (m: VFileMessage) => isError(m, lenient) : () => true;
-      for (const line of report(file, (m) => isError(m, lenient), shown)) process.stderr.write(`${line}\n`);
-      if (!quiet) for (const output of outputs) process.stdout.write(`wrote ${path.relative(process.cwd(), output) || output}\n`);
-    },
-  });
+  };
+  let result: { ok: boolean; environmentError?: boolean };
+  const shown = quiet ? (m: VFileMessage) => isError(m, lenient) : () => true;
+  try {
+    result =
+      inputs.length > 1 && jobs > 1
+        ? await buildSeries({ ...common, jobs, onProgress: progress.update, onReport: (_input, lines, outputs) => show(lines, outputs) })
+        : await build({
+            ...common,
+            onProgress: progress.update,
+            onDocument: (file, outputs) => show(report(file, (m) => isError(m, lenient), shown), outputs),
+          });
+  } finally {
+    progress.stop();
+  }
   return result.environmentError ? 3 : result.ok ? 0 : 1;
 }
 

@@ -3,6 +3,7 @@
  * and the navigation document. Each is a whole `<html>` element ready for
  * `toXhtml`.
  */
+import { orcidUrl } from '../shared/orcid.js';
 import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
 import { toString } from 'hast-util-to-string';
@@ -41,11 +42,23 @@ export function xhtmlShell(shell: Shell, content: ElementContent[]): Element {
   ]);
 }
 
+/** `ORCID 0000-…`, a link where the iD makes a valid URL (the one ORCID rule), else text. */
+function orcidLine(orcid: string): Element {
+  const url = orcidUrl(orcid);
+  const text = `ORCID ${orcid.replace(/^https?:\/\/orcid\.org\//, '')}`;
+  return url ? h('a', { className: ['orcid'], href: url }, text) : h('span', { className: ['orcid'] }, text);
+}
+
 /** Title block lines that exist in the front matter, nothing invented. */
 export function titlePage(metadata: Metadata, labels: EpubLabels, options: { firstPage: number | null; ids?: IdScheme }): ElementContent[] {
   const line = (className: string, text: string | undefined): Element[] => (text ? [h('p', { className: [className] }, text)] : []);
   const authors = metadata.authors.map((author) =>
-    h('p', { className: ['author'] }, [author.name, ...(author.affiliation ? [h('br'), h('span', { className: ['affiliation'] }, author.affiliation)] : [])]),
+    h('p', { className: ['author'] }, [
+      author.name,
+      ...(author.affiliation ? [h('br'), h('span', { className: ['affiliation'] }, author.affiliation)] : []),
+      // The ORCID iD, linked, under the name.
+      ...(author.orcid ? [h('br'), orcidLine(author.orcid)] : []),
+    ]),
   );
   const content: ElementContent[] = [
     ...(options.firstPage !== null ? [pageBreak(options.firstPage, options.ids ?? defaultIds)] : []),

@@ -14,6 +14,8 @@
  * Accessibility 1.1. Every `epub:type` carries its DPUB-ARIA role. The same
  * model, page starts and `SOURCE_DATE_EPOCH` give the same bytes.
  */
+import { needsPandocCss } from '../shared/pandoc-css.js';
+import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontSubset } from '../shared/math-font.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Element, Root, RootContent } from 'hast';
@@ -45,6 +47,8 @@ export interface EpubOptions {
   pageStarts?: readonly PageStart[];
   /** `dcterms:modified` and the zip timestamps (default: `SOURCE_DATE_EPOCH` when set, else now). */
   modified?: Date;
+  /** The math font (WOFF2) for a book with formulas; `writeEpub` makes a subset. Default: none. */
+  mathFont?: Uint8Array;
   /** Path of the ebook stylesheet (default: `templates/carim/epub.css` of this package). */
   stylesheet?: string;
   /** Words the ebook adds: navigation headings, colophon heading (default: by the manuscript's language, English when unknown). */
@@ -144,7 +148,11 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   // Added words in English inside a French book are marked as English.
   const labelLang = known.lang === lang || options.labels ? null : known.lang;
   const modified = options.modified ?? sourceDateEpoch() ?? new Date();
-  const stylesheet = readFileSync(options.stylesheet ?? templatesDir('carim', 'epub.css'));
+  const baseStylesheet = readFileSync(options.stylesheet ?? templatesDir('carim', 'epub.css'));
+  // Formulas, figures, definition lists …: their rules, only when the text has them.
+  const stylesheet = needsPandocCss(model.body)
+    ? Buffer.concat([baseStylesheet, Buffer.from('\n'), readFileSync(templatesDir('carim', 'pandoc-epub.css'))])
+    : baseStylesheet;
 
   const body = structuredClone(model.body);
   // Mark the bibliography before anything moves: found by its path in the
@@ -172,8 +180,10 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
 
   const embedFonts = options.embedFonts ?? true;
   const css = embedFonts ? ['css/fonts.css', 'css/epub.css'] : ['css/epub.css'];
+  // Formulas get the math font (a subset made by `writeEpub`) in the text document.
+  const mathFont = embedFonts && hasElement(body, 'math') ? options.mathFont : undefined;
   const titleDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: css, bodyType: 'frontmatter' }, titlePage(metadata, labels, { firstPage: withPages ? firstPage : null, ids }));
-  const textDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: css, bodyType: 'bodymatter' }, body.children as Element['children']);
+  const textDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: mathFont ? [...css, 'css/math.css'] : css, bodyType: 'bodymatter' }, body.children as Element['children']);
   const colophonContent = colophon(metadata, labels, labelLang);
   const colophonDoc = colophonContent
     ? xhtmlShell({ lang, title: `${metadata.title} – ${labels.colophon}`, stylesheets: css, bodyType: 'backmatter' }, colophonContent)
@@ -215,6 +225,12 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
     },
     ...(colophonDoc ? [{ id: 'colophon', href: 'colophon.xhtml', mediaType: xhtmlType, spine: 'linear' as const, data: encode(toXhtml(colophonDoc)) }] : []),
     ...fonts,
+    ...(mathFont
+      ? [
+          { id: 'math-css', href: 'css/math.css', mediaType: 'text/css', data: encode(mathCss(`../fonts/${mathFontFile}`)) },
+          { id: 'math-font', href: `fonts/${mathFontFile}`, mediaType: 'font/woff2', data: mathFont },
+        ]
+      : []),
     { id: 'css', href: 'css/epub.css', mediaType: 'text/css', data: stylesheet },
     ...images,
   ];
@@ -245,5 +261,6 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
 
 /** Build the EPUB and write it to `options.outFile` whole or not at all. */
 export async function writeEpub(model: DocumentModel, options: WriteEpubOptions): Promise<void> {
-  await writeFileAtomic(options.outFile, makeEpub(model, options));
+  const mathFont = options.mathFont ?? (hasMath(model) ? await mathFontSubset(mathCharacters(model)) : undefined);
+  await writeFileAtomic(options.outFile, makeEpub(model, { ...options, mathFont }));
 }

@@ -30,6 +30,8 @@ export interface LoadOptions {
   locale?: string;
   /** Override the front matter's bibliography files (paths relative to the cwd). */
   bibliography?: string[];
+  /** `--toc`: a contents list whatever the front matter says. */
+  toc?: boolean;
 }
 
 export interface LoadedManuscript {
@@ -187,5 +189,6 @@ function withContext(data: z.output<typeof frontMatterSchema>, file: VFile, opti
     localeGiven: options.locale !== undefined || data.localeGiven,
     bibliography,
     csl,
+    ...(options.toc ? { toc: true } : {}),
   };
 }

@@ -31,14 +31,33 @@ function list(value: string | string[] | undefined): string[] {
 const person = z.object({
   /** Display name, e.g. `Sergey Rumyantsev`. */
   name: z.string().min(1).describe('display name'),
-  /** Institution, printed under the name where the layout has room. */
-  affiliation: z.string().optional().describe('institution, printed under the name where the layout has room'),
+  /** Institution, printed under the name where the layout has room; a list for several. */
+  affiliation: z.union([z.string(), z.array(z.string())]).optional().describe('institution, printed under the name where the layout has room; a list for several'),
+  /** Quarto's spelling of `affiliation`: names or `{name}` objects. */
+  affiliations: z.array(z.union([z.string(), z.object({ name: z.string() }).passthrough()])).optional().describe("Quarto's spelling of `affiliation`: a list of names or `{name}` objects"),
   /** ORCID iD or other URL identifying the person. */
   orcid: z.string().optional().describe('ORCID iD or other URL identifying the person'),
+}).transform(({ affiliation, affiliations, ...rest }): Person => {
+  // Several institutions are one line, `A; B`, kept with their author.
+  const places = [
+    ...(affiliation === undefined ? [] : Array.isArray(affiliation) ? affiliation : [affiliation]),
+    ...(affiliations ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.name)),
+  ];
+  const out: Person = { name: rest.name };
+  if (places.length > 0) out.affiliation = places.join('; ');
+  if (rest.orcid !== undefined) out.orcid = rest.orcid;
+  return out;
 });
 
+/** An author after normalisation: the affiliations as one line. */
+interface Person {
+  name: string;
+  affiliation?: string;
+  orcid?: string;
+}
+
 /** An author: a name, or `{name, affiliation, orcid}`; always an object after parsing. */
-const author = z.union([z.string().min(1), person]).transform((a) => (typeof a === 'string' ? { name: a } : a));
+const author = z.union([z.string().min(1), person]).transform((a): Person => (typeof a === 'string' ? { name: a } : a));
 
 const authors = z.union([author, z.array(author)]);
 
@@ -92,6 +111,11 @@ export const frontMatterKeys = z
     keywords: z.union([z.string(), z.array(z.string())]).optional().describe('a list or a comma-separated string'),
     abstract: z.string().optional().describe('short summary: the HTML description and the EPUB `dc:description`'),
     identifier: z.string().optional().describe('stable identifier (URN, DOI, URL) for the EPUB; derived when absent'),
+    toc: z.boolean().optional().describe('`true`: a contents list after the title block in the HTML and the PDF (as `--toc`)'),
+    'table-of-contents': z.boolean().optional().describe('same as `toc`'),
+    'toc-depth': z.number().int().min(1).max(6).optional().describe('heading levels in the contents list, 1–6 (default 3)'),
+    'toc-title': z.string().optional().describe('heading over the contents list (default: "Contents" in the language of the text)'),
+    'number-sections': z.boolean().optional().describe('`true`: headings numbered 1, 1.1, … (not those marked `{-}` or `.unnumbered`)'),
     papersize: z
       .preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(paperSizes))
       .optional()
@@ -142,6 +166,13 @@ export const frontMatterSchema = frontMatterKeys.transform((data) => {
     keywords: typeof data.keywords === 'string' ? data.keywords.split(/\s*[,;]\s*/).filter(Boolean) : (data.keywords ?? []),
     abstract: data.abstract,
     identifier: data.identifier,
+    /** A contents list in the HTML and PDF (`toc`, `table-of-contents` or `--toc`). */
+    toc: (data.toc ?? data['table-of-contents']) as boolean | undefined,
+    /** Deepest heading level in the contents list (default 3). */
+    tocDepth: data['toc-depth'],
+    tocTitle: data['toc-title'],
+    /** Number the headings. */
+    numberSections: data['number-sections'],
     /** Paper of the print edition (`papersize`, `--papersize`). Default: `a4`. */
     papersize: data.papersize as PaperSize | undefined,
   };

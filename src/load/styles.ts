@@ -104,6 +104,12 @@ function readCached(file: string): Promise<string> {
 
 const listingCache = new Map<string, Promise<Map<string, string>>>();
 
+/** Forget every style and locale read so far (a long-running preview, after a file changed). */
+export function forgetStyleReads(): void {
+  fileCache.clear();
+  listingCache.clear();
+}
+
 /**
  * Files of the folders (in order: the first folder's file wins) whose names
  * `pattern` matches, by the pattern's first group; read once per folder set.

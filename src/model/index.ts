@@ -22,6 +22,8 @@ import type { Metadata } from '../load/schema.js';
 import type { CitationStyleInfo, DocumentModel, Note } from './types.js';
 
 export type { CitationStyleInfo, DocumentModel, Note, PageStart } from './types.js';
+import { attachTableCaptions } from '../parse/figures.js';
+import { mathmlAttributes, mathmlTagNames } from '../parse/mathml-schema.js';
 import { rules } from '../rules.js';
 import { fileError, fileWarn } from '../messages.js';
 import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
@@ -46,6 +48,7 @@ export const sanitizeSchema: SanitizeSchema = {
   tagNames: [
     ...(defaultSchema.tagNames ?? []),
     'section', 'aside', 'figure', 'figcaption', 'abbr', 'cite', 'mark', 'small', 'u', 'dfn', 'time', 'bdi', 'bdo', 'wbr', 'caption', 'colgroup', 'col',
+    ...mathmlTagNames,
   ],
   attributes: {
     // Classes are free on every element (citeproc's and the manuscript's
@@ -60,8 +63,10 @@ export const sanitizeSchema: SanitizeSchema = {
       ...(defaultSchema.attributes?.['*'] ?? []),
       'className', 'id', 'role', 'lang', 'dir', 'title',
       'ariaLabel', 'ariaLabelledBy', 'ariaDescribedBy', 'ariaHidden',
-      'dataNoteCall', 'dataNote', 'dataNoteKind', 'dataCites',
+      'dataNoteCall', 'dataNote', 'dataNoteKind', 'dataCites', 'data*',
     ],
+    ...mathmlAttributes,
+    img: [...(defaultSchema.attributes?.img ?? []), 'width', 'height', 'style'],
     time: ['dateTime'],
     abbr: ['title'],
     col: ['span'],
@@ -113,6 +118,7 @@ export function toDocumentModel(tree: Root, file: VFile, options: ModelOptions):
   // Text between blocks is only the line breaks remark-rehype adds.
   body.children = trimWhitespace(body.children as ElementContent[]) as RootContent[];
 
+  attachTableCaptions(body);
   addHeadingIds(body, notes);
   let bibliography: Element | null = null;
   visit(body, 'element', (node) => {

@@ -16,6 +16,7 @@
  * The browser is the caller's: this module opens one page per call and
  * closes it, also on error or timeout.
  */
+import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontSubset } from '../shared/math-font.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
@@ -144,7 +145,7 @@ function manuscriptDir(model: DocumentModel): string | null {
  * Answer the print page's requests: the document, its stylesheet, the
  * fonts and files inside `assetsDir`; refuse the rest.
  */
-function requestHandler(html: string, templatesDir: string, assetsDir: string | null, onRequest?: (r: PrintRequest) => void) {
+function requestHandler(html: string, templatesDir: string, assetsDir: string | null, onRequest?: (r: PrintRequest) => void, mathFont: Uint8Array | null = null) {
   const serve = async (url: URL): Promise<{ body: Uint8Array | string; type: string; headers?: Record<string, string> } | null> => {
     if (url.origin !== new URL(printOrigin).origin || url.search) return null;
     const pathname = decodeURIComponent(url.pathname);
@@ -152,6 +153,7 @@ function requestHandler(html: string, templatesDir: string, assetsDir: string | 
       return { body: html, type: 'text/html; charset=utf-8', headers: { 'Content-Security-Policy': printContentSecurityPolicy } };
     }
     if (pathname === '/print.css') return { body: await readFile(path.join(templatesDir, 'print.css')), type: 'text/css' };
+    if (mathFont && pathname === `/fonts/${mathFontFile}`) return { body: mathFont, type: 'font/woff2' };
     if (pathname.startsWith('/fonts/')) {
       const font = await readFontFile(pathname.slice('/fonts/'.length));
       return font ? { body: font, type: 'font/woff2' } : null;
@@ -208,6 +210,11 @@ async function loadFonts(page: Page, extra: string): Promise<void> {
     const chars = Array.from(new Set(text.replace(/\s+/g, ''))).join('');
     const faces = ['normal 400', 'italic 400', 'normal 700', 'italic 700'];
     await Promise.all(faces.map((face) => document.fonts.load(`${face} 16px Tinos`, chars || 'a')));
+    // Formulas: the math font, with the characters they use.
+    const math = Array.from(document.querySelectorAll('math'))
+      .map((m) => m.textContent ?? '')
+      .join('');
+    if (math) await document.fonts.load("16px 'TeX Gyre Termes Math'", Array.from(new Set(math.replace(/\s+/g, ''))).join(''));
     await document.fonts.ready;
   }, extra);
 }
@@ -227,11 +234,13 @@ async function withPaginatedPage<T>(
   // The browser opens the page while the print HTML is being made.
   const opening = options.browser.newPage();
   let html: string;
+  // Formulas are set in the math font, served as a subset of their characters.
+  const mathFont = hasMath(model) ? await mathFontSubset(mathCharacters(model)) : null;
   try {
     html = await printHtml(model, {
       templatesDir,
       hyphenate: options.hyphenate,
-      headCss: await tinosFontFaceCss(),
+      headCss: (await tinosFontFaceCss()) + (mathFont ? `\n${mathCss(`/fonts/${mathFontFile}`)}` : ''),
       stylesheetHref: '/print.css',
     });
   } catch (error) {
@@ -247,7 +256,7 @@ async function withPaginatedPage<T>(
     const work = (async () => {
       page.setDefaultTimeout(timeout);
       await page.setRequestInterception(true);
-      page.on('request', requestHandler(html, templatesDir, assetsDir, options.onRequest));
+      page.on('request', requestHandler(html, templatesDir, assetsDir, options.onRequest, mathFont));
       // The manuscript's own scripts, if any got this far, never run here;
       // our functions still do, through the DevTools protocol.
       await page.setJavaScriptEnabled(false);

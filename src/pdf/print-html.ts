@@ -10,6 +10,7 @@
  * the model's terms. Note calls become `<sup class="note-call">`; text is
  * hyphenated for the document language; URLs become breakable `.url` spans.
  */
+import { abstractSection, contentsList } from '../shared/front-matter.js';
 import path from 'node:path';
 import type { Element, ElementContent, Root, RootContent, Text } from 'hast';
 import { toHtml } from 'hast-util-to-html';
@@ -96,7 +97,9 @@ function transformChildren(parent: Element | Root, hyphenate: Hyphenator | null)
         continue;
       }
     }
-    transformChildren(child, hyphenate);
+    // A span or div in another language is hyphenated by that language's patterns.
+    const lang = typeof child.properties?.lang === 'string' ? child.properties.lang : undefined;
+    transformChildren(child, lang && hyphenate ? hyphenatorFor(lang) : hyphenate);
     next.push(child);
   }
   parent.children = next as typeof parent.children;
@@ -127,6 +130,14 @@ export function authorLine(model: DocumentModel): string | undefined {
   }
 }
 
+/** Each author's affiliation: the one affiliation, or `Name: affiliation` for each of several authors. */
+export function affiliationLine(model: DocumentModel): string | undefined {
+  const authors = model.metadata.authors.filter((a) => a.affiliation);
+  if (authors.length === 0) return undefined;
+  if (model.metadata.authors.length === 1) return authors[0].affiliation;
+  return authors.map((a) => `${a.name}: ${a.affiliation}`).join('; ');
+}
+
 /** Values the CARIM templates can use, all taken from the front matter. */
 export function templateValues(model: DocumentModel): TemplateValues {
   const m = model.metadata;
@@ -134,6 +145,8 @@ export function templateValues(model: DocumentModel): TemplateValues {
     title: m.title,
     subtitle: m.subtitle,
     author: authorLine(model),
+    affiliation: affiliationLine(model),
+    orcid: m.authors.filter((a) => a.orcid).map((a) => `${m.authors.length > 1 ? `${a.name}: ` : ''}ORCID ${a.orcid!.replace(/^https?:\/\/orcid\.org\//, '')}`).join('; ') || undefined,
     date: formatDate(m.date, m.lang),
     banner: m.series?.banner,
     designation: m.series?.designation,
@@ -154,6 +167,43 @@ export interface PrintHtmlOptions {
   headCss?: string;
   /** URL of the print stylesheet as the page will request it. Default: `print.css`. */
   stylesheetHref?: string;
+}
+
+/** Note numbers called from `tree` (`sup.note-call[data-call]` after `transformChildren`). */
+function callsIn(tree: Root | Element): number[] {
+  const found: number[] = [];
+  const walk = (node: Root | Element) => {
+    for (const child of node.children) {
+      if (child.type !== 'element') continue;
+      if (child.properties?.dataCall !== undefined) found.push(Number(child.properties.dataCall));
+      walk(child);
+    }
+  };
+  walk(tree);
+  return found;
+}
+
+/**
+ * A note called only from another note goes to the foot of the page with
+ * that note, right after it: the pages are made from the calls in the text,
+ * and this note has none there.
+ */
+function nestNotesCalledFromNotes(body: Root, notes: Element[]): void {
+  const inBody = new Set(callsIn(body));
+  const byNumber = new Map(notes.map((note) => [Number(note.properties.dataNote), note]));
+  const moved = new Set<number>();
+  const place = (parent: Element) => {
+    for (const number of callsIn(parent)) {
+      const child = byNumber.get(number);
+      if (!child || inBody.has(number) || moved.has(number) || child === parent) continue;
+      moved.add(number);
+      child.properties = { ...child.properties, className: ['footnote', 'footnote-in-note'] };
+      parent.children.push(child);
+      place(child);
+    }
+  };
+  for (const note of notes) if (inBody.has(Number(note.properties.dataNote))) place(note);
+  for (let i = notes.length - 1; i >= 0; i--) if (moved.has(Number(notes[i].properties.dataNote))) notes.splice(i, 1);
 }
 
 /** Build the print HTML for a model. */
@@ -179,11 +229,16 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
     transformChildren(content, hyphenate);
     return content;
   });
+  nestNotesCalledFromNotes(body, notes);
 
   const nl = (): Text => ({ type: 'text', value: '\n' });
   const titleNodes = templateToHast(titleBlock, values);
   const header = titleNodes.find((n): n is Element => n.type === 'element' && n.tagName === 'header');
   if (header) header.properties = { ...header.properties, dataBlock: -1, dataNosplit: true };
+  // The abstract and the contents list close the title block.
+  const frontBlocks = [abstractSection(model.metadata), contentsList(model.body, model.metadata)].filter((e): e is Element => e !== null);
+  for (const block of frontBlocks) transformChildren(block, hyphenate);
+  if (header) header.children.push(...frontBlocks);
   const rightsNodes = values.rights || values.funding ? templateToHast(rights, values) : [];
   const footer = rightsNodes.find((n): n is Element => n.type === 'element' && n.tagName === 'footer');
   if (footer) footer.properties = { ...footer.properties, dataNosplit: true };

@@ -66,3 +66,8 @@ export function readTemplate(file: string): Promise<string> {
   }
   return text;
 }
+
+/** Forget the templates read so far (a long-running preview, after a template changed). */
+export function forgetTemplateReads(): void {
+  cache.clear();
+}

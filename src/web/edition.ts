@@ -14,6 +14,8 @@
  * "complete") so two manuscripts built into one `dist/` never share or
  * overwrite each other's files. Every file goes through `writeFileAtomic`.
  */
+import { needsPandocCss } from '../shared/pandoc-css.js';
+import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontLicense, mathFontLicenseFile, mathFontSubset } from '../shared/math-font.js';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -106,11 +108,15 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   const html = page.children.find((c): c is Element => c.type === 'element' && c.tagName === 'html');
   const body = html?.children.find((c): c is Element => c.type === 'element' && c.tagName === 'body');
   const faces = body ? fontFacesFor(body) : [];
-  const layout = await readFile(path.join(templateDir, 'screen.css'), 'utf8');
+  const layout =
+    (await readFile(path.join(templateDir, 'screen.css'), 'utf8')) +
+    (body && needsPandocCss(body) ? `\n${await readFile(path.join(templateDir, 'pandoc-screen.css'), 'utf8')}` : '');
+  const withMath = hasMath(model);
   const css =
     `/* Tinos (SIL Open Font License 1.1, see LICENSE-Tinos.txt): only the faces and subsets this page uses. */\n` +
     fontFaceCss(faces) +
     '\n' +
+    (withMath ? `${mathCss(mathFontFile)}\n` : '') +
     layout;
 
   const written: string[] = [];
@@ -123,6 +129,10 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
     await write(path.join(outDir, image.target), await readFile(image.source));
   for (const face of faces) await write(path.join(assetsDir, face.file), await readFile(face.source));
   await write(path.join(assetsDir, 'LICENSE-Tinos.txt'), await readFile(fontLicensePath()));
+  if (withMath) {
+    await write(path.join(assetsDir, mathFontFile), await mathFontSubset(mathCharacters(model)));
+    await write(path.join(assetsDir, mathFontLicenseFile), await mathFontLicense());
+  }
   await write(path.join(assetsDir, 'screen.css'), css);
   const pagePath = path.join(outDir, `${model.name}.html`);
   await writeFileAtomic(pagePath, serialise(page));
@@ -138,7 +148,7 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
 async function removeStale(assetsDir: string, keep: Set<string>): Promise<void> {
   const candidates: string[] = [];
   for (const [dir, pattern] of [
-    [assetsDir, /^tinos-.*\.woff2$/],
+    [assetsDir, /^(tinos-.*|texgyretermes-math)\.woff2$/],
     [path.join(assetsDir, 'images'), /./],
   ] as const) {
     const names = await readdir(dir).catch(() => [] as string[]);

@@ -30,6 +30,7 @@ import type { Metadata } from '../load/schema.js';
 import { headElements, parseIsoDate } from './head.js';
 import { labelLang, resolveLabels, type HtmlLabels } from '../shared/labels.js';
 import { normaliseLang } from '../shared/lang.js';
+import { abstractSection, contentsList } from '../shared/front-matter.js';
 import { linkifyTransform } from './linkify.js';
 import { orcidUrl } from '../shared/orcid.js';
 import { IdAllocator, noteIds } from '../shared/ids.js';
@@ -174,12 +175,21 @@ function authorsElement(metadata: Metadata): Element[] {
   }
   const out = [h('p.authors', names)];
   const affiliations = [...new Set(metadata.authors.map((a) => a.affiliation).filter((a): a is string => Boolean(a)))];
-  if (affiliations.length > 0) out.push(h('p.affiliations', affiliations.join('; ')));
+  if (affiliations.length === 1 && metadata.authors.length === 1) out.push(h('p.affiliations', affiliations[0]));
+  else if (affiliations.length > 0) {
+    // Several authors: each affiliation next to its author's name.
+    out.push(
+      h(
+        'ul.affiliations',
+        metadata.authors.filter((a) => a.affiliation).map((a) => h('li', [h('span.author-name', a.name), ': ', h('span.affiliation', a.affiliation)])),
+      ),
+    );
+  }
   return out;
 }
 
 /** The title block: what the print edition sets above the text on page one. */
-function titleBlock(metadata: Metadata): Element {
+function titleBlock(metadata: Metadata, abstract: Element | null = null): Element {
   const series = metadata.series;
   const title = h('h1.title', metadata.title);
   const children: ElementContent[] = [];
@@ -192,6 +202,7 @@ function titleBlock(metadata: Metadata): Element {
     children.push(h('p.series', lines));
   }
   if (metadata.date) children.push(dateElement(metadata.date, metadata.lang));
+  if (abstract) children.push(abstract);
   return h('header.title-block', children);
 }
 
@@ -215,10 +226,11 @@ interface NoteLinks {
   noteIds: Map<number, string>;
 }
 
-/** Replace every `<a data-note-call="N">` under `tree` with a numbered, named link to note N. */
+/** Replace every `<a data-note-call="N">` under `tree` (and in the notes) with a numbered, named link to note N. */
 function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: PageLabels, links: NoteLinks): void {
   for (const note of notes) links.noteIds.set(note.number, ids.claim(noteIds.note(note.number)));
-  eachElement(tree, (node, parent, index) => {
+  const trees: Root[] = [tree, ...notes.map((note) => ({ type: 'root', children: note.children }) as Root)];
+  for (const each of trees) eachElement(each, (node, parent, index) => {
     const raw = node.properties?.dataNoteCall;
     if (raw === undefined || raw === null) return;
     const n = Number(raw);
@@ -391,14 +403,17 @@ export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {
   const mainId = ids.claim('text');
 
   const links: NoteLinks = { callIds: new Map(), noteIds: new Map() };
-  noteCalls(body, model.notes, ids, labels, links);
+  const notes = model.notes.map((note) => ({ ...note, children: structuredClone(note.children) }));
+  noteCalls(body, notes, ids, labels, links);
   linkifyTransform(body);
   const bibliography = findBibliography(body);
   if (bibliography) labelBibliography(bibliography, ids, labels, metadata);
   normaliseHeadings(body);
 
   const main = h('main', { id: mainId }, body.children as ElementContent[]);
-  if (model.notes.length > 0) insertNotes(main, notesSection(model.notes, ids, labels, links), bibliography);
+  if (notes.length > 0) insertNotes(main, notesSection(notes, ids, labels, links), bibliography);
+  const contents = contentsList(main, metadata);
+  const abstract = abstractSection(metadata);
   scrollBoxes(main, labels);
   taskListLabels(main);
   langAttributes(main);
@@ -432,7 +447,8 @@ export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {
         h('head', head),
         h('body', [
           h('a.skip-link', { href: `#${mainId}`, lang: labels.markLang }, labels.skipToText),
-          titleBlock(metadata),
+          titleBlock(metadata, abstract),
+          ...(contents ? [contents] : []),
           main,
           ...(foot ? [foot] : []),
         ]),

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * The `colophon` command, started fast.
+ *
+ * Runs `build/colophon.cjs` (the CLI as one bundle, made by
+ * `scripts/bundle.mjs`) with V8's code cache for the running Node, so the
+ * functions a build needs are not compiled again. A missing or stale cache
+ * (another Node, a rebuilt bundle) is not an error: the bundle is compiled
+ * as usual and a fresh cache is written after a successful build, where the
+ * folder is writable. Without a bundle, the compiled modules run.
+ * `COLOPHON_NO_BUNDLE=1` runs the compiled modules anyway.
+ */
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+const { pathToFileURL } = require('node:url');
+
+const buildDir = path.join(__dirname, '..', 'build');
+const bundle = path.join(buildDir, 'colophon.cjs');
+const cacheFile = path.join(buildDir, `colophon-${process.version}-${process.arch}.v8cache`);
+
+function unbundled() {
+  return import(pathToFileURL(path.join(buildDir, 'src', 'cli', 'bin.js')).href);
+}
+
+let source;
+if (!process.env.COLOPHON_NO_BUNDLE) {
+  try {
+    source = fs.readFileSync(bundle, 'utf8');
+  } catch {
+    source = undefined;
+  }
+}
+
+if (source === undefined) {
+  unbundled();
+} else {
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+  const fresh = cachedData === undefined || script.cachedDataRejected === true;
+  if (process.env.COLOPHON_WRITE_CODE_CACHE === '1' || (fresh && process.argv[2] === 'build')) {
+    // After the run, every function it needed is compiled: keep them.
+    process.once('beforeExit', () => {
+      if (process.exitCode && process.exitCode !== 0) return;
+      try {
+        const data = script.createCachedData();
+        const temporary = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(temporary, data);
+        fs.renameSync(temporary, cacheFile);
+      } catch {
+        // A read-only install: the next run compiles again.
+      }
+    });
+  }
+  const run = script.runInThisContext();
+  const module_ = new Module(bundle, module);
+  module_.filename = bundle;
+  module_.paths = Module._nodeModulePaths(buildDir);
+  run.call(module_.exports, module_.exports, Module.createRequire(bundle), module_, bundle, buildDir);
+}

@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+/**
+ * Benchmark: the speed goals, Colophon against `pandoc --citeproc`.
+ *
+ *   node scripts/bench/speed-goals.mjs [--runs N] [--notes N] [--only SECTION]
+ *
+ * Sections (all by default; `--only cold,cached,editions,preview,series`):
+ *   cold      cold first HTML build (a new process, no citation cache) vs Pandoc
+ *   cached    cold cached rebuild: a new process after a text edit, the
+ *             citation cache filled, vs Pandoc on the same edited file
+ *   editions  all three editions in one build (Pandoc: EPUB), cached and not
+ *   preview   preview refresh: a save to the page's reload event (HTML), and
+ *             a PDF asked for after a save, from the warm browser
+ *   series    notes per minute for N copies of the manuscript (default 12),
+ *             all three editions, with --jobs 1 and with the default jobs
+ *
+ * Colophon and Pandoc runs are paired and alternate which goes first, so a
+ * change in machine load hits both alike; every line gives medians of wall
+ * and CPU time (user + system of the child, from /proc), and each ratio is
+ * the ratio of medians. The commands are printed. The machine's load
+ * average is printed before and after: on a shared machine, read CPU first.
+ * Exit status: 0 measured; 77 a prerequisite is missing; 1 a run failed.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SKIPPED, line, median, option, rel, root, timed } from '../bench-lib.mjs';
+
+const runs = Math.max(1, Number(option('runs', 10)) || 10);
+const notes = Math.max(2, Number(option('notes', 12)) || 12);
+const only = new Set(String(option('only', 'cold,cached,editions,preview,series')).split(','));
+const launcher = path.join(root, 'bin', 'colophon.cjs');
+const compiled = path.join(root, 'build', 'src', 'cli', 'bin.js');
+const source = path.join(root, 'manuscript', 'readmission-azerbaijan.md');
+
+const missing = [];
+if (!existsSync(path.join(root, 'build', 'colophon.cjs'))) missing.push('the bundle build/colophon.cjs (run `npm run compile`)');
+if (!existsSync(compiled)) missing.push(`${rel(compiled)} (run \`npm run compile\`)`);
+const pandocOk = await new Promise((resolve) => {
+  const child = spawn('pandoc', ['--version'], { stdio: 'ignore' });
+  child.on('error', () => resolve(false));
+  child.on('close', (code) => resolve(code === 0));
+});
+if (!pandocOk) missing.push('pandoc on the PATH');
+if (missing.length > 0) {
+  process.stdout.write(`skipped: missing\n${missing.map((m) => `  - ${m}`).join('\n')}\n`);
+  process.exit(SKIPPED);
+}
+
+// A copy of the manuscript in a folder of its own, so edits touch nothing of the repository.
+const work = mkdtempSync(path.join(os.tmpdir(), 'colophon-bench-speed-'));
+const bib = path.join(work, 'refs.json');
+copyFileSync(path.join(root, 'bibliography', 'readmission-azerbaijan.json'), bib);
+const manuscript = path.join(work, 'paper.md');
+const original = readFileSync(source, 'utf8').replace('../bibliography/readmission-azerbaijan.json', 'refs.json');
+writeFileSync(manuscript, original);
+const { resolveStyle } = await import(pathToFileURL(path.join(root, 'build', 'src', 'load', 'styles.js')).href);
+const resolved = await resolveStyle('carim-note', { baseDir: work });
+if (!resolved.ok) throw new Error(resolved.reason);
+const csl = resolved.style.path;
+const cacheDir = path.join(work, 'cache');
+const env = { ...process.env, COLOPHON_CACHE_DIR: cacheDir };
+const out = (name) => path.join(work, 'out', name);
+
+let edits = 0;
+/** A text-only edit: one word of the body changes, no citation. */
+const textEdit = () => {
+  edits++;
+  writeFileSync(manuscript, original.replace('Azerbaijan', `Azerbaijan${edits % 2 ? '' : ' '}`).replace(/\n\n([A-Z][a-z]+ )/, `\n\n$1${'x'.repeat(edits % 7)} `));
+};
+
+const colophon = (args) => timed(process.execPath, [launcher, ...args], { cwd: work, env });
+const pandoc = (args) => timed('pandoc', args, { cwd: work });
+const pandocHtml = ['--citeproc', '-s', 'paper.md', '--bibliography', bib, '--csl', csl, '-o', out('pandoc.html')];
+const pandocEpub = ['--citeproc', 'paper.md', '--bibliography', bib, '--csl', csl, '-o', out('pandoc.epub')];
+mkdirSync(path.join(work, 'out'), { recursive: true });
+
+const say = (text = '') => process.stdout.write(`${text}\n`);
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const results = [];
+const ratio = (a, b, key) => median(a.map((s) => s[key])) / median(b.map((s) => s[key]));
+
+/** Paired runs, alternating which tool goes first. */
+async function paired(label, ours, theirs, { before } = {}) {
+  const a = [];
+  const b = [];
+  await ours();
+  await theirs();
+  for (let i = 0; i < runs; i++) {
+    before?.();
+    if (i % 2 === 0) {
+      a.push(await ours());
+      b.push(await theirs());
+    } else {
+      b.push(await theirs());
+      a.push(await ours());
+    }
+  }
+  say(line(`${label}: colophon`, a));
+  say(line(`${label}: pandoc`, b));
+  const wall = ratio(a, b, 'wall');
+  const cpu = a[0].cpu === undefined ? undefined : ratio(a, b, 'cpu');
+  say(`${label}: ratio colophon/pandoc  wall ${wall.toFixed(2)}×${cpu === undefined ? '' : `   cpu ${cpu.toFixed(2)}×`}`);
+  results.push({ label, wall, cpu, colophon: median(a.map((s) => s.wall)), colophonCpu: median(a.map((s) => s.cpu ?? NaN)) });
+  return { a, b };
+}
+
+say(`manuscript   ${rel(source)} (copied to ${work})`);
+say(`style        ${rel(csl)}`);
+say(`node         ${process.version}, ${os.cpus().length} cores`);
+say(`runs         ${runs} paired (after one warm-up pair)`);
+say(`load average ${load()} (before)`);
+say();
+
+try {
+  if (only.has('cold')) {
+    say('## cold first build, HTML (no citation cache; a new process each run)');
+    const args = ['build', 'paper.md', '--format', 'html', '--out', out('cold'), '-q', '--no-cache'];
+    say(`$ node ${rel(launcher)} ${args.join(' ')}`);
+    say(`$ pandoc ${pandocHtml.join(' ')}`);
+    await paired('cold HTML', () => colophon(args), () => pandoc(pandocHtml));
+    const plain = [];
+    for (let i = 0; i < Math.max(3, runs >> 1); i++) plain.push(await timed(process.execPath, [compiled, ...args], { cwd: work, env }));
+    say(line('cold HTML, unbundled (build/src/cli/bin.js)', plain));
+    say();
+  }
+
+  if (only.has('cached')) {
+    say('## cold cached rebuild after a text edit, HTML (a new process; citations from the cache)');
+    const args = ['build', 'paper.md', '--format', 'html', '--out', out('cached'), '-q'];
+    say(`$ node ${rel(launcher)} ${args.join(' ')}     (after a one-word edit of paper.md)`);
+    say(`$ pandoc ${pandocHtml.join(' ')}`);
+    await colophon(args);
+    await paired('cached HTML rebuild', () => colophon(args), () => pandoc(pandocHtml), { before: textEdit });
+    say();
+  }
+
+  if (only.has('editions')) {
+    say('## all three editions (Pandoc: EPUB only)');
+    const cachedArgs = ['build', 'paper.md', '--out', out('all'), '-q'];
+    const coldArgs = [...cachedArgs, '--no-cache'];
+    say(`$ node ${rel(launcher)} ${coldArgs.join(' ')}`);
+    say(`$ pandoc ${pandocEpub.join(' ')}`);
+    await paired('three editions, no cache', () => colophon(coldArgs), () => pandoc(pandocEpub));
+    say(`$ node ${rel(launcher)} ${cachedArgs.join(' ')}     (after a one-word edit)`);
+    await colophon(cachedArgs);
+    await paired('three editions, cached', () => colophon(cachedArgs), () => pandoc(pandocEpub), { before: textEdit });
+    say();
+  }
+
+  if (only.has('preview')) {
+    say('## preview refresh (one warm process; a save → the reload event; a PDF asked for after a save)');
+    const { startPreview } = await import(pathToFileURL(path.join(root, 'build', 'src', 'preview', 'server.js')).href);
+    const http = await import('node:http');
+    const preview = await startPreview({ input: manuscript, log: () => undefined, cache: cacheDir });
+    say(`$ colophon preview ${rel(manuscript)}   (in this process, at ${preview.url})`);
+    const events = [];
+    let waiting;
+    const req = http.request(new URL('/__colophon/events', preview.url), (res) => {
+      res.setEncoding('utf8');
+      let buffer = '';
+      res.on('data', (chunk) => {
+        buffer += chunk;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const data = /^data: (.*)$/m.exec(buffer.slice(0, end))?.[1];
+          buffer = buffer.slice(end + 2);
+          if (data) {
+            events.push({ at: performance.now(), state: JSON.parse(data) });
+            waiting?.();
+          }
+        }
+      });
+    });
+    req.end();
+    const nextEvent = (count) =>
+      new Promise((resolve) => {
+        const check = () => (events.length >= count ? resolve(events[count - 1]) : (waiting = check));
+        check();
+      });
+    await nextEvent(1);
+    const html = [];
+    for (let i = 0; i < runs + 1; i++) {
+      const count = events.length + 1;
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      textEdit();
+      const event = await nextEvent(count);
+      const used = process.cpuUsage(cpu);
+      if (i > 0) html.push({ wall: event.at - started, cpu: (used.user + used.system) / 1000 });
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    say(line('preview HTML refresh (save → reload event)', html));
+    say(`  (of which the debounce of a save: 25 ms; build as the server timed it: median ${median(events.slice(-runs).map((e) => e.state.ms))} ms)`);
+    const fetchPdf = () =>
+      new Promise((resolve, reject) => {
+        const started = performance.now();
+        http.get(new URL(`/${preview.name}.pdf`, preview.url), (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`PDF: ${res.statusCode}`))));
+        }).on('error', reject);
+      });
+    await fetchPdf();
+    const pdf = [];
+    for (let i = 0; i < Math.max(3, runs >> 1); i++) {
+      const count = events.length + 1;
+      const started = performance.now();
+      textEdit();
+      await nextEvent(count);
+      await fetchPdf();
+      pdf.push({ wall: performance.now() - started });
+    }
+    say(line('preview PDF refresh (save → PDF received)', pdf));
+    results.push({ label: 'preview HTML', colophon: median(html.map((s) => s.wall)) }, { label: 'preview PDF', colophon: median(pdf.map((s) => s.wall)) });
+    req.destroy();
+    await preview.close();
+    say();
+  }
+
+  if (only.has('series')) {
+    say(`## series throughput: ${notes} notes, all three editions`);
+    const dir = path.join(work, 'series');
+    mkdirSync(dir, { recursive: true });
+    const names = [];
+    for (let i = 0; i < notes; i++) {
+      const name = `note-${String(i + 1).padStart(3, '0')}.md`;
+      writeFileSync(path.join(dir, name), original.replace('refs.json', bib).replace(/^title: .*$/m, `title: Note ${i + 1}`));
+      names.push(name);
+    }
+    for (const jobs of [1, os.availableParallelism()]) {
+      const args = ['build', ...names, '--out', path.join(dir, `out-${jobs}`), '-q', '--jobs', String(jobs)];
+      say(`$ (cd ${rel(dir)} && node ${rel(launcher)} build note-*.md --out out-${jobs} -q --jobs ${jobs})`);
+      const samples = [];
+      for (let i = 0; i < Math.max(1, runs >> 2); i++) {
+        rmSync(cacheDir, { recursive: true, force: true });
+        samples.push(await timed(process.execPath, [launcher, ...args], { cwd: dir, env }));
+      }
+      const wall = median(samples.map((s) => s.wall));
+      say(line(`series --jobs ${jobs}`, samples));
+      say(`series --jobs ${jobs}: ${((notes * 60_000) / wall).toFixed(0)} notes/minute (wall), ${((notes * 60_000) / median(samples.map((s) => s.cpu))).toFixed(0)} notes per CPU-minute`);
+    }
+    say();
+  }
+} finally {
+  say(`load average ${load()} (after)`);
+  rmSync(work, { recursive: true, force: true });
+}
+
+say('## goals');
+const goal = (label, value, limit, unit) => say(`${label.padEnd(46)} ${value.toFixed(2)}${unit} (goal ≤ ${limit}${unit}) ${value <= limit ? 'met' : 'NOT met'}`);
+for (const r of results) {
+  if (r.label === 'cold HTML') {
+    goal('cold HTML, wall ratio', r.wall, 2.0, '×');
+    if (r.cpu !== undefined) goal('cold HTML, CPU ratio', r.cpu, 2.0, '×');
+  }
+  if (r.label === 'cached HTML rebuild') {
+    goal('cached rebuild after a text edit, wall ratio', r.wall, 1.0, '×');
+    if (r.cpu !== undefined) goal('cached rebuild after a text edit, CPU ratio', r.cpu, 1.0, '×');
+  }
+  if (r.label.startsWith('three editions')) goal(`${r.label}, wall`, r.colophon / 1000, 1.2, ' s');
+  if (r.label === 'preview HTML') goal('preview HTML refresh', r.colophon, 200, ' ms');
+  if (r.label === 'preview PDF') goal('preview PDF refresh', r.colophon / 1000, 1.0, ' s');
+}

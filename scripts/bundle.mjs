@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+/**
+ * Makes the fast cold CLI: `build/colophon.cjs`, one file with the CLI and
+ * the libraries it loads, and, with `--warm-up`, a V8 code cache of it for
+ * the running Node, written after a warm-up build of the default
+ * manuscript (so the functions a build runs are compiled in it).
+ *
+ *   node scripts/bundle.mjs [--warm-up]
+ *
+ * `bin/colophon.cjs` runs the bundle from its code cache, compiles it
+ * afresh when the cache is missing or stale, and runs the compiled modules
+ * (`build/src/cli/bin.js`) when there is no bundle.
+ *
+ * Inside the bundle each module keeps the `import.meta.url` of its compiled
+ * file under `build/src/`, so the package's templates, fonts and package
+ * data are found as before. Edition modules stay lazy: the bundle defines
+ * them, and they run only when a build asks for them.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const buildDir = path.join(root, 'build');
+const outFile = path.join(buildDir, 'colophon.cjs');
+const warmUp = process.argv.includes('--warm-up');
+
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  // Installed without dev dependencies: the compiled modules serve.
+  process.stderr.write('colophon: esbuild is not installed; the CLI runs unbundled\n');
+  process.exit(0);
+}
+
+/** `import.meta.url` of a source file, as the compiled file under build/ has it. */
+const metaUrlPlugin = {
+  name: 'colophon-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
+      const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
+      let code = source;
+      // citeproc-js is loaded with createRequire: in the bundle, it is bundled.
+      if (inPackageSource && args.path.endsWith(path.join('cite', 'engine.ts'))) {
+        code = code.replace(/const require = createRequire\(import\.meta\.url\);/, '');
+      }
+      let relative;
+      if (inPackageSource) relative = path.relative(root, args.path).replace(/\.ts$/, '.js');
+      else relative = path.join('..', path.relative(root, args.path));
+      // The bundle runs as a vm script from its code cache, where import()
+      // has no loader: packages left outside the bundle are required.
+      code = code.replace(/(?<!typeof\s*)\bimport\((['"])(esbuild|puppeteer-core|@puppeteer\/browsers)\1\)/g, 'Promise.resolve().then(() => require($1$2$1))');
+      if (!code.includes('import.meta')) return { contents: code, loader };
+      let contents = code.replace(/\bimport\.meta\.url\b/g, `__colophonUrl(${JSON.stringify(relative.split(path.sep).join('/'))})`);
+      contents = contents.replace(/\bimport\.meta\.dirname\b/g, `__colophonDir(${JSON.stringify(path.dirname(relative).split(path.sep).join('/'))})`);
+      return { contents, loader };
+    });
+  },
+};
+
+const banner = [
+  '"use strict";',
+  // The bundle lives in build/; compiled modules in build/src/.
+  'const __colophonUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, file)).href;',
+  'const __colophonDir = (dir) => require("node:path").join(__dirname, dir);',
+  // Tells the code it runs bundled (the series build starts the bundled worker).
+  'const __colophonBundle = __filename;',
+].join('\n');
+
+const result = await esbuild.build({
+  entryPoints: { 'colophon': path.join(root, 'src', 'cli', 'bin.ts'), 'colophon-worker': path.join(root, 'src', 'series', 'worker.ts') },
+  outdir: path.join(buildDir, '.bundle-tmp'),
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // ESM builds first: some packages' CommonJS entry is a UMD wrapper that
+  // requires its parts at run time (jsonc-parser), which a bundle cannot follow.
+  mainFields: ['module', 'main'],
+  // Puppeteer stays outside: it finds its own files at run time, and it
+  // is loaded only for an edition that needs the browser.
+  external: ['puppeteer-core', '@puppeteer/browsers', 'esbuild'],
+  banner: { js: banner },
+  plugins: [metaUrlPlugin],
+  logLevel: 'warning',
+  legalComments: 'none',
+  metafile: true,
+});
+if (result.errors.length > 0) process.exit(1);
+// The bundle starts with a shebang line from bin.ts: vm.Script takes none.
+const code = readFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), 'utf8').replace(/^#!.*\n/, '');
+writeFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), code);
+renameSync(path.join(buildDir, '.bundle-tmp', 'colophon-worker.cjs'), path.join(buildDir, 'colophon-worker.cjs'));
+renameSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), outFile);
+rmSync(path.join(buildDir, '.bundle-tmp'), { recursive: true, force: true });
+const inputs = Object.keys(result.metafile.inputs).length;
+process.stdout.write(`bundled ${inputs} modules into ${path.relative(process.cwd(), outFile)} (${(code.length / 1024 / 1024).toFixed(1)} MB)\n`);
+
+if (warmUp) {
+  // The launcher writes the code cache when asked, after the build.
+  const manuscript = path.join(root, 'manuscript', 'readmission-azerbaijan.md');
+  const out = mkdtempSync(path.join(tmpdir(), 'colophon-warm-up-'));
+  const args = existsSync(manuscript)
+    ? ['build', manuscript, '--format', 'html,epub', '--out', out, '--no-cache', '-q', '--browser', path.join(out, 'no-browser')]
+    : ['--help'];
+  const run = spawnSync(process.execPath, [path.join(root, 'bin', 'colophon.cjs'), ...args], {
+    cwd: root,
+    env: { ...process.env, COLOPHON_WRITE_CODE_CACHE: '1' },
+    encoding: 'utf8',
+  });
+  rmSync(out, { recursive: true, force: true });
+  if (run.status !== 0) process.stderr.write(`colophon: the warm-up build failed (the CLI still works, without a code cache):\n${run.stderr}\n`);
+  else process.stdout.write(`wrote the V8 code cache for Node ${process.version}\n`);
+}

@@ -1,0 +1,13 @@
+/**
+ * Caches that make a rebuild cheap. For now one: the citation cache
+ * (`citations.ts`), which keeps citeproc-js's answers on disk.
+ */
+import { openCitationCache, type CitationCache } from './citations.js';
+
+export { defaultCacheDir, openCitationCache, requestKey, type CitationCache } from './citations.js';
+
+/** The citation cache a build asked for: true (default folder), a folder, or false (none). */
+export function citationCacheFor(option: boolean | string | undefined): CitationCache | undefined {
+  if (option === false) return undefined;
+  return openCitationCache(typeof option === 'string' ? option : undefined);
+}

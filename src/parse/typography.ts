@@ -1,0 +1,92 @@
+/**
+ * Pandoc's `smart` extension: curly quotes and apostrophes, `--` (en dash),
+ * `---` (em dash) and `...` (ellipsis), never inside code, math, URLs or
+ * raw HTML. remark-smartypants does the reading (quotes are matched across
+ * emphasis and links); the quote marks are then those of the language of
+ * the text, which a span or div with `lang` changes: “…” ‘…’ in English,
+ * „…“ ‚…‘ in German, « … » in French, «…» „…“ in Russian.
+ */
+import type { Nodes, Parent, Root, Text } from 'mdast';
+import remarkSmartypants from 'remark-smartypants';
+import type { Attributes } from './attributes/from-markdown.js';
+
+// Stand-ins chosen while the language is not yet known.
+const openDouble = '\uE1F0';
+const openSingle = '\uE1F1';
+const closeDouble = '\uE1F2';
+const closeSingle = '\uE1F3';
+
+interface Marks {
+  open: [string, string];
+  close: [string, string];
+}
+
+const marks: Record<string, Marks> = {
+  en: { open: ['“', '‘'], close: ['”', '’'] },
+  de: { open: ['„', '‚'], close: ['“', '‘'] },
+  fr: { open: ['«\u00a0', '“'], close: ['\u00a0»', '”'] },
+  ru: { open: ['«', '„'], close: ['»', '“'] },
+  uk: { open: ['«', '„'], close: ['»', '“'] },
+  pl: { open: ['„', '«'], close: ['”', '»'] },
+  cs: { open: ['„', '‚'], close: ['“', '‘'] },
+  it: { open: ['«', '“'], close: ['»', '”'] },
+  es: { open: ['«', '“'], close: ['»', '”'] },
+  nl: { open: ['“', '‘'], close: ['”', '’'] },
+  sv: { open: ['”', '’'], close: ['”', '’'] },
+};
+
+/** The quote marks of a language (BCP 47 tag); English ones for the rest. */
+export function quoteMarks(lang: string): Marks {
+  const tag = lang.toLowerCase();
+  if (tag === 'de-ch' || tag === 'fr-ch') return { open: ['«', '‹'], close: ['»', '›'] };
+  return marks[tag.split('-')[0]] ?? marks.en;
+}
+
+const smartypants = (remarkSmartypants as unknown as (options: object) => (tree: Root) => void)({
+  dashes: 'oldschool',
+  openingQuotes: { double: openDouble, single: openSingle },
+  closingQuotes: { double: closeDouble, single: closeSingle },
+}) as unknown as (tree: Root) => void;
+
+/** Smart punctuation in the whole tree, with the quote marks of `lang` and of each `lang` span or div. */
+export function typographyTransform(tree: Root, lang: string): void {
+  // An autolink's text is its URL: hide it from the reader as if it were code.
+  const hidden: Text[] = [];
+  const hide = (node: Nodes) => {
+    if (node.type === 'link' && node.children.length === 1 && node.children[0].type === 'text') {
+      const text = node.children[0];
+      if (text.value === node.url || `mailto:${text.value}` === node.url || /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(text.value)) {
+        (text as unknown as { type: string }).type = 'inlineCode';
+        hidden.push(text);
+      }
+    }
+    if ('children' in node) for (const child of (node as Parent).children) hide(child as Nodes);
+  };
+  hide(tree);
+  smartypants(tree);
+  for (const text of hidden) (text as unknown as { type: string }).type = 'text';
+
+  const apply = (node: Nodes, current: Marks) => {
+    const own = (node as { attributes?: Attributes }).attributes?.pairs.find(([key]) => key === 'lang')?.[1];
+    const here = own ? quoteMarks(own) : current;
+    if (node.type === 'text' && /[\uE1F0-\uE1F3]/.test(node.value)) node.value = localise(node.value, here);
+    if ('children' in node) for (const child of (node as Parent).children) apply(child as Nodes, here);
+  };
+  apply(tree, quoteMarks(lang));
+}
+
+function localise(value: string, to: Marks): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i];
+    if (char === openDouble) out += to.open[0];
+    else if (char === openSingle) out += to.open[1];
+    else if (char === closeDouble) out += to.close[0];
+    else if (char === closeSingle) {
+      // Between letters (don't, l'homme) it is an apostrophe, in any language.
+      const apostrophe = /\p{L}/u.test(value[i - 1] ?? '') && /\p{L}/u.test(value[i + 1] ?? '');
+      out += apostrophe ? '’' : to.close[1];
+    } else out += char;
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+/**
+ * Series builds: many manuscripts at once, over the machine's cores.
+ *
+ * Each worker thread builds one manuscript at a time (all its editions),
+ * taking the next from a shared queue when done, so long and short
+ * manuscripts even out. The print and ebook editions share one browser: it
+ * is launched here, once, and each worker connects to it over its DevTools
+ * endpoint. A manuscript with errors, or a worker that dies, fails that
+ * manuscript alone; the others are built.
+ */
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Browser } from 'puppeteer-core';
+import type { BuildOptions, ProgressEvent } from '../build.js';
+import { editionFormats } from '../build.js';
+
+export interface SeriesOptions extends Omit<BuildOptions, 'onDocument' | 'browser' | 'onProgress'> {
+  /** Worker threads. Default: the number of cores. */
+  jobs?: number;
+  /** Once per manuscript, when it is done: its report lines (errors and warnings), the files written. */
+  onReport?: (input: string, lines: string[], outputs: string[], ok: boolean) => void;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface SeriesResult {
+  documents: Array<{ input: string; ok: boolean; outputs: string[] }>;
+  ok: boolean;
+  /** A manuscript failed for want of something in the environment (a browser). */
+  environmentError: boolean;
+}
+
+/** The plain-data part of the options, as a worker receives it. */
+export type WorkerOptions = Omit<SeriesOptions, 'onReport' | 'onProgress' | 'inputs' | 'jobs'>;
+
+export type ToWorker = { type: 'build'; input: string } | { type: 'stop' };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'progress'; event: ProgressEvent }
+  | { type: 'done'; input: string; lines: string[]; outputs: string[]; ok: boolean; environment: boolean };
+
+export const defaultJobs = (): number => Math.max(1, availableParallelism());
+
+export async function buildSeries(options: SeriesOptions): Promise<SeriesResult> {
+  const formats = options.formats ?? [...editionFormats];
+  const queue = [...options.inputs];
+  const total = queue.length;
+  const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), total));
+  const documents: SeriesResult['documents'] = [];
+  let environmentError = false;
+  const needsBrowser = formats.includes('pdf') || formats.includes('epub');
+  let browser: Browser | undefined;
+  if (needsBrowser) {
+    // A browser that cannot start is reported by each manuscript's own build.
+    const { launchBrowser } = await import('../browser.js');
+    browser = await launchBrowser({ executablePath: options.browserPath }).catch(() => undefined);
+  }
+  const endpoint = browser?.wsEndpoint() || undefined;
+  const { onReport, onProgress, inputs: _inputs, jobs: _jobs, ...rest } = options;
+  const workerOptions: WorkerOptions = { ...rest, formats };
+
+  const finish = (input: string, lines: string[], outputs: string[], ok: boolean) => {
+    documents.push({ input, ok, outputs });
+    onReport?.(input, lines, outputs, ok);
+    onProgress?.({ kind: 'done', name: path.basename(input, path.extname(input)), ok, done: documents.length, total });
+  };
+
+  const runWorker = (): Promise<void> =>
+    new Promise((resolve) => {
+      const { entry, eval: evaluate } = workerEntry();
+      const worker = new Worker(entry, {
+        eval: evaluate,
+        workerData: { options: workerOptions, browserWSEndpoint: endpoint },
+        stderr: false,
+      });
+      let current: string | undefined;
+      const next = () => {
+        current = queue.shift();
+        worker.postMessage((current === undefined ? { type: 'stop' } : { type: 'build', input: current }) satisfies ToWorker);
+      };
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') next();
+        else if (message.type === 'progress') onProgress?.(message.event);
+        else if (message.type === 'done') {
+          current = undefined;
+          if (message.environment) environmentError = true;
+          finish(message.input, message.lines, message.outputs, message.ok);
+          next();
+        }
+      });
+      let ended = false;
+      const end = (error?: unknown) => {
+        if (ended) return;
+        ended = true;
+        if (current !== undefined) {
+          const reason = error instanceof Error ? error.message : `the worker stopped (exit ${String(error)})`;
+          finish(current, [`${displayPath(current)}  could not be built: ${reason}`], [], false);
+          current = undefined;
+          // The rest goes on in a fresh worker.
+          if (queue.length > 0) return void runWorker().then(resolve);
+        }
+        resolve();
+      };
+      worker.on('error', (error) => end(error));
+      worker.on('exit', (code) => end(code === 0 ? undefined : code));
+    });
+
+  try {
+    await Promise.all(Array.from({ length: jobs }, () => runWorker()));
+  } finally {
+    await browser?.close().catch(() => undefined);
+  }
+  // In the order given, whatever the order they finished in.
+  documents.sort((a, b) => options.inputs.indexOf(a.input) - options.inputs.indexOf(b.input));
+  return { documents, ok: documents.every((d) => d.ok), environmentError };
+}
+
+declare const __colophonBundle: string | undefined;
+
+/**
+ * The worker's code: the bundled one beside the CLI bundle, run from its own
+ * V8 code cache as the CLI is (written when missing or stale, once the
+ * worker has built), else the compiled module.
+ */
+function workerEntry(): { entry: URL | string; eval: boolean } {
+  if (typeof __colophonBundle !== 'string') return { entry: new URL('./worker.js', import.meta.url), eval: false };
+  const file = path.join(path.dirname(__colophonBundle), 'colophon-worker.cjs');
+  const cacheFile = path.join(path.dirname(__colophonBundle), `colophon-worker-${process.version}-${process.arch}.v8cache`);
+  const loader = `
+const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module');
+const file = ${JSON.stringify(file)}, cacheFile = ${JSON.stringify(cacheFile)};
+let cachedData;
+try { cachedData = fs.readFileSync(cacheFile); } catch {}
+const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+if (cachedData === undefined || script.cachedDataRejected) {
+  require('node:worker_threads').parentPort.on('message', (message) => {
+    if (message.type !== 'stop') return;
+    try {
+      const temporary = cacheFile + '.' + process.pid + '.' + require('node:worker_threads').threadId + '.tmp';
+      fs.writeFileSync(temporary, script.createCachedData());
+      fs.renameSync(temporary, cacheFile);
+    } catch {}
+  });
+}
+const module_ = new Module(file, null);
+module_.filename = file;
+module_.paths = Module._nodeModulePaths(require('node:path').dirname(file));
+script.runInThisContext().call(module_.exports, module_.exports, Module.createRequire(file), module_, file, require('node:path').dirname(file));
+`;
+  return { entry: loader, eval: true };
+}
+
+function displayPath(file: string): string {
+  return path.relative(process.cwd(), file) || file;
+}

@@ -1,0 +1,72 @@
+/**
+ * The fast cold CLI (`bin/colophon.cjs`): the bundle, run from its V8 code
+ * cache, writes the same bytes as the compiled modules; a stale or broken
+ * cache, or no bundle at all, is no error.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { manuscript } from './helpers/manuscript.js';
+
+const root = path.join(import.meta.dirname, '..');
+const launcher = path.join(root, 'bin', 'colophon.cjs');
+const bundle = path.join(root, 'build', 'colophon.cjs');
+const compiled = path.join(root, 'build', 'src', 'cli', 'bin.js');
+const haveBundle = existsSync(bundle);
+if (!haveBundle && process.env.CI === 'true') throw new Error('build/colophon.cjs is missing: run `npm run compile`');
+if (!haveBundle) console.warn('skipped: no build/colophon.cjs (run `npm run compile`)');
+
+const text = 'Migration was debated [@morehouse2011, p. 4].\n\nAgain [@morehouse2011, p. 5].[^a]\n\n[^a]: As @yunusov2009 says.';
+
+function run(entry: string, cwd: string, out: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [entry, 'build', 'input.md', '--format', 'html,epub', '--out', out, '--no-cache', '--browser', path.join(cwd, 'none')], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000', ...env },
+  });
+  expect(result.status, result.stderr).toBe(0);
+  return { html: readFileSync(path.join(cwd, out, 'input.html')), epub: readFileSync(path.join(cwd, out, 'input.epub')), stdout: result.stdout };
+}
+
+describe.runIf(haveBundle)('the bundled CLI', () => {
+  it('writes the same bytes as the compiled modules', () => {
+    const input = manuscript('title: Bundled\nbibliography: refs.json\ncsl: chicago-note-bibliography', text);
+    const dir = path.dirname(input);
+    const plain = run(compiled, dir, 'plain');
+    const fast = run(launcher, dir, 'fast');
+    const again = run(launcher, dir, 'again');
+    expect(fast.html.equals(plain.html)).toBe(true);
+    expect(fast.epub.equals(plain.epub)).toBe(true);
+    expect(again.html.equals(plain.html)).toBe(true);
+    expect(fast.html.toString()).toContain('Irregular Migration in Europe');
+    expect(fast.stdout).toMatch(/wrote plain|wrote fast/);
+  });
+
+  it('runs with a stale or broken code cache, and without a bundle', () => {
+    // A copy of the package whose build/ holds the bundle and a broken cache.
+    const pkg = mkdtempSync(path.join(tmpdir(), 'colophon-pkg-'));
+    for (const name of ['node_modules', 'templates', 'package.json']) symlinkSync(path.join(root, name), path.join(pkg, name));
+    mkdirSync(path.join(pkg, 'bin'));
+    mkdirSync(path.join(pkg, 'build'));
+    copyFileSync(launcher, path.join(pkg, 'bin', 'colophon.cjs'));
+    copyFileSync(bundle, path.join(pkg, 'build', 'colophon.cjs'));
+    symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
+    const cacheFile = path.join(pkg, 'build', `colophon-${process.version}-${process.arch}.v8cache`);
+    writeFileSync(cacheFile, 'not a code cache');
+
+    const input = manuscript('title: Stale\nbibliography: refs.json', text);
+    const dir = path.dirname(input);
+    const reference = run(compiled, dir, 'reference');
+    const stale = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'stale');
+    expect(stale.html.equals(reference.html)).toBe(true);
+    // The broken cache was replaced by a real one after the build.
+    expect(readFileSync(cacheFile).length).toBeGreaterThan(10_000);
+    const warm = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'warm');
+    expect(warm.html.equals(reference.html)).toBe(true);
+    const unbundled = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'unbundled', { COLOPHON_NO_BUNDLE: '1' });
+    expect(unbundled.html.equals(reference.html)).toBe(true);
+    expect(readdirSync(path.join(dir, 'unbundled')).sort()).toEqual(['input.epub', 'input.html', 'input_files']);
+  });
+});
