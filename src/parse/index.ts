@@ -17,10 +17,12 @@ import remarkParse from 'remark-parse';
 import { unified, type Processor } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { blankMetadataBlocks } from '../load/metadata-blocks.js';
 import { rules } from '../rules.js';
 import { remarkPandocAttributes } from './attributes/index.js';
 import { attributesTransform, reportLeftoverAttributes } from './attributes/transform.js';
 import { citationsTransform } from './citations.js';
+import type { LabelTable } from './locator.js';
 import { definitionListsTransform } from './definition-lists.js';
 import { figuresTransform } from './figures.js';
 import { inlineNotesTransform } from './inline-notes.js';
@@ -71,11 +73,15 @@ const dotsClose = /^---[ \t]*\r?\n(?:(?!---[ \t]*\r?\n)[^\n]*\n)*?\.\.\.[ \t]*(?
 export interface ParseOptions {
   /** Language of the text (BCP 47): the quote marks of smart punctuation. Default: `en-US`. */
   lang?: string;
+  /** Locator label words (the document locale's terms and the style's); default: English. */
+  labels?: LabelTable;
 }
 
-/** Parse a manuscript into mdast with `cite` nodes. */
+/** Parse a manuscript into mdast with `cite` nodes; locators are read once, with `labels`. */
 export function parse(file: VFile, options: ParseOptions = {}): Root {
-  const tree = processors[dotsClose.test(String(file.value)) ? '...' : '---'].parse(file);
+  // Metadata blocks (top or below the text) are not text: parse without them
+  // (blanked, so every offset still points into the manuscript).
+  const tree = processors['---'].parse(blankMetadataBlocks(String(file.value)));
   attributesTransform(tree, file);
   rawTransform(tree, file);
   mathTransform(tree, file);
@@ -83,7 +89,7 @@ export function parse(file: VFile, options: ParseOptions = {}): Root {
   reportLeftoverAttributes(tree, file);
   definitionListsTransform(tree);
   inlineNotesTransform(tree);
-  citationsTransform(tree, file);
+  citationsTransform(tree, file, options.labels);
   scriptsTransform(tree);
   typographyTransform(tree, options.lang ?? 'en-US');
   checkFootnotes(tree, file);
