@@ -20,7 +20,7 @@ import { hyphenatorFor, type Hyphenator } from './hyphenate.js';
 import { defaultIds } from '../shared/ids.js';
 import { templatesDir } from '../shared/package.js';
 import { readTemplate, templateToHast, type TemplateValues } from '../shared/template.js';
-import { titleBlock } from '../shared/title-block.js';
+import { titleBlock, titleBlockValues } from '../shared/title-block.js';
 
 /** The CARIM templates: `templates/carim/` of the package. */
 export const defaultTemplatesDir: string = templatesDir('carim');
@@ -117,15 +117,10 @@ export function authorLine(model: DocumentModel): string | undefined {
   }
 }
 
-/** Values the running head and the rights statement can use, all taken from the front matter. */
+/** Values the running head and the rights statement can use (the title block's, and more), all taken from the front matter. */
 export function templateValues(model: DocumentModel): TemplateValues {
   const m = model.metadata;
-  return {
-    author: authorLine(model),
-    designation: m.series?.designation,
-    rights: m.rights,
-    funding: m.funding,
-  };
+  return { ...titleBlockValues(m), author: authorLine(model), series: m.series?.name, rights: m.rights };
 }
 
 export interface PrintHtmlOptions {
