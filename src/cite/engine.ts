@@ -14,6 +14,7 @@ const require = createRequire(import.meta.url);
 // are typed by `CiteprocEngine` below. It is loaded on the first engine: a
 // build whose citations all come from the cache never loads it.
 interface Citeproc {
+  debug: (message: string) => void;
   Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
   SKIP_WORDS: string[];
   getSortCompare: (this: { sys?: { collation?: string }; opt?: { sort_sep?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
@@ -22,6 +23,10 @@ let loaded: Citeproc | undefined;
 function citeproc(): Citeproc {
   if (!loaded) {
     loaded = require('citeproc') as Citeproc;
+    // citeproc-js prints its own sanity notes ("Note index sequence is not
+    // sane") on stdout; they are about its input order, which Colophon
+    // decides, and mean nothing to an author.
+    loaded.debug = () => {};
     loaded.SKIP_WORDS.splice(0, loaded.SKIP_WORDS.length, ...titleCaseStopWords);
     collateByLanguage(loaded);
   }
