@@ -31,12 +31,20 @@ export interface TitleBlockOptions {
   templatesDir?: string;
 }
 
+/** A date as written, split into its ISO parts when it is an ISO date (`2013`, `2013-03`, `2013-03-01`). */
+export function parseIsoDate(date: string | undefined): { year: string; month?: string; day?: string } | null {
+  if (!date) return null;
+  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$/.exec(date.trim());
+  if (!match) return null;
+  return { year: match[1] as string, month: match[2], day: match[3] };
+}
+
 /** A date as the title block shows it: an ISO date in words in the document's language (and its `datetime`), anything else as written. */
 export function shownDate(date: string | undefined, lang: string): { text: string; datetime?: string } | undefined {
   if (!date) return undefined;
-  const iso = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$/.exec(date.trim());
+  const iso = parseIsoDate(date);
   if (!iso) return { text: date };
-  const [, year, month, day] = iso;
+  const { year, month, day } = iso;
   const datetime = [year, month, day].filter(Boolean).join('-');
   const format: Intl.DateTimeFormatOptions = { timeZone: 'UTC', year: 'numeric' };
   if (month) format.month = 'long';
