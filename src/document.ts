@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import type { CitationCache } from './cache/citations.js';
-import { citeTransform } from './cite/index.js';
+import { citeTransform, locatorLabels } from './cite/index.js';
 import { toDocumentModel } from './model/index.js';
 import { loadBibliography } from './load/bibliography.js';
 import { load } from './load/index.js';
@@ -73,7 +73,10 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     metadata.csl = undefined;
   }
 
-  const [bibliography, style] = await Promise.all([loadBibliography(metadata.bibliography, { limits }), chooseStyle(file, metadata)]);
+  const [bibliography, style] = await Promise.all([
+    loadBibliography(metadata.bibliography, { limits, inline: metadata.references ? { file, references: metadata.references } : undefined }),
+    chooseStyle(file, metadata),
+  ]);
   // Without a language from the manuscript or the command line, the style's
   // own default locale applies, as in Pandoc.
   const wanted = metadata.localeGiven === false && style.defaultLocale ? style.defaultLocale : metadata.locale;
@@ -100,15 +103,17 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     file,
   });
   if (!checkMarkdownText(file, String(file.value ?? ''), limits)) return stop();
+  const lang = locale.fallback ? locale.lang : wanted;
   options.onStage?.('parsing');
-  const tree = parse(file, { lang: metadata.lang });
+  const tree = parse(file, { lang: metadata.lang, labels: locatorLabels(locales.get(lang) ?? locale.xml, style.xml, lang) });
   const before = file.messages.length;
   if (!checkMarkdownTree(file, tree, limits) || !checkNoteCount(file, tree, limits, style.class === 'note')) return stop();
   crossrefTransform(tree, file, { lang: metadata.lang, bibliography: bibliography.items, numberSections: metadata.numberSections === true });
   options.onStage?.('citations');
   const citeOptions = {
     style,
-    lang: locale.fallback ? locale.lang : wanted,
+    lang,
+    collation: metadata.localeGiven === false ? undefined : metadata.lang,
     locales,
     items: bibliography.items,
     metadata,

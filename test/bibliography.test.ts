@@ -218,9 +218,9 @@ describe('BibTeX', () => {
     expect(messages(files)).toEqual([
       {
         file: 'broken.bib',
-        line: 12,
-        column: 1,
-        reason: 'invalid BibTeX in entry "broken" (line 7): expected "}", found end of file',
+        line: 8,
+        column: 11,
+        reason: 'invalid BibTeX in entry "broken" (line 7): the brace that opens the value of "title" is never closed',
         ruleId: rules.bibliographyInvalid,
         source: 'load',
         fatal: true,
@@ -250,17 +250,9 @@ describe('CSL YAML', () => {
       issued: { 'date-parts': [[2012, 11, 8]] },
       accessed: { 'date-parts': [[2013, 1, 8]] },
     });
-    expect(messages(files)).toEqual([
-      {
-        file: 'references.yaml',
-        line: 24,
-        column: 3,
-        reason: 'entry 3 (id "broken2013"): field "author" must be a list of CSL names',
-        ruleId: rules.bibliographyInvalid,
-        source: 'load',
-        fatal: true,
-      },
-    ]);
+    // `author: B. Safarov` is one literal name, as Pandoc reads it.
+    expect(items.get('broken2013')).toMatchObject({ author: [{ literal: 'B. Safarov' }] });
+    expect(messages(files)).toEqual([]);
   });
 
   it('reports YAML syntax errors at their position', async () => {

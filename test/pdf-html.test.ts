@@ -4,8 +4,10 @@
 import { h } from 'hastscript';
 import { describe, expect, it } from 'vitest';
 import { setPdfInfo, pdfDate } from '../src/pdf/metadata.js';
-import { formatDate, printHtml } from '../src/pdf/print-html.js';
-import { fillTemplate } from '../src/shared/template.js';
+import { printHtml } from '../src/pdf/print-html.js';
+import { shownDate } from '../src/shared/title-block.js';
+import { fillTemplate, templateToHast } from '../src/shared/template.js';
+import { toHtml } from 'hast-util-to-html';
 import { call, fixtureMetadata, noteHeavyModel } from './fixtures/pdf/generate.js';
 
 describe('print HTML', () => {
@@ -37,8 +39,8 @@ describe('print HTML', () => {
     const model = noteHeavyModel(3, 1);
     let html = await printHtml(model);
     expect(html).toContain('<p class="series-banner">CARIM-East – Consortium for Applied Research on International Migration</p>');
-    expect(html).toContain('<p class="designation">CARIM-East Explanatory Note 13/12</p>');
-    expect(html).toContain('<p class="date">February 1, 2013</p>');
+    expect(html).toContain('<p class="series-designation">CARIM-East Explanatory Note 13/12</p>');
+    expect(html).toContain('<p class="date"><time datetime="2013-02-01">February 1, 2013</time></p>');
     expect(html).toContain('<footer class="rights-statement" data-nosplit>');
     model.metadata = { ...fixtureMetadata, series: undefined, rights: undefined, funding: undefined, date: undefined, subtitle: undefined };
     html = await printHtml(model);
@@ -52,10 +54,24 @@ describe('templates and dates', () => {
     expect(fillTemplate('<!-- c -->{{#a}}<b>{{a}}</b>{{/a}}{{#z}}gone{{/z}}', { a: 'x < y' })).toBe('<b>x &#x3C; y</b>');
   });
 
+  it('repeats a list section per item, keeps inverted sections for missing keys, drops empty attributes', () => {
+    const template = '<p>{{#people}}<span title="{{role}}">{{name}}{{#role}} ({{role}}){{/role}}{{^role}}, {{place}}{{/role}}</span>{{/people}}</p>';
+    const values = { place: 'Baku', people: [{ name: 'A <b>', role: 'ed.' }, { name: 'B' }] };
+    expect(fillTemplate(template, values)).toBe('<p><span title="ed.">A &#x3C;b> (ed.)</span><span>B, Baku</span></p>');
+    expect(fillTemplate(template, { people: [] })).toBe('<p></p>');
+  });
+
+  it('puts the edition\'s blocks in slots and keeps only the elements for its edition', () => {
+    const template = '<div><p data-edition="print">P</p><p data-edition="web epub">W</p><slot name="extra"></slot><slot name="none"></slot></div>';
+    const slots = { extra: [h('section', 'S')] };
+    expect(toHtml({ type: 'root', children: templateToHast(template, {}, { edition: 'print', slots }) })).toBe('<div><p>P</p><section>S</section></div>');
+    expect(toHtml({ type: 'root', children: templateToHast(template, {}, { edition: 'epub' }) })).toBe('<div><p>W</p></div>');
+  });
+
   it('formats ISO dates in the document language and keeps others as written', () => {
-    expect(formatDate('2013-02', 'en-GB')).toBe('February 2013');
-    expect(formatDate('2013-02-01', 'fr')).toBe('1 février 2013');
-    expect(formatDate('Spring 2013', 'en')).toBe('Spring 2013');
+    expect(shownDate('2013-02', 'en-GB')).toEqual({ text: 'February 2013', datetime: '2013-02' });
+    expect(shownDate('2013-02-01', 'fr')).toEqual({ text: '1 février 2013', datetime: '2013-02-01' });
+    expect(shownDate('Spring 2013', 'en')).toEqual({ text: 'Spring 2013' });
     expect(pdfDate(new Date(Date.UTC(2013, 1, 4, 17, 46, 40)))).toBe("D:20130204174640+00'00'");
   });
 });

@@ -20,6 +20,7 @@ import { findBrowser, launchBrowser } from '../src/browser.js';
 import type { DocumentModel, PageStart } from '../src/model/types.js';
 import { paginate, printOrigin, renderPdf, type PrintRequest } from '../src/pdf/index.js';
 import { templateValues } from '../src/pdf/print-html.js';
+import { titleBlock } from '../src/shared/title-block.js';
 import { call, fixtureMetadata, mixedModel, noteHeavyModel } from './fixtures/pdf/generate.js';
 import { callsAndNotes, hasTool, pageText, pdfFonts, pdfInfo, readPdfXml, squash } from './fixtures/pdf/read-pdf.js';
 
@@ -96,7 +97,7 @@ function expectNothingLost(file: string, model: DocumentModel): void {
   expect(missing).toEqual([]);
   // And nothing lost or doubled in between: every letter is accounted for.
   const v = templateValues(model);
-  const furniture = [v.banner, v.funding, v.title, v.subtitle, v.author, v.designation, v.module, v.date, v.rights, v.funding];
+  const furniture = [toString(titleBlock(model.metadata, { edition: 'print' })), v.rights, v.funding] as (string | undefined)[];
   const head = `${v.author ?? ''}${v.designation ?? ''}`;
   const letters = (t: string) => t.replace(/[^A-Za-z]/g, '').length;
   const contd = (all.match(/\(Contd\.\)/g) ?? []).length;

@@ -92,6 +92,7 @@ export function requestKey(request: CiteprocRequest): string {
   part([...request.locales]);
   part([...request.items]);
   part(request.linkCitations);
+  part(request.collation ?? null);
   part(request.citations);
   part(request.nocite);
   part(request.authors);

@@ -69,12 +69,29 @@ export function bibliographyTitle(options: CiteOptions, tree: Root): { text: str
     const word = terms.find((t) => t.name === name && t.form === 'long')?.single.trim();
     return word ? word[0].toLocaleUpperCase(options.lang) + word.slice(1) : undefined;
   };
+  // CSL locales (as of 2023) have no "bibliography" term: note styles take
+  // the language's usual word for it, then the locale's "references".
+  const primary = options.lang.toLowerCase().split(/[-_]/)[0];
   const text =
     options.style.class === 'note'
-      ? (term('bibliography') ?? 'Bibliography')
-      : (pluralTerm(terms, 'reference') ?? 'References');
+      ? (term('bibliography') ?? bibliographyWords[primary] ?? pluralTerm(terms, 'reference') ?? 'Bibliography')
+      : (pluralTerm(terms, 'reference') ?? referenceWords[primary] ?? 'References');
   return { text, depth };
 }
+
+/** The heading of a bibliography of works cited in notes, by language. */
+const bibliographyWords: Record<string, string> = {
+  en: 'Bibliography', de: 'Literaturverzeichnis', fr: 'Bibliographie', ru: 'Библиография', uk: 'Бібліографія',
+  es: 'Bibliografía', it: 'Bibliografia', pt: 'Bibliografia', ca: 'Bibliografia', nl: 'Bibliografie',
+  pl: 'Bibliografia', cs: 'Bibliografie', sk: 'Bibliografia', sv: 'Bibliografi', da: 'Bibliografi',
+  nb: 'Bibliografi', nn: 'Bibliografi', fi: 'Lähdeluettelo', et: 'Kirjandus', tr: 'Kaynakça', el: 'Βιβλιογραφία',
+  hu: 'Irodalomjegyzék', ro: 'Bibliografie', bg: 'Библиография', sr: 'Библиографија', hr: 'Bibliografija',
+  sl: 'Bibliografija', lt: 'Literatūra', lv: 'Bibliogrāfija', la: 'Bibliographia', zh: '参考文献', ja: '参考文献',
+  ko: '참고문헌', ar: 'المراجع', he: 'ביבליוגרפיה', fa: 'کتاب‌نامه', vi: 'Tài liệu tham khảo', id: 'Daftar pustaka',
+};
+
+/** The heading of a list of references, where the locale has no plural "reference". */
+const referenceWords: Record<string, string> = { zh: '参考文献', ja: '参考文献', ko: '참고문헌' };
 
 function pluralTerm(terms: CslTerm[], name: string): string | undefined {
   const word = terms.find((t) => t.name === name && t.form === 'long' && t.multiple !== undefined)?.multiple?.trim();

@@ -14,16 +14,77 @@ const require = createRequire(import.meta.url);
 // are typed by `CiteprocEngine` below. It is loaded on the first engine: a
 // build whose citations all come from the cache never loads it.
 interface Citeproc {
+  debug: (message: string) => void;
   Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
   SKIP_WORDS: string[];
+  getSortCompare: (this: { sys?: { collation?: string }; opt?: { sort_sep?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
 }
 let loaded: Citeproc | undefined;
 function citeproc(): Citeproc {
   if (!loaded) {
     loaded = require('citeproc') as Citeproc;
+    // citeproc-js prints its own sanity notes ("Note index sequence is not
+    // sane") on stdout; they are about its input order, which Colophon
+    // decides, and mean nothing to an author.
+    loaded.debug = () => {};
     loaded.SKIP_WORDS.splice(0, loaded.SKIP_WORDS.length, ...titleCaseStopWords);
+    collateByLanguage(loaded);
   }
   return loaded;
+}
+
+/**
+ * Sorting follows the document's language, as in Pandoc: the collation of
+ * `lang` as written (`es` sorts Onush before Oñate, `fr-FR-u-kb-true` sorts
+ * accents backwards), with punctuation counted, so O’Neil sorts before
+ * Oñate as it does in Pandoc (citeproc-js's own comparison ignores
+ * punctuation and compares base letters only). An engine whose `sys` names
+ * no collation keeps citeproc-js's comparison.
+ */
+function collateByLanguage(CSL: Citeproc): void {
+  const citeprocSortCompare = CSL.getSortCompare;
+  CSL.getSortCompare = function (defaultLocale) {
+    const lang = this?.sys?.collation;
+    if (!lang) return citeprocSortCompare.call(this, defaultLocale);
+    const compare = collation(lang, defaultLocale ?? 'en-US');
+    // citeproc-js joins the parts of a sort key (family, given …) with its
+    // separator: compare part by part, so "Doe|John|" sorts before
+    // "Doe|John,|Roe|Jenny|" whatever the separator's place in the collation.
+    const separator = this?.opt?.sort_sep ?? '|';
+    // A leading bracket or quotation mark does not count, as in citeproc-js.
+    // Hyphens do not count either, as in Pandoc (Villafuerte before Villa-Lobos).
+    const strip = (text: string) => text.replace(/^[[\]'"]*/, '').replace(/[-\u2010\u2011]/g, '');
+    return (a, b) => {
+      const left = strip(a).split(separator);
+      const right = strip(b).split(separator);
+      for (let i = 0; i < Math.min(left.length, right.length); i++) {
+        const order = compare(left[i], right[i]);
+        if (order !== 0) return order;
+      }
+      return left.length - right.length;
+    };
+  };
+}
+
+/**
+ * The comparison of a language's collation. French with `-u-kb-true`
+ * compares accents from the end of the word (cote, côte, coté, côté), which
+ * Node's Intl.Collator does not offer: base letters first, then accents read
+ * backwards, then case.
+ */
+function collation(lang: string, fallback: string): (a: string, b: string) => number {
+  let collator: Intl.Collator;
+  try {
+    collator = new Intl.Collator(lang, { numeric: true });
+  } catch {
+    collator = new Intl.Collator(fallback, { numeric: true });
+  }
+  if (!/-u(?:-[a-z0-9]{2,8})*-kb(?:-true)?(?:-|$)/i.test(lang)) return collator.compare;
+  const locale = collator.resolvedOptions().locale;
+  const base = new Intl.Collator(locale, { numeric: true, sensitivity: 'base' });
+  const accent = new Intl.Collator(locale, { numeric: true, sensitivity: 'accent' });
+  const reversed = (text: string) => [...text.normalize('NFC')].reverse().join('');
+  return (a, b) => base.compare(a, b) || accent.compare(reversed(a), reversed(b)) || collator.compare(a, b);
 }
 
 /**
@@ -66,7 +127,17 @@ export interface CiteprocEngine {
   makeCitationCluster(items: CitationItemInput[]): string;
   makeBibliography(): [BibliographyParams, string[]] | false;
   setOutputFormat(format: string): void;
-  opt: { xclass: string; development_extensions: Record<string, boolean> };
+  /** Registers the cited items, in order of first citation (batched processing). */
+  updateItems(ids: string[]): void;
+  updateUncitedItems(ids: string[]): void;
+  /** One cluster after the clusters `pre` (citation id, note index); returns the clusters it re-rendered. */
+  processCitationCluster(
+    citation: CitationInput,
+    pre: Array<[string, number]>,
+    post: Array<[string, number]>,
+    flag: number,
+  ): [unknown, Array<[number, string, string]>];
+  opt: { xclass: string; mode: string; development_extensions: Record<string, boolean> };
   bibliography?: { tokens: unknown[] };
 }
 
@@ -79,6 +150,8 @@ export interface EngineOptions {
   items: Map<string, CslItem>;
   /** Wrap each cited item in a link to its bibliography entry. */
   linkCitations: boolean;
+  /** BCP 47 tag whose collation sorts the bibliography (the document's `lang` as written). Default: `lang`. */
+  collation?: string;
 }
 
 /**
@@ -94,6 +167,7 @@ const fromEngineId = (id: string): string => (id.startsWith(idPrefix) ? id.slice
 /** A fresh engine for one document. */
 export function createEngine(options: EngineOptions): CiteprocEngine {
   const sys: Record<string, unknown> = {
+    collation: options.collation ?? options.lang,
     retrieveLocale: (lang: string) => options.locales.get(lang) ?? options.locales.get(lang.split('-')[0]) ?? false,
     // `system_id` is what citeproc-js's citation wrapper keys its links on.
     retrieveItem: (engineId: string) => {
@@ -127,6 +201,10 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
         uncited.map(toEngineId),
       ),
     makeCitationCluster: (list) => engine.makeCitationCluster(items(list)),
+    updateItems: (ids) => engine.updateItems(ids.map(toEngineId)),
+    updateUncitedItems: (ids) => engine.updateUncitedItems(ids.map(toEngineId)),
+    processCitationCluster: (citation, pre, post, flag) =>
+      engine.processCitationCluster({ ...citation, citationItems: items(citation.citationItems) }, pre, post, flag),
     makeBibliography: () => {
       const made = engine.makeBibliography();
       if (!made) return made;

@@ -16,14 +16,14 @@
  * styles format body citations in place too.
  *
  * Unknown keys are reported at the key's line and column and shown as
- * `???key`, so nothing is silently dropped.
+ * `key?` (as Pandoc prints it), so nothing is silently dropped.
  */
 import type { BlockContent, FootnoteDefinition, Nodes, Parent, Root, RootContent, Text } from 'mdast';
 import type { ElementContent, Element } from 'hast';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
-import { englishLabels, labelsFromTerms, narrativeSuffix, parseSuffix } from '../parse/index.js';
+import { labelsFromTerms, type LabelTable } from '../parse/index.js';
 import { localeStyleOption, localeTerms, styleLocaleTerms } from '../shared/csl-xml.js';
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
@@ -81,7 +81,6 @@ interface Registered {
 export function citeTransform(tree: Root, file: VFile, options: CiteOptions): void {
   const { style } = options;
   const noteStyle = style.class === 'note';
-  relabel(tree, options);
 
   // Footnote definitions leave the tree: their content is re-inserted, as a
   // note, at each call.
@@ -131,7 +130,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
             const author: Cite = { ...node, items: node.items.map((item) => ({ ...item })) };
             registered.push({ cite: author, noteIndex: -1, ownNote: false, inAuthorNote: false });
             parent.children.splice(i, 1, author as never, noteCall(number, node.position) as never);
-            citeInNote.items = citeInNote.items.map((item) => ({ ...item, suppressAuthor: true }));
+            citeInNote.items = citeInNote.items.map((item, n) => (n === 0 ? { ...item, suppressAuthor: true } : item));
             i++;
           } else {
             parent.children[i] = noteCall(number, node.position) as never;
@@ -148,7 +147,11 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
   walk(tree, 0);
 
   const made = formatCitations(registered, file, options);
-  for (const root of [tree, ...notes]) closeUpSuperscripts(root);
+  // Pandoc moves punctuation before a superscript citation of an in-text
+  // style only when `notes-after-punctuation` is written (it defaults to
+  // true for note styles alone).
+  const superscriptsAfterPunctuation = afterPunctuation && options.metadata.notesAfterPunctuationGiven === true;
+  for (const root of [tree, ...notes]) closeUpSuperscripts(root, superscriptsAfterPunctuation, intoQuote);
 
   const bibliography = makeBibliographyNode(made, options);
   if (bibliography) placeBibliography(tree, bibliography, bibliographyTitle(options, tree));
@@ -158,43 +161,30 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
 /**
  * Locator labels are the words of the document's locale and the style's own
  * terms, as in Pandoc: `S. 12` is a page in German, OSCOLA's `ch.` a
- * chapter. The parse stage read them with the English terms; read again.
+ * chapter. The parse stage reads locators once, with this table.
  */
-function relabel(tree: Root, options: CiteOptions): void {
-  const locale = options.locales.get(options.lang) ?? options.locales.get('en-US') ?? '';
-  const table = labelsFromTerms(localeTerms(locale), styleLocaleTerms(options.style.xml, options.lang));
-  if (table === englishLabels) return;
-  const visitAll = (node: Nodes) => {
-    if (node.type === 'cite') {
-      for (const item of node.items) {
-        const parsed = item.narrativeSuffix ? narrativeSuffix(item.rawSuffix, table) : parseSuffix(item.rawSuffix, table);
-        item.locator = parsed.locator;
-        item.label = parsed.locator === undefined ? undefined : parsed.label;
-        item.suffix = parsed.suffix;
-      }
-    } else if ('children' in node) {
-      for (const child of (node as Parent).children) visitAll(child as Nodes);
-    }
-  };
-  visitAll(tree);
+export function locatorLabels(localeXml: string, styleXml: string, lang: string): LabelTable {
+  return labelsFromTerms(localeTerms(localeXml), styleLocaleTerms(styleXml, lang));
 }
 
 /**
  * A citation a style sets as a superscript (Nature, AMA …) sits on the word
- * before it, as a note call does: the space between goes, as in Pandoc.
+ * before it, as a note call does: the space between goes, and punctuation
+ * after it moves before it, as in Pandoc.
  */
-function closeUpSuperscripts(root: Parent): void {
+function closeUpSuperscripts(root: Parent, afterPunctuation: boolean, intoQuote: boolean): void {
   const walk = (parent: Parent) => {
-    parent.children.forEach((child, index) => {
-      const node = child as Nodes;
+    for (let index = 0; index < parent.children.length; index++) {
+      const node = parent.children[index] as Nodes;
       if (node.type === 'cite') {
         const first = node.data?.hChildren?.[0];
-        const previous = parent.children[index - 1] as Nodes | undefined;
-        if (first?.type === 'element' && first.tagName === 'sup' && previous?.type === 'text') previous.value = previous.value.replace(/\s+$/, '');
+        // Like a note call, it also goes after the punctuation that follows
+        // it (`works,¹`), unless `notes-after-punctuation: false`.
+        if (first?.type === 'element' && first.tagName === 'sup') index = movePunctuation(parent, index, afterPunctuation, intoQuote);
       } else if ('children' in node) {
         walk(node as Parent);
       }
-    });
+    }
   };
   walk(root);
 }
@@ -257,7 +247,7 @@ function movePunctuation(parent: Parent, index: number, afterPunctuation: boolea
 function formatCitations(registered: Registered[], file: VFile, options: CiteOptions): CiteprocResult['bibliography'] {
   const noteStyle = options.style.class === 'note';
 
-  // Unknown keys are reported once per occurrence and kept as `???key`.
+  // Unknown keys are reported once per occurrence and kept as `key?`.
   const known = (key: string) => options.items.has(key);
   for (const { cite, noteIndex } of registered) {
     // The author-only half of a narrative citation repeats its keys.
@@ -277,7 +267,7 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
     id: item.key,
     ...(item.locator !== undefined ? { locator: item.locator, label: item.label } : {}),
     ...(item.prefix ? { prefix: item.prefix + ' ' } : {}),
-    ...(item.suffix ? { suffix: (/^[,.;:]/.test(item.suffix) ? '' : ' ') + item.suffix } : {}),
+    ...(item.suffix ? { suffix: (/^[\s,.;:]/.test(item.suffix) ? '' : ' ') + item.suffix } : {}),
     ...(item.suppressAuthor ? { 'suppress-author': true } : {}),
     ...extra,
   });
@@ -291,7 +281,9 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
   const authorSlot = new Map<Registered, number>();
   for (const entry of registered) {
     if (entry.noteIndex >= 0 && !(entry.cite.mode === 'author-in-text' && !noteStyle)) continue;
-    const items = entry.cite.items.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
+    // `@a [-@b; @c]`: the author in the text is the first item's only.
+    const named = entry.cite.mode === 'author-in-text' ? entry.cite.items.slice(0, 1) : entry.cite.items;
+    const items = named.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
     if (items.length === 0) continue;
     authorSlot.set(entry, authorRequests.length);
     authorRequests.push(items);
@@ -321,7 +313,7 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
     const narrative = entry.cite.mode === 'author-in-text' && !noteStyle;
     citations.push({
       citationID: `c${position}`,
-      citationItems: items.map((item) => toInput(item, narrative ? { 'suppress-author': true } : {})),
+      citationItems: items.map((item) => toInput(item, narrative && item === entry.cite.items[0] ? { 'suppress-author': true } : {})),
       properties: { noteIndex: entry.noteIndex },
     });
     citationOf.set(entry, citations[citations.length - 1]);
@@ -342,6 +334,7 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
     locales: options.locales,
     items: options.items,
     linkCitations: linked,
+    collation: options.collation,
     citations,
     nocite,
     authors: authorRequests,
@@ -356,16 +349,21 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
   const affixes = linked ? citationLayoutAffixes(options.style.xml) : { prefix: '', suffix: '' };
   const output = new Map<string, string>(result.clusters.map(([id, html]) => [id, html ? affixes.prefix + html + affixes.suffix : html]));
 
+  let affixesOfLayout: { prefix: string; suffix: string } | undefined;
+  const layoutAffixes = () => (affixesOfLayout ??= citationLayoutAffixes(options.style.xml));
   const rendered: Array<{ cite: Cite; html: string }> = [];
   for (const entry of registered) {
     const { cite } = entry;
-    const missing = cite.items.filter((item) => !known(item.key)).map((item) => `???${item.key}`);
+    const missing = cite.items.filter((item) => !known(item.key)).map((item) => item.key);
     let html = '';
     if (entry.noteIndex < 0) {
       html = authorAlone(entry);
     } else {
       const citation = citationOf.get(entry);
       html = citation ? (output.get(citation.citationID) ?? '') : '';
+      // citeproc-js's placeholder for a cluster that prints nothing (an
+      // author-suppressed MLA citation without a locator): Pandoc prints nothing.
+      html = html.replace(/\s*\[NO_PRINTED_FORM\]\s*/g, '');
       // citeproc-js keeps the delimiter of a suppressed author in some
       // styles ("(2005,, p. 20)" in DIN 1505-2).
       if (cite.items.some((item) => item.suppressAuthor) || cite.mode === 'author-in-text') html = html.replace(/,(\s*),/g, ',$1');
@@ -374,7 +372,7 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
         html = author && html ? `${author} ${html}` : author || html;
       }
     }
-    if (missing.length > 0) html = [html, ...missing.map((m) => `<span class="citation-missing">${m}</span>`)].filter(Boolean).join('; ');
+    if (missing.length > 0) html = withMissing(html, missing, layoutAffixes());
     if (entry.ownNote) html = capitaliseFirst(html);
     // Pandoc sets a plain citation inside an author's note, in a note style,
     // in parentheses, so it reads as an aside within the note's sentence.
@@ -395,6 +393,22 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
     };
   });
   return bibliography;
+}
+
+/**
+ * Unknown keys as Pandoc prints them, so nothing is silently dropped: the
+ * key and a question mark in bold, inside the citation's own brackets
+ * (`(nobody?)`, `(Doe 2005; nobody?)`); a full stop after the question mark
+ * goes, as citeproc collapses it.
+ */
+function withMissing(html: string, keys: string[], affixes: { prefix: string; suffix: string }): string {
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const marks = keys.map((key) => `<span class="citation-missing"><b>${escape(key)}?</b></span>`).join('; ');
+  let out: string;
+  if (html === '') out = affixes.prefix + marks + affixes.suffix;
+  else if (affixes.suffix && html.endsWith(affixes.suffix)) out = `${html.slice(0, -affixes.suffix.length)}; ${marks}${affixes.suffix}`;
+  else out = `${html}; ${marks}`;
+  return out.replace(/\?(<\/b><\/span>)\./g, '?$1');
 }
 
 /** Upper-case the first letter of the visible text (`see` → `See`). */

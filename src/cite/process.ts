@@ -25,6 +25,8 @@ export interface CiteprocRequest {
   locales: Map<string, string>;
   items: Map<string, import('./types.js').CslItem>;
   linkCitations: boolean;
+  /** BCP 47 tag whose collation sorts the bibliography; default `lang`. */
+  collation?: string;
   /** The tracked clusters, in reading order. */
   citations: CitationInput[];
   /** Items listed without a citation. */
@@ -57,6 +59,7 @@ export function runCiteproc(request: CiteprocRequest, options: { batch?: number;
     locales: request.locales,
     items: request.items,
     linkCitations: request.linkCitations,
+    collation: request.collation,
   };
   const threshold = options.threshold ?? batchThreshold;
   let engine: CiteprocEngine;
@@ -78,17 +81,7 @@ export function runCiteproc(request: CiteprocRequest, options: { batch?: number;
 // citeproc-js's flag for "every item is registered already" (CSL.ASSUME_ALL_ITEMS_REGISTERED).
 const assumeAllItemsRegistered = 2;
 
-interface BatchEngine extends CiteprocEngine {
-  updateItems(ids: string[]): void;
-  updateUncitedItems(ids: string[]): void;
-  processCitationCluster(
-    citation: CitationInput,
-    pre: Array<[string, number]>,
-    post: Array<[string, number]>,
-    flag: number,
-  ): [unknown, Array<[number, string, string]>];
-  opt: CiteprocEngine['opt'] & { mode: string };
-}
+type BatchEngine = CiteprocEngine;
 
 function inBatches(
   engineOptions: EngineOptions,

@@ -31,7 +31,9 @@ export interface CiteOptions {
   /** Bibliography entries by id. */
   items: Map<string, CslItem>;
   /** Front matter: nocite, link-citations, reference-section-title, suppress-bibliography. */
-  metadata: Pick<Metadata, 'nocite' | 'linkCitations' | 'referenceSectionTitle' | 'suppressBibliography' | 'notesAfterPunctuation'>;
+  metadata: Pick<Metadata, 'nocite' | 'linkCitations' | 'referenceSectionTitle' | 'suppressBibliography' | 'notesAfterPunctuation' | 'notesAfterPunctuationGiven'>;
+  /** The document's language as written, whose collation sorts the bibliography. Default: `lang`. */
+  collation?: string;
   /** Where citeproc's answers are kept between builds; none: always run it. */
   cache?: import('../cache/citations.js').CitationCache;
 }

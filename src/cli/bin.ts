@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { build, editionFormats, EnvironmentError, isError, type EditionFormat } from '../build.js';
 import { limitNames, parseLimitSettings } from '../limits.js';
 import { paperSizes, type PaperSize } from '../load/schema.js';
-import { listStyles } from '../load/styles.js';
+import { listAllStyles, listStyles } from '../load/styles.js';
 import { BuildUsageError } from '../output/errors.js';
 import { distinctManuscripts } from '../output/guard.js';
 import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
@@ -32,14 +32,14 @@ import type { VFileMessage } from 'vfile-message';
 const usage = `Usage:
   colophon build [FILE.md ...] [options]   build editions (default: every manuscript/*.md)
   colophon preview [FILE.md] [options]     live preview on 127.0.0.1 (default: the first manuscript/*.md)
-  colophon styles                          list the bundled citation styles
+  colophon styles [--all]                  list the bundled citation styles (--all: also the user's and the system's)
 
 Options for build:
   --style ID|PATH.csl     citation style (overrides the front matter's csl)
   --locale xx-XX          citation locale (overrides lang/locale)
   --format LIST           editions to write: html,epub,pdf (default: all three)
   --out DIR               output folder (default: dist)
-  --bibliography FILE     bibliography file, CSL-JSON or BibTeX (repeatable)
+  --bibliography FILE     bibliography file: CSL-JSON, CSL YAML, BibTeX or RIS (repeatable)
   --papersize a4|letter   paper of the print edition (overrides the front matter)
   --unsafe-html           keep raw HTML as written (trusted manuscripts only)
   --toc                   a contents list in the HTML and PDF (as front matter toc: true)
@@ -86,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        all: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -104,6 +105,14 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...files] = positionals;
   if (command === 'styles') {
     if (files.length > 0) throw new UsageError('`styles` takes no arguments');
+    if (values.all) {
+      // id, class, where from (and the parent of a dependent style), title.
+      for (const style of await listAllStyles()) {
+        const from = style.parent ? `${style.source}, uses ${style.parent}` : style.source;
+        process.stdout.write(`${style.id.padEnd(40)} ${style.class.padEnd(8)} ${from.padEnd(24)} ${style.title}\n`);
+      }
+      return 0;
+    }
     for (const style of await listStyles()) process.stdout.write(`${style.id.padEnd(40)} ${style.class.padEnd(8)} ${style.title}\n`);
     return 0;
   }

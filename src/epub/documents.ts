@@ -3,7 +3,8 @@
  * and the navigation document. Each is a whole `<html>` element ready for
  * `toXhtml`.
  */
-import { orcidUrl } from '../shared/orcid.js';
+import { abstractSection } from '../shared/front-matter.js';
+import { titleBlock } from '../shared/title-block.js';
 import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
 import { toString } from 'hast-util-to-string';
@@ -42,43 +43,15 @@ export function xhtmlShell(shell: Shell, content: ElementContent[]): Element {
   ]);
 }
 
-/** `ORCID 0000-…`, a link where the iD makes a valid URL (the one ORCID rule), else text. */
-function orcidLine(orcid: string): Element {
-  const url = orcidUrl(orcid);
-  const text = `ORCID ${orcid.replace(/^https?:\/\/orcid\.org\//, '')}`;
-  return url ? h('a', { className: ['orcid'], href: url }, text) : h('span', { className: ['orcid'] }, text);
-}
-
-/** Title block lines that exist in the front matter, nothing invented. */
-export function titlePage(metadata: Metadata, labels: EpubLabels, options: { firstPage: number | null; ids?: IdScheme }): ElementContent[] {
-  const line = (className: string, text: string | undefined): Element[] => (text ? [h('p', { className: [className] }, text)] : []);
-  const authors = metadata.authors.map((author) =>
-    h('p', { className: ['author'] }, [
-      author.name,
-      ...(author.affiliation ? [h('br'), h('span', { className: ['affiliation'] }, author.affiliation)] : []),
-      // The ORCID iD, linked, under the name.
-      ...(author.orcid ? [h('br'), orcidLine(author.orcid)] : []),
+/** The title page: the page-one marker and the shared title block. */
+export function titlePage(metadata: Metadata, options: { firstPage: number | null; ids?: IdScheme }): ElementContent[] {
+  const block = titleBlock(metadata, { edition: 'epub', titleId: 'title', abstract: abstractSection(metadata) });
+  return [
+    h('section', { className: ['titlepage'], 'epub:type': 'titlepage', ariaLabelledBy: 'title' }, [
+      ...(options.firstPage !== null ? [pageBreak(options.firstPage, options.ids ?? defaultIds)] : []),
+      block,
     ]),
-  );
-  const content: ElementContent[] = [
-    ...(options.firstPage !== null ? [pageBreak(options.firstPage, options.ids ?? defaultIds)] : []),
-    ...line('series-banner', metadata.series?.banner),
-    h('h1', { className: ['title'], id: 'title' }, metadata.title),
-    ...(metadata.subtitle ? [h('p', { className: ['subtitle'], 'epub:type': 'subtitle', role: 'doc-subtitle' }, metadata.subtitle)] : []),
-    ...authors,
-    ...line('series-designation', metadata.series?.designation),
-    ...line('series-module', metadata.series?.module),
-    ...line('date', metadata.date),
-    ...line('publisher', metadata.publisher),
   ];
-  if (metadata.abstract) {
-    content.push(
-      h('section', { className: ['abstract'], 'epub:type': 'abstract', role: 'doc-abstract', ariaLabel: labels.abstract }, [
-        h('p', metadata.abstract),
-      ]),
-    );
-  }
-  return [h('section', { className: ['titlepage'], 'epub:type': 'titlepage', ariaLabelledBy: 'title' }, content)];
 }
 
 /** Rights, funding and publisher, when the front matter has any of them; else null. */

@@ -183,7 +183,7 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
   const css = embedFonts ? ['css/fonts.css', 'css/epub.css'] : ['css/epub.css'];
   // Formulas get the math font (a subset made by `writeEpub`) in the text document.
   const mathFont = embedFonts && hasElement(body, 'math') ? options.mathFont : undefined;
-  const titleDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: css, bodyType: 'frontmatter' }, titlePage(metadata, labels, { firstPage: withPages ? firstPage : null, ids }));
+  const titleDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: css, bodyType: 'frontmatter' }, titlePage(metadata, { firstPage: withPages ? firstPage : null, ids }));
   const textDoc = xhtmlShell({ lang, title: metadata.title, stylesheets: mathFont ? [...css, 'css/math.css'] : css, bodyType: 'bodymatter' }, body.children as Element['children']);
   const colophonContent = colophon(metadata, labels, labelLang);
   const colophonDoc = colophonContent

@@ -40,11 +40,14 @@ import { rules, type RuleId } from '../rules.js';
 import { valueTooDeep } from '../guard.js';
 import { defaultLimits, limitRule, overLimit, type Limits } from '../limits.js';
 import { readRegularFile } from '../resources/read.js';
+import { bibtexAsPandoc, unclosedBrace } from './bibtex-pandoc.js';
+import { pandocEntry, type LenientWarning } from './csl-lenient.js';
+import type { InlineReferences } from './schema.js';
 import { displayPath } from '../shared/paths.js';
 import { cleanStrings } from '../shared/text.js';
 import { jsonOffsetOf, jsonSyntaxError, jsonTree, type JsonNode } from './json.js';
 import { positionIndex, type Point, type PositionIndex } from '../shared/positions.js';
-import { fileError } from '../messages.js';
+import { fileError, fileWarn } from '../messages.js';
 
 /** One bibliography entry in CSL-JSON form, as citeproc takes it. */
 export type CslItem = {
@@ -421,7 +424,7 @@ function readCslYaml(file: VFile, text: string, lines: () => PositionIndex, limi
   list.forEach((raw: unknown, i: number) => {
     const node = () => document.getIn([...prefix, i], true) as YamlNode | undefined;
     const at = () => lines().point(node()?.range?.[0] ?? 0);
-    const item = checkEntry(raw, {
+    const item = checkEntry(pandocEntry(raw, (warning) => warnAt(file, i + 1, raw, warning, lines().point(yamlOffsetOf(node(), [warning.field]) ?? 0))), {
       file,
       index: i + 1,
       at,
@@ -451,6 +454,10 @@ function bibtexParser(): CitationJsCore {
     const require = createRequire(import.meta.url);
     citationJs = require('@citation-js/core') as CitationJsCore;
     require('@citation-js/plugin-bibtex');
+    // Titles of English entries in sentence case, as Pandoc converts them
+    // (CSL styles apply title case where they want it).
+    const config = (citationJs as unknown as { plugins: { config: { get(name: string): { parse: { sentenceCase: string } } } } }).plugins.config.get('@bibtex');
+    config.parse.sentenceCase = 'english';
   }
   return citationJs;
 }
@@ -555,11 +562,18 @@ function readBibtex(file: VFile, text: string, lines: () => PositionIndex, _limi
       try {
         for (const raw of convertBibtex(chunk)) parsed.push({ raw, offset: block.offset });
       } catch (chunkError) {
-        const { reason, line, column } = describeBibtexError(chunkError);
+        let { reason, line, column } = describeBibtexError(chunkError);
         let offset = block.offset;
         if (line !== undefined && column !== undefined) {
           const inChunk = positionIndex(chunk).offset(line, column) - prefix.length;
           if (inChunk >= 0) offset = block.offset + inChunk;
+        }
+        // An unclosed brace shows only where the parser runs out; say where it opens.
+        const unclosed = unclosedBrace(text.slice(block.offset, block.end));
+        if (unclosed) {
+          offset = block.offset + unclosed.offset;
+          reason = `the brace that opens the value of "${unclosed.field}" is never closed`;
+          line = undefined;
         }
         const entry = block.label ? ` in entry "${block.label}" (line ${lines().point(block.offset).line})` : '';
         report(file, `invalid BibTeX${entry}: ${reason}`, lines().point(offset), rules.bibliographyInvalid);
@@ -573,16 +587,69 @@ function readBibtex(file: VFile, text: string, lines: () => PositionIndex, _limi
     }
   }
   const entries: ReadEntries['entries'] = [];
+  const blockAt = new Map(blocks.map((block) => [block.offset, block]));
   parsed.forEach(({ raw, offset }, i) => {
     const at = () => lines().point(offset);
-    const item = checkEntry(raw, { file, index: i + 1, at });
+    const block = blockAt.get(offset);
+    const item = checkEntry(bibtexAsPandoc(raw, block ? text.slice(block.offset, block.end) : ''), { file, index: i + 1, at });
     if (item) entries.push({ item, at });
   });
   return { entries };
 }
 
-function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bibtex' | undefined {
+let risLoaded = false;
+
+/**
+ * RIS (`.ris`, as Zotero, EndNote and most databases export it) through
+ * `@citation-js/plugin-ris`. An entry without an `ID` gets a key from its
+ * first author's family name and its year (`Doe2005`, then `Doe2005a` …).
+ */
+function readRis(file: VFile, text: string, lines: () => PositionIndex): ReadEntries {
+  const core = bibtexParser();
+  if (!risLoaded) {
+    createRequire(import.meta.url)('@citation-js/plugin-ris');
+    risLoaded = true;
+  }
+  const starts = [...text.matchAll(/^[ \t]*TY {2}- /gm)].map((match) => match.index);
+  if (starts.length === 0) {
+    report(file, 'invalid RIS: no entry (an entry starts with a line "TY  - " and ends with "ER  - ")', lines().point(0), rules.bibliographyInvalid);
+    return { entries: [] };
+  }
+  const entries: ReadEntries['entries'] = [];
+  const used = new Set<string>();
+  starts.forEach((start, i) => {
+    const chunk = text.slice(start, starts[i + 1] ?? text.length);
+    const at = () => lines().point(start);
+    let converted: unknown[] = [];
+    try {
+      const result = core.plugins.input.chain(chunk, { forceType: '@ris/file', generateGraph: false, target: '@csl/list+object' });
+      converted = Array.isArray(result) ? result : [];
+    } catch (error) {
+      report(file, `invalid RIS in entry ${i + 1}: ${(error as Error).message.split('\n')[0]}`, at(), rules.bibliographyInvalid);
+      return;
+    }
+    for (const raw of converted) {
+      if (!raw || typeof raw !== 'object') continue;
+      const entry = raw as Record<string, unknown>;
+      if (entry.id === undefined || entry.id === '') {
+        const first = Array.isArray(entry.author) ? (entry.author[0] as { family?: string; literal?: string } | undefined) : undefined;
+        const year = (entry.issued as { 'date-parts'?: number[][] } | undefined)?.['date-parts']?.[0]?.[0];
+        const base = `${(first?.family ?? first?.literal ?? 'ris').replace(/[^\p{L}\p{N}]+/gu, '')}${year ?? ''}` || `ris${i + 1}`;
+        let id = base;
+        for (let n = 0; used.has(id); n++) id = base + String.fromCharCode(97 + (n % 26)) + (n >= 26 ? String(n) : '');
+        entry.id = id;
+      }
+      used.add(String(entry.id));
+      const item = checkEntry(entry, { file, index: i + 1, at });
+      if (item) entries.push({ item, at });
+    }
+  });
+  return { entries };
+}
+
+function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bibtex' | 'ris' | undefined {
   const extension = path.extname(filePath).toLowerCase();
+  if (extension === '.ris') return 'ris';
   if (extension === '.json') return 'csl-json';
   if (extension === '.yaml' || extension === '.yml') return 'csl-yaml';
   if (extension === '.bib' || extension === '.bibtex' || extension === '.biblatex') return 'bibtex';
@@ -590,6 +657,7 @@ function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bi
   if (start.startsWith('[') || start.startsWith('{')) return 'csl-json';
   if (start.startsWith('@') || start.startsWith('%')) return 'bibtex';
   if (start.startsWith('---') || start.startsWith('references:')) return 'csl-yaml';
+  if (/^TY {2}- /.test(start)) return 'ris';
   return undefined;
 }
 
@@ -599,7 +667,7 @@ function formatOf(filePath: string, text: string): 'csl-json' | 'csl-yaml' | 'bi
  * file starts. Never throws
  * for problems in the files: see the messages on `files`.
  */
-export async function loadBibliography(paths: string[], options: { limits?: Limits } = {}): Promise<LoadedBibliography> {
+export async function loadBibliography(paths: string[], options: { limits?: Limits; inline?: InlineSource } = {}): Promise<LoadedBibliography> {
   const limits = options.limits ?? defaultLimits;
   // Never blocks on a FIFO or a device, never reads past the size limit.
   const texts = paths.map((p) => {
@@ -630,10 +698,10 @@ export async function loadBibliography(paths: string[], options: { limits?: Limi
     const lines = lazy(() => positionIndex(text, { skipBom: true }));
     const format = formatOf(p, read.text);
     if (!format) {
-      report(file, 'unknown bibliography format: use CSL-JSON (.json), CSL YAML (.yaml) or BibTeX (.bib)', undefined, rules.bibliographyInvalid);
+      report(file, 'unknown bibliography format: use CSL-JSON (.json), CSL YAML (.yaml), BibTeX (.bib) or RIS (.ris)', undefined, rules.bibliographyInvalid);
       return;
     }
-    const reader = format === 'csl-json' ? readCslJson : format === 'csl-yaml' ? readCslYaml : readBibtex;
+    const reader = format === 'csl-json' ? readCslJson : format === 'csl-yaml' ? readCslYaml : format === 'ris' ? readRis : readBibtex;
     const { entries } = reader(file, text, lines, limits);
     for (const { item: read, at } of entries) {
       if (items.size >= limits['bibliography-entries']) {
@@ -658,5 +726,64 @@ export async function loadBibliography(paths: string[], options: { limits?: Limi
       items.set(item.id, item);
     }
   });
+  if (options.inline) readInline(options.inline, items, firstSeen);
   return { items, files };
+}
+
+/** A warning about an entry read leniently (it still loads). */
+function warnAt(file: VFile, index: number, raw: unknown, warning: LenientWarning, place: Point): void {
+  const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
+  fileWarn(file, `${describeEntry(index, id)}: field "${warning.field}": ${warning.reason}`, {
+    place,
+    ruleId: rules.bibliographyInvalid,
+    source: 'load',
+  });
+}
+
+/** The metadata's `references:` and the manuscript they are written in. */
+export interface InlineSource {
+  file: VFile;
+  references: InlineReferences;
+}
+
+/**
+ * Inline references join the files' entries. As in Pandoc, an inline entry
+ * takes precedence over a file's entry with the same id; both places are
+ * named in a warning. Two inline entries with one id are an error, as two
+ * file entries are.
+ */
+function readInline(
+  { file, references }: InlineSource,
+  items: Map<string, CslItem>,
+  firstSeen: Map<string, { file: VFile; at: () => Point }>,
+): void {
+  const inlineSeen = new Map<string, () => Point>();
+  const point = (at: { line: number; column: number }): Point => ({ ...at, offset: undefined as unknown as number });
+  references.entries.forEach((raw, i) => {
+    const at = () => point(references.at(i));
+    const item = checkEntry(pandocEntry(raw, (warning) => warnAt(file, i + 1, raw, warning, point(references.at(i, [warning.field])))), {
+      file,
+      index: i + 1,
+      at,
+      fieldAt: (keyPath) => point(references.at(i, keyPath)),
+    });
+    if (!item) return;
+    const earlier = inlineSeen.get(item.id);
+    if (earlier) {
+      const first = earlier();
+      report(file, `duplicate id "${item.id}" in \`references\`: first defined at line ${first.line}, column ${first.column}`, at(), rules.bibliographyDuplicateId);
+      return;
+    }
+    inlineSeen.set(item.id, at);
+    const inFile = firstSeen.get(item.id);
+    if (inFile) {
+      const there = inFile.at();
+      fileWarn(
+        file,
+        `id "${item.id}" is both in \`references\` and at ${displayPath(inFile.file.path, inFile.file.cwd)}:${there.line}:${there.column}; the entry in \`references\` is used, as in Pandoc`,
+        { place: at(), ruleId: rules.bibliographyDuplicateId, source: 'load' },
+      );
+    }
+    items.set(item.id, item);
+  });
 }

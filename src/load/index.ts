@@ -8,16 +8,17 @@
  * line and column of the offending key; the caller decides to stop.
  */
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, type LineCounter, type Document } from 'yaml';
 import { VFile } from 'vfile';
 import { rules } from '../rules.js';
 import { defaultLimits, limitRule, overLimit, type Limits } from '../limits.js';
 import { valueTooDeep } from '../guard.js';
 import { readRegularFile } from '../resources/read.js';
+import { readMetadataBlocks, type ReadBlock } from './metadata-blocks.js';
 import { looksLikePath } from '../shared/paths.js';
 import { cleanStrings } from '../shared/text.js';
 import type { z } from 'zod';
-import { frontMatterSchema, type Metadata } from './schema.js';
+import { frontMatterKeys, frontMatterSchema, type Metadata } from './schema.js';
 import { fileError, fileWarn } from '../messages.js';
 import type { RuleId } from '../rules.js';
 import { decodeUtf8, invalidUtf8Reason } from './text.js';
@@ -43,8 +44,6 @@ export interface LoadedManuscript {
   /** Null when the front matter is missing or invalid (messages say why). */
   metadata: Metadata | null;
 }
-
-const frontMatterPattern = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
 /** Read and validate one manuscript. Never throws for problems in the input. */
 export async function load(input: string, options: LoadOptions = {}): Promise<LoadedManuscript> {
@@ -77,49 +76,82 @@ export async function load(input: string, options: LoadOptions = {}): Promise<Lo
   return { file, metadata };
 }
 
+const closedFrontMatter = /^---[ \t]*\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+
 /** Parse and validate the front matter of a file whose `value` is set. */
 export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadata | null {
   const text = String(file.value);
-  const match = frontMatterPattern.exec(text);
+  // Every YAML metadata block counts, as in Pandoc: the one at the top and
+  // any below the text; a key in a later block replaces an earlier one.
+  // No front matter at all is a manuscript with no metadata, as in Pandoc.
+  const blocks = readMetadataBlocks(text);
   // `---` on the first line and text right under it opens a front matter
   // (after a blank line it would be a rule): one that never closes would
   // otherwise lose the title, bibliography and style without a word.
-  if (!match && /^---[ \t]*\r?\n[ \t]*\S/.test(text)) {
+  if (!closedFrontMatter.test(text) && /^---[ \t]*\r?\n[ \t]*\S/.test(text)) {
     fail(file, 'front matter opened here is never closed: end it with a line `---` (or `...`)', { line: 1, column: 1 }, rules.frontMatterUnclosed);
     return null;
   }
-  const lineCounter = new LineCounter();
-  // The YAML starts on line 2 (after `---`): shift reported lines by one.
-  // No front matter at all is a manuscript with no metadata, as in Pandoc.
-  const document = parseDocument(match ? match[1] : '', { lineCounter, prettyErrors: false });
-  if (document.errors.length > 0) {
-    for (const error of document.errors) {
-      const at = lineCounter.linePos(error.pos[0]);
-      fail(file, `front matter: ${error.message.split('\n')[0]}`, { line: at.line + 1, column: at.col }, rules.yamlSyntax);
+  let broken = false;
+  for (const block of blocks) {
+    for (const error of block.document.errors) {
+      const at = block.lineCounter.linePos(error.pos[0]);
+      const where = block.start <= 1 ? 'front matter' : 'metadata block';
+      fail(file, `${where}: ${error.message.split('\n')[0]}`, { line: at.line + block.yamlLine - 1, column: at.col }, rules.yamlSyntax);
+      broken = true;
     }
-    return null;
   }
+  if (broken) return null;
+  const raw: Record<string, unknown> = {};
+  /** Which block each top-level key was last set in. */
+  const keyBlock = new Map<string, ReadBlock>();
   const limits = options.limits ?? defaultLimits;
-  let js: unknown;
-  try {
-    js = document.toJS({ maxAliasCount: limits['yaml-aliases'] });
-  } catch (error) {
-    // The yaml library stops an alias bomb ("billion laughs") here.
-    if (!(error instanceof ReferenceError)) throw error;
-    fail(file, `front matter: too many YAML aliases: ${overLimit('yaml-aliases', limits)}`, { line: 2, column: 1 }, limitRule('yaml-aliases'));
-    return null;
+  for (const block of blocks) {
+    let js: unknown;
+    try {
+      js = block.document.toJS({ maxAliasCount: limits['yaml-aliases'] });
+    } catch (error) {
+      // The yaml library stops an alias bomb ("billion laughs") here.
+      if (!(error instanceof ReferenceError)) throw error;
+      fail(file, `${block.start <= 1 ? 'front matter' : 'metadata block'}: too many YAML aliases: ${overLimit('yaml-aliases', limits)}`, { line: block.yamlLine, column: 1 }, limitRule('yaml-aliases'));
+      return null;
+    }
+    if (valueTooDeep(js, limits.nesting)) {
+      fail(file, `${block.start <= 1 ? 'front matter' : 'metadata block'} nested too deep: ${overLimit('nesting', limits)}`, { line: block.yamlLine, column: 1 }, limitRule('nesting'));
+      return null;
+    }
+    // Control characters and lone surrogates reach no edition.
+    const value: unknown = cleanStrings(js);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
+    for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
+      if (key === '__proto__') continue;
+      raw[key] = entry;
+      keyBlock.set(key, block);
+    }
   }
-  if (valueTooDeep(js, limits.nesting)) {
-    fail(file, `front matter nested too deep: ${overLimit('nesting', limits)}`, { line: 2, column: 1 }, limitRule('nesting'));
-    return null;
+  const positionIn = (keyPath: readonly PropertyKey[]) => {
+    const block = keyBlock.get(String(keyPath[0] ?? '')) ?? blocks[0];
+    if (!block) return { line: 1, column: 1 };
+    return positionOfKey(block.document, block.lineCounter, keyPath.map(String), block.yamlLine);
+  };
+  // Inline references are CSL items, checked entry by entry with the bibliography.
+  const references = raw.references;
+  // Pandoc's template variables mean nothing to Colophon's editions: say
+  // so, and build, as Pandoc would.
+  for (const key of Object.keys(raw)) {
+    if (!pandocTemplateVariables.has(key) || Object.hasOwn(frontMatterKeys.shape, key)) continue;
+    fileWarn(file, `front matter: \`${key}\` is a Pandoc template variable; Colophon's editions do not use it`, {
+      place: positionIn([key]),
+      ruleId: rules.frontMatterInvalid,
+      source: 'load',
+    });
+    delete raw[key];
   }
-  // Control characters and lone surrogates reach no edition.
-  const raw: unknown = cleanStrings(js);
-  const parsed = frontMatterSchema.safeParse(raw ?? {});
+  const parsed = frontMatterSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const keyPath = issue.path.map(String);
-      const at = positionOfKey(document, lineCounter, issue.code === 'unrecognized_keys' ? [...keyPath, issue.keys[0]] : keyPath);
+      const at = positionIn(issue.code === 'unrecognized_keys' ? [...keyPath, issue.keys[0]] : keyPath);
       const where = keyPath.length > 0 ? `\`${keyPath.join('.')}\`: ` : '';
       const message =
         issue.code === 'unrecognized_keys'
@@ -136,27 +168,50 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
       source: 'load',
     });
   }
-  return withContext(parsed.data, file, options);
+  const metadata = withContext(parsed.data, file, options);
+  if (raw['notes-after-punctuation'] !== undefined) metadata.notesAfterPunctuationGiven = true;
+  if (Array.isArray(references)) {
+    metadata.references = {
+      entries: references,
+      at: (index, keyPath = []) => positionIn(['references', index, ...keyPath]),
+    };
+  }
+  return metadata;
 }
+
+/** Pandoc's own template and writer variables, accepted (and ignored, with a warning) so a Pandoc manuscript builds. */
+const pandocTemplateVariables = new Set([
+  'pagetitle', 'title-prefix', 'header-includes', 'include-before', 'include-after', 'css', 'description-meta',
+  'document-css', 'mainfont', 'sansfont', 'monofont', 'mathfont', 'fontsize', 'linestretch', 'geometry', 'margin-left',
+  'margin-right', 'margin-top', 'margin-bottom', 'papersize', 'documentclass', 'classoption', 'fontfamily', 'colorlinks',
+  'linkcolor', 'urlcolor', 'citecolor', 'toccolor', 'lof', 'lot', 'thanks', 'subject', 'author-meta', 'date-meta',
+  'institute', 'cover-image', 'epub-cover-image', 'stylesheet', 'dir', 'hyphenate', 'indent', 'citation-abbreviations',
+  'lang-name', 'biblio-title', 'biblio-style', 'natbiboptions', 'biblatexoptions', 'csl-refs', 'csl-entry-spacing',
+]);
 
 function fail(file: VFile, reason: string, place: { line: number; column: number }, ruleId: RuleId): void {
   fileError(file, reason, { place, ruleId, source: 'load' });
 }
 
 /** Line and column (in the manuscript) of a key path in the front matter. */
-function positionOfKey(document: Document, lineCounter: LineCounter, keyPath: string[]): { line: number; column: number } {
+function positionOfKey(document: Document, lineCounter: LineCounter, keyPath: string[], firstLine = 2): { line: number; column: number } {
   let node: unknown = document.contents;
   let range: [number, number, number] | undefined = (node as { range?: [number, number, number] })?.range;
   for (const key of keyPath) {
-    if (!isMap(node)) break;
-    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
-    if (!pair) break;
-    range = (pair.key as { range?: [number, number, number] }).range ?? range;
-    node = pair.value;
+    if (isMap(node)) {
+      // The last of repeated keys is the one read.
+      const pair = node.items.findLast((item) => isScalar(item.key) && String(item.key.value) === key);
+      if (!pair) break;
+      range = (pair.key as { range?: [number, number, number] }).range ?? range;
+      node = pair.value;
+    } else if (isSeq(node) && /^\d+$/.test(key) && Number(key) < node.items.length) {
+      node = node.items[Number(key)];
+      range = (node as { range?: [number, number, number] }).range ?? range;
+    } else break;
   }
-  if (!range) return { line: 2, column: 1 };
+  if (!range) return { line: firstLine, column: 1 };
   const at = lineCounter.linePos(range[0]);
-  return { line: at.line + 1, column: at.col };
+  return { line: at.line + firstLine - 1, column: at.col };
 }
 
 /** What needs the manuscript's place or the command line: paths made absolute, `--style`, `--locale`, bibliography overrides, the stand-in title. */

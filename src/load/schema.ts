@@ -97,7 +97,9 @@ export const frontMatterKeys = z
     locale: languageTag.optional().describe('CSL locale of the citations when it differs from `lang`'),
     bibliography: stringOrList.optional().describe('bibliography file or files, relative to the manuscript'),
     csl: z.string().optional().describe('citation style: a bundled id or the path of a `.csl` file'),
-    nocite: stringOrList.optional().describe('keys to list in the bibliography without citing them (`@*` for all)'),
+    nocite: stringOrList.optional().describe('keys to list in the bibliography without citing them, written as citations (`@a, @b`, `[@*]` for all)'),
+    // Checked entry by entry with the bibliography files (load/bibliography.ts), where each field's place is known.
+    references: z.array(z.unknown()).optional().describe('CSL entries written in the metadata, as in Pandoc, used with the bibliography files'),
     'link-citations': z.boolean().optional().describe('citations link to their bibliography entries'),
     'reference-section-title': z.string().optional().describe('heading over the bibliography'),
     'suppress-bibliography': z.boolean().optional().describe('no bibliography'),
@@ -151,12 +153,7 @@ export const frontMatterSchema = frontMatterKeys.transform((data) => {
     /** Style id or path of a `.csl` file (absolute once loaded). */
     csl: data.csl,
     /** Keys listed with `nocite` (`*` for all). */
-    nocite: list(data.nocite).flatMap((entry) =>
-      entry
-        .split(/[\s,;]+/)
-        .map((key) => key.replace(/^@/, '').replace(/^\{(.*)\}$/, '$1'))
-        .filter(Boolean),
-    ),
+    nocite: list(data.nocite).flatMap(nociteKeys),
     linkCitations: data['link-citations'] ?? false,
     referenceSectionTitle: data['reference-section-title'],
     suppressBibliography: data['suppress-bibliography'] ?? false,
@@ -186,7 +183,35 @@ type Optionalise<T> = { [K in keyof T as undefined extends T[K] ? K : never]?: T
 type Flatten<T> = { [K in keyof T]: T[K] };
 
 /** Front matter after validation and normalisation, with its title settled: what every stage reads. */
-export type Metadata = Flatten<Optionalise<Omit<z.output<typeof frontMatterSchema>, 'title'>> & { title: string }>;
+export type Metadata = Flatten<
+  Optionalise<Omit<z.output<typeof frontMatterSchema>, 'title'>> & {
+    title: string;
+    /** Inline CSL entries (`references:` in the metadata), read with the bibliography files. */
+    references?: InlineReferences;
+    /** `notes-after-punctuation` was written: in-text styles move superscript citations only then, as Pandoc does. */
+    notesAfterPunctuationGiven?: boolean;
+  }
+>;
+
+/** The `references:` list of the metadata, with where each entry is in the manuscript. */
+export interface InlineReferences {
+  entries: unknown[];
+  /** Line and column of entry `index` (0-based), or of a field inside it. */
+  at: (index: number, keyPath?: readonly PropertyKey[]) => { line: number; column: number };
+}
+
+/**
+ * The keys of one `nocite` entry, read as Pandoc reads it: as text with
+ * citations in it, so `'@a, @b'`, `'[@*]'` and `'[@a; @b]'` all work. A bare
+ * key without `@` (`nocite: [a, b]`) is accepted too.
+ */
+function nociteKeys(entry: string): string[] {
+  const keys = [...entry.matchAll(/(?:^|[^\p{L}\p{N}_])@(?:\{([^{}]+)\}|(\*|[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*))/gu)].map(
+    (match) => match[1] ?? match[2],
+  );
+  if (keys.length > 0 || entry.includes('@')) return keys;
+  return entry.split(/[\s,;]+/).filter(Boolean);
+}
 
 /** An author after normalisation. */
 export type Author = z.output<typeof person>;

@@ -16,13 +16,14 @@
  * Failures are results, not exceptions: the caller (the `load` stage) turns
  * `{ ok: false }` into a message on the manuscript with `ruleId`.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { rules } from '../rules.js';
 import { defaultLimits } from '../limits.js';
 import { readRegularFile } from '../resources/read.js';
 import { checkStyleXml } from './style-check.js';
+import { allStyleFiles, findStyleOutsideBundle, styleSources, userStylesDir, type StyleSourceName } from './style-sources.js';
 import { packageRoot, templatesDir } from '../shared/package.js';
 import { looksLikePath } from '../shared/paths.js';
 import { styleFacts } from '../shared/csl-xml.js';
@@ -238,11 +239,11 @@ export async function resolveStyle(idOrPath: string, options: ResolveStyleOption
       ? [expanded]
       : [...new Set([path.resolve(options.baseDir, expanded), path.resolve(expanded)])];
     for (const candidate of candidates) {
-      if (await fileExists(candidate)) return styleFromFile(candidate, path.basename(candidate).replace(/\.csl$/i, ''), bundled);
+      if (await fileExists(candidate)) return styleFromFile(candidate, path.basename(candidate).replace(/\.csl$/i, ''), bundled, templatesDir);
     }
     const bareId = /^[^\\/]+\.csl$/i.test(requested) ? requested.slice(0, -'.csl'.length) : undefined;
-    const bundledPath = bareId === undefined ? undefined : bundled.get(bareId);
-    if (bundledPath) return styleFromFile(bundledPath, bareId!, bundled);
+    const bundledPath = bareId === undefined ? undefined : (bundled.get(bareId) ?? findStyleOutsideBundle(bareId, templatesDir)?.file);
+    if (bundledPath) return styleFromFile(bundledPath, bareId!, bundled, templatesDir);
     return {
       ok: false,
       reason: `style file "${requested}" not found (looked in ${candidates.map((c) => path.dirname(c)).join(' and ')})`,
@@ -252,16 +253,23 @@ export async function resolveStyle(idOrPath: string, options: ResolveStyleOption
   }
 
   const bundledPath = bundled.get(requested);
-  if (bundledPath) return styleFromFile(bundledPath, requested, bundled);
+  if (bundledPath) return styleFromFile(bundledPath, requested, bundled, templatesDir);
+  // Then the user's folder and the system's CSL packages.
+  const outside = findStyleOutsideBundle(requested, templatesDir);
+  if (outside) return styleFromFile(outside.file, requested, bundled, templatesDir);
+  const everywhere = await allStyleFiles(templatesDir);
+  const looked = styleSources(templatesDir)
+    .filter((source) => source.name !== 'bundled')
+    .map((source) => source.dirs[0]);
   return {
     ok: false,
-    reason: `unknown style "${requested}": no bundled style has this id (give a path to use a .csl file)`,
-    suggestions: suggestStyles(requested, bundled.keys()),
+    reason: `unknown style "${requested}": no style has this id among the bundled ones, in ${looked.join(' or ')} (give a path to use a .csl file)`,
+    suggestions: suggestStyles(requested, everywhere.map((style) => style.id)),
     ruleId: rules.styleUnknown,
   };
 }
 
-async function styleFromFile(file: string, id: string, bundled: Map<string, string>): Promise<StyleResult> {
+async function styleFromFile(file: string, id: string, bundled: Map<string, string>, templatesDir: string): Promise<StyleResult> {
   const invalid = (why: string): StyleResult => ({
     ok: false,
     reason: `"${file}" is not a usable CSL style: ${why}`,
@@ -281,11 +289,13 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
   if (facts.parent !== undefined) {
     // A dependent style holds only metadata: format with its parent's XML.
     const beside = path.join(path.dirname(file), `${facts.parent}.csl`);
-    const parentPath = bundled.get(facts.parent) ?? ((await fileExists(beside)) ? beside : undefined);
+    // The parent: bundled, beside the dependent style, in the user's or the system's folders.
+    const parentPath =
+      bundled.get(facts.parent) ?? ((await fileExists(beside)) ? beside : findStyleOutsideBundle(facts.parent, templatesDir)?.file);
     if (!parentPath || parentPath === file) {
       return {
         ok: false,
-        reason: `style "${id}" depends on "${facts.parent}", which is not bundled: put ${facts.parent}.csl beside it or give its path`,
+        reason: `style "${id}" depends on "${facts.parent}", which is not found: put ${facts.parent}.csl beside it or in ${userStylesDir()}, or give its path`,
         suggestions: [],
         ruleId: rules.styleUnknown,
       };
@@ -325,6 +335,35 @@ async function styleFromFile(file: string, id: string, bundled: Map<string, stri
       defaultLocale: facts.defaultLocale,
     },
   };
+}
+
+/** Every style of every source (bundled, user, system) that resolves, sorted by id, with where it is from. */
+export async function listAllStyles(
+  options: { templatesDir?: string } = {},
+): Promise<Array<Pick<CslStyle, 'id' | 'title' | 'class' | 'path'> & { source: StyleSourceName; parent?: string }>> {
+  const templatesDir = options.templatesDir ?? cslTemplatesDir();
+  const files = await allStyleFiles(templatesDir);
+  const listed: Array<Pick<CslStyle, 'id' | 'title' | 'class' | 'path'> & { source: StyleSourceName; parent?: string }> = [];
+  const classes = new Map<string, 'note' | 'in-text' | undefined>();
+  const facts = new Map<string, Exclude<ReturnType<typeof styleFacts>, { invalid: string }>>();
+  for (const style of files) {
+    const xml = await readFile(style.file, 'utf8').catch(() => '');
+    // The listing needs the root element and <info> only: thousands of
+    // system styles are read up to the end of their <info>.
+    const end = xml.indexOf('</info>');
+    const read = styleFacts(end === -1 ? xml : `${xml.slice(0, end + '</info>'.length)}</style>`);
+    if ('invalid' in read) continue;
+    facts.set(style.id, read);
+    classes.set(style.id, read.class);
+  }
+  for (const style of files) {
+    const read = facts.get(style.id);
+    if (!read) continue;
+    const styleClass = read.parent !== undefined ? classes.get(read.parent) : read.class;
+    if (!styleClass) continue;
+    listed.push({ id: style.id, title: read.title || style.id, class: styleClass, path: style.file, source: style.source, parent: read.parent });
+  }
+  return listed.sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** Every bundled style that resolves, sorted by id. */

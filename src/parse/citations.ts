@@ -14,7 +14,7 @@ import { toString as mdToString } from 'mdast-util-to-string';
 import type { Point } from 'unist';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { parseSuffix, type LabelTable, type ParsedSuffix } from './locator.js';
+import { englishLabels, parseSuffix, type LabelTable, type ParsedSuffix } from './locator.js';
 import type { Cite, CiteItem } from './types.js';
 import { positionIndex, type PositionIndex } from '../shared/positions.js';
 
@@ -65,13 +65,13 @@ interface Match {
 }
 
 /** Turn citation syntax in text nodes into `cite` nodes. Safe to run twice. */
-export function citationsTransform(tree: Root, file: VFile): void {
+export function citationsTransform(tree: Root, file: VFile, table: LabelTable = englishLabels): void {
   const map = new SourceMap(file);
   // Brackets whose prefix or suffix has formatting (`[*see* @a, *passim*]`)
   // span several nodes; the rest is found within single text nodes below.
   visit(tree, (any) => {
     if (any.type === 'link' || any.type === 'linkReference') return SKIP;
-    if ('children' in any) spanningCitations(any as Parent, map);
+    if ('children' in any) spanningCitations(any as Parent, map, table);
   });
   visit(tree, (any, index, ancestor) => {
     const parent = ancestor as Parent | undefined;
@@ -82,11 +82,15 @@ export function citationsTransform(tree: Root, file: VFile): void {
     if (!parent || index === undefined) return;
     if (!node.value.includes('@')) return;
     const offsets = map.offsets(node);
-    const matches = findCitations(node.value, (i) => {
-      const offset = offsets?.[i];
-      if (offset === undefined) return { point: node.position?.start ?? { line: 1, column: 1 }, escaped: false };
-      return { point: map.point(offset), escaped: map.charAt(offset - 1) === '\\' };
-    });
+    const matches = findCitations(
+      node.value,
+      (i) => {
+        const offset = offsets?.[i];
+        if (offset === undefined) return { point: node.position?.start ?? { line: 1, column: 1 }, escaped: false };
+        return { point: map.point(offset), escaped: map.charAt(offset - 1) === '\\' };
+      },
+      table,
+    );
     if (matches.length === 0) return;
     const replacement: PhrasingContent[] = [];
     let last = 0;
@@ -110,7 +114,7 @@ const placeholderPattern = /[\ue000-\ue0ff]/g;
  * nodes between: parsed as one cluster whose prefix and suffix keep their
  * emphasis (`<i>`, `<b>`, which citeproc understands in affixes).
  */
-function spanningCitations(parent: Parent, map: SourceMap): void {
+function spanningCitations(parent: Parent, map: SourceMap, table: LabelTable): void {
   const children = parent.children as Nodes[];
   for (let i = 0; i < children.length; i++) {
     const first = children[i];
@@ -153,7 +157,7 @@ function spanningCitations(parent: Parent, map: SourceMap): void {
       if (offset === undefined) return { point: piece.node.position?.start ?? { line: 1, column: 1 }, escaped: false };
       return { point: map.point(offset), escaped: map.charAt(offset - 1) === '\\' };
     };
-    const cite = bracketed(combined, 1, close, locate);
+    const cite = bracketed(combined, 1, close, locate, table);
     if (!cite) continue;
     const markup = (text: string) => text.replace(placeholderPattern, (char) => affixMarkup(formatted[char.charCodeAt(0) - placeholderBase]));
     for (const item of cite.items) {
@@ -193,7 +197,7 @@ function textSlice(node: Text, from: number, to: number, offsets: number[] | nul
 type Locate = (index: number) => { point: Point; escaped: boolean };
 
 /** All citation clusters in one text value, in order. */
-export function findCitations(value: string, locate: Locate): Match[] {
+export function findCitations(value: string, locate: Locate, table: LabelTable = englishLabels): Match[] {
   const matches: Match[] = [];
   let i = 0;
   while (i < value.length) {
@@ -201,7 +205,7 @@ export function findCitations(value: string, locate: Locate): Match[] {
     if (char === '[') {
       const close = matchingBracket(value, i);
       if (close !== -1) {
-        const cite = bracketed(value, i + 1, close, locate);
+        const cite = bracketed(value, i + 1, close, locate, table);
         if (cite) {
           matches.push({ start: i, end: close + 1, node: cite });
           i = close + 1;
@@ -212,7 +216,7 @@ export function findCitations(value: string, locate: Locate): Match[] {
       const at = char === '@' ? i : i + 1;
       const before = i > 0 ? value[i - 1] : '';
       if (!(before && wordBefore.test(before)) && !locate(at).escaped) {
-        const inText = narrative(value, i, locate);
+        const inText = narrative(value, i, locate, table);
         if (inText) {
           matches.push({ start: i, end: inText.end, node: inText.node });
           i = inText.end;
@@ -240,7 +244,7 @@ function matchingBracket(value: string, open: number): number {
 }
 
 /** `[prefix @key suffix; …]` between `from` and `to` (exclusive), or null. */
-function bracketed(value: string, from: number, to: number, locate: Locate): Cite | null {
+function bracketed(value: string, from: number, to: number, locate: Locate, table: LabelTable): Cite | null {
   const parts: Array<[number, number]> = [];
   let start = from;
   let braces = 0;
@@ -255,7 +259,7 @@ function bracketed(value: string, from: number, to: number, locate: Locate): Cit
   parts.push([start, to]);
   const items: CiteItem[] = [];
   for (const [a, b] of parts) {
-    const item = bracketItem(value, a, b, locate);
+    const item = bracketItem(value, a, b, locate, table);
     if (!item) return null;
     items.push(item);
   }
@@ -268,7 +272,7 @@ function bracketed(value: string, from: number, to: number, locate: Locate): Cit
   };
 }
 
-function bracketItem(value: string, from: number, to: number, locate: Locate): CiteItem | null {
+function bracketItem(value: string, from: number, to: number, locate: Locate, table: LabelTable): CiteItem | null {
   const text = value.slice(from, to);
   // The key is the first `@` not preceded by a word character (not an e-mail).
   for (let i = 0; i < text.length; i++) {
@@ -278,10 +282,10 @@ function bracketItem(value: string, from: number, to: number, locate: Locate): C
     const key = keyPattern.exec(text.slice(i + 1));
     if (!key) continue;
     const suppress = text[i - 1] === '-';
-    const prefix = text.slice(0, suppress ? i - 1 : i);
+    const prefix = smartDashes(text.slice(0, suppress ? i - 1 : i));
     if (prefix !== '' && !/\s$/.test(prefix) && !suppress) continue;
-    const rawSuffix = text.slice(i + 1 + key[0].length);
-    const parsed = parseSuffix(rawSuffix);
+    const rawSuffix = smartDashes(text.slice(i + 1 + key[0].length));
+    const parsed = parseSuffix(rawSuffix, table);
     return {
       key: key[1] ?? key[2],
       prefix: prefix.trim(),
@@ -296,15 +300,21 @@ function bracketItem(value: string, from: number, to: number, locate: Locate): C
   return null;
 }
 
+/** Pandoc's smart dashes and ellipsis in a prefix or suffix (`pp. 50--52` is a range with an en dash). */
+function smartDashes(text: string): string {
+  return text.replace(/---/g, '\u2014').replace(/--/g, '\u2013').replace(/\.\.\./g, '\u2026');
+}
+
 /** The suffix of `@a [ch. 8]`: it reads "A, ch. 8", the comma implied, as in Pandoc. */
 export function narrativeSuffix(inner: string, table?: LabelTable): ParsedSuffix {
   const parsed = parseSuffix(inner, table);
-  if (parsed.suffix && !/^[,.;:]/.test(parsed.suffix)) parsed.suffix = `, ${parsed.suffix}`;
+  // `@a [ among others]` (a space first) reads "A (2019 among others)", as in Pandoc.
+  if (parsed.suffix && !/^[,.;:]/.test(parsed.suffix)) parsed.suffix = parsed.locator === undefined && /^\s/.test(inner) ? ` ${parsed.suffix}` : `, ${parsed.suffix}`;
   return parsed;
 }
 
 /** `@key` or `@key [suffix]` starting at `start`, or null. */
-function narrative(value: string, start: number, locate: Locate): { end: number; node: Cite } | null {
+function narrative(value: string, start: number, locate: Locate, table: LabelTable): { end: number; node: Cite } | null {
   const suppress = value[start] === '-';
   const at = suppress ? start + 1 : start;
   const key = keyPattern.exec(value.slice(at + 1));
@@ -312,15 +322,21 @@ function narrative(value: string, start: number, locate: Locate): { end: number;
   let end = at + 1 + key[0].length;
   let suffix = { suffix: '' } as ReturnType<typeof parseSuffix>;
   let rawSuffix: string | undefined;
+  let more: CiteItem[] = [];
   const bracket = /^ ?\[/.exec(value.slice(end));
   if (bracket) {
     const open = end + bracket[0].length - 1;
     const close = matchingBracket(value, open);
     const inner = close === -1 ? '' : value.slice(open + 1, close);
-    // `@a [@b]` is two citations, not one with a suffix.
-    if (close !== -1 && !/(^|[\s;])-?@/.test(inner)) {
-      suffix = narrativeSuffix(inner);
-      rawSuffix = inner;
+    // `@a [-@b p. 30; see also @c]` is one citation, as in Pandoc: the
+    // author of `a` in the text, the bracket's items after its own.
+    const group = close !== -1 && /^\s*-?@/.test(inner) ? bracketed(value, open + 1, close, locate, table) : null;
+    if (group) {
+      more = group.items;
+      end = close + 1;
+    } else if (close !== -1 && !/(^|[\s;])-?@/.test(inner)) {
+      suffix = narrativeSuffix(smartDashes(inner), table);
+      rawSuffix = smartDashes(inner);
       end = close + 1;
     }
   }
@@ -341,6 +357,7 @@ function narrative(value: string, start: number, locate: Locate): { end: number;
           suppressAuthor: suppress,
           place: locate(at).point,
         },
+        ...more,
       ],
       value: value.slice(start, end),
       position: { start: locate(start).point, end: locate(end - 1).point },

@@ -17,11 +17,13 @@ import remarkParse from 'remark-parse';
 import { unified, type Processor } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { blankMetadataBlocks } from '../load/metadata-blocks.js';
 import { rules } from '../rules.js';
 import { shieldBrackets } from './brackets.js';
 import { remarkPandocAttributes } from './attributes/index.js';
 import { attributesTransform, reportLeftoverAttributes } from './attributes/transform.js';
 import { citationsTransform } from './citations.js';
+import type { LabelTable } from './locator.js';
 import { definitionListsTransform } from './definition-lists.js';
 import { figuresTransform } from './figures.js';
 import { inlineNotesTransform } from './inline-notes.js';
@@ -72,13 +74,17 @@ const dotsClose = /^---[ \t]*\r?\n(?:(?!---[ \t]*\r?\n)[^\n]*\n)*?\.\.\.[ \t]*(?
 export interface ParseOptions {
   /** Language of the text (BCP 47): the quote marks of smart punctuation. Default: `en-US`. */
   lang?: string;
+  /** Locator label words (the document locale's terms and the style's); default: English. */
+  labels?: LabelTable;
 }
 
-/** Parse a manuscript into mdast with `cite` nodes. */
+/** Parse a manuscript into mdast with `cite` nodes; locators are read once, with `labels`. */
 export function parse(file: VFile, options: ParseOptions = {}): Root {
-  // Deep or unbalanced brackets are shielded from the parser (brackets.ts).
-  const shielded = shieldBrackets(file, String(file.value));
-  const tree = processors[dotsClose.test(String(file.value)) ? '...' : '---'].parse(shielded.text);
+  // Metadata blocks (top or below the text) are not text: parse without them
+  // (blanked, so every offset still points into the manuscript). Deep or
+  // unbalanced brackets are shielded from the parser (brackets.ts).
+  const shielded = shieldBrackets(file, blankMetadataBlocks(String(file.value)));
+  const tree = processors['---'].parse(shielded.text);
   shielded.restore(tree);
   attributesTransform(tree, file);
   rawTransform(tree, file);
@@ -87,7 +93,7 @@ export function parse(file: VFile, options: ParseOptions = {}): Root {
   reportLeftoverAttributes(tree, file);
   definitionListsTransform(tree);
   inlineNotesTransform(tree);
-  citationsTransform(tree, file);
+  citationsTransform(tree, file, options.labels);
   scriptsTransform(tree);
   typographyTransform(tree, options.lang ?? 'en-US');
   checkFootnotes(tree, file);

@@ -112,7 +112,9 @@ export function parseSuffix(raw: string, table: LabelTable = englishLabels): Par
     rest = rest.slice(labelMatch[0].length);
   }
   const valueMatch = locatorValue.exec(rest);
-  if (!valueMatch || (!label && valueMatch[1] === undefined && !/^[\d{]/.test(rest))) {
+  // Without a label, a locator is a word with a digit in it (`33`, `IV.2A`,
+  // `A1`), as in Pandoc; `[@a ss]` and `[@a xii]` are suffixes.
+  if (!valueMatch || (!label && valueMatch[1] === undefined && !/^[^\s,;{}]*\d/.test(rest))) {
     // Not a locator: the whole text is a suffix (`[@a, and others]`).
     return { suffix: raw.trim() };
   }

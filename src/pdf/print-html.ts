@@ -17,9 +17,10 @@ import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import type { DocumentModel } from '../model/types.js';
 import { hyphenatorFor, type Hyphenator } from './hyphenate.js';
-import { noteIds } from '../shared/ids.js';
+import { defaultIds } from '../shared/ids.js';
 import { templatesDir } from '../shared/package.js';
 import { readTemplate, templateToHast, type TemplateValues } from '../shared/template.js';
+import { titleBlock, titleBlockValues } from '../shared/title-block.js';
 
 /** The CARIM templates: `templates/carim/` of the package. */
 export const defaultTemplatesDir: string = templatesDir('carim');
@@ -80,7 +81,7 @@ function transformChildren(parent: Element | Root, hyphenate: Hyphenator | null)
     if (child.tagName === 'a' && call !== undefined && call !== null) {
       const number = Number(call);
       next.push(
-        h('sup.note-call', { dataCall: number }, [h('a', { href: `#${noteIds.note(number)}`, id: noteIds.noteCall(number) }, String(number))]),
+        h('sup.note-call', { dataCall: number }, [h('a', { href: `#${defaultIds.note(number)}`, id: defaultIds.noteCall(number) }, String(number))]),
       );
       continue;
     }
@@ -105,20 +106,6 @@ function transformChildren(parent: Element | Root, hyphenate: Hyphenator | null)
   parent.children = next as typeof parent.children;
 }
 
-/** A date as written, or `Month YYYY` / `D Month YYYY` in the document language for ISO dates. */
-export function formatDate(date: string | undefined, lang: string): string | undefined {
-  if (!date) return undefined;
-  const iso = /^(\d{4})-(\d{2})(?:-(\d{2}))?(?:T.*)?$/.exec(date.trim());
-  if (!iso) return date;
-  const [, y, m, d] = iso;
-  const when = new Date(Date.UTC(Number(y), Number(m) - 1, d ? Number(d) : 1));
-  try {
-    return new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', ...(d ? { day: 'numeric' } : {}), timeZone: 'UTC' }).format(when);
-  } catch {
-    return date;
-  }
-}
-
 /** The authors' names as one phrase (`A and B`) in the document language. */
 export function authorLine(model: DocumentModel): string | undefined {
   const names = model.metadata.authors.map((a) => a.name);
@@ -130,32 +117,10 @@ export function authorLine(model: DocumentModel): string | undefined {
   }
 }
 
-/** Each author's affiliation: the one affiliation, or `Name: affiliation` for each of several authors. */
-export function affiliationLine(model: DocumentModel): string | undefined {
-  const authors = model.metadata.authors.filter((a) => a.affiliation);
-  if (authors.length === 0) return undefined;
-  if (model.metadata.authors.length === 1) return authors[0].affiliation;
-  return authors.map((a) => `${a.name}: ${a.affiliation}`).join('; ');
-}
-
-/** Values the CARIM templates can use, all taken from the front matter. */
+/** Values the running head and the rights statement can use (the title block's, and more), all taken from the front matter. */
 export function templateValues(model: DocumentModel): TemplateValues {
   const m = model.metadata;
-  return {
-    title: m.title,
-    subtitle: m.subtitle,
-    author: authorLine(model),
-    affiliation: affiliationLine(model),
-    orcid: m.authors.filter((a) => a.orcid).map((a) => `${m.authors.length > 1 ? `${a.name}: ` : ''}ORCID ${a.orcid!.replace(/^https?:\/\/orcid\.org\//, '')}`).join('; ') || undefined,
-    date: formatDate(m.date, m.lang),
-    banner: m.series?.banner,
-    designation: m.series?.designation,
-    module: m.series?.module,
-    series: m.series?.name,
-    publisher: m.publisher,
-    rights: m.rights,
-    funding: m.funding,
-  };
+  return { ...titleBlockValues(m), author: authorLine(model), series: m.series?.name, rights: m.rights };
 }
 
 export interface PrintHtmlOptions {
@@ -211,9 +176,7 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
   const dir = options.templatesDir ?? defaultTemplatesDir;
   const hyphenate = options.hyphenate === false ? null : hyphenatorFor(model.metadata.lang);
   const values = templateValues(model);
-  const [titleBlock, runningHead, rights] = await Promise.all(
-    ['title-block.html', 'running-head.html', 'rights-statement.html'].map((name) => readTemplate(path.join(dir, name))),
-  );
+  const [runningHead, rights] = await Promise.all(['running-head.html', 'rights-statement.html'].map((name) => readTemplate(path.join(dir, name))));
 
   const body = structuredClone(model.body);
   body.children.forEach((child, index) => {
@@ -222,7 +185,7 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
   transformChildren(body, hyphenate);
 
   const notes: Element[] = model.notes.map((note) => {
-    const content = h('div.footnote', { id: noteIds.note(note.number), dataNote: note.number, role: 'doc-footnote' }, [
+    const content = h('div.footnote', { id: defaultIds.note(note.number), dataNote: note.number, role: 'doc-footnote' }, [
       h('span.note-number', String(note.number)),
       ...structuredClone(note.children),
     ]);
@@ -232,13 +195,11 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
   nestNotesCalledFromNotes(body, notes);
 
   const nl = (): Text => ({ type: 'text', value: '\n' });
-  const titleNodes = templateToHast(titleBlock, values);
-  const header = titleNodes.find((n): n is Element => n.type === 'element' && n.tagName === 'header');
-  if (header) header.properties = { ...header.properties, dataBlock: -1, dataNosplit: true };
   // The abstract and the contents list close the title block.
-  const frontBlocks = [abstractSection(model.metadata), contentsList(model.body, model.metadata)].filter((e): e is Element => e !== null);
-  for (const block of frontBlocks) transformChildren(block, hyphenate);
-  if (header) header.children.push(...frontBlocks);
+  const [abstract, contents] = [abstractSection(model.metadata), contentsList(model.body, model.metadata)];
+  for (const block of [abstract, contents]) if (block) transformChildren(block, hyphenate);
+  const header = titleBlock(model.metadata, { edition: 'print', abstract, contents, templatesDir: dir });
+  header.properties = { ...header.properties, dataBlock: -1, dataNosplit: true };
   const rightsNodes = values.rights || values.funding ? templateToHast(rights, values) : [];
   const footer = rightsNodes.find((n): n is Element => n.type === 'element' && n.tagName === 'footer');
   if (footer) footer.properties = { ...footer.properties, dataNosplit: true };
@@ -273,7 +234,7 @@ export async function printHtml(model: DocumentModel, options: PrintHtmlOptions 
           nl(),
           h('template', { id: 'print-running-head' }, templateToHast(runningHead, values)),
           nl(),
-          h('div', { id: 'print-flow', className: ['print-source'] }, [nl(), ...titleNodes, nl(), ...(body.children as ElementContent[]), nl(), ...rightsNodes, nl()]),
+          h('div', { id: 'print-flow', className: ['print-source'] }, [nl(), header, nl(), ...(body.children as ElementContent[]), nl(), ...rightsNodes, nl()]),
           nl(),
           h('div', { id: 'print-notes', className: ['print-source'] }, notes),
           nl(),

@@ -4,10 +4,10 @@
  * `page-2`, which a marker must not repeat (EPUBCheck rejects duplicate ids
  * and the page list would land on the heading).
  *
- * The web page and the print page name notes `fn-N` and their calls
- * `fnref-N` (`noteIds`), and an `IdAllocator` moves one aside (`fn-1-2`)
- * when the text already has it; the ebook's scheme is `fnN`/`fnrefN`/
- * `page-N`, behind a prefix when the text has ids of that shape.
+ * Every edition names note N `fn-N`, its call `fnref-N` and the marker of
+ * printed page N `page-N` (`defaultIds`); where the text already has one
+ * of these ids, the edition's own moves aside (`fn-1-2`), by the same
+ * `IdAllocator` everywhere.
  */
 import type { Element, Root } from 'hast';
 
@@ -20,11 +20,11 @@ export interface IdScheme {
   noteCall(n: number): string;
 }
 
-/** The plain scheme: `page-N`, `fnN`, `fnrefN`. */
+/** The one scheme: `page-N`, `fn-N`, `fnref-N`. */
 export const defaultIds: IdScheme = {
   page: (n) => `page-${n}`,
-  note: (n) => `fn${n}`,
-  noteCall: (n) => `fnref${n}`,
+  note: (n) => `fn-${n}`,
+  noteCall: (n) => `fnref-${n}`,
 };
 
 /** Every id in a tree. */
@@ -38,37 +38,11 @@ export function collectIds(tree: Root | Element, ids = new Set<string>()): Set<s
   return ids;
 }
 
-/**
- * A scheme whose ids cannot meet `taken`: the plain one when nothing in the
- * text looks like its ids, else the same ids behind a prefix that nothing
- * in the text starts with.
- */
-export function idSchemeAvoiding(taken: ReadonlySet<string>): IdScheme {
-  const looksLikeOurs = [...taken].some((id) => /^(page-\d+|fn\d+|fnref\d+)$/.test(id));
-  if (!looksLikeOurs) return defaultIds;
-  for (let i = 1; ; i++) {
-    const prefix = `epub${i}-`;
-    if (![...taken].some((id) => id.startsWith(prefix))) {
-      return {
-        page: (n) => `${prefix}${defaultIds.page(n)}`,
-        note: (n) => `${prefix}${defaultIds.note(n)}`,
-        noteCall: (n) => `${prefix}${defaultIds.noteCall(n)}`,
-      };
-    }
-  }
-}
-
-/** Note ids of the web and print pages: `fn-N` for note N, `fnref-N` for its call. */
-export const noteIds: Pick<IdScheme, 'note' | 'noteCall'> = {
-  note: (n) => `fn-${n}`,
-  noteCall: (n) => `fnref-${n}`,
-};
-
 /** Hands out ids that no element of the given trees already has. */
 export class IdAllocator {
   private readonly taken: Set<string>;
-  constructor(trees: (Root | Element)[]) {
-    this.taken = new Set();
+  constructor(trees: (Root | Element)[], taken: Iterable<string> = []) {
+    this.taken = new Set(taken);
     for (const tree of trees) collectIds(tree, this.taken);
   }
   /** `base`, or `base-2`, `base-3` … when taken. */
@@ -78,4 +52,22 @@ export class IdAllocator {
     this.taken.add(id);
     return id;
   }
+}
+
+/**
+ * The scheme with ids that cannot meet `taken`: each id the plain one, or
+ * moved aside as `IdAllocator.claim` does, and the same every time it is asked.
+ */
+export function idSchemeAvoiding(taken: ReadonlySet<string>): IdScheme {
+  const allocator = new IdAllocator([], taken);
+  const given = new Map<string, string>();
+  const id = (base: string): string => {
+    let value = given.get(base);
+    if (value === undefined) {
+      value = allocator.claim(base);
+      given.set(base, value);
+    }
+    return value;
+  };
+  return { page: (n) => id(defaultIds.page(n)), note: (n) => id(defaultIds.note(n)), noteCall: (n) => id(defaultIds.noteCall(n)) };
 }

@@ -13,6 +13,7 @@ import type { Element } from 'hast';
 import { h } from 'hastscript';
 import type { Metadata } from '../load/schema.js';
 import { orcidUrl } from '../shared/orcid.js';
+import { parseIsoDate } from '../shared/title-block.js';
 
 export interface HeadInput {
   metadata: Metadata;
@@ -26,14 +27,6 @@ export interface HeadInput {
   pdfUrl?: string;
   /** Absolute URL of the page itself, when known (canonical link, `citation_abstract_html_url`). */
   pageUrl?: string;
-}
-
-/** A date as written, split into its ISO parts when it is an ISO date (`2013`, `2013-03`, `2013-03-01`). */
-export function parseIsoDate(date: string | undefined): { year: string; month?: string; day?: string } | null {
-  if (!date) return null;
-  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$/.exec(date.trim());
-  if (!match) return null;
-  return { year: match[1] as string, month: match[2], day: match[3] };
 }
 
 /** Google Scholar wants `YYYY/MM/DD`, or the year alone when that is all there is. */

@@ -6,7 +6,8 @@
  * The page is
  *
  *   skip link → <header> title block (series banner, the one h1, subtitle,
- *   authors, series designation and module, date) → <main> the text, the
+ *   authors, series designation and module, date, abstract: the shared
+ *   `title-block.ts`) → <main> the text, the
  *   notes, the bibliography → <footer> rights, funding, publisher.
  *
  * The model is shared with the other edition writers, so its trees are
@@ -27,13 +28,13 @@ import { toHtml } from 'hast-util-to-html';
 import { toString } from 'hast-util-to-string';
 import type { DocumentModel, Note } from '../model/types.js';
 import type { Metadata } from '../load/schema.js';
-import { headElements, parseIsoDate } from './head.js';
+import { headElements } from './head.js';
 import { labelLang, resolveLabels, type HtmlLabels } from '../shared/labels.js';
 import { normaliseLang } from '../shared/lang.js';
 import { abstractSection, contentsList } from '../shared/front-matter.js';
 import { linkifyTransform } from './linkify.js';
-import { orcidUrl } from '../shared/orcid.js';
-import { IdAllocator, noteIds } from '../shared/ids.js';
+import { titleBlock } from '../shared/title-block.js';
+import { IdAllocator, defaultIds } from '../shared/ids.js';
 
 export interface HtmlPageOptions {
   /** URL (relative to the page) of the folder with the stylesheet and fonts. Default: `NAME_files`. */
@@ -135,77 +136,6 @@ function description(model: DocumentModel, limit: number): string | undefined {
   return `${(space > limit / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/u, '')}…`;
 }
 
-/** A date as the title block shows it: ISO dates in words in the document's language, anything else as written. */
-function dateElement(date: string, lang: string): Element {
-  const iso = parseIsoDate(date);
-  if (!iso) return h('p.date', date);
-  const datetime = [iso.year, iso.month, iso.day].filter(Boolean).join('-');
-  let shown = date;
-  try {
-    const when = new Date(Date.UTC(Number(iso.year), iso.month ? Number(iso.month) - 1 : 0, iso.day ? Number(iso.day) : 1));
-    const format: Intl.DateTimeFormatOptions = { timeZone: 'UTC', year: 'numeric' };
-    if (iso.month) format.month = 'long';
-    if (iso.day) format.day = 'numeric';
-    shown = new Intl.DateTimeFormat(lang, format).format(when);
-  } catch {
-    // An unknown locale tag: show the date as written.
-  }
-  return h('p.date', h('time', { dateTime: datetime }, shown));
-}
-
-function authorsElement(metadata: Metadata): Element[] {
-  if (metadata.authors.length === 0) return [];
-  const names: ElementContent[] = [];
-  const list = metadata.authors.map((a) => a.name);
-  let parts: { type: string; value: string }[];
-  try {
-    parts = new Intl.ListFormat(metadata.lang, { type: 'conjunction' }).formatToParts(list);
-  } catch {
-    parts = list.flatMap((value, i) => (i === 0 ? [{ type: 'element', value }] : [{ type: 'literal', value: ', ' }, { type: 'element', value }]));
-  }
-  let index = 0;
-  for (const part of parts) {
-    if (part.type !== 'element') {
-      names.push({ type: 'text', value: part.value });
-      continue;
-    }
-    const author = metadata.authors[index++];
-    const orcid = orcidUrl(author?.orcid);
-    names.push(h('span.author', orcid ? h('a', { href: orcid }, part.value) : part.value));
-  }
-  const out = [h('p.authors', names)];
-  const affiliations = [...new Set(metadata.authors.map((a) => a.affiliation).filter((a): a is string => Boolean(a)))];
-  if (affiliations.length === 1 && metadata.authors.length === 1) out.push(h('p.affiliations', affiliations[0]));
-  else if (affiliations.length > 0) {
-    // Several authors: each affiliation next to its author's name.
-    out.push(
-      h(
-        'ul.affiliations',
-        metadata.authors.filter((a) => a.affiliation).map((a) => h('li', [h('span.author-name', a.name), ': ', h('span.affiliation', a.affiliation)])),
-      ),
-    );
-  }
-  return out;
-}
-
-/** The title block: what the print edition sets above the text on page one. */
-function titleBlock(metadata: Metadata, abstract: Element | null = null): Element {
-  const series = metadata.series;
-  const title = h('h1.title', metadata.title);
-  const children: ElementContent[] = [];
-  if (series?.banner) children.push(h('p.series-banner', series.banner));
-  children.push(metadata.subtitle ? h('hgroup', [title, h('p.subtitle', metadata.subtitle)]) : title);
-  children.push(...authorsElement(metadata));
-  if (series) {
-    const lines: ElementContent[] = [h('span.series-designation', series.designation)];
-    if (series.module) lines.push(h('span.series-module', series.module));
-    children.push(h('p.series', lines));
-  }
-  if (metadata.date) children.push(dateElement(metadata.date, metadata.lang));
-  if (abstract) children.push(abstract);
-  return h('header.title-block', children);
-}
-
 function footer(metadata: Metadata): Element | null {
   const children: ElementContent[] = [];
   if (metadata.rights) children.push(h('p.rights', metadata.rights));
@@ -228,7 +158,7 @@ interface NoteLinks {
 
 /** Replace every `<a data-note-call="N">` under `tree` (and in the notes) with a numbered, named link to note N. */
 function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: PageLabels, links: NoteLinks): void {
-  for (const note of notes) links.noteIds.set(note.number, ids.claim(noteIds.note(note.number)));
+  for (const note of notes) links.noteIds.set(note.number, ids.claim(defaultIds.note(note.number)));
   const trees: Root[] = [tree, ...notes.map((note) => ({ type: 'root', children: note.children }) as Root)];
   for (const each of trees) eachElement(each, (node, parent, index) => {
     const raw = node.properties?.dataNoteCall;
@@ -238,7 +168,7 @@ function noteCalls(tree: Root, notes: Note[], ids: IdAllocator, labels: PageLabe
     const number = String(Number.isFinite(n) ? n : raw);
     let call: Element;
     if (target) {
-      const id = ids.claim(links.callIds.has(n) ? `${noteIds.noteCall(n)}-b` : noteIds.noteCall(n));
+      const id = ids.claim(links.callIds.has(n) ? `${defaultIds.noteCall(n)}-b` : defaultIds.noteCall(n));
       if (!links.callIds.has(n)) links.callIds.set(n, id);
       call = h('a', { href: `#${target}`, id, role: 'doc-noteref', ariaLabel: labels.noteCall(n), lang: labels.markLang }, number);
     } else {
@@ -401,6 +331,7 @@ export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {
   const body = structuredClone(model.body);
   const ids = new IdAllocator([body, ...model.notes.map((n) => h('div', structuredClone(n.children)))]);
   const mainId = ids.claim('text');
+  const titleId = ids.claim('title');
 
   const links: NoteLinks = { callIds: new Map(), noteIds: new Map() };
   const notes = model.notes.map((note) => ({ ...note, children: structuredClone(note.children) }));
@@ -447,7 +378,7 @@ export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {
         h('head', head),
         h('body', [
           h('a.skip-link', { href: `#${mainId}`, lang: labels.markLang }, labels.skipToText),
-          titleBlock(metadata, abstract),
+          titleBlock(metadata, { edition: 'web', titleId, abstract }),
           ...(contents ? [contents] : []),
           main,
           ...(foot ? [foot] : []),
