@@ -223,10 +223,12 @@ try {
     say(`## series throughput: ${notes} notes, all three editions`);
     const dir = path.join(work, 'series');
     mkdirSync(dir, { recursive: true });
+    // The bibliography sits beside the notes: a manuscript may only name files in its own folder.
+    copyFileSync(bib, path.join(dir, 'refs.json'));
     const names = [];
     for (let i = 0; i < notes; i++) {
       const name = `note-${String(i + 1).padStart(3, '0')}.md`;
-      writeFileSync(path.join(dir, name), original.replace('refs.json', bib).replace(/^title: .*$/m, `title: Note ${i + 1}`));
+      writeFileSync(path.join(dir, name), original.replace(/^title: .*$/m, `title: Note ${i + 1}`));
       names.push(name);
     }
     for (const jobs of [1, os.availableParallelism()]) {
