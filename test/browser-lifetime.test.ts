@@ -7,7 +7,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -211,12 +210,15 @@ describe.runIf(hasBrowser)('a build killed with SIGKILL', () => {
   }, 90_000);
 
   it('removes its profile folder when done', async () => {
-    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('colophon-browser-')));
     const browser = await launchBrowser();
-    const profile = readdirSync(tmpdir()).find((n) => n.startsWith(`colophon-browser-${process.pid}-`) && !before.has(n));
-    expect(profile).toBeDefined();
+    // This browser's own profile, from its command line: other suites in the
+    // same process may be starting browsers of their own meanwhile.
+    const flag = browser.process()?.spawnargs.find((arg) => arg.startsWith('--user-data-dir='));
+    const profile = flag?.slice('--user-data-dir='.length);
+    expect(profile && path.basename(profile)).toMatch(new RegExp(`^colophon-browser-${process.pid}-`));
+    expect(existsSync(profile as string)).toBe(true);
     await browser.close();
-    for (let i = 0; i < 50 && existsSync(path.join(tmpdir(), profile as string)); i++) await pause(100);
-    expect(existsSync(path.join(tmpdir(), profile as string))).toBe(false);
+    for (let i = 0; i < 50 && existsSync(profile as string); i++) await pause(100);
+    expect(existsSync(profile as string)).toBe(false);
   });
 });
