@@ -11,10 +11,21 @@ export function formatMessage(message: VFileMessage, fallbackFile: string, isErr
   const place = message.place;
   const point = place ? ('start' in place ? place.start : place) : undefined;
   const where = point ? `${file}:${point.line}:${point.column}` : file;
-  const reason = isError ? message.reason : `warning: ${message.reason}`;
+  const text = oneLine(message.reason);
+  const reason = isError ? text : `warning: ${text}`;
   const line = `${where}  ${reason}${message.ruleId ? `  ${message.ruleId}` : ''}`;
   // A hint (what a CSL date looks like, …) goes on the lines below, indented.
   return message.note ? `${line}\n${message.note.replace(/^/gm, '    ')}` : line;
+}
+
+/**
+ * A message is one line, whatever the manuscript put into the values it
+ * quotes: line breaks and other control characters are shown escaped.
+ */
+function oneLine(reason: string): string {
+  return reason.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Lines for the messages of a file that `shown` keeps (default: all), errors and warnings in source order. */

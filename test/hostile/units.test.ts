@@ -160,3 +160,14 @@ describe('the emphasis bound', () => {
     expect(file.messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['limit-nesting', 1, 193]]);
   });
 });
+
+describe('the house form of a message', () => {
+  it('stays one line when the value it quotes holds line breaks or control characters', async () => {
+    const { formatMessage } = await import('../../src/cli/report.js');
+    const file = new VFile({ path: 'refs.json' });
+    const message = file.message('field "type" must be a CSL item type, not "a\nb\u0007c"', { place: { line: 4, column: 5 }, ruleId: 'bibliography-invalid' });
+    const line = formatMessage(message, 'refs.json', true);
+    expect(line).toBe('refs.json:4:5  field "type" must be a CSL item type, not "a\\nb\\u0007c"  bibliography-invalid');
+    expect(line.split('\n')).toHaveLength(1);
+  });
+});
