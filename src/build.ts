@@ -15,7 +15,7 @@ import { defaultLimits, limitRule, overLimit, pdfDeadline, type Limits } from '.
 import { metadataDefaults } from './load/schema.js';
 import type { PaperSize } from './load/schema.js';
 import type { DocumentModel, PageStart } from './model/types.js';
-import { fileError, fileMessage } from './messages.js';
+import { fileError, fileMessage, isError } from './messages.js';
 import { rules, type RuleId } from './rules.js';
 import { closeBrowserWithin } from './output/deadline.js';
 import { BuildEnvironmentError } from './output/errors.js';
@@ -150,11 +150,7 @@ export function exceptionMessage(file: VFile, error: unknown, limits: Limits, st
   message.cause = error;
 }
 
-/** Whether a message stops the build. */
-export function isError(message: { fatal?: boolean | null; ruleId?: string | null }, lenient = false): boolean {
-  if (lenient && message.ruleId === rules.citationUnknownKey) return false;
-  return message.fatal === true;
-}
+export { isError } from './messages.js';
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const formats = options.formats ?? [...editionFormats];

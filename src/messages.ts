@@ -12,7 +12,7 @@
 import type { Node, Point, Position } from 'unist';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
-import type { RuleId } from './rules.js';
+import { rules, type RuleId } from './rules.js';
 
 export interface MessageOptions {
   /** The node the message is about; its position becomes the place. */
@@ -46,4 +46,10 @@ export function fileError(file: VFile, reason: string, options: Omit<MessageOpti
 /** A problem worth saying that does not stop the build. */
 export function fileWarn(file: VFile, reason: string, options: Omit<MessageOptions, 'fatal'>): VFileMessage {
   return fileMessage(file, reason, { ...options, fatal: false });
+}
+
+/** Whether a message stops the build (`--lenient`: an unknown citation key does not). */
+export function isError(message: { fatal?: boolean | null; ruleId?: string | null }, lenient = false): boolean {
+  if (lenient && message.ruleId === rules.citationUnknownKey) return false;
+  return message.fatal === true;
 }

@@ -33,6 +33,7 @@ import type { InPageResult, PaginateConfig } from './paginator/types.js';
 import { defaultTemplatesDir, printHtml } from './print-html.js';
 import { pageBudget, reportLayout, timeBudget } from './layout-report.js';
 import { printLabels } from './labels.js';
+import { mediaTypeOf } from '../shared/media-types.js';
 
 export type { InPageResult, InPageWarning, PaginateConfig } from './paginator/types.js';
 export { PrintLayoutError } from './layout-report.js';
@@ -135,16 +136,6 @@ export class PrintTimeoutError extends StageTimeoutError {
   }
 }
 
-const contentTypes: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.svg': 'image/svg+xml',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-};
-
 /**
  * The manuscript's files the print page may load, by the path and query
  * the page will ask for: what `model.resources` holds, nothing else.
@@ -171,7 +162,7 @@ function requestHandler(html: string, templatesDir: string, assets: Map<string, 
     if (url.origin !== new URL(printOrigin).origin) return null;
     // Files of the manuscript: only those the resource resolver read.
     const asset = assets.get(url.pathname + url.search);
-    if (asset) return { body: asset, type: contentTypes[path.extname(url.pathname).toLowerCase()] ?? 'application/octet-stream' };
+    if (asset) return { body: asset, type: mediaTypeOf(url.pathname) };
     if (url.search) return null;
     const pathname = decodeURIComponent(url.pathname);
     if (pathname === '/print.html') {

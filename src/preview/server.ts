@@ -33,8 +33,10 @@ import { formatMessage } from '../cli/report.js';
 import { buildDocument } from '../document.js';
 import { forgetStyleReads } from '../load/styles.js';
 import type { DocumentModel } from '../model/types.js';
-import { rules } from '../rules.js';
 import { templatesDir } from '../shared/package.js';
+import { mediaTypeOf } from '../shared/media-types.js';
+import { looksLikePath } from '../shared/paths.js';
+import { isError } from '../messages.js';
 import { forgetTemplateReads } from '../shared/template.js';
 
 export interface PreviewOptions {
@@ -131,9 +133,9 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         unsafeHtml: options.unsafeHtml,
         cache,
       });
-      const isError = (m: VFileMessage) => m.fatal === true && !(options.lenient && m.ruleId === rules.citationUnknownKey);
-      problems = sorted(next.file.messages).map((m) => formatMessage(m, next!.file.path, isError(m)));
-      ok = !next.file.messages.some(isError);
+      const stops = (m: VFileMessage) => isError(m, options.lenient);
+      problems = sorted(next.file.messages).map((m) => formatMessage(m, next!.file.path, stops(m)));
+      ok = !next.file.messages.some(stops);
       if (ok) {
         const { writeHtmlEdition } = await import('../web/index.js');
         await writeHtmlEdition(next, { outDir, pdf: true });
@@ -162,7 +164,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     for (const bib of current.metadata.bibliography ?? []) files.add(path.resolve(path.dirname(input), bib));
     for (const bib of options.bibliography ?? []) files.add(path.resolve(bib));
     const style = options.style ?? current.metadata.csl;
-    if (style && /[\\/]|\.csl$/i.test(style)) files.add(path.resolve(options.style ? process.cwd() : path.dirname(input), style));
+    if (style && looksLikePath(style)) files.add(path.resolve(options.style ? process.cwd() : path.dirname(input), style));
     const wanted = new Map<string, Set<string> | 'all'>();
     for (const file of files) {
       const dir = path.dirname(file);
@@ -337,27 +339,11 @@ async function inside(base: string, pathname: string): Promise<string | undefine
   }
 }
 
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.pdf': 'application/pdf',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.svg': 'image/svg+xml',
-  '.webp': 'image/webp',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 async function sendFile(response: ServerResponse, file: string, head: boolean): Promise<void> {
   const data = await readFile(file);
   response.writeHead(200, {
-    'content-type': types[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': mediaTypeOf(file),
     'content-length': data.length,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
