@@ -5,3 +5,5 @@ export interface CslItem {
 }
 export function book(scale: number): { markdown: string; references: CslItem[] };
 export function writeBook(scale: number, dir: string): Promise<string>;
+/** A small seeded generator (mulberry32): numbers in [0, 1). */
+export function random(seed: number): () => number;

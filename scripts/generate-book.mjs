@@ -24,8 +24,8 @@ const WORDS = (
   'the of and in to a is that for on with as by at from this which was are be not'
 ).split(' ');
 
-/** mulberry32 */
-function random(seed) {
+/** A small seeded generator (mulberry32): the same seed gives the same book, or the same fuzz case. */
+export function random(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -24,6 +24,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildDocument } from '../../src/document.js';
 import { renderHtmlPage } from '../../src/web/page.js';
 import { rules } from '../../src/rules.js';
+import { random as seededRandom } from '../../scripts/generate-book.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'build', 'src', 'cli', 'bin.js');
@@ -39,17 +40,6 @@ const known = new Set<string>(Object.values(rules));
 const work = mkdtempSync(path.join(tmpdir(), 'colophon-fuzz-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const tokens = [
   '[@', ']', '[', '@', '@{', '}', '{', '-@', '[^1]', '[^1]: ', '[^x]', '^', '~', '*', '**', '_', '`', '```', '~~~', '>', '> ', '- ', '1. ', '#', '\n', '\n\n', '  \n',
@@ -104,7 +94,8 @@ interface FuzzInput {
 
 /** One case from its seed: a window of the manuscript and a few entries, mutated. */
 function fuzzCase(seed: number): FuzzInput {
-  const random = generator(seed);
+  // Seeded, so a failing case can be replayed from its seed.
+  const random = seededRandom(seed);
   const end = manuscriptText.indexOf('\n---\n', 4) + 5;
   const frontMatter = manuscriptText.slice(0, end).replace('../bibliography/readmission-azerbaijan.json', 'refs.json');
   const paragraphs = manuscriptText.slice(end).split('\n\n');
