@@ -85,3 +85,28 @@ export function line(label, samples, { width = 46, digits = 1 } = {}) {
   const cpu = cpus.length === samples.length ? `   cpu ${fmt(median(cpus))}` : '';
   return `${label.padEnd(width)} median ${fmt(median(walls))}   min ${fmt(walls[0])}   max ${fmt(walls[walls.length - 1])}${cpu}`;
 }
+
+/**
+ * Paired runs of two commands, alternating which goes first so that neither
+ * gets the warmer machine: `runs` samples of each, after `warmup` unmeasured
+ * pairs; `before` runs ahead of every pair.
+ */
+export async function pairedRuns(ours, theirs, { runs, warmup = 1, before } = {}) {
+  for (let i = 0; i < warmup; i++) {
+    await ours();
+    await theirs();
+  }
+  const a = [];
+  const b = [];
+  for (let i = 0; i < runs; i++) {
+    before?.();
+    if (i % 2 === 0) {
+      a.push(await ours());
+      b.push(await theirs());
+    } else {
+      b.push(await theirs());
+      a.push(await ours());
+    }
+  }
+  return [a, b];
+}

@@ -34,7 +34,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SKIPPED, line, median, option, rel, root, timed } from '../bench-lib.mjs';
+import { SKIPPED, line, median, option, pairedRuns, rel, root, timed } from '../bench-lib.mjs';
 
 
 function positiveInteger(name, fallback) {
@@ -139,21 +139,7 @@ try {
   const { mkdir } = await import('node:fs/promises');
   await mkdir(path.join(out, 'pandoc'), { recursive: true });
 
-  for (let i = 0; i < warmup; i++) {
-    await colophon();
-    await pandoc();
-  }
-  const colophonMs = [];
-  const pandocMs = [];
-  for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) {
-      colophonMs.push(await colophon());
-      pandocMs.push(await pandoc());
-    } else {
-      pandocMs.push(await pandoc());
-      colophonMs.push(await colophon());
-    }
-  }
+  const [colophonMs, pandocMs] = await pairedRuns(colophon, pandoc, { runs, warmup });
 
   // The HTML path alone in a fresh process: the library and the HTML writer.
   const leanMs = [];

@@ -26,7 +26,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SKIPPED, line, median, option, rel, root, timed } from '../bench-lib.mjs';
+import { SKIPPED, line, median, option, pairedRuns, rel, root, timed } from '../bench-lib.mjs';
 
 const runs = Math.max(1, Number(option('runs', 10)) || 10);
 const notes = Math.max(2, Number(option('notes', 12)) || 12);
@@ -84,20 +84,7 @@ const ratio = (a, b, key) => median(a.map((s) => s[key])) / median(b.map((s) => 
 
 /** Paired runs, alternating which tool goes first. */
 async function paired(label, ours, theirs, { before } = {}) {
-  const a = [];
-  const b = [];
-  await ours();
-  await theirs();
-  for (let i = 0; i < runs; i++) {
-    before?.();
-    if (i % 2 === 0) {
-      a.push(await ours());
-      b.push(await theirs());
-    } else {
-      b.push(await theirs());
-      a.push(await ours());
-    }
-  }
+  const [a, b] = await pairedRuns(ours, theirs, { runs, before });
   say(line(`${label}: colophon`, a));
   say(line(`${label}: pandoc`, b));
   const wall = ratio(a, b, 'wall');
