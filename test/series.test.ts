@@ -49,13 +49,18 @@ describe('series builds', () => {
   }
 
   it('prints with one shared browser', async () => {
-    if (!(await findBrowser()) || !hasCommand('pdfinfo', ['-v'])) {
+    const found = await findBrowser();
+    if (!found || !hasCommand('pdfinfo', ['-v'])) {
       if (process.env.CI === 'true') throw new Error('Chromium and pdfinfo are needed');
       console.warn('skipped: no Chromium or pdfinfo');
       return;
     }
     const dir = series();
-    const result = spawnSync(process.execPath, [launcher, 'build', 'one.md', 'two.md', 'broken.md', 'four.md', '--format', 'pdf,epub', '-j', '2', '--out', 'out', '-q'], { cwd: dir, encoding: 'utf8' });
+    // A browser that notes each start, so the test sees how many were launched.
+    const starts = path.join(dir, 'browser-starts.log');
+    const wrapper = path.join(dir, 'browser.sh');
+    writeFileSync(wrapper, `#!/bin/sh\necho start >> '${starts}'\nexec '${found.executablePath}' "$@"\n`, { mode: 0o755 });
+    const result = spawnSync(process.execPath, [launcher, 'build', 'one.md', 'two.md', 'broken.md', 'four.md', '--format', 'pdf,epub', '-j', '2', '--out', 'out', '-q', '--browser', wrapper], { cwd: dir, encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     for (const name of ['one', 'two', 'four']) {
@@ -64,6 +69,7 @@ describe('series builds', () => {
       expect(existsSync(path.join(dir, 'out', `${name}.epub`))).toBe(true);
     }
     expect(existsSync(path.join(dir, 'out', 'broken.pdf'))).toBe(false);
+    expect(readFileSync(starts, 'utf8').trim().split('\n')).toEqual(['start']);
   });
 
   it('refuses two manuscripts of one name before any worker starts, as a single build does', async () => {
