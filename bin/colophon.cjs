@@ -16,6 +16,11 @@ const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 const { pathToFileURL } = require('node:url');
+const { isAscii } = require('node:buffer');
+
+// COLOPHON_TIMINGS=1: the launcher's steps join the build's (src/progress/timings.ts).
+const marks = process.env.COLOPHON_TIMINGS && process.env.COLOPHON_TIMINGS !== '0' ? (globalThis.__colophonLaunchMarks = []) : null;
+const mark = (label) => marks && marks.push([label, performance.now()]);
 
 const buildDir = path.join(__dirname, '..', 'build');
 const bundle = path.join(buildDir, 'colophon.cjs');
@@ -28,7 +33,9 @@ function unbundled() {
 let source;
 if (!process.env.COLOPHON_NO_BUNDLE) {
   try {
-    source = fs.readFileSync(bundle, 'utf8');
+    const bytes = fs.readFileSync(bundle);
+    // ASCII (the usual case) is read as Latin-1: the same text, without decoding UTF-8.
+    source = bytes.toString(isAscii && isAscii(bytes) ? 'latin1' : 'utf8');
   } catch {
     source = undefined;
   }
@@ -43,8 +50,10 @@ if (source === undefined) {
   } catch {
     cachedData = undefined;
   }
+  mark('bundle read');
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const fresh = cachedData === undefined || script.cachedDataRejected === true;
+  mark(fresh ? 'bundle compiled (no code cache)' : 'bundle compiled (from the code cache)');
   if (process.env.COLOPHON_WRITE_CODE_CACHE === '1' || (fresh && process.argv[2] === 'build')) {
     // After the run, every function it needed is compiled: keep them.
     process.once('beforeExit', () => {

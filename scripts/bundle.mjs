@@ -72,6 +72,23 @@ const banner = [
   'const __colophonBundle = __filename;',
 ].join('\n');
 
+/**
+ * The bundle in ASCII, which the launcher reads as Latin-1 (no UTF-8 to
+ * decode). esbuild escapes strings and templates; what it leaves (regular
+ * expression literals) takes `\\uXXXX` escapes, which mean the same there.
+ * A raw template would change: one with a non-ASCII character stops the build.
+ */
+function asciiOnly(text) {
+  const raw = /String\.raw`(?:[^`\\]|\\.)*`/gs;
+  for (const match of text.matchAll(raw)) {
+    if (/[^\x00-\x7f]/.test(match[0])) {
+      process.stderr.write(`colophon: a String.raw template holds a non-ASCII character (write it as \\u escape): ${match[0].slice(0, 80)}\n`);
+      process.exit(1);
+    }
+  }
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const result = await esbuild.build({
   entryPoints: { 'colophon': path.join(root, 'src', 'cli', 'bin.ts'), 'colophon-worker': path.join(root, 'src', 'series', 'worker.ts') },
   outdir: path.join(buildDir, '.bundle-tmp'),
@@ -90,12 +107,21 @@ const result = await esbuild.build({
   plugins: [metaUrlPlugin],
   logLevel: 'warning',
   legalComments: 'none',
+  // No comments and no indentation: a third of the size to read at each
+  // start. Names stay (stack traces, and functions sent to the print page
+  // as source text still read as written).
+  minifyWhitespace: true,
+  // Non-ASCII characters escaped where they can be (not in String.raw):
+  // the launcher reads an ASCII bundle as Latin-1, three times faster than
+  // decoding UTF-8 and the same text.
+  charset: 'ascii',
   metafile: true,
 });
 if (result.errors.length > 0) process.exit(1);
 // The bundle starts with a shebang line from bin.ts: vm.Script takes none.
-const code = readFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), 'utf8').replace(/^#!.*\n/, '');
+const code = asciiOnly(readFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), 'utf8').replace(/^#!.*\n/, ''));
 writeFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), code);
+
 renameSync(path.join(buildDir, '.bundle-tmp', 'colophon-worker.cjs'), path.join(buildDir, 'colophon-worker.cjs'));
 renameSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), outFile);
 rmSync(path.join(buildDir, '.bundle-tmp'), { recursive: true, force: true });

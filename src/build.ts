@@ -27,6 +27,7 @@ import { createStaging, EnvironmentError, isWriteError, outputError, prepareOutp
 
 export { EnvironmentError } from './staging.js';
 import { citationCacheFor } from './cache/index.js';
+import { timing } from './progress/timings.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
 // build never pays for Puppeteer, the zip library or the print templates.
@@ -180,7 +181,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     ? Promise.resolve(options.browser)
     : needsBrowser
     ? loadBrowser()
-        .then(({ launchBrowser }) => launchBrowser({ executablePath: options.browserPath }))
+        .then(({ launchBrowser }) => {
+          timing('browser code loaded');
+          return launchBrowser({ executablePath: options.browserPath });
+        })
+        .then((browser) => {
+          timing('browser started');
+          return browser;
+        })
         .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
     : undefined;
   // Closing takes a moment: after the last manuscript's browser work it
@@ -285,6 +293,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
   } finally {
     await closeBrowser();
+    timing('build done');
     if (createdOutDir && !wroteAny) await removeIfEmpty(outDir);
   }
   return { documents, ok: documents.every((d) => d.ok), environmentError };
@@ -365,6 +374,7 @@ async function writeEditions(
         .then(({ writeHtmlEdition }) => writeHtmlEdition(model, { outDir, finalDir, pdf: formats.includes('pdf') }))
         .then(
           (written): undefined => {
+            timing('web page written');
             outputs.push(...written);
             wrote(written[0]);
           },
@@ -386,6 +396,7 @@ async function writeEditions(
     }
     stage({ kind: 'stage', name: model.name, stage: 'laying out pages' });
     const printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), timeout: deadline });
+    timing('print edition written');
     outputs.push(target('pdf'));
     progress?.({ kind: 'pages', name: model.name, pages: printed.pages });
     wrote(target('pdf'));
@@ -403,6 +414,7 @@ async function writeEditions(
     const { writeEpub } = await loadEpub();
     stage({ kind: 'stage', name: model.name, stage: 'writing the ebook' });
     await writeEpub(model, { outFile: target('epub'), pageStarts });
+    timing('ebook written');
     outputs.push(target('epub'));
     wrote(target('epub'));
   }

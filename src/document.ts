@@ -21,6 +21,7 @@ import { checkHastDepth, checkMarkdownText, checkMarkdownTree, checkNoteCount } 
 import { resolveLimits, type Limits } from './limits.js';
 import { checkMarkdownImages, confineResources, confineDataFile, resourcePolicy } from './resources/index.js';
 import { fileError, fileWarn } from './messages.js';
+import { timing } from './progress/timings.js';
 
 export interface DocumentOptions {
   /** Path of the manuscript (`.md`). */
@@ -62,6 +63,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     limits,
     toc: options.toc,
   });
+  timing('manuscript read (front matter)');
   const metadata = loaded ?? metadataDefaults(path.basename(options.input, path.extname(options.input)));
   const name = path.basename(file.path, path.extname(file.path));
   // Files the front matter names are confined like images (the command
@@ -77,10 +79,12 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     loadBibliography(metadata.bibliography, { limits, inline: metadata.references ? { file, references: metadata.references } : undefined }),
     chooseStyle(file, metadata),
   ]);
+  timing('bibliography and style read');
   // Without a language from the manuscript or the command line, the style's
   // own default locale applies, as in Pandoc.
   const wanted = metadata.localeGiven === false && style.defaultLocale ? style.defaultLocale : metadata.locale;
   const locale = await loadLocale(wanted);
+  timing('locale read');
   for (const bibFile of bibliography.files) adopt(file, bibFile.messages);
   if (locale.fallback) {
     fileWarn(file, `no CSL locale for \`${wanted}\`; citations are formatted in ${locale.lang}`, {
@@ -106,6 +110,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   const lang = locale.fallback ? locale.lang : wanted;
   options.onStage?.('parsing');
   const tree = parse(file, { lang: metadata.lang, labels: locatorLabels(locales.get(lang) ?? locale.xml, style.xml, lang) });
+  timing('Markdown parsed (with typography)');
   const before = file.messages.length;
   if (!checkMarkdownTree(file, tree, limits) || !checkNoteCount(file, tree, limits, style.class === 'note')) return stop();
   crossrefTransform(tree, file, { lang: metadata.lang, bibliography: bibliography.items, numberSections: metadata.numberSections === true });
@@ -131,6 +136,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (loaded === null && file.messages.some((m) => m.fatal)) {
     file.messages = [...file.messages.slice(0, before), ...file.messages.slice(before).filter((m) => m.ruleId !== rules.citationUnknownKey)];
   }
+  timing('citations formatted');
   options.onStage?.('document model');
   checkMarkdownImages(tree, file, policy);
   const model = toDocumentModel(tree, file, {
@@ -142,6 +148,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (!checkHastDepth(file, model.body, limits)) return stop();
   model.resources = confineResources([model.body, ...model.notes.map((note) => ({ type: 'root' as const, children: note.children }))], file, policy);
   model.limits = limits;
+  timing('document model made');
   return model;
 }
 

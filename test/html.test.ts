@@ -23,7 +23,7 @@ import { launchBrowser } from '../src/browser.js';
 import { buildDocument } from '../src/index.js';
 import { writeHtmlEdition } from '../src/web/edition.js';
 import { fontFacesFor } from '../src/shared/fonts.js';
-import { normaliseLang } from '../src/shared/lang.js';
+import { languageNames, normaliseLang } from '../src/shared/lang.js';
 import { hrefFor } from '../src/web/linkify.js';
 import { renderHtmlPage } from '../src/web/page.js';
 import type { DocumentModel } from '../src/model/types.js';
@@ -251,6 +251,17 @@ describe('normaliseLang', () => {
     expect(normaliseLang('Klingonese')).toBeNull();
     expect(normaliseLang('not a language')).toBeNull();
     expect(normaliseLang('')).toBeNull();
+  });
+
+  it('reads every English language name, though codes are read without the table of names', () => {
+    const names = languageNames();
+    expect(names.size).toBeGreaterThan(100);
+    // Codes skip the table: no name may look like one.
+    for (const name of names.keys()) expect(name).not.toMatch(/^[a-z]{2}(?:-[a-z0-9]{1,8})*$/);
+    for (const [name, code] of names) expect(normaliseLang(name.toUpperCase())).toBe(code);
+    expect(normaliseLang('Ewe')).toBe('ee');
+    expect(normaliseLang('EN-gb')).toBe('en-GB');
+    expect(normaliseLang('xq')).toBeNull();
   });
 
   it('cleans the lang attributes of the page', () => {

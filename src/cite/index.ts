@@ -34,6 +34,7 @@ import type { BibliographyNode, CiteOptions, CslItem } from './types.js';
 import { htmlFragmentsToHast } from './fragments.js';
 import { bibliographyTitle, makeBibliographyNode, placeBibliography } from './bibliography.js';
 import { fileError } from '../messages.js';
+import { timing } from '../progress/timings.js';
 
 export type { BibliographyNode, CiteOptions, CslItem, StyleInput } from './types.js';
 export { htmlFragmentsToHast, htmlToHast } from './fragments.js';
@@ -341,8 +342,10 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
     bibliography: options.style.hasBibliography && !options.metadata.suppressBibliography,
   };
   let result = options.cache?.get(request);
+  timing(result ? 'citation cache hit' : options.cache ? 'citation cache missed' : 'no citation cache');
   if (!result) {
     result = runCiteproc(request);
+    timing('citeproc ran (engine, clusters, bibliography)');
     options.cache?.set(request, result);
   }
   authorRenderings = result.authors;

@@ -18,6 +18,7 @@
  */
 import { createEngine, type CitationInput, type CitationItemInput, type CiteprocEngine, type EngineOptions } from './engine.js';
 import type { BibliographyParams } from './engine.js';
+import { timing } from '../progress/timings.js';
 
 export interface CiteprocRequest {
   styleXml: string;
@@ -69,10 +70,12 @@ export function runCiteproc(request: CiteprocRequest, options: { batch?: number;
   const whole = request.citations.length <= threshold || [...request.items.values()].some((item) => 'container_id' in item || 'legislation_id' in item);
   if (whole) {
     engine = createEngine(engineOptions);
+    timing('citeproc engine made (style and locales parsed)');
     clusters = engine.rebuildProcessorState(request.citations, 'html', request.nocite).map(([id, , html]) => [id, html]);
   } else {
     ({ engine, clusters } = inBatches(engineOptions, request.citations, request.nocite, options.batch ?? batchSize));
   }
+  timing('citeproc clusters');
   const authors = request.authors.map((items) => engine.makeCitationCluster(items));
   const bibliography = request.bibliography ? engine.makeBibliography() : null;
   return { clusters, authors, bibliography };

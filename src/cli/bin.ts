@@ -26,6 +26,7 @@ import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
 import { packageVersion } from '../shared/package.js';
 import { report } from './report.js';
 import { progressLine } from '../progress/line.js';
+import { timing } from '../progress/timings.js';
 import { buildSeries, defaultJobs } from '../series/index.js';
 import type { VFileMessage } from 'vfile-message';
 
@@ -60,6 +61,7 @@ Options for build:
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
+  timing('modules initialised');
   let parsed;
   try {
     parsed = parseArgs({

@@ -92,7 +92,8 @@ export function labelsFromTerms(...termLists: CslTerm[][]): LabelTable {
 }
 
 const piece = String.raw`(?:[^\s,;{}]*\d[^\s,;{}]*|[ivxlcdm]+\b|[IVXLCDM]+\b)`;
-const join = String.raw`(?:\s*[,&]\s*|\s+and\s+|\s*[-–—]\s*)`;
+// Dashes written as escapes: String.raw keeps them as text, the RegExp reads them.
+const join = String.raw`(?:\s*[,&]\s*|\s+and\s+|\s*[-\u2013\u2014]\s*)`;
 const locatorValue = new RegExp(String.raw`^(?:\{([^}]*)\}|(${piece}(?:${join}${piece})*))`);
 
 export interface ParsedSuffix {

@@ -34,6 +34,7 @@ import { defaultTemplatesDir, printHtml } from './print-html.js';
 import { pageBudget, reportLayout, timeBudget } from './layout-report.js';
 import { printLabels } from './labels.js';
 import { mediaTypeOf } from '../shared/media-types.js';
+import { timing } from '../progress/timings.js';
 
 export type { InPageResult, InPageWarning, PaginateConfig } from './paginator/types.js';
 export { PrintLayoutError } from './layout-report.js';
@@ -264,6 +265,7 @@ async function withPaginatedPage<T>(
       stylesheetHref: '/print.css',
     });
     labels = await printLabels(templatesDir, model.metadata.lang);
+    timing('print HTML made (hyphenated)');
   } catch (error) {
     await opening.then((p) => closePage(browser, p)).catch(() => undefined);
     throw error;
@@ -287,6 +289,7 @@ async function withPaginatedPage<T>(
   };
 
   const page = await opening;
+  timing('print page opened');
   try {
     page.setDefaultTimeout(deadline('load', bytes));
     await stage('load', page.setRequestInterception(true));
@@ -296,9 +299,12 @@ async function withPaginatedPage<T>(
     await stage('load', page.setJavaScriptEnabled(false));
     await stage('load', page.emulateMediaType('print'));
     await stage('load', page.goto(`${printOrigin}print.html`, { waitUntil: 'load', timeout: 0 }));
+    timing('print page loaded');
     await stage('fonts', loadFonts(page, config.continued));
+    timing('print fonts loaded');
     await stage('pagination', page.evaluate(await paginatorScript()));
     const result = (await stage('pagination', page.evaluate(`colophonPaginate(${JSON.stringify(config)})`))) as InPageResult;
+    timing(`paginated (${result.pages} pages)`);
     reportLayout(model, result);
     return await then(page, result, stage);
   } finally {
@@ -340,6 +346,7 @@ export async function renderPdf(model: DocumentModel, options: RenderPdfOptions)
         timeout: 0,
       }),
     );
+    timing('PDF printed by the browser');
     return { pdf: bytes, result, print: performance.now() - started };
   });
   const finished = setPdfInfo(pdf, model, { date: options.date ?? buildDate(), headings: result.headings });

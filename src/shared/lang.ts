@@ -14,8 +14,8 @@
 
 let names: Map<string, string> | undefined;
 
-/** English language names → two-letter codes, built from the runtime's own locale data. */
-function languageNames(): Map<string, string> {
+/** English language names → two-letter codes, built from the runtime's own locale data (once, when first needed: it takes a while). */
+export function languageNames(): Map<string, string> {
   if (names) return names;
   names = new Map();
   const display = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
@@ -39,11 +39,16 @@ function knownLanguage(primary: string): boolean {
   }
 }
 
+const codeShaped = /^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,8})*$/;
+
 /** A registered BCP 47 tag for `value`, or null. */
 export function normaliseLang(value: string): string | null {
   const raw = value.trim().replace(/_/g, '-');
   if (raw === '') return null;
-  const byName = languageNames().get(raw.toLowerCase());
+  // A two-letter primary subtag is a code: no language's English name is
+  // that short (`ewe`, `ido` and `lao` are the shortest), so the table of
+  // names is not built for the common case.
+  const byName = codeShaped.test(raw) ? undefined : languageNames().get(raw.toLowerCase());
   if (byName) return byName;
   let canonical: string;
   try {
