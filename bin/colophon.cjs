@@ -41,21 +41,21 @@ if (!process.env.COLOPHON_NO_BUNDLE) {
   }
 }
 
-if (source === undefined) {
-  unbundled();
-} else {
+/**
+ * A bundle compiled from its code cache (`cacheFile`), or afresh when the
+ * cache is missing or stale; then a fresh cache is written after a
+ * successful build (or when asked), with every function the run compiled.
+ */
+function compile(file, text, cacheFile) {
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }
-  mark('bundle read');
-  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+  const script = new vm.Script(Module.wrap(text), { filename: file, cachedData });
   const fresh = cachedData === undefined || script.cachedDataRejected === true;
-  mark(fresh ? 'bundle compiled (no code cache)' : 'bundle compiled (from the code cache)');
   if (process.env.COLOPHON_WRITE_CODE_CACHE === '1' || (fresh && process.argv[2] === 'build')) {
-    // After the run, every function it needed is compiled: keep them.
     process.once('beforeExit', () => {
       if (process.exitCode && process.exitCode !== 0) return;
       try {
@@ -68,9 +68,50 @@ if (source === undefined) {
       }
     });
   }
+  return { script, fresh };
+}
+
+/** Run a compiled CommonJS bundle as a module of its own; its exports. */
+function runBundle(script, file, require_) {
   const run = script.runInThisContext();
-  const module_ = new Module(bundle, module);
-  module_.filename = bundle;
+  const module_ = new Module(file, module);
+  module_.filename = file;
   module_.paths = Module._nodeModulePaths(buildDir);
-  run.call(module_.exports, module_.exports, Module.createRequire(bundle), module_, bundle, buildDir);
+  run.call(module_.exports, module_.exports, require_, module_, file, buildDir);
+  return module_.exports;
+}
+
+/**
+ * Puppeteer, for the editions that need the browser: from its own bundle
+ * (`build/colophon-browser.cjs`) and code cache, loaded on first use, so an
+ * HTML build reads none of it. Without that bundle, from node_modules.
+ */
+const browserBundle = path.join(buildDir, 'colophon-browser.cjs');
+const browserPackages = new Set(['puppeteer-core', '@puppeteer/browsers']);
+let browserExports;
+function browserPackage(id, nodeRequire) {
+  if (browserExports === undefined) {
+    let text;
+    try {
+      text = fs.readFileSync(browserBundle, 'latin1');
+    } catch {
+      browserExports = null;
+    }
+    if (text !== undefined) {
+      const { script } = compile(browserBundle, text, path.join(buildDir, `colophon-browser-${process.version}-${process.arch}.v8cache`));
+      browserExports = runBundle(script, browserBundle, Module.createRequire(browserBundle));
+    }
+  }
+  return browserExports ? browserExports[id] : nodeRequire(id);
+}
+
+if (source === undefined) {
+  unbundled();
+} else {
+  mark('bundle read');
+  const { script, fresh } = compile(bundle, source, cacheFile);
+  mark(fresh ? 'bundle compiled (no code cache)' : 'bundle compiled (from the code cache)');
+  const nodeRequire = Module.createRequire(bundle);
+  const require_ = Object.assign((id) => (browserPackages.has(id) ? browserPackage(id, nodeRequire) : nodeRequire(id)), nodeRequire);
+  runBundle(script, bundle, require_);
 }

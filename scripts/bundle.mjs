@@ -118,6 +118,33 @@ const result = await esbuild.build({
   metafile: true,
 });
 if (result.errors.length > 0) process.exit(1);
+// Puppeteer in a bundle of its own, which the launcher loads (with its own
+// code cache) only for a build that starts the browser: an HTML build
+// reads none of it, a print build does not resolve a thousand files.
+const browserResult = await esbuild.build({
+  stdin: {
+    contents: "module.exports = { 'puppeteer-core': require('puppeteer-core'), '@puppeteer/browsers': require('@puppeteer/browsers') };",
+    resolveDir: root,
+    sourcefile: 'colophon-browser.cjs',
+    loader: 'js',
+  },
+  outfile: path.join(buildDir, '.bundle-tmp', 'colophon-browser.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  banner: { js: banner },
+  plugins: [metaUrlPlugin],
+  logLevel: 'warning',
+  legalComments: 'none',
+  minifyWhitespace: true,
+  charset: 'ascii',
+  metafile: true,
+});
+if (browserResult.errors.length > 0) process.exit(1);
+const browserCode = asciiOnly(readFileSync(path.join(buildDir, '.bundle-tmp', 'colophon-browser.cjs'), 'utf8'));
+writeFileSync(path.join(buildDir, 'colophon-browser.cjs'), browserCode);
 // The bundle starts with a shebang line from bin.ts: vm.Script takes none.
 const code = asciiOnly(readFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), 'utf8').replace(/^#!.*\n/, ''));
 writeFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), code);
@@ -127,6 +154,7 @@ renameSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), outFile);
 rmSync(path.join(buildDir, '.bundle-tmp'), { recursive: true, force: true });
 const inputs = Object.keys(result.metafile.inputs).length;
 process.stdout.write(`bundled ${inputs} modules into ${path.relative(process.cwd(), outFile)} (${(code.length / 1024 / 1024).toFixed(1)} MB)\n`);
+process.stdout.write(`bundled ${Object.keys(browserResult.metafile.inputs).length} modules of Puppeteer into ${path.relative(process.cwd(), path.join(buildDir, 'colophon-browser.cjs'))} (${(browserCode.length / 1024 / 1024).toFixed(1)} MB)\n`);
 
 if (warmUp) {
   // The launcher writes the code cache when asked, after the build.

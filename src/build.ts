@@ -17,7 +17,7 @@ import type { PaperSize } from './load/schema.js';
 import type { DocumentModel, PageStart } from './model/types.js';
 import { fileError, fileMessage, isError } from './messages.js';
 import { rules, type RuleId } from './rules.js';
-import { closeBrowserWithin } from './output/deadline.js';
+import { endBrowser } from './output/deadline.js';
 import { BuildEnvironmentError } from './output/errors.js';
 import { assertNoInputOverwritten, distinctManuscripts, type BuildInput } from './output/guard.js';
 import { lockOutput, type LockHolder } from './output/lock.js';
@@ -197,7 +197,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const closeBrowser = (): Promise<void> =>
     (closing ??= (async () => {
       const browser = await browserReady;
-      if (browser && !(browser instanceof Error) && browser !== options.browser) await closeBrowserWithin(browser);
+      if (browser && !(browser instanceof Error) && browser !== options.browser) await endBrowser(browser);
     })());
   const cache = citationCacheFor(options.cache);
   const documents: BuiltDocument[] = [];
@@ -266,6 +266,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           if (ok) {
             try {
               outputs = await staging.commit(orderForCommit(staged, model.name));
+              timing('editions moved into place');
               wroteAny = true;
               // The assets folder is merged into: files the previous build
               // listed and this one did not write go, nothing else does.
@@ -388,33 +389,50 @@ async function writeEditions(
   // The print and ebook code loads while the browser is still starting.
   if (formats.includes('pdf') || formats.includes('epub')) void loadPdf().catch(() => undefined);
   if (formats.includes('epub')) void loadEpub().catch(() => undefined);
-  let pageStarts: PageStart[] | undefined;
+  // The ebook is written once the pages are laid out: with a print edition,
+  // while the browser prints it (Node would only wait for it otherwise).
+  let ebook: Promise<void> | undefined;
+  const writeEbook = (pageStarts: PageStart[] | undefined): Promise<void> =>
+    (ebook ??= (async () => {
+      const { writeEpub } = await loadEpub();
+      stage({ kind: 'stage', name: model.name, stage: 'writing the ebook' });
+      await writeEpub(model, { outFile: target('epub'), pageStarts });
+      timing('ebook written');
+    })());
   if (printBrowser) {
     const { renderPdf } = await loadPdf();
     for (const [url, place] of model.resources?.remote ?? []) {
       fileMessage(model.file, `remote file ${url} is not fetched; the print edition goes without it`, { place, ruleId: rules.resourceRemote, source: 'pdf' });
     }
     stage({ kind: 'stage', name: model.name, stage: 'laying out pages' });
-    const printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), timeout: deadline });
+    // A failed ebook is told after the print edition is done with, never left unhandled.
+    const onPaginated = formats.includes('epub') ? (starts: PageStart[]) => void writeEbook(starts).catch(() => undefined) : undefined;
+    let printed;
+    try {
+      printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), timeout: deadline, onPaginated });
+    } finally {
+      // Nothing is discarded while the ebook is still being written.
+      await ebook?.catch(() => undefined);
+    }
     timing('print edition written');
     outputs.push(target('pdf'));
     progress?.({ kind: 'pages', name: model.name, pages: printed.pages });
     wrote(target('pdf'));
-    pageStarts = printed.pageStarts;
-  }
-  if (formats.includes('epub')) {
-    if (!pageStarts) {
-      const browser = await browserFor('EPUB page list left out', rules.pageListOmitted, false);
-      if (browser) {
-        stage({ kind: 'stage', name: model.name, stage: 'paginating the ebook page list' });
-        pageStarts = await (await loadPdf()).paginate(model, { browser, timeout: deadline });
-      }
+    if (formats.includes('epub')) {
+      doneWithBrowser();
+      await writeEbook(printed.pageStarts);
+    }
+  } else if (formats.includes('epub')) {
+    let pageStarts: PageStart[] | undefined;
+    const browser = await browserFor('EPUB page list left out', rules.pageListOmitted, false);
+    if (browser) {
+      stage({ kind: 'stage', name: model.name, stage: 'paginating the ebook page list' });
+      pageStarts = await (await loadPdf()).paginate(model, { browser, timeout: deadline });
     }
     doneWithBrowser();
-    const { writeEpub } = await loadEpub();
-    stage({ kind: 'stage', name: model.name, stage: 'writing the ebook' });
-    await writeEpub(model, { outFile: target('epub'), pageStarts });
-    timing('ebook written');
+    await writeEbook(pageStarts);
+  }
+  if (formats.includes('epub')) {
     outputs.push(target('epub'));
     wrote(target('epub'));
   }

@@ -12,7 +12,7 @@ import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser, launchBrowser } from '../src/browser.js';
 import { buildDocument } from '../src/document.js';
-import { StageTimeoutError, withDeadline } from '../src/output/deadline.js';
+import { endBrowser, StageTimeoutError, withDeadline } from '../src/output/deadline.js';
 import { PrintTimeoutError, renderPdf } from '../src/pdf/index.js';
 import { manuscript } from './helpers/manuscript.js';
 import { hasCommand, requireTool } from './helpers/tools.js';
@@ -220,5 +220,24 @@ describe.runIf(hasBrowser)('a build killed with SIGKILL', () => {
     await browser.close();
     for (let i = 0; i < 50 && existsSync(profile as string); i++) await pause(100);
     expect(existsSync(profile as string)).toBe(false);
+  });
+
+  it('is ended at once when the build is done: none of its processes are left, nor its profile', async () => {
+    const browser = await launchBrowser();
+    const page = await browser.newPage();
+    await page.setContent('<p>Printed.</p>');
+    const pdf = await page.pdf();
+    expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-');
+    const profile = browser.process()?.spawnargs.find((arg) => arg.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length) as string;
+    const ours = () => [...processes().values()].filter((p) => p.cmdline.includes(profile));
+    expect(ours().length).toBeGreaterThan(1);
+    await endBrowser(browser);
+    // The browser itself is gone when endBrowser returns; its helpers die with its process group.
+    expect(browser.process()?.exitCode !== null || browser.process()?.signalCode !== null).toBe(true);
+    for (let i = 0; i < 50 && (ours().length > 0 || existsSync(profile)); i++) await pause(100);
+    expect(ours().map((p) => p.cmdline.slice(0, 120))).toEqual([]);
+    expect(existsSync(profile)).toBe(false);
+    // Ending it again does nothing.
+    await endBrowser(browser);
   });
 });

@@ -102,6 +102,24 @@ export function killBrowser(browser: Browser): void {
   }
 }
 
+/**
+ * End a build's own browser once its work is all received: its processes
+ * are killed at once (its temporary profile holds nothing to keep), which
+ * spares the build the browser's orderly shutdown. Waits for it to be gone.
+ * A browser without a process of ours is closed as usual. Never throws.
+ */
+export async function endBrowser(browser: Browser): Promise<void> {
+  const child = browser.process();
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return closeBrowserWithin(browser);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killBrowser(browser);
+  try {
+    await withDeadline('close-browser', deadline('close-browser'), exited);
+  } catch {
+    await closeBrowserWithin(browser);
+  }
+}
+
 /** Close the browser; when it does not answer in time, kill it. Never throws. */
 export async function closeBrowserWithin(browser: Browser): Promise<void> {
   try {

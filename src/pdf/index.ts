@@ -101,6 +101,8 @@ export interface RenderPdfOptions extends PrintOptions {
   outFile: string;
   /** Creation and modification date in the PDF. Default: `SOURCE_DATE_EPOCH`, else now. */
   date?: Date;
+  /** Told where the pages start as soon as they are laid out, while the browser prints (the ebook's page list is made meanwhile). */
+  onPaginated?: (pageStarts: PageStart[]) => void;
 }
 
 export interface RenderPdfResult {
@@ -336,6 +338,7 @@ export async function paginate(model: DocumentModel, options: PrintOptions): Pro
 export async function renderPdf(model: DocumentModel, options: RenderPdfOptions): Promise<RenderPdfResult> {
   const { pdf, result, print } = await withPaginatedPage(model, options, async (page, result, stage) => {
     const started = performance.now();
+    options.onPaginated?.(toPageStarts(result));
     const bytes = await stage(
       'print',
       page.pdf({

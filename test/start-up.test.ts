@@ -1,0 +1,56 @@
+/**
+ * The order of a build's work, which is about speed, changes no byte: the
+ * ebook written while the browser prints equals the ebook of an EPUB-only
+ * build (which paginates for its page list alone), and Puppeteer run from
+ * its own bundle (`build/colophon-browser.cjs`, with its code cache) prints
+ * the same PDF as the compiled modules with Puppeteer from node_modules.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { findBrowser } from '../src/browser.js';
+import { manuscript } from './helpers/manuscript.js';
+import { requireTool } from './helpers/tools.js';
+
+const root = path.join(import.meta.dirname, '..');
+const launcher = path.join(root, 'bin', 'colophon.cjs');
+const compiled = path.join(root, 'build', 'src', 'cli', 'bin.js');
+const haveBundles = existsSync(path.join(root, 'build', 'colophon.cjs')) && existsSync(path.join(root, 'build', 'colophon-browser.cjs'));
+if (!haveBundles && process.env.CI === 'true') throw new Error('build/colophon.cjs or build/colophon-browser.cjs is missing: run `npm run compile`');
+if (!haveBundles) console.warn('skipped: no bundles in build/ (run `npm run compile`)');
+const hasBrowser = requireTool('Chromium', (await findBrowser().catch(() => null)) !== null, 'the start-up order tests are skipped');
+
+const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} on readmission and migration, long enough to fill some lines of a page [@morehouse2011, p. ${i + 1}].`);
+
+function run(entry: string, cwd: string, out: string, formats: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [entry, 'build', 'input.md', '--format', formats, '--out', out, '--no-cache', '-q'], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000', COLOPHON_TIMINGS: '', ...env },
+  });
+  expect(result.status, result.stderr).toBe(0);
+  const read = (ext: string) => (existsSync(path.join(cwd, out, `input.${ext}`)) ? readFileSync(path.join(cwd, out, `input.${ext}`)) : null);
+  return { pdf: read('pdf'), epub: read('epub'), html: read('html'), files: readdirSync(path.join(cwd, out)).sort() };
+}
+
+describe.runIf(haveBundles && hasBrowser)('start-up order', () => {
+  it('writes the same ebook during the print as without a print edition, and the same PDF from the bundles', () => {
+    const input = manuscript('title: Order\nbibliography: refs.json\ncsl: chicago-note-bibliography', paragraphs.join('\n\n'));
+    const dir = path.dirname(input);
+    const all = run(launcher, dir, 'all', 'html,epub,pdf');
+    expect(all.files).toEqual(['input.epub', 'input.html', 'input.pdf', 'input_files']);
+    const epubOnly = run(launcher, dir, 'epub', 'epub');
+    expect(epubOnly.files).toEqual(['input.epub']);
+    expect(all.epub?.equals(epubOnly.epub as Buffer)).toBe(true);
+    // The page list is there (the ebook knows where the print's pages start).
+    const nav = strFromU8(unzipSync(new Uint8Array(all.epub as Buffer))['EPUB/nav.xhtml']);
+    expect(nav).toMatch(/epub:type="page-list"[\s\S]*href="[a-z]+\.xhtml#page-2">2</);
+    const plain = run(compiled, dir, 'plain', 'html,epub,pdf');
+    expect(all.pdf?.equals(plain.pdf as Buffer)).toBe(true);
+    expect(all.epub?.equals(plain.epub as Buffer)).toBe(true);
+    expect(all.html?.toString()).toBe(plain.html?.toString());
+  }, 120_000);
+});
