@@ -3,7 +3,8 @@
  * Makes the fast cold CLI: `build/colophon.cjs`, one file with the CLI and
  * the libraries it loads, and, with `--warm-up`, a V8 code cache of it for
  * the running Node, written after a warm-up build of the default
- * manuscript (so the functions a build runs are compiled in it).
+ * manuscript (so the functions a build runs are compiled in it), and a
+ * bundle of Puppeteer (`build/colophon-browser.cjs`) with a cache of its own.
  *
  *   node scripts/bundle.mjs [--warm-up]
  *
@@ -157,17 +158,25 @@ process.stdout.write(`bundled ${inputs} modules into ${path.relative(process.cwd
 process.stdout.write(`bundled ${Object.keys(browserResult.metafile.inputs).length} modules of Puppeteer into ${path.relative(process.cwd(), path.join(buildDir, 'colophon-browser.cjs'))} (${(browserCode.length / 1024 / 1024).toFixed(1)} MB)\n`);
 
 if (warmUp) {
-  // The launcher writes the code cache when asked, after the build.
+  // The launcher writes the code caches when asked, after the build: all
+  // three editions where a browser is found (so the print path is in them),
+  // else the web page and the ebook.
   const manuscript = path.join(root, 'manuscript', 'readmission-azerbaijan.md');
   const out = mkdtempSync(path.join(tmpdir(), 'colophon-warm-up-'));
-  const args = existsSync(manuscript)
-    ? ['build', manuscript, '--format', 'html,epub', '--out', out, '--no-cache', '-q', '--browser', path.join(out, 'no-browser')]
-    : ['--help'];
-  const run = spawnSync(process.execPath, [path.join(root, 'bin', 'colophon.cjs'), ...args], {
-    cwd: root,
-    env: { ...process.env, COLOPHON_WRITE_CODE_CACHE: '1' },
-    encoding: 'utf8',
-  });
+  const common = ['build', manuscript, '--out', out, '--no-cache', '-q'];
+  const attempts = existsSync(manuscript)
+    ? [common, [...common, '--format', 'html,epub', '--browser', path.join(out, 'no-browser')]]
+    : [['--help']];
+  let run;
+  for (const args of attempts) {
+    run = spawnSync(process.execPath, [path.join(root, 'bin', 'colophon.cjs'), ...args], {
+      cwd: root,
+      env: { ...process.env, COLOPHON_WRITE_CODE_CACHE: '1' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    if (run.status === 0) break;
+  }
   rmSync(out, { recursive: true, force: true });
   if (run.status !== 0) process.stderr.write(`colophon: the warm-up build failed (the CLI still works, without a code cache):\n${run.stderr}\n`);
   else process.stdout.write(`wrote the V8 code cache for Node ${process.version}\n`);

@@ -35,6 +35,7 @@ const loadBrowser = () => import('./browser.js');
 const loadHtml = () => import('./web/index.js');
 const loadEpub = () => import('./epub/index.js');
 const loadPdf = () => import('./pdf/index.js');
+const loadHyphenation = () => import('./pdf/hyphenate.js');
 
 export const editionFormats = ['html', 'epub', 'pdf'] as const;
 export type EditionFormat = (typeof editionFormats)[number];
@@ -219,6 +220,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           toc: options.toc,
           cache,
           onStage: progress && ((stage) => progress({ kind: 'stage', name, stage })),
+          // The print's hyphenation starts on another core while the text is read and cited.
+          onRead: needsBrowser
+            ? (metadata, text) => void loadHyphenation().then(({ prehyphenate }) => prehyphenate(metadata.lang, text), () => undefined)
+            : undefined,
           resourcePath: options.resourcePath,
           sandbox: options.sandbox,
           limits,
