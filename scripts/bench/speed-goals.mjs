@@ -4,7 +4,7 @@
  *
  *   node scripts/bench/speed-goals.mjs [--runs N] [--notes N] [--only SECTION]
  *
- * Sections (all by default; `--only cold,cached,editions,preview,series`):
+ * Sections (all by default; `--only cold,cached,editions,preview,series,breakdown`):
  *   cold      cold first HTML build (a new process, no citation cache) vs Pandoc
  *   cached    cold cached rebuild: a new process after a text edit, the
  *             citation cache filled, vs Pandoc on the same edited file
@@ -13,6 +13,10 @@
  *             a PDF asked for after a save, from the warm browser
  *   series    notes per minute for N copies of the manuscript (default 12),
  *             all three editions, with --jobs 1 and with the default jobs
+ *   breakdown where the time goes: the steps of a cold HTML build, a cached
+ *             rebuild and a three-edition build (COLOPHON_TIMINGS=1), each
+ *             the median over the runs of its time since the process started
+ *             and since the step before
  *
  * Colophon and Pandoc runs are paired and alternate which goes first, so a
  * change in machine load hits both alike; every line gives medians of wall
@@ -21,7 +25,7 @@
  * average is printed before and after: on a shared machine, read CPU first.
  * Exit status: 0 measured; 77 a prerequisite is missing; 1 a run failed.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +34,7 @@ import { SKIPPED, line, median, option, pairedRuns, rel, root, timed } from '../
 
 const runs = Math.max(1, Number(option('runs', 10)) || 10);
 const notes = Math.max(2, Number(option('notes', 12)) || 12);
-const only = new Set(String(option('only', 'cold,cached,editions,preview,series')).split(','));
+const only = new Set(String(option('only', 'cold,cached,editions,preview,series,breakdown')).split(','));
 const launcher = path.join(root, 'bin', 'colophon.cjs');
 const compiled = path.join(root, 'build', 'src', 'cli', 'bin.js');
 const source = path.join(root, 'manuscript', 'readmission-azerbaijan.md');
@@ -230,6 +234,41 @@ try {
       say(line(`series --jobs ${jobs}`, samples));
       say(`series --jobs ${jobs}: ${((notes * 60_000) / wall).toFixed(0)} notes/minute (wall), ${((notes * 60_000) / median(samples.map((s) => s.cpu))).toFixed(0)} notes per CPU-minute`);
     }
+    say();
+  }
+  if (only.has('breakdown')) {
+    say('## where the time goes (COLOPHON_TIMINGS=1; medians: ms since the process started, and since the step before)');
+    const steps = (args, before) => {
+      const runsOf = [];
+      for (let i = 0; i < runs; i++) {
+        before?.();
+        const run = spawnSync(process.execPath, [launcher, ...args], { cwd: work, env: { ...env, COLOPHON_TIMINGS: '1' }, encoding: 'utf8' });
+        if (run.status !== 0) throw new Error(`colophon ${args.join(' ')} exited ${run.status}\n${run.stderr}`);
+        runsOf.push(
+          run.stderr
+            .split('\n')
+            .map((text) => /^colophon timing\s+([\d.]+) ms  \(\+([\d.]+)\)  (.*)$/.exec(text))
+            .filter(Boolean)
+            .map((m) => ({ label: m[3], at: Number(m[1]), delta: Number(m[2]) })),
+        );
+      }
+      // Steps by label, in the order of the first run (a step some runs lack is left out).
+      for (const { label } of runsOf[0]) {
+        const found = runsOf.map((r) => r.find((step) => step.label === label)).filter(Boolean);
+        if (found.length < runsOf.length) continue;
+        say(`  ${median(found.map((f) => f.at)).toFixed(0).padStart(6)} ms  (+${median(found.map((f) => f.delta)).toFixed(0).padStart(4)})  ${label}`);
+      }
+    };
+    const cold = ['build', 'paper.md', '--format', 'html', '--out', out('steps-cold'), '-q', '--no-cache'];
+    say(`$ COLOPHON_TIMINGS=1 node ${rel(launcher)} ${cold.join(' ')}`);
+    steps(cold);
+    const cached = ['build', 'paper.md', '--format', 'html', '--out', out('steps-cached'), '-q'];
+    say(`$ COLOPHON_TIMINGS=1 node ${rel(launcher)} ${cached.join(' ')}     (after a one-word edit; citations from the cache)`);
+    spawnSync(process.execPath, [launcher, ...cached], { cwd: work, env });
+    steps(cached, textEdit);
+    const all = ['build', 'paper.md', '--out', out('steps-all'), '-q', '--no-cache'];
+    say(`$ COLOPHON_TIMINGS=1 node ${rel(launcher)} ${all.join(' ')}`);
+    steps(all);
     say();
   }
 } finally {
