@@ -29,14 +29,24 @@ export function languageNames(): Map<string, string> {
   return names;
 }
 
+let display: Intl.DisplayNames | undefined;
+const known = new Map<string, boolean>();
+
 /** Whether the runtime knows `primary` as a language (unknown codes come back unchanged). */
 function knownLanguage(primary: string): boolean {
   if (primary === 'und' || primary === 'mul' || primary === 'zxx') return true;
-  try {
-    return new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' }).of(primary) !== primary;
-  } catch {
-    return false;
+  let answer = known.get(primary);
+  if (answer === undefined) {
+    try {
+      // One reader of names for all: making one loads the runtime's locale data.
+      display ??= new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
+      answer = display.of(primary) !== primary;
+    } catch {
+      answer = false;
+    }
+    known.set(primary, answer);
   }
+  return answer;
 }
 
 const codeShaped = /^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,8})*$/;
