@@ -220,8 +220,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           toc: options.toc,
           cache,
           onStage: progress && ((stage) => progress({ kind: 'stage', name, stage })),
-          // The print's hyphenation starts on another core while the text is read and cited.
-          onRead: needsBrowser
+          // The print's hyphenation starts on another core while the text is
+          // read and cited and the browser starts. (Not in a series, whose
+          // workers keep the cores busy already, nor with a browser already warm.)
+          onRead: needsBrowser && !options.browser
             ? (metadata, text) => void loadHyphenation().then(({ prehyphenate }) => prehyphenate(metadata.lang, text), () => undefined)
             : undefined,
           resourcePath: options.resourcePath,
