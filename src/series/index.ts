@@ -15,6 +15,7 @@ import type { Browser } from 'puppeteer-core';
 import type { BuildOptions, ProgressEvent } from '../build.js';
 import { editionFormats } from '../build.js';
 import { distinctManuscripts } from '../output/guard.js';
+import { endBrowser } from '../output/deadline.js';
 
 export interface SeriesOptions extends Omit<BuildOptions, 'onDocument' | 'browser' | 'onProgress'> {
   /** Worker threads. Default: the number of cores. */
@@ -118,7 +119,8 @@ export async function buildSeries(options: SeriesOptions): Promise<SeriesResult>
   try {
     await Promise.all(Array.from({ length: jobs }, () => runWorker()));
   } finally {
-    await browser?.close().catch(() => undefined);
+    // All workers are done with it: ended at once, as a single build's is.
+    if (browser) await endBrowser(browser);
   }
   // In the order given, whatever the order they finished in.
   documents.sort((a, b) => options.inputs.indexOf(a.input) - options.inputs.indexOf(b.input));
