@@ -98,8 +98,13 @@ function browserPackage(id, nodeRequire) {
       browserExports = null;
     }
     if (text !== undefined) {
-      const { script } = compile(browserBundle, text, path.join(buildDir, `colophon-browser-${process.version}-${process.arch}.v8cache`));
-      browserExports = runBundle(script, browserBundle, Module.createRequire(browserBundle));
+      try {
+        const { script } = compile(browserBundle, text, path.join(buildDir, `colophon-browser-${process.version}-${process.arch}.v8cache`));
+        browserExports = runBundle(script, browserBundle, Module.createRequire(browserBundle));
+      } catch {
+        // A damaged bundle: Puppeteer from node_modules does the same work.
+        browserExports = null;
+      }
     }
   }
   return browserExports ? browserExports[id] : nodeRequire(id);

@@ -1,7 +1,7 @@
 /**
  * The fast cold CLI (`bin/colophon.cjs`): the bundle, run from its V8 code
  * cache, writes the same bytes as the compiled modules; a stale or broken
- * cache, or no bundle at all, is no error.
+ * cache, a damaged Puppeteer bundle, or no bundle at all, is no error.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -55,6 +55,8 @@ describe.runIf(haveBundle)('the bundled CLI', () => {
     symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
     const cacheFile = path.join(pkg, 'build', `colophon-${process.version}-${process.arch}.v8cache`);
     writeFileSync(cacheFile, 'not a code cache');
+    // A damaged Puppeteer bundle: Puppeteer comes from node_modules instead.
+    writeFileSync(path.join(pkg, 'build', 'colophon-browser.cjs'), 'this is not JavaScript {');
 
     const input = manuscript('title: Stale\nbibliography: refs.json', text);
     const dir = path.dirname(input);

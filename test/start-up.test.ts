@@ -3,10 +3,12 @@
  * ebook written while the browser prints equals the ebook of an EPUB-only
  * build (which paginates for its page list alone), and Puppeteer run from
  * its own bundle (`build/colophon-browser.cjs`, with its code cache) prints
- * the same PDF as the compiled modules with Puppeteer from node_modules.
+ * the same PDF as the compiled modules with Puppeteer from node_modules,
+ * as does a package whose Puppeteer bundle is damaged.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -52,5 +54,17 @@ describe.runIf(haveBundles && hasBrowser)('start-up order', () => {
     expect(all.pdf?.equals(plain.pdf as Buffer)).toBe(true);
     expect(all.epub?.equals(plain.epub as Buffer)).toBe(true);
     expect(all.html?.toString()).toBe(plain.html?.toString());
-  }, 120_000);
+
+    // A damaged Puppeteer bundle: Puppeteer from node_modules prints the same.
+    const pkg = mkdtempSync(path.join(tmpdir(), 'colophon-pkg-'));
+    for (const name of ['node_modules', 'templates', 'package.json']) symlinkSync(path.join(root, name), path.join(pkg, name));
+    mkdirSync(path.join(pkg, 'bin'));
+    mkdirSync(path.join(pkg, 'build'));
+    copyFileSync(launcher, path.join(pkg, 'bin', 'colophon.cjs'));
+    copyFileSync(path.join(root, 'build', 'colophon.cjs'), path.join(pkg, 'build', 'colophon.cjs'));
+    symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
+    writeFileSync(path.join(pkg, 'build', 'colophon-browser.cjs'), 'this is not JavaScript {');
+    const damaged = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'damaged', 'pdf');
+    expect(damaged.pdf?.equals(plain.pdf as Buffer)).toBe(true);
+  }, 180_000);
 });
