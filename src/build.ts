@@ -252,7 +252,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           const staging = await createStaging(outDir, model.name);
           const staged: string[] = [];
           try {
-            const written = await writeEditions(model, formats, staging.dir, outDir, browserReady, staged, last ? closeBrowser : () => undefined, limits, progress);
+            // The last manuscript's print page is left open: the browser is ended right after.
+            const leavePageOpen = last && !options.browser;
+            const written = await writeEditions(model, formats, staging.dir, outDir, browserReady, staged, last ? closeBrowser : () => undefined, limits, progress, leavePageOpen);
             ok = written === 'written';
             if (written === 'environment') environmentError = true;
           } catch (error) {
@@ -351,6 +353,8 @@ async function writeEditions(
   doneWithBrowser: () => void,
   limits: Limits,
   progress?: (event: ProgressEvent) => void,
+  /** This is the build's last use of its own browser, which is ended after it. */
+  leavePageOpen = false,
 ): Promise<'written' | 'environment'> {
   const stage = (what: ProgressEvent & { kind: 'stage' }) => progress?.(what);
   const wrote = (file: string) => progress?.({ kind: 'written', name: model.name, file });
@@ -416,7 +420,7 @@ async function writeEditions(
     const onPaginated = formats.includes('epub') ? (starts: PageStart[]) => void writeEbook(starts).catch(() => undefined) : undefined;
     let printed;
     try {
-      printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), timeout: deadline, onPaginated });
+      printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), timeout: deadline, onPaginated, leavePageOpen });
     } finally {
       // Nothing is discarded while the ebook is still being written.
       await ebook?.catch(() => undefined);
@@ -434,7 +438,7 @@ async function writeEditions(
     const browser = await browserFor('EPUB page list left out', rules.pageListOmitted, false);
     if (browser) {
       stage({ kind: 'stage', name: model.name, stage: 'paginating the ebook page list' });
-      pageStarts = await (await loadPdf()).paginate(model, { browser, timeout: deadline });
+      pageStarts = await (await loadPdf()).paginate(model, { browser, timeout: deadline, leavePageOpen });
     }
     doneWithBrowser();
     await writeEbook(pageStarts);

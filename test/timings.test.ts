@@ -64,6 +64,7 @@ describe.runIf(haveBundle)('COLOPHON_TIMINGS', () => {
       'document model made',
       'web page written',
       'build done',
+      'process exits',
     ];
     expect(labels.filter((label) => order.includes(label))).toEqual(order);
     expect(labels.some((label) => label.startsWith('bundle compiled'))).toBe(true);

@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { timing } from '../progress/timings.js';
 
 const prefix = 'colophon-browser-';
 
@@ -42,7 +43,9 @@ export interface BrowserProfile {
 }
 
 export async function browserProfile(): Promise<BrowserProfile> {
-  await removeStale();
+  // Other builds' leftovers go meanwhile: the browser need not wait for a
+  // look through the whole temporary folder (this build's own is never one).
+  void removeStale();
   const dir = await mkdtemp(path.join(tmpdir(), `${prefix}${process.pid}-`));
   const onExit = () => rmSync(dir, { recursive: true, force: true });
   process.once('exit', onExit);
@@ -51,6 +54,7 @@ export async function browserProfile(): Promise<BrowserProfile> {
     remove: async () => {
       process.removeListener('exit', onExit);
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      timing('browser profile removed');
     },
   };
 }

@@ -94,6 +94,12 @@ export interface PrintOptions {
   paginate?: Partial<PaginateConfig>;
   /** Told about every request the print page makes (for audits and tests). Default: none. */
   onRequest?: (request: PrintRequest) => void;
+  /**
+   * Leave the page open when done: for a caller about to end the browser
+   * anyway (a build's last use of its own browser), which then need not wait
+   * for the page to close. Default: false, the page is closed.
+   */
+  leavePageOpen?: boolean;
 }
 
 export interface RenderPdfOptions extends PrintOptions {
@@ -312,7 +318,7 @@ async function withPaginatedPage<T>(
   } finally {
     // Also after a stage missed its deadline: the page may be stuck; if it
     // does not close in time, the browser is killed.
-    await closePage(browser, page);
+    if (!options.leavePageOpen) await closePage(browser, page);
   }
 }
 

@@ -36,7 +36,11 @@ export function timingsEnabled(): boolean {
 function list(): TimingList {
   if (!store.__colophonTimings) {
     store.__colophonTimings = { marks: [...(store.__colophonLaunchMarks ?? [])] };
-    process.once('exit', () => process.stderr.write(formatTimings(store.__colophonTimings?.marks ?? [])));
+    process.once('exit', () => {
+      const marks = store.__colophonTimings?.marks ?? [];
+      marks.push(['process exits', performance.now()]);
+      process.stderr.write(formatTimings(marks));
+    });
   }
   return store.__colophonTimings;
 }
