@@ -35,7 +35,6 @@ const loadBrowser = () => import('./browser.js');
 const loadHtml = () => import('./web/index.js');
 const loadEpub = () => import('./epub/index.js');
 const loadPdf = () => import('./pdf/index.js');
-const loadHyphenation = () => import('./pdf/hyphenate.js');
 
 export const editionFormats = ['html', 'epub', 'pdf'] as const;
 export type EditionFormat = (typeof editionFormats)[number];
@@ -220,12 +219,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           toc: options.toc,
           cache,
           onStage: progress && ((stage) => progress({ kind: 'stage', name, stage })),
-          // The print's hyphenation starts on another core while the text is
-          // read and cited and the browser starts. (Not in a series, whose
-          // workers keep the cores busy already, nor with a browser already warm.)
-          onRead: needsBrowser && !options.browser
-            ? (metadata, text) => void loadHyphenation().then(({ prehyphenate }) => prehyphenate(metadata.lang, text), () => undefined)
-            : undefined,
           resourcePath: options.resourcePath,
           sandbox: options.sandbox,
           limits,

@@ -44,8 +44,6 @@ export interface DocumentOptions {
   toc?: boolean;
   /** Citation cache to answer from and fill (`src/cache/`); none: citeproc always runs. */
   cache?: CitationCache;
-  /** Told the front matter and the text as soon as the manuscript is read (a build starts work for later stages then). */
-  onRead?: (metadata: Metadata, text: string) => void;
   /** Told when each stage starts (for a progress line). */
   onStage?: (stage: 'parsing' | 'citations' | 'document model') => void;
 }
@@ -67,7 +65,6 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   });
   timing('manuscript read (front matter)');
   const metadata = loaded ?? metadataDefaults(path.basename(options.input, path.extname(options.input)));
-  if (loaded) options.onRead?.(metadata, String(file.value ?? ''));
   const name = path.basename(file.path, path.extname(file.path));
   // Files the front matter names are confined like images (the command
   // line's are the user's own choice).

@@ -9,7 +9,6 @@
  * says `hyphens: manual`. URLs are never hyphenated: they break anywhere.
  */
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
 
@@ -42,103 +41,28 @@ export function hyphenatorFor(lang: string, minWordLength = 6): Hyphenator | nul
   const key = `${lang}:${minWordLength}`;
   if (cache.has(key)) return cache.get(key) ?? null;
   let result: Hyphenator | null = null;
-  const file = patternsFile(lang);
-  let mod: HyphenModule | null = null;
-  try {
-    mod = file ? (require(file) as HyphenModule) : null;
-  } catch {
-    mod = null;
-  }
-  if (mod) {
-    const patterns = mod;
-    // The library is slow per call (about 1 ms a sentence); a note has a
-    // few thousand words but only a few hundred distinct ones.
-    const words = wordsFor(key);
-    const word = wordPattern(minWordLength);
-    result = (text) =>
-      text.replace(word, (w) => {
-        let done = words.get(w);
-        if (done === undefined) {
-          done = patterns.hyphenateSync(w, { minWordLength });
-          words.set(w, done);
-        }
-        return done;
-      });
-  }
-  cache.set(key, result);
-  return result;
-}
-
-/** Words already hyphenated, by language and shortest word. */
-const hyphenated = new Map<string, Map<string, string>>();
-const wordsFor = (key: string): Map<string, string> => {
-  let words = hyphenated.get(key);
-  if (!words) hyphenated.set(key, (words = new Map()));
-  return words;
-};
-const wordPattern = (minWordLength: number) => new RegExp(`[\\p{L}\\p{M}]{${minWordLength},}`, 'gu');
-
-/** The `hyphen` package's patterns module for `lang`, or null when it has none. */
-function patternsFile(lang: string): string | null {
   for (const name of candidates(lang)) {
     if (!/^[a-z0-9-]+$/.test(name)) continue;
     try {
-      return require.resolve(`hyphen/${name}`);
+      const mod = require(`hyphen/${name}`) as HyphenModule;
+      // The library is slow per call (about 1 ms a sentence); a note has a
+      // few thousand words but only a few hundred distinct ones.
+      const words = new Map<string, string>();
+      const word = new RegExp(`[\\p{L}\\p{M}]{${minWordLength},}`, 'gu');
+      result = (text) =>
+        text.replace(word, (w) => {
+          let done = words.get(w);
+          if (done === undefined) {
+            done = mod.hyphenateSync(w, { minWordLength });
+            words.set(w, done);
+          }
+          return done;
+        });
+      break;
     } catch {
       // No patterns under that name: try the next one.
     }
   }
-  return null;
-}
-
-// Runs in a worker thread: the patterns module and the words in, the words hyphenated out.
-const workerSource = `
-const { parentPort, workerData } = require('node:worker_threads');
-const patterns = require(workerData.file);
-parentPort.postMessage(workerData.words.map((word) => patterns.hyphenateSync(word, { minWordLength: workerData.minWordLength })));
-`;
-
-const early = new Map<string, Promise<void>>();
-
-/**
- * Hyphenate the words of `text` (the manuscript as written) in a worker
- * thread, on another core, while the build reads, cites and lays out the
- * document and the browser starts: the print HTML then finds most of its
- * words done (`hyphenationReady`). The same library and patterns, word by
- * word, so the print is the same as without it.
- */
-export function prehyphenate(lang: string, text: string, minWordLength = 6): void {
-  const key = `${lang}:${minWordLength}`;
-  if (early.has(key) || cache.has(key)) return;
-  const file = patternsFile(lang);
-  if (!file) return;
-  const words = [...new Set(text.match(wordPattern(minWordLength)) ?? [])];
-  if (words.length === 0) return;
-  early.set(
-    key,
-    new Promise<void>((resolve) => {
-      let worker: Worker;
-      try {
-        worker = new Worker(workerSource, { eval: true, workerData: { file, words, minWordLength } });
-      } catch {
-        resolve();
-        return;
-      }
-      worker.once('message', (done: string[]) => {
-        const known = wordsFor(key);
-        words.forEach((word, index) => {
-          if (typeof done[index] === 'string' && !known.has(word)) known.set(word, done[index]);
-        });
-        resolve();
-      });
-      // A failed worker costs nothing: the words are hyphenated where they are needed.
-      worker.once('error', () => resolve());
-      worker.once('exit', () => resolve());
-    }),
-  );
-}
-
-/** Wait for `prehyphenate`'s words for `lang`, if it was asked to. */
-export async function hyphenationReady(lang: string, minWordLength = 6): Promise<void> {
-  await early.get(`${lang}:${minWordLength}`);
+  cache.set(key, result);
+  return result;
 }

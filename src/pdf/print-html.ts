@@ -16,7 +16,7 @@ import type { Element, ElementContent, Root, RootContent, Text } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import type { DocumentModel } from '../model/types.js';
-import { hyphenationReady, hyphenatorFor, type Hyphenator } from './hyphenate.js';
+import { hyphenatorFor, type Hyphenator } from './hyphenate.js';
 import { defaultIds } from '../shared/ids.js';
 import { templatesDir } from '../shared/package.js';
 import { readTemplate, templateToHast, type TemplateValues } from '../shared/template.js';
@@ -174,7 +174,6 @@ function nestNotesCalledFromNotes(body: Root, notes: Element[]): void {
 /** Build the print HTML for a model. */
 export async function printHtml(model: DocumentModel, options: PrintHtmlOptions = {}): Promise<string> {
   const dir = options.templatesDir ?? defaultTemplatesDir;
-  if (options.hyphenate !== false) await hyphenationReady(model.metadata.lang);
   const hyphenate = options.hyphenate === false ? null : hyphenatorFor(model.metadata.lang);
   const values = templateValues(model);
   const [runningHead, rights] = await Promise.all(['running-head.html', 'rights-statement.html'].map((name) => readTemplate(path.join(dir, name))));
