@@ -8,12 +8,13 @@
  */
 import { createRequire } from 'node:module';
 import type { CslItem } from './types.js';
+import { clusterOrder, teachCiteGroups, type CiteprocGlobals, type OrderedEngine } from './cite-groups.js';
 
 const require = createRequire(import.meta.url);
 // citeproc ships CommonJS without type declarations; the few calls used here
 // are typed by `CiteprocEngine` below. It is loaded on the first engine: a
 // build whose citations all come from the cache never loads it.
-interface Citeproc {
+interface Citeproc extends CiteprocGlobals {
   debug: (message: string) => void;
   Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
   SKIP_WORDS: string[];
@@ -29,6 +30,7 @@ function citeproc(): Citeproc {
     loaded.debug = () => {};
     loaded.SKIP_WORDS.splice(0, loaded.SKIP_WORDS.length, ...titleCaseStopWords);
     collateByLanguage(loaded);
+    teachCiteGroups(loaded);
   }
   return loaded;
 }
@@ -185,7 +187,8 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
   const engine = new (citeproc().Engine)(sys, options.styleXml, options.lang, true);
   // citeproc-js calls `wrapCitationEntry` only with this switch on.
   if (options.linkCitations) engine.opt.development_extensions.apply_citation_wrapper = true;
-  const items = (list: CitationItemInput[]) => list.map((item) => ({ ...item, id: toEngineId(item.id) }));
+  const order = clusterOrder<CitationItemInput>(engine as unknown as OrderedEngine);
+  const items = (list: CitationItemInput[]) => order(list).map((item) => ({ ...item, id: toEngineId(item.id) }));
   return {
     get opt() {
       return engine.opt;

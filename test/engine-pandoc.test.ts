@@ -1,0 +1,120 @@
+/**
+ * Where citeproc-js, left to itself, formats differently from Pandoc's
+ * citeproc, and Colophon drives it to Pandoc's result. Every expectation
+ * below is what `pandoc --citeproc` (2.17) prints for the same manuscript,
+ * references and style; where pandoc is installed, the test also asks it.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { toString } from 'hast-util-to-string';
+import type { Element } from 'hast';
+import { visit } from 'unist-util-visit';
+import { describe, expect, it } from 'vitest';
+import { buildDocument, type DocumentModel } from '../src/index.js';
+import { manuscript } from './helpers/manuscript.js';
+import { hasCommand } from './helpers/tools.js';
+
+const styles = path.join(import.meta.dirname, '..', 'templates', 'csl', 'styles');
+const havePandoc = hasCommand('pandoc');
+
+const paragraphs = (model: DocumentModel) =>
+  model.body.children.filter((node): node is Element => node.type === 'element' && node.tagName === 'p').map((p) => toString(p).replace(/\s+/g, ' ').trim());
+const entries = (model: DocumentModel) => {
+  const found: string[] = [];
+  if (model.bibliography) {
+    visit(model.bibliography, 'element', (e) => {
+      if ((e.properties.className as string[] | undefined)?.includes('csl-entry')) found.push(toString(e).replace(/\s+/g, ' ').trim());
+    });
+  }
+  return found;
+};
+
+/** Pandoc's rendering of the same manuscript, one paragraph per line (none when pandoc is missing). */
+function pandocParagraphs(input: string, style: string): string[] | undefined {
+  if (!havePandoc) return undefined;
+  const plain = execFileSync('pandoc', [path.basename(input), '--citeproc', '--csl', style, '-t', 'plain', '--wrap=none'], { cwd: path.dirname(input), encoding: 'utf8' });
+  return plain.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean);
+}
+
+const book = (id: string, family: string, year: number | undefined, extra: Record<string, unknown> = {}) => ({
+  id,
+  type: 'book',
+  title: `Book ${id}`,
+  author: [{ family, given: 'Jo' }],
+  ...(year ? { issued: { 'date-parts': [[year]] } } : {}),
+  ...extra,
+});
+
+describe('cite groups of one author (collapse="year")', () => {
+  const refs = [book('a1', 'Doe', 2005), book('a2', 'Doe', 2006), book('a3', 'Doe', 2007), book('b1', 'Roe', 2007), book('p1', 'Doe', undefined, { status: 'in press' })];
+  const lines = [
+    'One [@a1; @a2; @b1].',
+    'Two [@a1, 33; @a2; @b1].',
+    'Three [@a1; @a2, 12; @b1, 4].',
+    'Four [@a1; @b1; @a2].',
+    'Five [@a1; @a2; @a3, 5].',
+    'Six [@a1; see @a2].',
+    'Seven [@a2; @p1].',
+  ];
+  const input = manuscript('title: T\nbibliography: refs.json\nsuppress-bibliography: true', lines.join('\n\n'), { refs });
+
+  it('Chicago author-date: ", " inside a group, "; " when the group has a locator, a prefixed cite apart', async () => {
+    const style = path.join(styles, 'chicago-author-date.csl');
+    const model = await buildDocument({ input, style });
+    const expected = [
+      'One (Doe 2005, 2006; Roe 2007).',
+      'Two (Doe 2005, 33; 2006; Roe 2007).',
+      'Three (Doe 2005; 2006, 12; Roe 2007, 4).',
+      // Chicago does not sort citations: the author's later cite joins the first.
+      'Four (Doe 2005, 2006; Roe 2007).',
+      'Five (Doe 2005; 2006; 2007, 5).',
+      'Six (Doe 2005; see Doe 2006).',
+      'Seven (Doe 2006, in press).',
+    ];
+    expect(paragraphs(model)).toEqual(expected);
+    const reference = pandocParagraphs(input, style);
+    if (reference) expect(reference).toEqual(expected);
+  });
+
+  it('APA (sorted citations, no after-collapse-delimiter): the same groups', async () => {
+    const style = path.join(styles, 'apa.csl');
+    const model = await buildDocument({ input, style });
+    const expected = [
+      'One (Doe, 2005, 2006; Roe, 2007).',
+      'Two (Doe, 2005, p. 33; 2006; Roe, 2007).',
+      'Three (Doe, 2005; 2006, p. 12; Roe, 2007, p. 4).',
+      'Four (Doe, 2005, 2006; Roe, 2007).',
+      'Five (Doe, 2005; 2006; 2007, p. 5).',
+      'Six (Doe, 2005; see Doe, 2006).',
+      'Seven (Doe, 2006, in press).',
+    ];
+    expect(paragraphs(model)).toEqual(expected);
+    const reference = pandocParagraphs(input, style);
+    if (reference) expect(reference).toEqual(expected);
+  });
+
+  it('sorts each run of cites apart: a prefixed cite is not sorted in with those before it', async () => {
+    const style = path.join(styles, 'apa.csl');
+    const sorted = manuscript('title: T\nbibliography: refs.json\nsuppress-bibliography: true', 'One [@b1; @a1; see also @a2; @a3].\n\nTwo [@b1; @a1; see also @a3; @a2].', { refs });
+    const model = await buildDocument({ input: sorted, style });
+    const expected = [
+      'One (Doe, 2005; Roe, 2007; see also Doe, 2006, 2007).',
+      // Sorted, the second run starts with Doe 2006, which has no prefix: it joins Doe 2005.
+      'Two (Doe, 2005, 2006; Roe, 2007; see also Doe, 2007).',
+    ];
+    expect(paragraphs(model)).toEqual(expected);
+    const reference = pandocParagraphs(sorted, style);
+    if (reference) expect(reference).toEqual(expected);
+  });
+
+  it('brings an author’s cites together only within their run', async () => {
+    const style = path.join(styles, 'chicago-author-date.csl');
+    const more = [...refs, book('c1', 'Coe', 2001)];
+    const runs = manuscript('title: T\nbibliography: refs.json\nsuppress-bibliography: true', 'A [@a1; @b1; see @c1; @a3].\n\nB [@a1; @b1; @a2; see @c1; @a3].\n\nC [@a1; @b1; @c1; @a3].', { refs: more });
+    const model = await buildDocument({ input: runs, style });
+    const expected = ['A (Doe 2005; Roe 2007; see Coe 2001; Doe 2007).', 'B (Doe 2005, 2006; Roe 2007; see Coe 2001; Doe 2007).', 'C (Doe 2005, 2007; Roe 2007; Coe 2001).'];
+    expect(paragraphs(model)).toEqual(expected);
+    const reference = pandocParagraphs(runs, style);
+    if (reference) expect(reference).toEqual(expected);
+  });
+});
