@@ -12,6 +12,7 @@ import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { buildDocument, type DocumentModel } from '../src/index.js';
 import { manuscript } from './helpers/manuscript.js';
+import { absorbPunctuationInQuotes } from '../src/cite/punctuation.js';
 import { hasCommand } from './helpers/tools.js';
 
 const styles = path.join(import.meta.dirname, '..', 'templates', 'csl', 'styles');
@@ -116,5 +117,45 @@ describe('cite groups of one author (collapse="year")', () => {
     expect(paragraphs(model)).toEqual(expected);
     const reference = pandocParagraphs(runs, style);
     if (reference) expect(reference).toEqual(expected);
+  });
+});
+
+describe('a comma or full stop after the end of a quoted sentence', () => {
+  const style = path.join(import.meta.dirname, 'fixtures', 'engine', 'quoted-titles.csl');
+  const refs = [
+    { id: 't1', type: 'article-journal', title: 'Works!', author: [{ family: 'Doe', given: 'Jo' }], 'container-title': 'Journal', issued: { 'date-parts': [[2009]] } },
+    { id: 't2', type: 'article-journal', title: 'The earliest stage.', author: [{ family: 'Roe', given: 'Jo' }], 'container-title': 'Annual Review', issued: { 'date-parts': [[2020]] } },
+    { id: 't3', type: 'article-journal', title: 'Is it? Yes', author: [{ family: 'Coe', given: 'Jo' }], 'container-title': 'Annual Review', issued: { 'date-parts': [[2020]] } },
+    { id: 't4', type: 'chapter', title: '<i>Why</i> not?', author: [{ family: 'Zoe', given: 'Jo' }], 'container-title': 'Book' },
+    { id: 't5', type: 'chapter', title: "He said 'stop.'", author: [{ family: 'Xoe', given: 'Jo' }], 'container-title': 'Book' },
+    { id: 't6', type: 'book', title: 'Plain', author: [{ family: 'Poe', given: 'Jo' }, { family: 'Loe', given: 'Jo' }, { family: 'Hoe', given: 'Jo' }, { family: 'Koe', given: 'Jo' }], 'container-title': 'Series' },
+  ];
+
+  it('is dropped inside the quotation marks in American English, as Pandoc does', async () => {
+    const input = manuscript('title: T\nbibliography: refs.json\nlang: en-US', 'Text [@t1; @t2; @t3; @t4; @t5].', { refs });
+    const model = await buildDocument({ input, style });
+    // (The style does not sort: entries in order of citation.)
+    expect(entries(model)).toEqual([
+      'J. Doe, “Works!” Journal, 2009.',
+      'J. Roe, “The earliest stage.” Annual Review, 2020.',
+      'J. Coe, “Is it? Yes,” Annual Review, 2020.',
+      'J. Zoe, “Why not?” Book.',
+      'J. Xoe, “He said ‘stop.’” Book.',
+    ]);
+  });
+
+  it('looks through closing tags on either side', () => {
+    expect(absorbPunctuationInQuotes('“<i>Works!</i>,”</span> Journal')).toBe('“<i>Works!</i>”</span> Journal');
+    expect(absorbPunctuationInQuotes('“Stage.,</i>”')).toBe('“Stage.</i>”');
+    expect(absorbPunctuationInQuotes('Doe et al., “Title,” 2005')).toBe('Doe et al., “Title,” 2005');
+  });
+
+  it('stays outside the quotation marks in British English, and “et al.,” is left alone', async () => {
+    const input = manuscript('title: T\nbibliography: refs.json\nlang: en-GB', 'Text [@t1; @t2].', { refs });
+    const model = await buildDocument({ input, style });
+    expect(entries(model)).toEqual(['J. Doe, ‘Works!’, Journal, 2009.', 'J. Roe, ‘The earliest stage.’, Annual Review, 2020.']);
+    const etAl = manuscript('title: T\nbibliography: refs.json\nlang: en-US', 'Text [@t6].', { refs });
+    const us = await buildDocument({ input: etAl, style: path.join(styles, 'chicago-author-date.csl') });
+    expect(paragraphs(us)[0]).toBe('Text (Poe et al., n.d.).');
   });
 });

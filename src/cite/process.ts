@@ -18,6 +18,7 @@
  */
 import { createEngine, type CitationInput, type CitationItemInput, type CiteprocEngine, type EngineOptions } from './engine.js';
 import type { BibliographyParams } from './engine.js';
+import { absorbPunctuationInQuotes, movesPunctuationIntoQuotes } from './punctuation.js';
 
 export interface CiteprocRequest {
   styleXml: string;
@@ -73,8 +74,13 @@ export function runCiteproc(request: CiteprocRequest, options: { batch?: number;
   } else {
     ({ engine, clusters } = inBatches(engineOptions, request.citations, request.nocite, options.batch ?? batchSize));
   }
-  const authors = request.authors.map((items) => engine.makeCitationCluster(items));
-  const bibliography = request.bibliography ? engine.makeBibliography() : null;
+  let authors = request.authors.map((items) => engine.makeCitationCluster(items));
+  let bibliography = request.bibliography ? engine.makeBibliography() : null;
+  if (movesPunctuationIntoQuotes(request.styleXml, request.lang, request.locales)) {
+    clusters = clusters.map(([id, html]) => [id, absorbPunctuationInQuotes(html)]);
+    authors = authors.map(absorbPunctuationInQuotes);
+    if (bibliography) bibliography = [bibliography[0], bibliography[1].map(absorbPunctuationInQuotes)];
+  }
   return { clusters, authors, bibliography };
 }
 
