@@ -159,3 +159,18 @@ describe('a comma or full stop after the end of a quoted sentence', () => {
     expect(paragraphs(us)[0]).toBe('Text (Poe et al., n.d.).');
   });
 });
+
+describe('superscript letters of the locale', () => {
+  it('stay characters (nᵒ, 1ʳᵉ), not <sup> around a plain letter', async () => {
+    const refs = [
+      { id: 'bazin', type: 'article-journal', title: 'La cybernétique', author: [{ family: 'Bazin', given: 'André' }], 'container-title': 'Cahiers du cinéma', issue: 36, page: '22-27', issued: { 'date-parts': [[1954, 6]] } },
+      { id: 'ed', type: 'book', title: 'Le livre', author: [{ family: 'Durand', given: 'Marie' }], edition: 1, issued: { 'date-parts': [[1990]] } },
+    ];
+    const input = manuscript('title: T\nbibliography: refs.json\nlang: fr-FR', 'Texte [@bazin; @ed].', { refs });
+    const model = await buildDocument({ input, style: path.join(styles, 'chicago-author-date.csl') });
+    expect(entries(model)).toEqual(['Bazin, André. 1954. « La cybernétique ». Cahiers du cinéma, nᵒ 36 (juin): 22‑27.', 'Durand, Marie. 1990. Le livre. 1ʳᵉ éd.']);
+    let sups = 0;
+    if (model.bibliography) visit(model.bibliography, 'element', (e) => void (e.tagName === 'sup' && sups++));
+    expect(sups).toBe(0);
+  });
+});

@@ -18,6 +18,7 @@ interface Citeproc extends CiteprocGlobals {
   debug: (message: string) => void;
   Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
   SKIP_WORDS: string[];
+  Output: { Formats: { html: { text_escape: (text: string | undefined) => string } } };
   getSortCompare: (this: { sys?: { collation?: string }; opt?: { sort_sep?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
 }
 let loaded: Citeproc | undefined;
@@ -31,6 +32,7 @@ function citeproc(): Citeproc {
     loaded.SKIP_WORDS.splice(0, loaded.SKIP_WORDS.length, ...titleCaseStopWords);
     collateByLanguage(loaded);
     teachCiteGroups(loaded);
+    keepSuperscriptLetters(loaded);
   }
   return loaded;
 }
@@ -66,6 +68,18 @@ function collateByLanguage(CSL: Citeproc): void {
       return left.length - right.length;
     };
   };
+}
+
+/**
+ * Superscript letters and digits stay the characters they are (`nᵒ 36`,
+ * `1ᵉʳ`, `m²`), as in Pandoc: citeproc-js's HTML output turns each into a
+ * `<sup>` around the plain letter (`n<sup>o</sup>`), which reads as "no 36"
+ * wherever the markup is lost (a text extract, a screen reader's copy).
+ * The escaping of `&`, `<`, `>` and of doubled spaces is citeproc-js's.
+ */
+function keepSuperscriptLetters(CSL: Citeproc): void {
+  CSL.Output.Formats.html.text_escape = (text) =>
+    (text ?? '').replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;').replace(/\s\s/g, '\u00A0 ');
 }
 
 /**
