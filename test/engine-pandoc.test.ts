@@ -174,3 +174,19 @@ describe('superscript letters of the locale', () => {
     expect(sups).toBe(0);
   });
 });
+
+describe('an editor who is also the translator', () => {
+  it('is named once with the combined term, also when the names element lists a third variable', async () => {
+    const style = path.join(import.meta.dirname, 'fixtures', 'engine', 'editor-translator.csl');
+    const bland = [{ family: 'Bland', given: 'Kalman P.' }];
+    const refs = [
+      { id: 'same', type: 'book', title: 'The Epistle', author: [{ literal: 'Averroes' }], editor: bland, translator: bland },
+      { id: 'apart', type: 'book', title: 'Another Epistle', author: [{ literal: 'Averroes' }], editor: bland, translator: [{ family: 'Hercz', given: 'J.' }] },
+    ];
+    const input = manuscript('title: T\nbibliography: refs.json', 'Text [@same; @apart].', { refs });
+    const model = await buildDocument({ input, style });
+    expect(entries(model)).toEqual(['The Epistle (K. P. Bland, Ed. & Trans.).', 'Another Epistle (J. Hercz, Tran., K. P. Bland, Ed.).']);
+    const reference = havePandoc ? execFileSync('pandoc', [path.basename(input), '--citeproc', '--csl', style, '-t', 'plain'], { cwd: path.dirname(input), encoding: 'utf8' }) : undefined;
+    if (reference) expect(reference.replace(/\s+/g, ' ')).toContain('The Epistle (K. P. Bland, Ed. & Trans.). Another Epistle (J. Hercz, Tran., K. P. Bland, Ed.).');
+  });
+});

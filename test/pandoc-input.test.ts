@@ -218,6 +218,8 @@ describe('BibTeX as Pandoc converts it', () => {
         '@book{de, title = {Über das Wesen der Götter}, language = {langlatin and langgerman}, langid = {german}, year = 2002}',
         '@book{none, title = {Why Water Is Wet}, year = 2003}',
         '@book{list, title = {De Natura Deorum}, language = {langlatin and langgerman}, year = 2004}',
+        '@book{de2, title = {Drei Abhandlungen über die Conjunction}, langid = {german}, year = 1869}',
+        '@book{en2, title = {The Epistle on the {Active} Intellect}, language = {german}, langid = {english}, year = 2005}',
       ].join('\n'),
     );
     const { loadBibliography } = await import('../src/load/bibliography.js');
@@ -227,6 +229,11 @@ describe('BibTeX as Pandoc converts it', () => {
     expect(items.get('de')).toMatchObject({ language: 'de-DE', title: 'Über das Wesen der Götter' });
     expect(items.get('none')).toMatchObject({ title: 'Why water is wet' });
     expect(items.get('list')?.language).toBeUndefined();
+    // The langid decides, as in Pandoc: a German entry keeps its capitals
+    // even without a `language` field, an English one is sentence-cased
+    // whatever its `language` says.
+    expect(items.get('de2')).toMatchObject({ language: 'de-DE', title: 'Drei Abhandlungen über die Conjunction' });
+    expect(items.get('en2')).toMatchObject({ language: 'en-US', title: 'The epistle on the Active intellect' });
   });
 });
 

@@ -8,6 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import type { CslItem } from './types.js';
+import { nameEditorTranslatorOnce, type NameOutputGlobals } from './names.js';
 import { clusterOrder, teachCiteGroups, type CiteprocGlobals, type OrderedEngine } from './cite-groups.js';
 
 const require = createRequire(import.meta.url);
@@ -15,6 +16,7 @@ const require = createRequire(import.meta.url);
 // are typed by `CiteprocEngine` below. It is loaded on the first engine: a
 // build whose citations all come from the cache never loads it.
 interface Citeproc extends CiteprocGlobals {
+  NameOutput: CiteprocGlobals['NameOutput'] & NameOutputGlobals['NameOutput'];
   debug: (message: string) => void;
   Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
   SKIP_WORDS: string[];
@@ -33,6 +35,7 @@ function citeproc(): Citeproc {
     collateByLanguage(loaded);
     teachCiteGroups(loaded);
     keepSuperscriptLetters(loaded);
+    nameEditorTranslatorOnce(loaded);
   }
   return loaded;
 }
