@@ -283,9 +283,26 @@ describe('more of Pandoc’s reading', () => {
     });
     expect(pandocEntry({ id: 'a', type: 'book', issued: { literal: '1996_2004' } })).toMatchObject({ issued: '1996/2004' });
     expect(pandocEntry({ id: 'a', type: 'book', issued: [{ season: 3, year: 1963 }], author: { family: 'Author', given: ['Ann', 'B.'] } })).toMatchObject({
-      issued: { 'date-parts': [[1963]], season: 3 },
+      issued: { 'date-parts': [[1963, 23]] },
       author: [{ family: 'Author', given: 'Ann B.' }],
     });
+    // Seasons become CSL's months 21–24, as Pandoc converts them, so each end of a range keeps its own.
+    expect(pandocEntry({ id: 'a', type: 'book', issued: [{ season: 1, year: 1964 }, { season: 'winter', year: 1965 }] })).toMatchObject({
+      issued: { 'date-parts': [[1964, 21], [1965, 24]] },
+    });
+    expect(pandocEntry({ id: 'a', type: 'book', issued: { year: 1966, month: 5, season: 2 } })).toMatchObject({ issued: { 'date-parts': [[1966, 5]], season: 2 } });
+  });
+
+  it('prints a season range as Pandoc does (Spring–Winter)', async () => {
+    const refs = `references:
+- {id: ys, type: webpage, author: [{literal: NN}], title: Range, issued: [{season: 1, year: 1964}, {season: 4, year: 1965}]}
+- {id: same, type: webpage, author: [{literal: NN}], title: Same year, issued: [{season: 2, year: 1966}, {season: 4, year: 1966}]}
+`;
+    const input = write({ 'input.md': `---\ntitle: T\n${refs}---\n\n[@ys; @same]\n` });
+    const model = await buildDocument({ input, style: 'apa' });
+    const text = toString(model.bibliography!).replace(/\s+/g, ' ');
+    expect(text).toContain('NN. (1964–1965, Spring–Winter). Range.');
+    expect(text).toContain('NN. (1966, Summer–Winter). Same year.');
   });
 
   it('keeps a suffix written with a space first without a comma, and shows an unknown key as key?', async () => {
