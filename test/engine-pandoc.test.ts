@@ -190,3 +190,19 @@ describe('an editor who is also the translator', () => {
     if (reference) expect(reference.replace(/\s+/g, ' ')).toContain('The Epistle (K. P. Bland, Ed. & Trans.). Another Epistle (J. Hercz, Tran., K. P. Bland, Ed.).');
   });
 });
+
+describe('title case', () => {
+  it('keeps the particles de, van, von and the word about lower case, as Pandoc does', async () => {
+    const refs = [
+      { id: 'a', type: 'book', title: 'William de Montibus and the von Trapp family about van Gogh', author: [{ family: 'Goering', given: 'Joseph' }], issued: { 'date-parts': [[1992]] } },
+      { id: 'b', type: 'book', title: 'de la Cruz under the sun of Paris', author: [{ family: 'Roe', given: 'Jo' }], issued: { 'date-parts': [[1993]] } },
+    ];
+    const input = manuscript('title: T\nbibliography: refs.json', 'Text [@a; @b].', { refs });
+    const model = await buildDocument({ input, style: path.join(styles, 'chicago-author-date.csl') });
+    // The first word is capitalised whatever it is; "under" is not a stop word in CSL or Pandoc.
+    expect(entries(model)).toEqual([
+      'Goering, Joseph. 1992. William de Montibus and the von Trapp Family about van Gogh.',
+      'Roe, Jo. 1993. De La Cruz Under the Sun of Paris.',
+    ]);
+  });
+});

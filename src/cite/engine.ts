@@ -107,14 +107,16 @@ function collation(lang: string, fallback: string): (a: string, b: string) => nu
 }
 
 /**
- * The words CSL 1.0.2 keeps lower case in title case ("stop words" in the
- * specification). citeproc-js ships a much longer list of prepositions, so
- * "Under" or "Next" would stay lower case where the specification and
- * Pandoc capitalise them.
+ * The words title case keeps lower case: CSL 1.0.2's list ("stop words" in
+ * the specification), plus the name particles "de", "van" and "von" and the
+ * word "about", which Pandoc keeps lower case too ("William de Montibus",
+ * "the von Trapp Family"). citeproc-js ships a much longer list of
+ * prepositions, so "Under" or "Next" would stay lower case where the
+ * specification and Pandoc capitalise them.
  */
 export const titleCaseStopWords = [
-  'a', 'an', 'and', 'as', 'at', 'but', 'by', 'down', 'for', 'from', 'in', 'into', 'nor',
-  'of', 'on', 'onto', 'or', 'over', 'so', 'the', 'till', 'to', 'up', 'via', 'with', 'yet',
+  'a', 'about', 'an', 'and', 'as', 'at', 'but', 'by', 'de', 'down', 'for', 'from', 'in', 'into', 'nor',
+  'of', 'on', 'onto', 'or', 'over', 'so', 'the', 'till', 'to', 'up', 'van', 'via', 'von', 'with', 'yet',
 ];
 
 export interface CitationItemInput {
