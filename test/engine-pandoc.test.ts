@@ -206,3 +206,29 @@ describe('title case', () => {
     ]);
   });
 });
+
+describe('transliterated names', () => {
+  it('sort a leading ʾ, ʿ or apostrophe as nothing, and group names that differ only in a straight apostrophe', async () => {
+    const person = (family: string) => [{ family, given: 'Jamīl', 'non-dropping-particle': 'al-' }];
+    const refs = [
+      { id: 'hamza', type: 'book', title: 'Hamza', author: person('ʾUdhrī'), issued: { 'date-parts': [[2000]] } },
+      { id: 'ayn', type: 'book', title: 'Ayn', author: person('ʿUdhrī'), issued: { 'date-parts': [[2000]] } },
+      { id: 'straight', type: 'book', title: 'Straight', author: person("'Udhrī"), issued: { 'date-parts': [[2000]] } },
+      { id: 'uch', type: 'book', title: 'Uch', author: [{ family: 'Uch', given: 'Ann' }], issued: { 'date-parts': [[2000]] } },
+      { id: 'curly', type: 'book', title: 'Curly', author: person('’Udhrī'), issued: { 'date-parts': [[2000]] } },
+      { id: 'zzz', type: 'book', title: 'Zzz', author: [{ family: 'Zzz', given: 'Zoe' }], issued: { 'date-parts': [[2000]] } },
+    ];
+    const input = manuscript('title: T\nbibliography: refs.json', 'Foo [@hamza; @ayn; @straight; @uch; @curly; @zzz].', { refs });
+    const model = await buildDocument({ input, style: path.join(styles, 'chicago-author-date.csl') });
+    expect(paragraphs(model)[0]).toBe('Foo (al-ʾUdhrī 2000; al-ʿUdhrī 2000; al-’Udhrī 2000b, 2000a; Uch 2000; Zzz 2000).');
+    // Equal names once the mark is set aside: the titles decide.
+    expect(entries(model).map((entry) => entry.split('. 2000')[0] + ' ' + (entry.match(/2000\w?\. (\w+)/)?.[1] ?? ''))).toEqual([
+      'Uch, Ann Uch',
+      'ʿUdhrī, Jamīl al- Ayn',
+      '’Udhrī, Jamīl al- Curly',
+      'ʾUdhrī, Jamīl al- Hamza',
+      '’Udhrī, Jamīl al- Straight',
+      'Zzz, Zoe Zzz',
+    ]);
+  });
+});

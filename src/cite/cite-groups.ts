@@ -121,7 +121,8 @@ function mayJoin(cites: Cite[], start: number, index: number): boolean {
 /** The names a cite would print first, for guessing which later cites join a group. */
 function creators(item: Record<string, unknown>): string {
   for (const variable of ['author', 'editor', 'translator', 'director', 'composer']) {
-    if (Array.isArray(item[variable]) && item[variable].length > 0) return JSON.stringify(item[variable]);
+    // citeproc-js prints a straight apostrophe as ’: names that differ only there print the same.
+    if (Array.isArray(item[variable]) && item[variable].length > 0) return JSON.stringify(item[variable]).replace(/'/g, '’');
   }
   return '';
 }

@@ -58,9 +58,11 @@ function collateByLanguage(CSL: Citeproc): void {
     // separator: compare part by part, so "Doe|John|" sorts before
     // "Doe|John,|Roe|Jenny|" whatever the separator's place in the collation.
     const separator = this?.opt?.sort_sep ?? '|';
-    // A leading bracket or quotation mark does not count, as in citeproc-js.
+    // A leading bracket or quotation mark does not count, as in citeproc-js,
+    // nor a leading apostrophe-like letter of a transliteration (ʾ hamza,
+    // ʿ ayn, ʻ ʼ), as in Pandoc: ʿUdhrī sorts among the U's, after Uch.
     // Hyphens do not count either, as in Pandoc (Villafuerte before Villa-Lobos).
-    const strip = (text: string) => text.replace(/^[[\]'"]*/, '').replace(/[-\u2010\u2011]/g, '');
+    const strip = (text: string) => text.replace(/^[[\]'"‘’“”«»\u02BB-\u02BF]*/, '').replace(/[-\u2010\u2011]/g, '');
     return (a, b) => {
       const left = strip(a).split(separator);
       const right = strip(b).split(separator);
