@@ -232,3 +232,12 @@ describe('transliterated names', () => {
     ]);
   });
 });
+
+describe('locator labels', () => {
+  it('stay singular for numbers joined by a word or "&", plural for ranges and lists, as in Pandoc', async () => {
+    const refs = [{ id: 'a', type: 'article-journal', title: 'T', author: [{ family: 'Doe', given: 'J' }], issued: { 'date-parts': [[2006]] }, 'container-title': 'J' }];
+    const input = manuscript('title: T\nbibliography: refs.json\nsuppress-bibliography: true', '[@a, pp. 6 and 7] [@a, nos. 6 and 7] [@a, nos. 6 & 7] [@a, chaps. 6, 7] [@a, pp. 6-7]', { refs });
+    const model = await buildDocument({ input, style: 'apa' });
+    expect(paragraphs(model)[0]).toBe('(Doe, 2006, p. 6 and 7) (Doe, 2006, no. 6 and 7) (Doe, 2006, no. 6 & 7) (Doe, 2006, Chapters 6, 7) (Doe, 2006, pp. 6–7)');
+  });
+});

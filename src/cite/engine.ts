@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import type { CslItem } from './types.js';
-import { nameEditorTranslatorOnce, type NameOutputGlobals } from './names.js';
+import { nameEditorTranslatorOnce, singularLabelForWordLists, type NameOutputGlobals, type NumberGlobals } from './names.js';
 import { clusterOrder, teachCiteGroups, type CiteprocGlobals, type OrderedEngine } from './cite-groups.js';
 
 const require = createRequire(import.meta.url);
@@ -18,7 +18,7 @@ const require = createRequire(import.meta.url);
 interface Citeproc extends CiteprocGlobals {
   NameOutput: CiteprocGlobals['NameOutput'] & NameOutputGlobals['NameOutput'];
   debug: (message: string) => void;
-  Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
+  Engine: (new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine) & NumberGlobals['Engine'];
   SKIP_WORDS: string[];
   Output: { Formats: { html: { text_escape: (text: string | undefined) => string } } };
   getSortCompare: (this: { sys?: { collation?: string }; opt?: { sort_sep?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
@@ -36,6 +36,7 @@ function citeproc(): Citeproc {
     teachCiteGroups(loaded);
     keepSuperscriptLetters(loaded);
     nameEditorTranslatorOnce(loaded);
+    singularLabelForWordLists(loaded);
   }
   return loaded;
 }

@@ -41,3 +41,31 @@ export function nameEditorTranslatorOnce(CSL: NameOutputGlobals): void {
     }
   };
 }
+
+interface NumberState {
+  tmp: { shadow_numbers: Record<string, { plural?: number; values?: Array<{ plural?: number }> } | undefined> };
+}
+
+export interface NumberGlobals {
+  Engine: { prototype: { processNumber: (this: NumberState, node: unknown, item: Record<string, unknown> | undefined, variable: string, type?: string) => unknown } };
+}
+
+/**
+ * A locator or number joined by a word or an ampersand ("6 and 7", "6 &
+ * 7", "6 und 7") keeps a singular label, as in Pandoc ("no. 6 and 7"):
+ * only a range or a list (comma, semicolon) makes it plural. citeproc-js
+ * counts "and" and "&" as a list too ("nos. 6 and 7").
+ */
+export function singularLabelForWordLists(CSL: NumberGlobals): void {
+  const processNumber = CSL.Engine.prototype.processNumber;
+  CSL.Engine.prototype.processNumber = function (node, item, variable, type) {
+    const result = processNumber.call(this, node, item, variable, type);
+    const value = item?.[variable];
+    const shadow = this.tmp.shadow_numbers[variable];
+    if (shadow && typeof value === 'string' && /\s\p{L}+\s|&/u.test(value) && !/[-\u2013,;]/.test(value)) {
+      shadow.plural = 0;
+      for (const part of shadow.values ?? []) part.plural = 0;
+    }
+    return result;
+  };
+}
