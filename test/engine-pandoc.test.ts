@@ -241,3 +241,17 @@ describe('locator labels', () => {
     expect(paragraphs(model)[0]).toBe('(Doe, 2006, p. 6 and 7) (Doe, 2006, no. 6 and 7) (Doe, 2006, no. 6 & 7) (Doe, 2006, Chapters 6, 7) (Doe, 2006, pp. 6–7)');
   });
 });
+
+describe('the citation cache key', () => {
+  it('holds the source of every correction Colophon makes to citeproc-js, so changed code never meets an older answer', async () => {
+    const { citeprocFingerprint } = await import('../src/cite/process.js');
+    const fingerprint = citeprocFingerprint();
+    for (const name of ['teachCiteGroups', 'clusterOrder', 'keepSuperscriptLetters', 'nameEditorTranslatorOnce', 'singularLabelForWordLists', 'collateByLanguage', 'absorbPunctuationInQuotes', 'runCiteproc']) {
+      expect(fingerprint).toContain(name);
+    }
+    const { requestKey } = await import('../src/cache/citations.js');
+    const request = { styleXml: '<style/>', lang: 'en-US', locales: new Map(), items: new Map(), linkCitations: false, citations: [], nocite: [], authors: [], bibliography: true };
+    expect(requestKey(request)).toMatch(/^[0-9a-f]{64}$/);
+    expect(requestKey(request)).toBe(requestKey({ ...request }));
+  });
+});

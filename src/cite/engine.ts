@@ -239,6 +239,23 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
   };
 }
 
+/** The source of everything here that shapes citeproc-js's output (see `citeprocFingerprint` in `process.ts`). */
+export function engineFingerprint(): string {
+  return [
+    titleCaseStopWords.join(' '),
+    collateByLanguage,
+    collation,
+    teachCiteGroups,
+    clusterOrder,
+    keepSuperscriptLetters,
+    nameEditorTranslatorOnce,
+    singularLabelForWordLists,
+    createEngine,
+  ]
+    .map(String)
+    .join('\n');
+}
+
 export { citationLayoutAffixes } from '../shared/csl-xml.js';
 
 const styleClasses: Array<[RegExp, string]> = [
