@@ -148,6 +148,7 @@ describe('a comma or full stop after the end of a quoted sentence', () => {
     expect(absorbPunctuationInQuotes('“<i>Works!</i>,”</span> Journal')).toBe('“<i>Works!</i>”</span> Journal');
     expect(absorbPunctuationInQuotes('“Stage.,</i>”')).toBe('“Stage.</i>”');
     expect(absorbPunctuationInQuotes('Doe et al., “Title,” 2005')).toBe('Doe et al., “Title,” 2005');
+    expect(absorbPunctuationInQuotes('“He said ‘stop.’,” Book')).toBe('“He said ‘stop.’” Book');
   });
 
   it('stays outside the quotation marks in British English, and “et al.,” is left alone', async () => {
@@ -157,6 +158,18 @@ describe('a comma or full stop after the end of a quoted sentence', () => {
     const etAl = manuscript('title: T\nbibliography: refs.json\nlang: en-US', 'Text [@t6].', { refs });
     const us = await buildDocument({ input: etAl, style: path.join(styles, 'chicago-author-date.csl') });
     expect(paragraphs(us)[0]).toBe('Text (Poe et al., n.d.).');
+  });
+});
+
+describe('quotation marks typed in a field', () => {
+  it('keep the style’s punctuation outside, also inside quotation marks the style adds, as Pandoc prints it', async () => {
+    const refs = [
+      { id: 'a', type: 'book', title: 'Des Abhandlung: “Über die Möglichkeit”', author: [{ literal: 'Averroes' }], issued: { 'date-parts': [[1892]] }, language: 'de-DE' },
+      { id: 'b', type: 'article-journal', title: 'Metafisica et “Physica”', author: [{ literal: 'Aristotele' }], 'container-title': 'Journal', issued: { 'date-parts': [[1893]] } },
+    ];
+    const input = manuscript('title: T\nbibliography: refs.json\nlang: en-US', '[@a; @b]', { refs });
+    const model = await buildDocument({ input, style: path.join(styles, 'chicago-author-date.csl') });
+    expect(entries(model)).toEqual(['Aristotele. 1893. “Metafisica Et ‘Physica’.” Journal.', 'Averroes. 1892. Des Abhandlung: “Über die Möglichkeit”.']);
   });
 });
 

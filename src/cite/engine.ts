@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import type { CslItem } from './types.js';
 import { nameEditorTranslatorOnce, singularLabelForWordLists, type NameOutputGlobals, type NumberGlobals } from './names.js';
+import { keepPunctuationOutsideTypedQuotes, markTypedQuotes, type FlipFlopperEngine, type TypedQuoteGlobals } from './typed-quotes.js';
 import { clusterOrder, teachCiteGroups, type CiteprocGlobals, type OrderedEngine } from './cite-groups.js';
 
 const require = createRequire(import.meta.url);
@@ -20,7 +21,7 @@ interface Citeproc extends CiteprocGlobals {
   debug: (message: string) => void;
   Engine: (new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine) & NumberGlobals['Engine'];
   SKIP_WORDS: string[];
-  Output: { Formats: { html: { text_escape: (text: string | undefined) => string } } };
+  Output: { Formats: { html: { text_escape: (text: string | undefined) => string } } } & TypedQuoteGlobals['Output'];
   getSortCompare: (this: { sys?: { collation?: string }; opt?: { sort_sep?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
 }
 let loaded: Citeproc | undefined;
@@ -37,6 +38,7 @@ function citeproc(): Citeproc {
     keepSuperscriptLetters(loaded);
     nameEditorTranslatorOnce(loaded);
     singularLabelForWordLists(loaded);
+    keepPunctuationOutsideTypedQuotes(loaded);
   }
   return loaded;
 }
@@ -207,6 +209,7 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
   // forceLang: the document's locale wins over the style's default-locale,
   // as in Pandoc.
   const engine = new (citeproc().Engine)(sys, options.styleXml, options.lang, true);
+  markTypedQuotes(engine as unknown as FlipFlopperEngine);
   // citeproc-js calls `wrapCitationEntry` only with this switch on.
   if (options.linkCitations) engine.opt.development_extensions.apply_citation_wrapper = true;
   const order = clusterOrder<CitationItemInput>(engine as unknown as OrderedEngine);
@@ -250,6 +253,8 @@ export function engineFingerprint(): string {
     keepSuperscriptLetters,
     nameEditorTranslatorOnce,
     singularLabelForWordLists,
+    keepPunctuationOutsideTypedQuotes,
+    markTypedQuotes,
     createEngine,
   ]
     .map(String)

@@ -12,9 +12,10 @@ import { localeStyleOption } from '../shared/csl-xml.js';
 /** Closing quotation marks of the CSL locales (`close-quote`, `close-inner-quote`). */
 const closingQuotes = '”’"»›」』';
 
-// The sentence's own mark, any closing tags, the moved comma or full stop,
-// then (after any closing tags) a closing quotation mark.
-const doubled = new RegExp(`([.!?])((?:</[a-z]+>)*)[.,](?=(?:</[a-z]+>)*[${closingQuotes}])`, 'g');
+// The sentence's own mark, any closing tags or inner closing quotation
+// marks (‘stop.’), the moved comma or full stop, then (after any closing
+// tags) a closing quotation mark.
+const doubled = new RegExp(`([.!?])((?:</[a-z]+>|[${closingQuotes}])*)[.,](?=(?:</[a-z]+>)*[${closingQuotes}])`, 'g');
 
 /** `html` with a comma or full stop after `.`, `!` or `?` inside closing quotation marks dropped. */
 export function absorbPunctuationInQuotes(html: string): string {
