@@ -268,3 +268,18 @@ describe('the citation cache key', () => {
     expect(requestKey(request)).toBe(requestKey({ ...request }));
   });
 });
+
+describe('numbers', () => {
+  it('a decimal collection number counts as a number for is-numeric, as in Pandoc', async () => {
+    const refs = [
+      { id: 'a', type: 'book', title: 'Handbuch zur lateinischen Sprache', author: [{ family: 'Stotz', given: 'Peter' }], issued: { 'date-parts': [[1996]] }, 'collection-title': 'Handbuch der Altertumswissenschaft', 'collection-number': '2.5', publisher: 'Beck', language: 'de' },
+      { id: 'b', type: 'book', title: 'Zweites Buch', author: [{ family: 'Stotz', given: 'Peter' }], issued: { 'date-parts': [[1997]] }, 'collection-title': 'Reihe', 'collection-number': 'Neue Folge', publisher: 'Beck', language: 'de' },
+    ];
+    const input = manuscript('title: T\nbibliography: refs.json', '[@a; @b]', { refs });
+    const model = await buildDocument({ input, style: path.join(styles, 'chicago-author-date.csl') });
+    expect(entries(model)).toEqual([
+      'Stotz, Peter. 1996. Handbuch zur lateinischen Sprache. Handbuch der Altertumswissenschaft 2.5. Beck.',
+      '———. 1997. Zweites Buch. Reihe, Neue Folge. Beck.',
+    ]);
+  });
+});

@@ -43,7 +43,7 @@ export function nameEditorTranslatorOnce(CSL: NameOutputGlobals): void {
 }
 
 interface NumberState {
-  tmp: { shadow_numbers: Record<string, { plural?: number; values?: Array<{ plural?: number }> } | undefined> };
+  tmp: { shadow_numbers: Record<string, { plural?: number; numeric?: boolean; values?: Array<{ plural?: number; numeric?: boolean }> } | undefined> };
 }
 
 export interface NumberGlobals {
@@ -55,6 +55,10 @@ export interface NumberGlobals {
  * 7", "6 und 7") keeps a singular label, as in Pandoc ("no. 6 and 7"):
  * only a range or a list (comma, semicolon) makes it plural. citeproc-js
  * counts "and" and "&" as a list too ("nos. 6 and 7").
+ *
+ * And a decimal number ("2.5", a series' part 2, volume 5) is a number, as
+ * in Pandoc, for `is-numeric`: "Handbuch der Altertumswissenschaft 2.5",
+ * where citeproc-js takes the style's branch for words ("…, 2.5").
  */
 export function singularLabelForWordLists(CSL: NumberGlobals): void {
   const processNumber = CSL.Engine.prototype.processNumber;
@@ -65,6 +69,10 @@ export function singularLabelForWordLists(CSL: NumberGlobals): void {
     if (shadow && typeof value === 'string' && /\s\p{L}+\s|&/u.test(value) && !/[-\u2013,;]/.test(value)) {
       shadow.plural = 0;
       for (const part of shadow.values ?? []) part.plural = 0;
+    }
+    if (shadow && !shadow.numeric && (typeof value === 'string' || typeof value === 'number') && /^\d+(?:\.\d+)+$/.test(String(value).trim())) {
+      shadow.numeric = true;
+      for (const part of shadow.values ?? []) part.numeric = true;
     }
     return result;
   };
