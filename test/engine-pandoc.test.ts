@@ -283,3 +283,23 @@ describe('numbers', () => {
     ]);
   });
 });
+
+describe('sorting names in several scripts', () => {
+  it('puts Latin before Cyrillic in a Russian document too, and follows the language within a script', async () => {
+    const refs = [
+      { id: 'iv', type: 'book', title: 'Миграция', author: [{ family: 'Иванов', given: 'Сергей' }], issued: { 'date-parts': [[2011]] } },
+      { id: 'ab', type: 'book', title: 'Азбука', author: [{ family: 'Абрамов', given: 'Олег' }], issued: { 'date-parts': [[2012]] } },
+      { id: 'yo', type: 'book', title: 'Ёлка', author: [{ family: 'Ёлкин', given: 'Пётр' }], issued: { 'date-parts': [[2013]] } },
+      { id: 'sm', type: 'book', title: 'Return', author: [{ family: 'Smith', given: 'John' }], issued: { 'date-parts': [[2019]] } },
+      { id: 'ca', type: 'book', title: 'Borders', author: [{ family: 'Cassarino', given: 'Jean' }], issued: { 'date-parts': [[2010]] } },
+    ];
+    const input = manuscript('title: T\nbibliography: refs.json\nlang: ru-RU', '[@iv; @ab; @yo; @sm; @ca]', { refs });
+    const model = await buildDocument({ input, style: path.join(styles, 'chicago-author-date.csl') });
+    expect(entries(model).map((entry) => entry.split(',')[0])).toEqual(['Cassarino', 'Smith', 'Абрамов', 'Ёлкин', 'Иванов']);
+    if (havePandoc) {
+      const plain = execFileSync('pandoc', [path.basename(input), '--citeproc', '--csl', path.join(styles, 'chicago-author-date.csl'), '-t', 'plain'], { cwd: path.dirname(input), encoding: 'utf8' });
+      const order = ['Cassarino', 'Smith', 'Абрамов', 'Ёлкин', 'Иванов'].map((name) => plain.lastIndexOf(`${name},`));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+  });
+});

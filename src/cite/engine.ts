@@ -70,12 +70,48 @@ function collateByLanguage(CSL: Citeproc): void {
       const left = strip(a).split(separator);
       const right = strip(b).split(separator);
       for (let i = 0; i < Math.min(left.length, right.length); i++) {
-        const order = compare(left[i], right[i]);
+        const order = scriptOrder(left[i], right[i]) || compare(left[i], right[i]);
         if (order !== 0) return order;
       }
       return left.length - right.length;
     };
   };
+}
+
+/**
+ * Scripts in the order of the Unicode collation's root (digits, Latin,
+ * Greek, Cyrillic, …, Han), whatever the language: Pandoc sorts a Latin
+ * name before a Cyrillic one in a Russian document too, where ICU's Russian
+ * collation (Node's) puts Cyrillic first. Within one script, the
+ * language's collation decides.
+ */
+const scriptRanks: Array<[RegExp, number]> = [
+  [/\p{N}/u, 1],
+  [/\p{Script=Latin}/u, 2],
+  [/\p{Script=Greek}/u, 3],
+  [/\p{Script=Cyrillic}/u, 4],
+  [/\p{Script=Georgian}/u, 5],
+  [/\p{Script=Armenian}/u, 6],
+  [/\p{Script=Hebrew}/u, 7],
+  [/\p{Script=Arabic}/u, 8],
+  [/\p{Script=Devanagari}/u, 9],
+  [/\p{Script=Thai}/u, 10],
+  [/\p{Script=Hangul}/u, 11],
+  [/\p{Script=Hiragana}|\p{Script=Katakana}/u, 12],
+  [/\p{Script=Han}/u, 13],
+];
+
+function scriptRank(text: string): number {
+  const first = /[\p{L}\p{N}]/u.exec(text)?.[0];
+  if (!first) return 0;
+  for (const [pattern, rank] of scriptRanks) if (pattern.test(first)) return rank;
+  return 0;
+}
+
+function scriptOrder(a: string, b: string): number {
+  const left = scriptRank(a);
+  const right = scriptRank(b);
+  return left && right ? left - right : 0;
 }
 
 /**
@@ -248,6 +284,9 @@ export function engineFingerprint(): string {
     titleCaseStopWords.join(' '),
     collateByLanguage,
     collation,
+    scriptOrder,
+    scriptRank,
+    scriptRanks.map(([pattern, rank]) => `${pattern}${rank}`).join(),
     teachCiteGroups,
     clusterOrder,
     keepSuperscriptLetters,
