@@ -331,3 +331,80 @@ describe('superscript citations of in-text styles', () => {
     expect(kept.body).toBe('Recent works1,2, and others.');
   });
 });
+
+describe('citations in notes, as Pandoc sets them', () => {
+  // A note style whose first citation names the author in full, later ones
+  // by surname (as Chicago's full-note style does); each expectation is
+  // what `pandoc --citeproc` 2.17 prints for the same manuscript.
+  const style = `<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0" default-locale="en-US">
+  <info><title>Minimal note</title><id>minimal-note</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation>
+    <layout suffix="." delimiter="; ">
+      <choose>
+        <if position="first">
+          <group delimiter=" / "><names variable="author"><name/></names><text variable="title"/><text variable="locator"/></group>
+        </if>
+        <else-if position="ibid">
+          <names variable="author"><name form="short"/></names>
+        </else-if>
+        <else>
+          <group delimiter=" / "><names variable="author"><name form="short"/></names><text variable="title"/><text variable="locator"/></group>
+        </else>
+      </choose>
+    </layout>
+  </citation>
+</style>`;
+  const refs = `references:
+- id: doe2005
+  type: book
+  author: [{family: Doe, given: John}]
+  title: Migration and memory
+  issued: 2005
+- id: roe2007
+  type: book
+  author: [{family: Roe, given: Rana}]
+  title: Remittances
+  issued: 2007
+`;
+  const manuscript = [
+    'As @doe2005 says, and @nobody too.',
+    'Later @doe2005 [p. 4] says more.',
+    'One.^[[see @roe2007, 12].]',
+    'Two.^[[@roe2007] and then some.]',
+    'Three.^[Inside the text [@doe2005].]',
+    'Four.^[@roe2007 [@doe2005].]',
+    'Five.^[So @roe2007 [p. 4] says.]',
+    'Six.^[See @roe2007 says.]',
+    'Seven.^[@roe2007 [@doe2005].]',
+  ].join('\n\n');
+  let result: Promise<{ body: string; notes: string[] }> | undefined;
+  const book = () =>
+    (result ??= (async () => {
+      const input = write({ 'input.md': `---\ntitle: T\nsuppress-bibliography: true\n${refs}---\n\n${manuscript}\n`, 'note.csl': style });
+      const { model, body } = await built(input, path.join(path.dirname(input), 'note.csl'));
+      return { body, notes: model.notes.map((n) => toString({ type: 'root', children: n.children } as never).replace(/\s+/g, ' ').trim()) };
+    })());
+
+  it('names the author in full the first time, by surname after; an unknown key leaves only the call', async () => {
+    const { body, notes } = await book();
+    expect(body).toMatch(/^As John Doe1 says, and2 too\. Later Doe3 says more\./);
+    expect(notes.slice(0, 3)).toEqual(['Migration and memory.', 'Nobody?', 'Migration and memory / 4.']);
+  });
+
+  it('reads a citation that opens a note as the note’s own, one inside its text in parentheses', async () => {
+    const { notes } = await book();
+    expect(notes.slice(3, 6)).toEqual(['see Rana Roe / Remittances / 12.', 'Roe / Remittances. and then some.', 'Inside the text (Doe / Migration and memory).']);
+  });
+
+  it('joins the author of a narrative citation in a note to the rest with a comma', async () => {
+    const { notes } = await book();
+    expect(notes.slice(6)).toEqual([
+      'Roe, Remittances; Doe / Migration and memory.',
+      'So Roe, Remittances / 4 says.',
+      'See Roe, Remittances says.',
+      // Repeated at once: the reference without its author prints nothing.
+      'Roe, Doe / Migration and memory.',
+    ]);
+  });
+});

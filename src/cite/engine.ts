@@ -106,6 +106,8 @@ export interface CitationItemInput {
   suffix?: string;
   'suppress-author'?: boolean;
   'author-only'?: boolean;
+  /** A CSL position (0 first … 3 ibid-with-locator) for a rendering made apart from the tracked clusters. */
+  position?: number;
 }
 
 export interface CitationInput {

@@ -75,6 +75,14 @@ interface Registered {
   ownNote: boolean;
   /** A citation inside an author's footnote. */
   inAuthorNote: boolean;
+  /**
+   * A citation that opens an author's footnote (first in its first
+   * paragraph): in a note style it reads as the note's own citation, as in
+   * Pandoc, without the parentheses of one inside the note's text.
+   */
+  opensNote?: boolean;
+  /** The paragraph it stands in, for an `opensNote` citation. */
+  container?: Parent;
 }
 
 /** Format all citations of a document. Mutates `tree`. */
@@ -98,7 +106,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
   let counter = 0;
 
   const expanding = new Set<string>();
-  const walk = (parent: Parent, noteNumber: number): void => {
+  const walk = (parent: Parent, noteNumber: number, note?: NoteContent): void => {
     for (let i = 0; i < parent.children.length; i++) {
       const node = parent.children[i] as Nodes;
       if (node.type === 'footnoteReference') {
@@ -115,7 +123,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
         notes.push(note);
         parent.children[i] = noteCall(number, node.position) as never;
         expanding.add(node.identifier);
-        walk(note, number);
+        walk(note, number, note);
         expanding.delete(node.identifier);
       } else if (node.type === 'cite') {
         if (noteStyle && noteNumber === 0) {
@@ -124,7 +132,8 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
           const note = noteContent(number, 'citation', [{ type: 'paragraph', children: [citeInNote], position: node.position }], node.position);
           notes.push(note);
           registered.push({ cite: citeInNote, noteIndex: number, ownNote: true, inAuthorNote: false });
-          if (node.mode === 'author-in-text') {
+          // An unknown key has no author to leave in the text: only the call stays.
+          if (node.mode === 'author-in-text' && options.items.has(node.items[0].key)) {
             // "As Yunusov¹ says": the author stays in the text, the rest goes
             // to the note (as Pandoc does).
             const author: Cite = { ...node, items: node.items.map((item) => ({ ...item })) };
@@ -137,10 +146,11 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
             i = movePunctuation(parent, i, afterPunctuation, intoQuote);
           }
         } else {
-          registered.push({ cite: node, noteIndex: noteNumber, ownNote: false, inAuthorNote: noteNumber > 0 });
+          const opensNote = node.mode === 'normal' && note !== undefined && i === 0 && parent.type === 'paragraph' && note.children[0] === parent;
+          registered.push({ cite: node, noteIndex: noteNumber, ownNote: false, inAuthorNote: noteNumber > 0, ...(opensNote ? { opensNote, container: parent } : {}) });
         }
       } else if ('children' in node) {
-        walk(node as Parent, noteNumber);
+        walk(node as Parent, noteNumber, note);
       }
     }
   };
@@ -244,6 +254,9 @@ function movePunctuation(parent: Parent, index: number, afterPunctuation: boolea
   return index + 1;
 }
 
+// citeproc-js's position "subsequent" (CSL.POSITION_SUBSEQUENT), for a rendering made outside the tracked clusters.
+const citeprocPositionSubsequent = 1;
+
 function formatCitations(registered: Registered[], file: VFile, options: CiteOptions): CiteprocResult['bibliography'] {
   const noteStyle = options.style.class === 'note';
 
@@ -277,17 +290,30 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
   // nothing for it. Asked for once per cluster that needs it, in reading
   // order, after the tracked clusters.
   const linked = options.metadata.linkCitations && options.style.hasBibliography;
+  // The name reads as it does in the citation it stands for: in full the
+  // first time ("John Doe¹"), short after ("Doe⁴"), as in Pandoc. The first
+  // tracked cluster of each key, in reading order:
+  const firstCluster = new Map<string, number>();
+  registered.forEach((entry, index) => {
+    if (entry.noteIndex < 0) return;
+    for (const item of entry.cite.items) if (!firstCluster.has(item.key)) firstCluster.set(item.key, index);
+  });
   const authorRequests: CitationItemInput[][] = [];
   const authorSlot = new Map<Registered, number>();
-  for (const entry of registered) {
-    if (entry.noteIndex >= 0 && !(entry.cite.mode === 'author-in-text' && !noteStyle)) continue;
+  registered.forEach((entry, index) => {
+    if (entry.noteIndex >= 0 && !(entry.cite.mode === 'author-in-text' && (!noteStyle || entry.inAuthorNote))) return;
+    // In a note style the author half comes right after its own cluster.
+    const own = entry.noteIndex < 0 ? index - 1 : index;
     // `@a [-@b; @c]`: the author in the text is the first item's only.
     const named = entry.cite.mode === 'author-in-text' ? entry.cite.items.slice(0, 1) : entry.cite.items;
-    const items = named.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
-    if (items.length === 0) continue;
+    const later = (key: string) => (firstCluster.get(key) ?? own) < own;
+    const items = named
+      .filter((item) => known(item.key))
+      .map((item): CitationItemInput => ({ id: item.key, 'author-only': true, ...(later(item.key) ? { position: citeprocPositionSubsequent } : {}) }));
+    if (items.length === 0) return;
     authorSlot.set(entry, authorRequests.length);
     authorRequests.push(items);
-  }
+  });
   let authorRenderings: string[] = [];
   const authorAlone = (entry: Registered): string => {
     const slot = authorSlot.get(entry);
@@ -306,11 +332,10 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
     if (items.length === 0) return;
     // In-text styles print a narrative citation as "Author (Year)": the
     // cluster without the author, the author made apart below. Inside an
-    // author's note in a note style it reads as the full reference. (Pandoc
-    // joins "Author, " to the reference without its author there; citeproc-js
-    // renders the author alone in its first-note form only, and some styles
-    // leave stray labels behind when the author is suppressed.)
-    const narrative = entry.cite.mode === 'author-in-text' && !noteStyle;
+    // author's note in a note style, as in Pandoc, "Author, " is joined to
+    // the reference without its author; the author is rendered in the form
+    // of the citation's position (first or later).
+    const narrative = entry.cite.mode === 'author-in-text' && (!noteStyle || entry.inAuthorNote);
     citations.push({
       citationID: `c${position}`,
       citationItems: items.map((item) => toInput(item, narrative && item === entry.cite.items[0] ? { 'suppress-author': true } : {})),
@@ -370,14 +395,28 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
       if (cite.mode === 'author-in-text' && !noteStyle) {
         const author = authorAlone(entry);
         html = author && html ? `${author} ${html}` : author || html;
+      } else if (cite.mode === 'author-in-text' && entry.inAuthorNote) {
+        // In an author's note: "Roe, Remittances", the author and the
+        // reference without it, joined by a comma, as in Pandoc. A reference
+        // that prints nothing without its author (Chicago's "Roe" for a
+        // repeated one) leaves the delimiter before the next item.
+        const author = authorAlone(entry);
+        const rest = html.replace(/\[CSL STYLE ERROR: reference with no printed form\.\]/g, '').replace(/^((?:<[^>]+>)*)[;,]\s*/, '$1');
+        html = author && rest ? `${author}, ${rest}` : author || rest;
       }
     }
-    if (missing.length > 0) html = withMissing(html, missing, layoutAffixes());
+    // In a note style the note shows the unknown key; the author half in the text is left empty, as in Pandoc.
+    if (missing.length > 0 && entry.noteIndex >= 0) html = withMissing(html, missing, layoutAffixes());
     if (entry.ownNote) html = capitaliseFirst(html);
     // Pandoc sets a plain citation inside an author's note, in a note style,
     // in parentheses, so it reads as an aside within the note's sentence.
     // The note's own full stop ends the sentence, not the aside.
-    if (noteStyle && entry.inAuthorNote && html) {
+    if (noteStyle && entry.opensNote && html) {
+      // Its full stop and the note's own are one (`^[[@a].]`).
+      const siblings = entry.container?.children ?? [];
+      const next = siblings[siblings.indexOf(cite) + 1] as Nodes | undefined;
+      if (next?.type === 'text' && /\.((?:<\/[^>]+>|[”’"])*)$/.test(html) && next.value.startsWith('.')) next.value = next.value.slice(1);
+    } else if (noteStyle && entry.inAuthorNote && html) {
       html = html.replace(/\.((?:<\/[^>]+>|[”’"])*)$/, '$1');
       if (cite.mode === 'normal') html = `(${html})`;
     }
