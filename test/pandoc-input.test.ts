@@ -408,3 +408,46 @@ describe('citations in notes, as Pandoc sets them', () => {
     ]);
   });
 });
+
+describe('a Russian manuscript with a note style', () => {
+  it('names the authors of a narrative citation in a note and keeps “там же” in lower case, as Pandoc does', async () => {
+    const front = `title: T
+lang: ru-RU
+suppress-bibliography: true
+references:
+- id: sj
+  type: book
+  author: [{family: Smith, given: Adam}, {family: Jones, given: Bob}]
+  title: Migration
+  issued: 2001
+- id: ivanov
+  type: book
+  author: [{family: Иванов, given: Иван}]
+  title: Миграция
+  issued: 2005
+`;
+    const text = [
+      'Первый текст [@sj, 10].',
+      'Второй текст.[^1]',
+      'Третий [@ivanov]. Четвёртый [@ivanov, 5].[^2] Пятый.[^3] Шестой.[^4] Седьмой.[^5]',
+      '[^1]: Об этом писали многие, и @sj.',
+      '[^2]: См. также @ivanov [с. 7] и [@sj].',
+      '[^3]: Текст [@sj].',
+      '[^4]: [@sj, 6] писал.',
+      '[^5]: Об этом писали и @sj [с. 6].',
+    ].join('\n\n');
+    const input = write({ 'input.md': `---\n${front}---\n\n${text}\n` });
+    const { model } = await built(input, 'chicago-note-bibliography-with-ibid');
+    // What `pandoc --citeproc` 2.17 prints for the same manuscript and style.
+    expect(model.notes.map((n) => toString({ type: 'root', children: n.children } as never).replace(/\s+/g, ' ').trim())).toEqual([
+      'Smith и Jones, Migration, 10.',
+      'Об этом писали многие, и Smith и Jones, Migration.',
+      'Иванов, Миграция.',
+      'Там же, 5.',
+      'См. также Иванов, там же, 7 и (Smith и Jones, Migration).',
+      'Текст (Smith и Jones, Migration).',
+      'там же, 6. писал.',
+      'Об этом писали и Smith и Jones, там же.',
+    ]);
+  });
+});

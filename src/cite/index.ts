@@ -376,6 +376,14 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
 
   let affixesOfLayout: { prefix: string; suffix: string } | undefined;
   const layoutAffixes = () => (affixesOfLayout ??= citationLayoutAffixes(options.style.xml));
+  let ibidTerms: Set<string> | undefined;
+  const lowercaseTerms = () =>
+    (ibidTerms ??= new Set(
+      [...localeTerms(options.locales.get(options.lang) ?? ''), ...styleLocaleTerms(options.style.xml, options.lang)]
+        .filter((term) => term.name === 'ibid')
+        .flatMap((term) => [term.single, term.multiple ?? ''])
+        .filter((text) => /^\p{Ll}/u.test(text)),
+    ));
   const rendered: Array<{ cite: Cite; html: string }> = [];
   for (const entry of registered) {
     const { cite } = entry;
@@ -395,7 +403,12 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
       if (cite.mode === 'author-in-text' && !noteStyle) {
         const author = authorAlone(entry);
         html = author && html ? `${author} ${html}` : author || html;
-      } else if (cite.mode === 'author-in-text' && entry.inAuthorNote) {
+      }
+      // citeproc-js capitalises a term that opens a cluster in a note style
+      // ("Ibid."); within an author's note Pandoc keeps "ibid" as the locale
+      // writes it ("Smith and Jones, ibid.", "(там же)").
+      if (noteStyle && entry.inAuthorNote) html = uncapitaliseTerm(html, lowercaseTerms());
+      if (cite.mode === 'author-in-text' && noteStyle && entry.inAuthorNote) {
         // In an author's note: "Roe, Remittances", the author and the
         // reference without it, joined by a comma, as in Pandoc. A reference
         // that prints nothing without its author (Chicago's "Roe" for a
@@ -448,6 +461,20 @@ function withMissing(html: string, keys: string[], affixes: { prefix: string; su
   else if (affixes.suffix && html.endsWith(affixes.suffix)) out = `${html.slice(0, -affixes.suffix.length)}; ${marks}${affixes.suffix}`;
   else out = `${html}; ${marks}`;
   return out.replace(/\?(<\/b><\/span>)\./g, '?$1');
+}
+
+/** Lower-case the first letter of the visible text when it starts one of `terms` capitalised (`Ibid.` → `ibid.`). */
+function uncapitaliseTerm(html: string, terms: Set<string>): string {
+  const match = /^((?:<[^>]+>)*)(\p{Lu})/u.exec(html);
+  if (!match) return html;
+  const text = html.slice(match[1].length).replace(/<[^>]+>/g, '');
+  for (const term of terms) {
+    const capitalised = term[0].toUpperCase() + term.slice(1);
+    if (text.startsWith(capitalised) && !/^[\p{L}\p{N}]/u.test(text.slice(capitalised.length))) {
+      return match[1] + match[2].toLowerCase() + html.slice(match[0].length);
+    }
+  }
+  return html;
 }
 
 /** Upper-case the first letter of the visible text (`see` → `See`). */
