@@ -199,6 +199,13 @@ describe('locators', () => {
     );
     expect(parseSuffix(', ss 4(1)', table)).toEqual({ locator: '4(1)', label: 'section', suffix: '' });
     expect(parseSuffix(', sec. 4', table)).toEqual({ locator: '4', label: 'section', suffix: '' });
+    // A word two terms share names the first in Pandoc's list (French `§` is a paragraph).
+    const french = labelsFromTerms([
+      { name: 'paragraph', form: 'symbol', single: '§', multiple: '§' },
+      { name: 'section', form: 'symbol', single: '§', multiple: '§' },
+    ]);
+    expect(parseSuffix(', § 3', french)).toEqual({ locator: '3', label: 'paragraph', suffix: '' });
+    expect(parseSuffix(', p. 12\u201314')).toEqual({ locator: '12-14', label: 'page', suffix: '' });
     // Terms as written: `no` without its full stop is no label.
     expect(parseSuffix(', {no one, no two}', table)).toEqual({ locator: 'no one, no two', label: 'page', suffix: '' });
   });

@@ -94,6 +94,7 @@ export const englishLabels = labelTable(Object.fromEntries(Object.entries(englis
  * `chap.`, as in Pandoc). Each form counts, singular and plural, as written.
  */
 export function labelsFromTerms(...termLists: CslTerm[][]): LabelTable {
+  const order = [...locatorTypes];
   const words: Record<string, string> = {};
   for (const terms of termLists) {
     for (const term of terms) {
@@ -101,7 +102,9 @@ export function labelsFromTerms(...termLists: CslTerm[][]): LabelTable {
       if (!locatorTypes.has(type)) continue;
       for (const form of term.multiple === undefined ? [term.single] : [term.single, term.multiple]) {
         const word = form.trim();
-        if (word !== '') words[word] = type;
+        // A word two terms share (French `§`: paragraph and section) names
+        // the one first in Pandoc's list.
+        if (word !== '' && (words[word] === undefined || order.indexOf(type) < order.indexOf(words[word]))) words[word] = type;
       }
     }
   }
@@ -367,8 +370,8 @@ export function parseSuffix(raw: string, table: LabelTable = englishLabels, node
  * Ranges set with an en dash, as Pandoc sets a locator: each part between
  * commas and ampersands that holds one hyphen or en dash becomes `a–b`,
  * without spaces around the dash; the parts are joined by `, ` and ` & `.
- * A range of plain numbers keeps its hyphen, for the style's own
- * page-range format.
+ * A range of plain numbers is left to the style (its page-range format
+ * and the locale's range delimiter): `12--14` is `12-14`.
  */
 export function enDashRanges(locator: string): string {
   if (!/[-\u2013,&]/.test(locator)) return locator;
@@ -379,7 +382,7 @@ export function enDashRanges(locator: string): string {
       const dashes = part.match(/[-\u2013]/g) ?? [];
       if (dashes.length !== 1) return part;
       const [from, to] = part.split(/\s*[-\u2013]\s*/);
-      if (/^\d+$/.test(from) && /^\d+$/.test(to) && !part.includes('\u2013')) return `${from}-${to}`;
+      if (/^\d+$/.test(from) && /^\d+$/.test(to)) return `${from}-${to}`;
       return `${from}\u2013${to}`;
     })
     .join('');
