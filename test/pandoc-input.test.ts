@@ -200,6 +200,13 @@ describe('citation syntax as Pandoc reads it', () => {
     ]);
   });
 
+  it('sets quotes in a citation’s affixes and an apostrophe after a citation as in the text', async () => {
+    const input = write({ 'input.md': `---\ntitle: T\n${references}---\n\n@doe2005's claim [@doe2005, s.v. "apple"; see 'the' @roe2007].\n` });
+    const { body } = await built(input);
+    // What `pandoc --citeproc` 2.17 prints.
+    expect(body).toBe('John Doe (2005)\u2019s claim (John Doe 2005, s.v. \u201capple\u201d; see \u2018the\u2019 Roe 2007).');
+  });
+
   it('prints the composite citation as Pandoc does', async () => {
     const input = write({ 'input.md': `---\ntitle: T\n${references}---\n\n@doe2005 [-@doe2005 p. 30; see also @poe2009] says.\n` });
     const { body } = await built(input);

@@ -66,12 +66,23 @@ const smartypants = (remarkSmartypants as unknown as (options: object) => (tree:
  */
 export function typographyTransform(tree: Root, lang: string, source?: string): void {
   const texts: Text[] = [];
+  // Text that follows an inline element (`@doe's`, `*Doe*'s`).
+  const afterElement = new Set<Text>();
   const collect = (node: Nodes) => {
     if (node.type === 'text') texts.push(node);
-    else if ('children' in node) for (const child of (node as Parent).children) collect(child as Nodes);
+    else if ('children' in node) {
+      const children = (node as Parent).children as Nodes[];
+      children.forEach((child, index) => {
+        const before = children[index - 1];
+        if (child.type === 'text' && before && before.type !== 'text' && before.type !== 'break') afterElement.add(child);
+        collect(child);
+      });
+    }
   };
   collect(tree);
   if (source !== undefined) for (const text of texts) hideEscapes(text, source);
+  // A quote mark right after an element, before a letter, is an apostrophe, as in Pandoc.
+  for (const text of afterElement) if (/^'\p{L}/u.test(text.value)) text.value = `\u2019${text.value.slice(1)}`;
 
   // An autolink's text is its URL: hide it from the reader as if it were code.
   const hidden: Text[] = [];
@@ -98,6 +109,14 @@ export function typographyTransform(tree: Root, lang: string, source?: string): 
     const own = (node as { attributes?: Attributes }).attributes?.pairs.find(([key]) => key === 'lang')?.[1];
     const here = own ? quoteMarks(own) : current;
     if (node.type === 'text' && /[\uE1F0-\uE1F3]/.test(node.value)) node.value = localise(node.value, here);
+    // A citation's prefix and suffix are text too (`s.v. "apple"`): their
+    // quotes are the text's, not the citation style's.
+    if (node.type === 'cite') {
+      for (const item of node.items) {
+        item.prefix = smartQuotes(item.prefix, here);
+        item.suffix = smartQuotes(item.suffix, here);
+      }
+    }
     if ('children' in node) for (const child of (node as Parent).children) apply(child as Nodes, here);
   };
   apply(tree, quoteMarks(lang));
@@ -146,4 +165,27 @@ function hideEscapes(node: Text, source: string): void {
     at += char.length;
   }
   node.value = out;
+}
+
+/**
+ * Straight quotes in a short text (a citation's affix) made curly: one
+ * after a space, an opening bracket or dash, or at the start, opens; any
+ * other closes; `'` between letters is an apostrophe.
+ */
+export function smartQuotes(value: string, to: Marks): string {
+  if (!value.includes('"') && !value.includes("'")) return value;
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i];
+    if (char !== '"' && char !== "'") {
+      out += char;
+      continue;
+    }
+    const before = i === 0 ? '' : value[i - 1];
+    const opens = before === '' || /[\s([{\u2014\u2013\u201c\u2018-]/u.test(before);
+    if (char === '"') out += opens ? to.open[0] : to.close[0];
+    else if (/[\p{L}\p{N}]/u.test(before) && /\p{L}/u.test(value[i + 1] ?? '')) out += '\u2019';
+    else out += opens ? to.open[1] : /\p{L}/u.test(before) ? '\u2019' : to.close[1];
+  }
+  return out;
 }
