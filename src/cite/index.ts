@@ -24,7 +24,7 @@ import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
 import { labelsFromTerms, type LabelTable } from '../parse/index.js';
-import { localeStyleOption, localeTerms, styleLocaleTerms } from '../shared/csl-xml.js';
+import { descendants, localeStyleOption, localeTerms, readCslXml, styleLocaleTerms } from '../shared/csl-xml.js';
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
 import { citationLayoutAffixes, stylesToClasses, type CitationInput, type CitationItemInput } from './engine.js';
@@ -377,8 +377,13 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
   let affixesOfLayout: { prefix: string; suffix: string } | undefined;
   const layoutAffixes = () => (affixesOfLayout ??= citationLayoutAffixes(options.style.xml));
   let ibidTerms: Set<string> | undefined;
+  // A style that asks for "Ibid" capitalised (`text-case="capitalize-first"`) gets it.
+  const styleCapitalisesIbid = () => {
+    const read = readCslXml(options.style.xml);
+    return read.root !== undefined && descendants(read.root, 'text').some((text) => text.attributes.term === 'ibid' && /^capitalize-/.test(String(text.attributes['text-case'] ?? '')));
+  };
   const lowercaseTerms = () =>
-    (ibidTerms ??= new Set(
+    (ibidTerms ??= styleCapitalisesIbid() ? new Set() : new Set(
       [...localeTerms(options.locales.get(options.lang) ?? ''), ...styleLocaleTerms(options.style.xml, options.lang)]
         .filter((term) => term.name === 'ibid')
         .flatMap((term) => [term.single, term.multiple ?? ''])
