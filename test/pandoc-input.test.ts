@@ -207,6 +207,25 @@ describe('citation syntax as Pandoc reads it', () => {
     expect(body).toBe('John Doe (2005)\u2019s claim (John Doe 2005, s.v. \u201capple\u201d; see \u2018the\u2019 Roe 2007).');
   });
 
+  it('keeps the quotation marks and italics of a title that stands in for a missing author', async () => {
+    const anonymous = `references:
+- id: anon
+  type: article-journal
+  title: Notes on *borders* and bridges
+  issued: 2003
+- id: anonbook
+  type: book
+  title: A history of ferries
+  issued: 1999
+`;
+    const input = write({ 'input.md': `---\ntitle: T\n${anonymous}---\n\nAs @anon shows, and @anonbook [p. 4] too.\n` });
+    const { model, body } = await built(input);
+    // What `pandoc --citeproc` 2.17 prints.
+    expect(body).toBe('As \u201cNotes on Borders and Bridges\u201d (2003) shows, and A History of Ferries (1999, 4) too.');
+    const italic = elements(model.body, (e) => e.tagName === 'i' || e.tagName === 'em').map((e) => toString(e));
+    expect(italic).toEqual(expect.arrayContaining(['Borders', 'A History of Ferries']));
+  });
+
   it('prints the composite citation as Pandoc does', async () => {
     const input = write({ 'input.md': `---\ntitle: T\n${references}---\n\n@doe2005 [-@doe2005 p. 30; see also @poe2009] says.\n` });
     const { body } = await built(input);

@@ -28,7 +28,7 @@ import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { titleCaseStopWords } from '../cite/engine.js';
 
 /** Bumped when the shape of an entry or of the request changes. */
-const format = 1;
+const format = 2;
 const maxEntries = 500;
 
 export interface CitationCache {

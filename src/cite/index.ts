@@ -318,7 +318,7 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
   const authorAlone = (entry: Registered): string => {
     const slot = authorSlot.get(entry);
     const rendered = slot === undefined ? '' : authorRenderings[slot];
-    return rendered.includes('[NO_PRINTED_FORM]') ? '' : rendered;
+    return rendered.includes('[NO_PRINTED_FORM]') || rendered.includes('[CSL STYLE ERROR:') ? '' : rendered;
   };
 
   // The clusters the engine tracks positions for, in reading order. An
