@@ -178,6 +178,16 @@ describe('locators', () => {
     expect(parsed).toEqual({ ...(locator === undefined ? {} : { locator: locator.replace(/\\u2013/g, '\u2013'), label }), suffix });
   });
 
+  it('implies a comma before a narrative citation’s suffix, unless a space or a locator comes first', () => {
+    const found = cites('@a [pp. 3 and 5], @b [among others], @c [ among] and @d [p. 4, passim].').cites;
+    expect(found.map((c) => [c.items[0].locator ?? null, c.items[0].suffix])).toEqual([
+      ['3', ' and 5'],
+      [null, ', among others'],
+      [null, ' among'],
+      ['4', ', passim'],
+    ]);
+  });
+
   it('reads a formatted locator as its text', () => {
     const [cite] = cites('Text [*see* @a p. **32**, *passim*].').cites;
     expect(cite.items[0]).toMatchObject({ prefix: '<i>see</i>', locator: '32', label: 'page', suffix: ', <i>passim</i>' });

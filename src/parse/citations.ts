@@ -319,11 +319,15 @@ function smartDashes(text: string): string {
   return text.replace(/---/g, '\u2014').replace(/--/g, '\u2013').replace(/\.\.\./g, '\u2026');
 }
 
-/** The suffix of `@a [ch. 8]`: it reads "A, ch. 8", the comma implied, as in Pandoc. */
+/**
+ * The suffix of `@a [among others]`: it reads "A (2019, among others)", the
+ * comma implied, as in Pandoc. `@a [ among others]` (a space first) reads
+ * "A (2019 among others)"; after a locator the rest is as written
+ * (`@a [pp. 3 and 5]`: "A (2019, 3 and 5)").
+ */
 export function narrativeSuffix(inner: string, table?: LabelTable): ParsedSuffix {
   const parsed = parseSuffix(inner, table);
-  // `@a [ among others]` (a space first) reads "A (2019 among others)", as in Pandoc.
-  if (parsed.suffix && !/^[,.;:]/.test(parsed.suffix)) parsed.suffix = parsed.locator === undefined && /^\s/.test(inner) ? ` ${parsed.suffix}` : `, ${parsed.suffix}`;
+  if (parsed.suffix && !/^[,.;:]/.test(parsed.suffix)) parsed.suffix = parsed.locator !== undefined || /^\s/.test(inner) ? ` ${parsed.suffix}` : `, ${parsed.suffix}`;
   return parsed;
 }
 
