@@ -14,8 +14,10 @@ export interface CiteItem {
   /** Text after the key and its locator (`and passim`), trimmed of the leading comma. */
   suffix: string;
   /**
-   * Everything after the key as written (`, pp. 4-5 and passim`), so the
-   * `cite` stage can read the locator again with the style's locale terms.
+   * Everything after the key as written (`, pp. 4-5 and passim`), for a key
+   * that turns out to be a cross-reference (`[@fig-a, left]`). The locator
+   * is read once, in the parse stage, with the document locale's and the
+   * style's terms.
    */
   rawSuffix: string;
   /** The suffix came from `@key [suffix]`, where a comma is implied. */
