@@ -477,3 +477,25 @@ references:
     ]);
   });
 });
+
+describe('locators printed as Pandoc prints them', () => {
+  it('puts the label in the plural for any range or list, and prints short words in a locator as written', async () => {
+    const style = `<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0" default-locale="en-US">
+  <info><title>Locator test</title><id>locator-test</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation>
+    <layout prefix="(" suffix=")" delimiter="; ">
+      <group delimiter=" "><text variable="title"/><label variable="locator" form="short"/><text variable="locator" prefix="[" suffix="]"/></group>
+    </layout>
+  </citation>
+</style>`;
+    const text =
+      'A [@k, sec. 4(a)-(c)]. B [@k, {sec. iv and vi}]. C [@k, {no one, no two}]. D [@k, {chap. 3, sec. 2}]. E [@k, sec. 4]. F [@k, pp. xi, xiv]. G [@k, {p. x y}]. H [@k, chap. 3 and 4]. I [@k, {one, no two, no three}]. J [@k, {a, ch. 3}].';
+    const input = write({ 'input.md': `---\ntitle: T\nsuppress-bibliography: true\nreferences:\n- id: k\n  title: Title\n  type: book\n---\n\n${text}\n`, 'locators.csl': style });
+    const { body } = await built(input, path.join(path.dirname(input), 'locators.csl'));
+    // What `pandoc --citeproc` 2.17 prints.
+    expect(body).toBe(
+      'A (Title secs. [4(a)\u2013(c)]). B (Title secs. [iv and vi]). C (Title pp. [no one, no two]). D (Title chaps. [3, sec. 2]). E (Title sec. [4]). F (Title pp. [xi, xiv]). G (Title pp. [x y]). H (Title chap. [3] and 4). I (Title pp. [one, no two, no three]). J (Title pp. [a, ch. 3]).',
+    );
+  });
+});

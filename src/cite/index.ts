@@ -24,7 +24,7 @@ import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
 import { labelsFromTerms, type LabelTable } from '../parse/index.js';
-import { descendants, localeStyleOption, localeTerms, readCslXml, styleLocaleTerms } from '../shared/csl-xml.js';
+import { descendants, localeStyleOption, localeTerms, readCslXml, styleLocaleTerms, type CslTerm } from '../shared/csl-xml.js';
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
 import { citationLayoutAffixes, stylesToClasses, type CitationInput, type CitationItemInput } from './engine.js';
@@ -278,7 +278,7 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
 
   const toInput = (item: Cite['items'][number], extra: Partial<CitationItemInput> = {}): CitationItemInput => ({
     id: item.key,
-    ...(item.locator !== undefined ? { locator: item.locator, label: item.label } : {}),
+    ...(item.locator !== undefined ? { locator: shieldLocatorWords(item.locator), label: item.label } : {}),
     ...(item.prefix ? { prefix: item.prefix + ' ' } : {}),
     ...(item.suffix ? { suffix: (/^[\s,.;:]/.test(item.suffix) ? '' : ' ') + item.suffix } : {}),
     ...(item.suppressAuthor ? { 'suppress-author': true } : {}),
@@ -372,7 +372,9 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
   }
   authorRenderings = result.authors;
   const affixes = linked ? citationLayoutAffixes(options.style.xml) : { prefix: '', suffix: '' };
-  const output = new Map<string, string>(result.clusters.map(([id, html]) => [id, html ? affixes.prefix + html + affixes.suffix : html]));
+  const output = new Map<string, string>(
+    result.clusters.map(([id, html]) => [id, html ? affixes.prefix + unshieldLocatorWords(html) + affixes.suffix : html]),
+  );
 
   let affixesOfLayout: { prefix: string; suffix: string } | undefined;
   const layoutAffixes = () => (affixesOfLayout ??= citationLayoutAffixes(options.style.xml));
@@ -389,6 +391,8 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
         .flatMap((term) => [term.single, term.multiple ?? ''])
         .filter((text) => /^\p{Ll}/u.test(text)),
     ));
+  let termsOfLabels: CslTerm[] | undefined;
+  const labelTerms = () => (termsOfLabels ??= [...localeTerms(options.locales.get(options.lang) ?? ''), ...styleLocaleTerms(options.style.xml, options.lang)]);
   const rendered: Array<{ cite: Cite; html: string }> = [];
   for (const entry of registered) {
     const { cite } = entry;
@@ -438,6 +442,7 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
       html = html.replace(/\.((?:<\/[^>]+>|[”’"])*)$/, '$1');
       if (cite.mode === 'normal') html = `(${html})`;
     }
+    if (entry.noteIndex >= 0) html = pluralLabels(html, cite, labelTerms());
     rendered.push({ cite, html: stylesToClasses(html) });
   }
   const bibliography = result.bibliography;
@@ -466,6 +471,59 @@ function withMissing(html: string, keys: string[], affixes: { prefix: string; su
   else if (affixes.suffix && html.endsWith(affixes.suffix)) out = `${html.slice(0, -affixes.suffix.length)}; ${marks}${affixes.suffix}`;
   else out = `${html}; ${marks}`;
   return out.replace(/\?(<\/b><\/span>)\./g, '?$1');
+}
+
+/**
+ * citeproc-js reads a short lower-case word inside a locator (`no`, `p.`,
+ * `sec.`) as a label of its own and may drop it (`{no comma, no label}` →
+ * "no comma, label"); Pandoc prints a locator as written. The space that
+ * makes such a word a label (before it, or after it at the start) is handed
+ * to citeproc-js as a stand-in character, and put back in its output.
+ * Roman numerals and "and" are left alone: citeproc-js reads lists with them.
+ */
+const locatorSpace = '\uE1E0';
+function shieldLocatorWords(locator: string): string {
+  if (!/(?:^|\s)[a-z]{1,4}(?:[.\s]|$)/.test(locator)) return locator;
+  const plain = (word: string) => word === 'and' || /^[ivxlcdm]+$/.test(word);
+  return locator
+    .replace(/(\s)([a-z]{1,4})(?=[.\s]|$)/g, (match, space: string, word: string) => (plain(word) ? match : locatorSpace + word))
+    .replace(/^([a-z]{1,4})(\.?)\s/, (match, word: string, stop: string) => (plain(word) ? match : `${word}${stop}${locatorSpace}`));
+}
+function unshieldLocatorWords(html: string): string {
+  return html.includes(locatorSpace) ? html.replaceAll(locatorSpace, ' ') : html;
+}
+
+/**
+ * A locator label in the plural where Pandoc has it: for a locator with a
+ * space, comma, dash or ampersand in it (`ss 123(4)–(6)`, `pp. iv, vi`).
+ * citeproc-js makes a label plural only for numbers it can read as a range
+ * or list, so `123(4)–(6)` gets "s": the singular label right before the
+ * locator is put in the plural.
+ */
+function pluralLabels(html: string, cite: Cite, terms: CslTerm[]): string {
+  let out = html;
+  for (const item of cite.items) {
+    const locator = item.locator?.trim();
+    if (!locator || !item.label || !/[\s,&\-\u2013]/.test(locator)) continue;
+    const name = item.label === 'sub-verbo' ? 'sub verbo' : item.label;
+    const start = escapeHtml(locator.slice(0, Math.min(3, locator.length))).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const term of terms) {
+      if (term.name !== name || !term.multiple || term.multiple === term.single) continue;
+      const single = escapeHtml(term.single).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      // The singular label, then spaces and tags, up to a few characters (`{`, `(`) before the locator.
+      const pattern = new RegExp(`(^|[\\s(>\\[])${single}(?=(?:\\s|\u00a0|&#160;|<[^>]+>)+[^\\s<]{0,2}${start})`, 'g');
+      const found = out.match(pattern);
+      if (found?.length === 1) {
+        out = out.replace(pattern, (_, before: string) => before + escapeHtml(term.multiple as string));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;');
 }
 
 /** Lower-case the first letter of the visible text when it starts one of `terms` capitalised (`Ibid.` → `ibid.`). */
