@@ -130,7 +130,7 @@ describe('footnote checks', () => {
 
 describe('locators', () => {
   it('splits label, locator and suffix as Pandoc does', () => {
-    expect(parseSuffix(', pp. 33-35, 38-39 and passim')).toEqual({ locator: '33-35, 38-39', label: 'page', suffix: 'and passim' });
+    expect(parseSuffix(', pp. 33-35, 38-39 and passim')).toEqual({ locator: '33-35, 38-39', label: 'page', suffix: ' and passim' });
     expect(parseSuffix(', chapter 3')).toEqual({ locator: '3', label: 'chapter', suffix: '' });
     expect(parseSuffix(', and elsewhere')).toEqual({ suffix: ', and elsewhere' });
     expect(parseSuffix(', xiv')).toEqual({ suffix: ', xiv' });
@@ -156,13 +156,14 @@ describe('locators', () => {
     [', (21 and on', undefined, undefined, ', (21 and on'],
     [', s (b) and on', undefined, undefined, ', s (b) and on'],
     // A word after a space must have a number in it: `- 35` is a suffix.
-    [', pp. 33 - 35', '33', 'page', '- 35'],
-    [', pp. 3 and 4', '3', 'page', 'and 4'],
+    [', pp. 33 - 35', '33', 'page', ' - 35'],
+    [', pp. 3 and 4', '3', 'page', ' and 4'],
     [', vol. 3, p. 4', '3', 'volume', ', p. 4'],
+    [', p. 3/4', '3', 'page', '/4'],
     [', 3,4', '3, 4', 'page', ''],
     // Braces: an optional label inside, anything else up to the closing brace.
     [', {p. a}', 'a', 'page', ''],
-    [' { chap. 9 } and on', '9', 'chapter', 'and on'],
+    [' { chap. 9 } and on', '9', 'chapter', ' and on'],
     [', {q-r, 7}', 'q\u2013r, 7', 'page', ''],
     [', {x - y}', 'x\u2013y', 'page', ''],
     [', {7-8-9}', '7-8-9', 'page', ''],

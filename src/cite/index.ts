@@ -280,7 +280,8 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
     id: item.key,
     ...(item.locator !== undefined ? { locator: shieldLocatorWords(item.locator), label: item.label } : {}),
     ...(item.prefix ? { prefix: item.prefix + ' ' } : {}),
-    ...(item.suffix ? { suffix: (/^[\s,.;:]/.test(item.suffix) ? '' : ' ') + item.suffix } : {}),
+    // A suffix that starts with punctuation follows at once (`p. 3/4`, `p. 3, and on`); an opening bracket or quote after a space.
+    ...(item.suffix ? { suffix: (/^(?![([{\u201c\u2018"'])[\s\p{P}]/u.test(item.suffix) ? '' : ' ') + item.suffix } : {}),
     ...(item.suppressAuthor ? { 'suppress-author': true } : {}),
     ...extra,
   });

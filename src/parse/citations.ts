@@ -327,7 +327,7 @@ function smartDashes(text: string): string {
  */
 export function narrativeSuffix(inner: string, table?: LabelTable): ParsedSuffix {
   const parsed = parseSuffix(inner, table);
-  if (parsed.suffix && !/^[,.;:]/.test(parsed.suffix)) parsed.suffix = parsed.locator !== undefined || /^\s/.test(inner) ? ` ${parsed.suffix}` : `, ${parsed.suffix}`;
+  if (parsed.locator === undefined && parsed.suffix && !/^[,.;:]/.test(parsed.suffix)) parsed.suffix = /^\s/.test(inner) ? ` ${parsed.suffix}` : `, ${parsed.suffix}`;
   return parsed;
 }
 

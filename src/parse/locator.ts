@@ -360,9 +360,11 @@ export function parseSuffix(raw: string, table: LabelTable = englishLabels, node
   if (tokens[at]?.kind === 'space') at++;
   const found = reader.delimited(at) ?? reader.integrated(at);
   if (!found) return { suffix: raw.trim() };
-  const suffix = raw.slice(reader.offset(found.next, raw)).trim();
+  // The rest is the suffix as written (`, and passim`, ` and 4`, `/4`), one space kept before it.
+  const rest = raw.slice(reader.offset(found.next, raw)).replace(/^\s+/, ' ').trimEnd();
+  const suffix = rest.trim() === '' ? '' : rest;
   // `{}`: nothing to locate, the braces only end the locator.
-  if (found.locator === '') return { suffix };
+  if (found.locator === '') return { suffix: suffix.trim() };
   return { locator: enDashRanges(found.locator), label: found.label, suffix };
 }
 

@@ -11,7 +11,10 @@ export interface CiteItem {
   key: string;
   /** Text before the key (`see`), trimmed. */
   prefix: string;
-  /** Text after the key and its locator (`and passim`), trimmed of the leading comma. */
+  /**
+   * Text after the key and its locator, as written after a locator
+   * (`, and passim`, ` and passim`, `/4`), trimmed otherwise (`and passim`).
+   */
   suffix: string;
   /**
    * Everything after the key as written (`, pp. 4-5 and passim`), for a key
