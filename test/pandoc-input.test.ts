@@ -244,6 +244,8 @@ describe('BibTeX as Pandoc converts it', () => {
         '@book{de, title = {Über das Wesen der Götter}, language = {langlatin and langgerman}, langid = {german}, year = 2002}',
         '@book{none, title = {Why Water Is Wet}, year = 2003}',
         '@book{list, title = {De Natura Deorum}, language = {langlatin and langgerman}, year = 2004}',
+        '@book{de2, title = {Drei Abhandlungen über die Conjunction}, langid = {german}, year = 1869}',
+        '@book{en2, title = {The Epistle on the {Active} Intellect}, language = {german}, langid = {english}, year = 2005}',
       ].join('\n'),
     );
     const { loadBibliography } = await import('../src/load/bibliography.js');
@@ -253,6 +255,11 @@ describe('BibTeX as Pandoc converts it', () => {
     expect(items.get('de')).toMatchObject({ language: 'de-DE', title: 'Über das Wesen der Götter' });
     expect(items.get('none')).toMatchObject({ title: 'Why water is wet' });
     expect(items.get('list')?.language).toBeUndefined();
+    // The langid decides, as in Pandoc: a German entry keeps its capitals
+    // even without a `language` field, an English one is sentence-cased
+    // whatever its `language` says.
+    expect(items.get('de2')).toMatchObject({ language: 'de-DE', title: 'Drei Abhandlungen über die Conjunction' });
+    expect(items.get('en2')).toMatchObject({ language: 'en-US', title: 'The epistle on the Active intellect' });
   });
 });
 
@@ -302,9 +309,26 @@ describe('more of Pandoc’s reading', () => {
     });
     expect(pandocEntry({ id: 'a', type: 'book', issued: { literal: '1996_2004' } })).toMatchObject({ issued: '1996/2004' });
     expect(pandocEntry({ id: 'a', type: 'book', issued: [{ season: 3, year: 1963 }], author: { family: 'Author', given: ['Ann', 'B.'] } })).toMatchObject({
-      issued: { 'date-parts': [[1963]], season: 3 },
+      issued: { 'date-parts': [[1963, 23]] },
       author: [{ family: 'Author', given: 'Ann B.' }],
     });
+    // Seasons become CSL's months 21–24, as Pandoc converts them, so each end of a range keeps its own.
+    expect(pandocEntry({ id: 'a', type: 'book', issued: [{ season: 1, year: 1964 }, { season: 'winter', year: 1965 }] })).toMatchObject({
+      issued: { 'date-parts': [[1964, 21], [1965, 24]] },
+    });
+    expect(pandocEntry({ id: 'a', type: 'book', issued: { year: 1966, month: 5, season: 2 } })).toMatchObject({ issued: { 'date-parts': [[1966, 5]], season: 2 } });
+  });
+
+  it('prints a season range as Pandoc does (Spring–Winter)', async () => {
+    const refs = `references:
+- {id: ys, type: webpage, author: [{literal: NN}], title: Range, issued: [{season: 1, year: 1964}, {season: 4, year: 1965}]}
+- {id: same, type: webpage, author: [{literal: NN}], title: Same year, issued: [{season: 2, year: 1966}, {season: 4, year: 1966}]}
+`;
+    const input = write({ 'input.md': `---\ntitle: T\n${refs}---\n\n[@ys; @same]\n` });
+    const model = await buildDocument({ input, style: 'apa' });
+    const text = toString(model.bibliography!).replace(/\s+/g, ' ');
+    expect(text).toContain('NN. (1964–1965, Spring–Winter). Range.');
+    expect(text).toContain('NN. (1966, Summer–Winter). Same year.');
   });
 
   it('keeps a suffix written with a space first without a comma, and shows an unknown key as key?', async () => {

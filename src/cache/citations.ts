@@ -6,7 +6,8 @@
  * the style's XML, the locale and every locale XML handed to the engine, the
  * bibliography items' data, every cluster in reading order with its note
  * number, the nocite list, the author-alone renderings asked for and whether
- * a bibliography is wanted, plus the versions of citeproc-js and Colophon.
+ * a bibliography is wanted, plus the versions of citeproc-js and Colophon
+ * and the source of the code that drives citeproc-js (`citeprocFingerprint`).
  * A text edit that leaves the citations alone gives the same request, so the
  * answer comes from disk; any change to a citation, an item, the style or
  * the locale gives another key, so a stale note is never served.
@@ -25,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
-import { titleCaseStopWords } from '../cite/engine.js';
+import { citeprocFingerprint } from '../cite/process.js';
 
 /** Bumped when the shape of an entry or of the request changes. */
 const format = 2;
@@ -86,7 +87,8 @@ export function requestKey(request: CiteprocRequest): string {
     hash.update(text);
   };
   part(codeVersions());
-  part(titleCaseStopWords);
+  // The code that drives citeproc-js, so a change to it is never answered from an older entry.
+  part(citeprocFingerprint());
   part(request.styleXml);
   part(request.lang);
   part([...request.locales]);

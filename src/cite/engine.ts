@@ -8,15 +8,20 @@
  */
 import { createRequire } from 'node:module';
 import type { CslItem } from './types.js';
+import { nameEditorTranslatorOnce, singularLabelForWordLists, type NameOutputGlobals, type NumberGlobals } from './names.js';
+import { keepPunctuationOutsideTypedQuotes, markTypedQuotes, type FlipFlopperEngine, type TypedQuoteGlobals } from './typed-quotes.js';
+import { clusterOrder, teachCiteGroups, type CiteprocGlobals, type OrderedEngine } from './cite-groups.js';
 
 const require = createRequire(import.meta.url);
 // citeproc ships CommonJS without type declarations; the few calls used here
 // are typed by `CiteprocEngine` below. It is loaded on the first engine: a
 // build whose citations all come from the cache never loads it.
-interface Citeproc {
+interface Citeproc extends CiteprocGlobals {
+  NameOutput: CiteprocGlobals['NameOutput'] & NameOutputGlobals['NameOutput'];
   debug: (message: string) => void;
-  Engine: new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine;
+  Engine: (new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine) & NumberGlobals['Engine'];
   SKIP_WORDS: string[];
+  Output: { Formats: { html: { text_escape: (text: string | undefined) => string } } } & TypedQuoteGlobals['Output'];
   getSortCompare: (this: { sys?: { collation?: string }; opt?: { sort_sep?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
 }
 let loaded: Citeproc | undefined;
@@ -29,6 +34,11 @@ function citeproc(): Citeproc {
     loaded.debug = () => {};
     loaded.SKIP_WORDS.splice(0, loaded.SKIP_WORDS.length, ...titleCaseStopWords);
     collateByLanguage(loaded);
+    teachCiteGroups(loaded);
+    keepSuperscriptLetters(loaded);
+    nameEditorTranslatorOnce(loaded);
+    singularLabelForWordLists(loaded);
+    keepPunctuationOutsideTypedQuotes(loaded);
   }
   return loaded;
 }
@@ -51,19 +61,69 @@ function collateByLanguage(CSL: Citeproc): void {
     // separator: compare part by part, so "Doe|John|" sorts before
     // "Doe|John,|Roe|Jenny|" whatever the separator's place in the collation.
     const separator = this?.opt?.sort_sep ?? '|';
-    // A leading bracket or quotation mark does not count, as in citeproc-js.
+    // A leading bracket or quotation mark does not count, as in citeproc-js,
+    // nor a leading apostrophe-like letter of a transliteration (ʾ hamza,
+    // ʿ ayn, ʻ ʼ), as in Pandoc: ʿUdhrī sorts among the U's, after Uch.
     // Hyphens do not count either, as in Pandoc (Villafuerte before Villa-Lobos).
-    const strip = (text: string) => text.replace(/^[[\]'"]*/, '').replace(/[-\u2010\u2011]/g, '');
+    const strip = (text: string) => text.replace(/^[[\]'"‘’“”«»\u02BB-\u02BF]*/, '').replace(/[-\u2010\u2011]/g, '');
     return (a, b) => {
       const left = strip(a).split(separator);
       const right = strip(b).split(separator);
       for (let i = 0; i < Math.min(left.length, right.length); i++) {
-        const order = compare(left[i], right[i]);
+        const order = scriptOrder(left[i], right[i]) || compare(left[i], right[i]);
         if (order !== 0) return order;
       }
       return left.length - right.length;
     };
   };
+}
+
+/**
+ * Scripts in the order of the Unicode collation's root (digits, Latin,
+ * Greek, Cyrillic, …, Han), whatever the language: Pandoc sorts a Latin
+ * name before a Cyrillic one in a Russian document too, where ICU's Russian
+ * collation (Node's) puts Cyrillic first. Within one script, the
+ * language's collation decides.
+ */
+const scriptRanks: Array<[RegExp, number]> = [
+  [/\p{N}/u, 1],
+  [/\p{Script=Latin}/u, 2],
+  [/\p{Script=Greek}/u, 3],
+  [/\p{Script=Cyrillic}/u, 4],
+  [/\p{Script=Georgian}/u, 5],
+  [/\p{Script=Armenian}/u, 6],
+  [/\p{Script=Hebrew}/u, 7],
+  [/\p{Script=Arabic}/u, 8],
+  [/\p{Script=Devanagari}/u, 9],
+  [/\p{Script=Thai}/u, 10],
+  [/\p{Script=Hangul}/u, 11],
+  [/\p{Script=Hiragana}|\p{Script=Katakana}/u, 12],
+  [/\p{Script=Han}/u, 13],
+];
+
+function scriptRank(text: string): number {
+  const first = /[\p{L}\p{N}]/u.exec(text)?.[0];
+  if (!first) return 0;
+  for (const [pattern, rank] of scriptRanks) if (pattern.test(first)) return rank;
+  return 0;
+}
+
+function scriptOrder(a: string, b: string): number {
+  const left = scriptRank(a);
+  const right = scriptRank(b);
+  return left && right ? left - right : 0;
+}
+
+/**
+ * Superscript letters and digits stay the characters they are (`nᵒ 36`,
+ * `1ᵉʳ`, `m²`), as in Pandoc: citeproc-js's HTML output turns each into a
+ * `<sup>` around the plain letter (`n<sup>o</sup>`), which reads as "no 36"
+ * wherever the markup is lost (a text extract, a screen reader's copy).
+ * The escaping of `&`, `<`, `>` and of doubled spaces is citeproc-js's.
+ */
+function keepSuperscriptLetters(CSL: Citeproc): void {
+  CSL.Output.Formats.html.text_escape = (text) =>
+    (text ?? '').replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;').replace(/\s\s/g, '\u00A0 ');
 }
 
 /**
@@ -88,14 +148,16 @@ function collation(lang: string, fallback: string): (a: string, b: string) => nu
 }
 
 /**
- * The words CSL 1.0.2 keeps lower case in title case ("stop words" in the
- * specification). citeproc-js ships a much longer list of prepositions, so
- * "Under" or "Next" would stay lower case where the specification and
- * Pandoc capitalise them.
+ * The words title case keeps lower case: CSL 1.0.2's list ("stop words" in
+ * the specification), plus the name particles "de", "van" and "von" and the
+ * word "about", which Pandoc keeps lower case too ("William de Montibus",
+ * "the von Trapp Family"). citeproc-js ships a much longer list of
+ * prepositions, so "Under" or "Next" would stay lower case where the
+ * specification and Pandoc capitalise them.
  */
 export const titleCaseStopWords = [
-  'a', 'an', 'and', 'as', 'at', 'but', 'by', 'down', 'for', 'from', 'in', 'into', 'nor',
-  'of', 'on', 'onto', 'or', 'over', 'so', 'the', 'till', 'to', 'up', 'via', 'with', 'yet',
+  'a', 'about', 'an', 'and', 'as', 'at', 'but', 'by', 'de', 'down', 'for', 'from', 'in', 'into', 'nor',
+  'of', 'on', 'onto', 'or', 'over', 'so', 'the', 'till', 'to', 'up', 'van', 'via', 'von', 'with', 'yet',
 ];
 
 export interface CitationItemInput {
@@ -185,9 +247,11 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
   // forceLang: the document's locale wins over the style's default-locale,
   // as in Pandoc.
   const engine = new (citeproc().Engine)(sys, options.styleXml, options.lang, true);
+  markTypedQuotes(engine as unknown as FlipFlopperEngine);
   // citeproc-js calls `wrapCitationEntry` only with this switch on.
   if (options.linkCitations) engine.opt.development_extensions.apply_citation_wrapper = true;
-  const items = (list: CitationItemInput[]) => list.map((item) => ({ ...item, id: toEngineId(item.id) }));
+  const order = clusterOrder<CitationItemInput>(engine as unknown as OrderedEngine);
+  const items = (list: CitationItemInput[]) => order(list).map((item) => ({ ...item, id: toEngineId(item.id) }));
   return {
     get opt() {
       return engine.opt;
@@ -248,6 +312,29 @@ function keepingDecorations<T>(engine: unknown, list: CitationItemInput[], rende
     layout.layout_prefix = prefix;
     layout.layout_suffix = suffix;
   }
+}
+
+/** The source of everything here that shapes citeproc-js's output (see `citeprocFingerprint` in `process.ts`). */
+export function engineFingerprint(): string {
+  return [
+    titleCaseStopWords.join(' '),
+    collateByLanguage,
+    collation,
+    scriptOrder,
+    scriptRank,
+    scriptRanks.map(([pattern, rank]) => `${pattern}${rank}`).join(),
+    teachCiteGroups,
+    clusterOrder,
+    keepSuperscriptLetters,
+    nameEditorTranslatorOnce,
+    singularLabelForWordLists,
+    keepPunctuationOutsideTypedQuotes,
+    markTypedQuotes,
+    createEngine,
+    keepingDecorations,
+  ]
+    .map(String)
+    .join('\n');
 }
 
 export { citationLayoutAffixes } from '../shared/csl-xml.js';

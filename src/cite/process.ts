@@ -18,6 +18,8 @@
  */
 import { createEngine, type CitationInput, type CitationItemInput, type CiteprocEngine, type EngineOptions } from './engine.js';
 import type { BibliographyParams } from './engine.js';
+import { absorbPunctuationInQuotes, movesPunctuationIntoQuotes } from './punctuation.js';
+import { engineFingerprint } from './engine.js';
 
 export interface CiteprocRequest {
   styleXml: string;
@@ -73,8 +75,13 @@ export function runCiteproc(request: CiteprocRequest, options: { batch?: number;
   } else {
     ({ engine, clusters } = inBatches(engineOptions, request.citations, request.nocite, options.batch ?? batchSize));
   }
-  const authors = request.authors.map((items) => engine.makeCitationCluster(items));
-  const bibliography = request.bibliography ? engine.makeBibliography() : null;
+  let authors = request.authors.map((items) => engine.makeCitationCluster(items));
+  let bibliography = request.bibliography ? engine.makeBibliography() : null;
+  if (movesPunctuationIntoQuotes(request.styleXml, request.lang, request.locales)) {
+    clusters = clusters.map(([id, html]) => [id, absorbPunctuationInQuotes(html)]);
+    authors = authors.map(absorbPunctuationInQuotes);
+    if (bibliography) bibliography = [bibliography[0], bibliography[1].map(absorbPunctuationInQuotes)];
+  }
   return { clusters, authors, bibliography };
 }
 
@@ -160,3 +167,15 @@ function inBatches(
 function trackOf(citation: CitationInput): number {
   return citation.properties.noteIndex ? 1 : 0;
 }
+
+/**
+ * What decides the answer to a request besides the request itself: the code
+ * that drives citeproc-js here and in `engine.ts` (its corrections to the
+ * engine, the punctuation rule). Part of the citation cache's key, so that
+ * an answer made by other code is not served, whatever the version number.
+ */
+export function citeprocFingerprint(): string {
+  fingerprint ??= [engineFingerprint(), runCiteproc, inBatches, absorbPunctuationInQuotes, movesPunctuationIntoQuotes].map(String).join('\n');
+  return fingerprint;
+}
+let fingerprint: string | undefined;

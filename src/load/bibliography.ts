@@ -505,12 +505,23 @@ const tokenNames: Record<string, string> = {
   EOF: 'end of file',
 };
 
+/**
+ * BibTeX text to CSL items, in two steps so that each entry's language is
+ * decided as Pandoc decides it: by its `langid` where it has one. citation-js
+ * sentence-cases the titles of English entries and judges English by the
+ * `language` field alone, so a `langid = {german}` entry without one had
+ * its German nouns lower-cased ("Drei abhandlungen").
+ */
 function convertBibtex(text: string): unknown[] {
-  const converted = bibtexParser().plugins.input.chain(text, {
-    forceType: '@biblatex/text',
-    generateGraph: false,
-    target: '@csl/list+object',
-  });
+  const parser = bibtexParser().plugins.input;
+  const entries = parser.chain(text, { forceType: '@biblatex/text', generateGraph: false, target: '@biblatex/entries+list' });
+  if (!Array.isArray(entries)) return [];
+  for (const entry of entries as Array<{ properties?: Record<string, unknown> }>) {
+    const properties = entry.properties;
+    // The item's own `language` is set from `langid` afterwards (`bibtexAsPandoc`).
+    if (properties && typeof properties.langid === 'string' && properties.langid.trim()) properties.language = properties.langid.trim();
+  }
+  const converted = parser.chain(entries as unknown as string, { forceType: '@biblatex/entries+list', generateGraph: false, target: '@csl/list+object' });
   return Array.isArray(converted) ? converted : [];
 }
 

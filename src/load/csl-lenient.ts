@@ -95,6 +95,17 @@ function readNames(value: unknown): unknown {
 
 const edtf = /^-?\d{4}(?:-\d{2}(?:-\d{2})?)?$/;
 
+const seasonNames: Record<string, number> = { spring: 1, summer: 2, autumn: 3, fall: 3, winter: 4 };
+
+/**
+ * A season (1–4 or its English name) as CSL's month 21–24, as Pandoc
+ * converts it: each end of a range keeps its own ("Spring–Winter").
+ */
+function seasonMonth(season: unknown): number | undefined {
+  const number = typeof season === 'string' ? (seasonNames[season.trim().toLowerCase()] ?? Number(season)) : Number(season);
+  return Number.isInteger(number) && number >= 1 && number <= 4 ? 20 + number : undefined;
+}
+
 function datePartsOf(map: Record<string, unknown>): Array<number | string> | undefined {
   if (map.year === undefined) return undefined;
   const parts: Array<number | string> = [];
@@ -105,7 +116,15 @@ function datePartsOf(map: Record<string, unknown>): Array<number | string> | und
     if (!Number.isInteger(number)) return undefined;
     parts.push(number);
   }
+  const season = map.season === undefined ? undefined : seasonMonth(map.season);
+  if (parts.length === 1 && season !== undefined) parts.push(season);
   return parts;
+}
+
+/** The `season` a date keeps beside its parts: only one that did not become a month. */
+function keptSeason(map: Record<string, unknown>, parts: Array<number | string> | undefined): unknown {
+  if (map.season === undefined) return undefined;
+  return parts && parts.length >= 2 && Number(parts[1]) > 20 ? undefined : map.season;
 }
 
 function readDate(value: unknown): unknown {
@@ -124,7 +143,8 @@ function readDate(value: unknown): unknown {
     if (ranges.length > 0 && ranges.every((parts) => parts !== undefined)) {
       const date: Record<string, unknown> = { 'date-parts': ranges.slice(0, 2) };
       const first = value[0] as Record<string, unknown>;
-      if (first.season !== undefined) date.season = first.season;
+      const season = keptSeason(first, ranges[0]);
+      if (season !== undefined) date.season = season;
       if (first.circa !== undefined) date.circa = first.circa;
       return date;
     }
@@ -140,7 +160,8 @@ function readDate(value: unknown): unknown {
     const parts = datePartsOf(map);
     if (parts) {
       const date: Record<string, unknown> = { 'date-parts': [parts] };
-      if (map.season !== undefined) date.season = map.season;
+      const season = keptSeason(map, parts);
+      if (season !== undefined) date.season = season;
       if (map.circa !== undefined) date.circa = map.circa;
       return date;
     }

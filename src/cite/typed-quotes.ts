@@ -1,0 +1,105 @@
+/**
+ * Punctuation stays outside quotation marks typed in a field: a title
+ * `Abhandlung: “Über den Intellekt”` followed by the style's full stop
+ * prints `“Über den Intellekt”.`, as in Pandoc, which moves punctuation only
+ * inside the quotation marks a style adds (`quotes="true"`). citeproc-js
+ * reads typed quotation marks as its own and, in American English, moves
+ * the full stop inside them as well (`“Über den Intellekt.”`).
+ *
+ * citeproc-js turns typed quotation marks into output blobs with a
+ * `@quotes` decoration (its "flip-flopper", which also swaps them for inner
+ * marks inside a quoted title); Colophon marks those blobs, and hides their
+ * decoration from the four passes that move punctuation (`upward`,
+ * `leftward`, `downward`, `fix`), restoring it before the text is written.
+ */
+
+interface Blob {
+  blobs?: Blob[] | string;
+  decorations?: Array<[string, unknown]>;
+  colophonTyped?: boolean;
+}
+
+type Pass = (this: unknown, blob: Blob) => unknown;
+
+interface Adjust {
+  upward: Pass;
+  leftward: Pass;
+  downward: Pass;
+  fix: Pass;
+}
+
+export interface TypedQuoteGlobals {
+  Output: { Queue: { adjust: new (punctuationInQuote?: unknown) => Adjust } };
+}
+
+/** What `keepPunctuationOutsideTypedQuotes` reads of one engine. */
+export interface FlipFlopperEngine {
+  fun: { flipflopper: { processTags: (blob: Blob) => unknown } };
+}
+
+const isQuote = (decoration: [string, unknown]) => decoration[0] === '@quotes' && decoration[1] !== 'false';
+
+function markTyped(blob: Blob): void {
+  if (!Array.isArray(blob.blobs)) return;
+  for (const child of blob.blobs) {
+    if (child.decorations?.some(isQuote)) child.colophonTyped = true;
+    markTyped(child);
+  }
+}
+
+/** Hide the quote decorations of typed quotation marks under `blob`; returns how to restore them. */
+function hideTyped(blob: Blob): () => void {
+  const hidden: Array<[Array<[string, unknown]>, number, unknown]> = [];
+  const walk = (node: Blob) => {
+    if (node.colophonTyped && node.decorations) {
+      node.decorations.forEach((decoration, index) => {
+        if (isQuote(decoration)) {
+          hidden.push([node.decorations!, index, decoration[1]]);
+          decoration[1] = 'false';
+        }
+      });
+    }
+    if (Array.isArray(node.blobs)) for (const child of node.blobs) walk(child);
+  };
+  walk(blob);
+  return () => {
+    for (const [decorations, index, value] of hidden) decorations[index][1] = value;
+  };
+}
+
+/** Teach citeproc-js's punctuation passes to leave typed quotation marks alone. */
+export function keepPunctuationOutsideTypedQuotes(CSL: TypedQuoteGlobals): void {
+  const Adjust = CSL.Output.Queue.adjust;
+  const Patched = function (this: unknown, punctuationInQuote?: unknown): Adjust {
+    const adjust = new Adjust(punctuationInQuote);
+    let depth = 0;
+    for (const name of ['upward', 'leftward', 'downward', 'fix'] as const) {
+      const pass = adjust[name];
+      adjust[name] = function (blob) {
+        // The passes call themselves on the children: hide once, at the top.
+        if (depth > 0 || !blob || typeof blob !== 'object') return pass.call(this, blob);
+        const restore = hideTyped(blob);
+        depth++;
+        try {
+          return pass.call(this, blob);
+        } finally {
+          depth--;
+          restore();
+        }
+      };
+    }
+    return adjust;
+  };
+  CSL.Output.Queue.adjust = Patched as unknown as TypedQuoteGlobals['Output']['Queue']['adjust'];
+}
+
+/** Mark the blobs an engine makes from typed quotation marks. */
+export function markTypedQuotes(engine: FlipFlopperEngine): void {
+  const flipflopper = engine.fun.flipflopper;
+  const processTags = flipflopper.processTags;
+  flipflopper.processTags = function (blob) {
+    const result = processTags.call(this, blob);
+    markTyped(blob);
+    return result;
+  };
+}
