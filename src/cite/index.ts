@@ -319,7 +319,10 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
   const authorAlone = (entry: Registered): string => {
     const slot = authorSlot.get(entry);
     const rendered = slot === undefined ? '' : authorRenderings[slot];
-    return rendered.includes('[NO_PRINTED_FORM]') || rendered.includes('[CSL STYLE ERROR:') ? '' : rendered;
+    if (rendered.includes('[NO_PRINTED_FORM]') || rendered.includes('[CSL STYLE ERROR:')) return '';
+    // The author alone keeps no delimiter the style meant for what follows
+    // it ("Smith, Jones," in GOST R 7.0.5): Pandoc prints "Smith, Jones [2018]".
+    return rendered.replace(/[\s,;:]+((?:<\/[^>]+>)*)$/, '$1');
   };
 
   // The clusters the engine tracks positions for, in reading order. An
@@ -407,9 +410,10 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
       // citeproc-js's placeholder for a cluster that prints nothing (an
       // author-suppressed MLA citation without a locator): Pandoc prints nothing.
       html = html.replace(/\s*\[NO_PRINTED_FORM\]\s*/g, '');
-      // citeproc-js keeps the delimiter of a suppressed author in some
-      // styles ("(2005,, p. 20)" in DIN 1505-2).
-      if (cite.items.some((item) => item.suppressAuthor) || cite.mode === 'author-in-text') html = html.replace(/,(\s*),/g, ',$1');
+      // A style's group delimiter and an affix of the same comma meet in
+      // some styles ("(Smith, 2015, , p. 12)" in DIN 1505-2, "(2005,, p. 20)"
+      // with the author suppressed): Pandoc prints the comma once.
+      html = html.replace(/,\s*,(\s*)/g, ',$1');
       if (cite.mode === 'author-in-text' && !noteStyle) {
         const author = authorAlone(entry);
         html = author && html ? `${author} ${html}` : author || html;
