@@ -303,3 +303,28 @@ describe('sorting names in several scripts', () => {
     }
   });
 });
+
+describe('punctuation a style repeats', () => {
+  const fixtures = path.join(import.meta.dirname, 'fixtures', 'engine');
+  const refs = [book('a1', 'Doe', 2005), book('b1', 'Roe', 2007, { author: [{ family: 'Roe', given: 'Al' }, { family: 'Poe', given: 'Bo' }] })];
+
+  it('prints once a comma that a group delimiter and a label prefix both give', async () => {
+    const style = path.join(fixtures, 'repeated-comma.csl');
+    const input = manuscript('title: T\nbibliography: refs.json', 'One [@a1, p. 12].\n\nTwo [@a1].\n\nThree [-@a1, p. 3].', { refs });
+    const model = await buildDocument({ input, style });
+    const expected = ['One (Doe, 2005, p. 12).', 'Two (Doe, 2005).', 'Three (2005, p. 3).'];
+    expect(paragraphs(model)).toEqual(expected);
+    const reference = pandocParagraphs(input, style);
+    if (reference) expect(reference).toEqual(expected);
+  });
+
+  it('leaves out, after the author of a narrative citation, the delimiter the style meant for the year', async () => {
+    const style = path.join(fixtures, 'author-suffix.csl');
+    const input = manuscript('title: T\nbibliography: refs.json', 'One @a1 [p. 4] said.\n\nTwo @b1 said.', { refs });
+    const model = await buildDocument({ input, style });
+    const expected = ['One Doe [2005, p. 4] said.', 'Two Roe and Poe [2007] said.'];
+    expect(paragraphs(model)).toEqual(expected);
+    const reference = pandocParagraphs(input, style);
+    if (reference) expect(reference).toEqual(expected);
+  });
+});

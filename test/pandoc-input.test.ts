@@ -200,6 +200,32 @@ describe('citation syntax as Pandoc reads it', () => {
     ]);
   });
 
+  it('sets quotes in a citation’s affixes and an apostrophe after a citation as in the text', async () => {
+    const input = write({ 'input.md': `---\ntitle: T\n${references}---\n\n@doe2005's claim [@doe2005, s.v. "apple"; see 'the' @roe2007].\n` });
+    const { body } = await built(input);
+    // What `pandoc --citeproc` 2.17 prints.
+    expect(body).toBe('John Doe (2005)\u2019s claim (John Doe 2005, s.v. \u201capple\u201d; see \u2018the\u2019 Roe 2007).');
+  });
+
+  it('keeps the quotation marks and italics of a title that stands in for a missing author', async () => {
+    const anonymous = `references:
+- id: anon
+  type: article-journal
+  title: Notes on *borders* and bridges
+  issued: 2003
+- id: anonbook
+  type: book
+  title: A history of ferries
+  issued: 1999
+`;
+    const input = write({ 'input.md': `---\ntitle: T\n${anonymous}---\n\nAs @anon shows, and @anonbook [p. 4] too.\n` });
+    const { model, body } = await built(input);
+    // What `pandoc --citeproc` 2.17 prints.
+    expect(body).toBe('As \u201cNotes on Borders and Bridges\u201d (2003) shows, and A History of Ferries (1999, 4) too.');
+    const italic = elements(model.body, (e) => e.tagName === 'i' || e.tagName === 'em').map((e) => toString(e));
+    expect(italic).toEqual(expect.arrayContaining(['Borders', 'A History of Ferries']));
+  });
+
   it('prints the composite citation as Pandoc does', async () => {
     const input = write({ 'input.md': `---\ntitle: T\n${references}---\n\n@doe2005 [-@doe2005 p. 30; see also @poe2009] says.\n` });
     const { body } = await built(input);
@@ -353,5 +379,147 @@ describe('superscript citations of in-text styles', () => {
     const without = files('');
     const kept = await built(without, path.join(path.dirname(without), 'sup.csl'));
     expect(kept.body).toBe('Recent works1,2, and others.');
+  });
+});
+
+describe('citations in notes, as Pandoc sets them', () => {
+  // A note style whose first citation names the author in full, later ones
+  // by surname (as Chicago's full-note style does); each expectation is
+  // what `pandoc --citeproc` 2.17 prints for the same manuscript.
+  const style = `<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0" default-locale="en-US">
+  <info><title>Minimal note</title><id>minimal-note</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation>
+    <layout suffix="." delimiter="; ">
+      <choose>
+        <if position="first">
+          <group delimiter=" / "><names variable="author"><name/></names><text variable="title"/><text variable="locator"/></group>
+        </if>
+        <else-if position="ibid">
+          <names variable="author"><name form="short"/></names>
+        </else-if>
+        <else>
+          <group delimiter=" / "><names variable="author"><name form="short"/></names><text variable="title"/><text variable="locator"/></group>
+        </else>
+      </choose>
+    </layout>
+  </citation>
+</style>`;
+  const refs = `references:
+- id: doe2005
+  type: book
+  author: [{family: Doe, given: John}]
+  title: Migration and memory
+  issued: 2005
+- id: roe2007
+  type: book
+  author: [{family: Roe, given: Rana}]
+  title: Remittances
+  issued: 2007
+`;
+  const manuscript = [
+    'As @doe2005 says, and @nobody too.',
+    'Later @doe2005 [p. 4] says more.',
+    'One.^[[see @roe2007, 12].]',
+    'Two.^[[@roe2007] and then some.]',
+    'Three.^[Inside the text [@doe2005].]',
+    'Four.^[@roe2007 [@doe2005].]',
+    'Five.^[So @roe2007 [p. 4] says.]',
+    'Six.^[See @roe2007 says.]',
+    'Seven.^[@roe2007 [@doe2005].]',
+  ].join('\n\n');
+  let result: Promise<{ body: string; notes: string[] }> | undefined;
+  const book = () =>
+    (result ??= (async () => {
+      const input = write({ 'input.md': `---\ntitle: T\nsuppress-bibliography: true\n${refs}---\n\n${manuscript}\n`, 'note.csl': style });
+      const { model, body } = await built(input, path.join(path.dirname(input), 'note.csl'));
+      return { body, notes: model.notes.map((n) => toString({ type: 'root', children: n.children } as never).replace(/\s+/g, ' ').trim()) };
+    })());
+
+  it('names the author in full the first time, by surname after; an unknown key leaves only the call', async () => {
+    const { body, notes } = await book();
+    expect(body).toMatch(/^As John Doe1 says, and2 too\. Later Doe3 says more\./);
+    expect(notes.slice(0, 3)).toEqual(['Migration and memory.', 'Nobody?', 'Migration and memory / 4.']);
+  });
+
+  it('reads a citation that opens a note as the note’s own, one inside its text in parentheses', async () => {
+    const { notes } = await book();
+    expect(notes.slice(3, 6)).toEqual(['see Rana Roe / Remittances / 12.', 'Roe / Remittances. and then some.', 'Inside the text (Doe / Migration and memory).']);
+  });
+
+  it('joins the author of a narrative citation in a note to the rest with a comma', async () => {
+    const { notes } = await book();
+    expect(notes.slice(6)).toEqual([
+      'Roe, Remittances; Doe / Migration and memory.',
+      'So Roe, Remittances / 4 says.',
+      'See Roe, Remittances says.',
+      // Repeated at once: the reference without its author prints nothing.
+      'Roe, Doe / Migration and memory.',
+    ]);
+  });
+});
+
+describe('a Russian manuscript with a note style', () => {
+  it('names the authors of a narrative citation in a note and keeps “там же” in lower case, as Pandoc does', async () => {
+    const front = `title: T
+lang: ru-RU
+suppress-bibliography: true
+references:
+- id: sj
+  type: book
+  author: [{family: Smith, given: Adam}, {family: Jones, given: Bob}]
+  title: Migration
+  issued: 2001
+- id: ivanov
+  type: book
+  author: [{family: Иванов, given: Иван}]
+  title: Миграция
+  issued: 2005
+`;
+    const text = [
+      'Первый текст [@sj, 10].',
+      'Второй текст.[^1]',
+      'Третий [@ivanov]. Четвёртый [@ivanov, 5].[^2] Пятый.[^3] Шестой.[^4] Седьмой.[^5]',
+      '[^1]: Об этом писали многие, и @sj.',
+      '[^2]: См. также @ivanov [с. 7] и [@sj].',
+      '[^3]: Текст [@sj].',
+      '[^4]: [@sj, 6] писал.',
+      '[^5]: Об этом писали и @sj [с. 6].',
+    ].join('\n\n');
+    const input = write({ 'input.md': `---\n${front}---\n\n${text}\n` });
+    const { model } = await built(input, 'chicago-note-bibliography-with-ibid');
+    // What `pandoc --citeproc` 2.17 prints for the same manuscript and style.
+    expect(model.notes.map((n) => toString({ type: 'root', children: n.children } as never).replace(/\s+/g, ' ').trim())).toEqual([
+      'Smith и Jones, Migration, 10.',
+      'Об этом писали многие, и Smith и Jones, Migration.',
+      'Иванов, Миграция.',
+      'Там же, 5.',
+      'См. также Иванов, там же, 7 и (Smith и Jones, Migration).',
+      'Текст (Smith и Jones, Migration).',
+      'там же, 6. писал.',
+      'Об этом писали и Smith и Jones, там же.',
+    ]);
+  });
+});
+
+describe('locators printed as Pandoc prints them', () => {
+  it('puts the label in the plural for any range or list, and prints short words in a locator as written', async () => {
+    const style = `<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0" default-locale="en-US">
+  <info><title>Locator test</title><id>locator-test</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation>
+    <layout prefix="(" suffix=")" delimiter="; ">
+      <group delimiter=" "><text variable="title"/><label variable="locator" form="short"/><text variable="locator" prefix="[" suffix="]"/></group>
+    </layout>
+  </citation>
+</style>`;
+    const text =
+      'A [@k, sec. 4(a)-(c)]. B [@k, {sec. iv and vi}]. C [@k, {no one, no two}]. D [@k, {chap. 3, sec. 2}]. E [@k, sec. 4]. F [@k, pp. xi, xiv]. G [@k, {p. x y}]. H [@k, chap. 3 and 4]. I [@k, {one, no two, no three}]. J [@k, {a, ch. 3}].';
+    const input = write({ 'input.md': `---\ntitle: T\nsuppress-bibliography: true\nreferences:\n- id: k\n  title: Title\n  type: book\n---\n\n${text}\n`, 'locators.csl': style });
+    const { body } = await built(input, path.join(path.dirname(input), 'locators.csl'));
+    // What `pandoc --citeproc` 2.17 prints.
+    expect(body).toBe(
+      'A (Title secs. [4(a)\u2013(c)]). B (Title secs. [iv and vi]). C (Title pp. [no one, no two]). D (Title chaps. [3, sec. 2]). E (Title sec. [4]). F (Title pp. [xi, xiv]). G (Title pp. [x y]). H (Title chap. [3] and 4). I (Title pp. [one, no two, no three]). J (Title pp. [a, ch. 3]).',
+    );
   });
 });

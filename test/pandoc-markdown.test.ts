@@ -57,6 +57,16 @@ describe('Pandoc Markdown', () => {
     expect(html).toContain('<span lang="fr">Il dit «\u00a0oui\u00a0»</span>');
   });
 
+  it('smart dashes and dots read left to right; an escaped character stays itself', async () => {
+    // What `pandoc -t plain` prints for the same paragraph.
+    const { html } = await build(
+      '---\ntitle: T\n---\n\nA ---------, B ------ C ---- D a--b E .... F ...... G \\... H .\\.. I \\---x J -\\-- K \\"q\\" L \\\\...\n',
+    );
+    expect(toString(fromHtml(/<p>[\s\S]*?<\/p>/.exec(html)![0]))).toMatch(
+      /^A \u2014\u2014\u2014, B \u2014\u2014 C \u2014- D a\u2013b E \u2026\. F \u2026\u2026 G \.\.\. H \.\.\. I -\u2013x J --- K "q" L \\\u2026$/,
+    );
+  });
+
   it('inline notes, author notes and notes called from notes share one numbering', async () => {
     const { model } = await build('---\ntitle: T\n---\n\nOne.^[Inline.] Two.[^a] Three.^[Second inline.]\n\n[^a]: Outer.[^b]\n\n[^b]: Inner.\n');
     expect(model.notes.map((n) => toString({ type: 'root', children: n.children }).trim())).toEqual(['Inline.', 'Outer.3', 'Inner.', 'Second inline.']);

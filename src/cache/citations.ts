@@ -29,7 +29,7 @@ import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { citeprocFingerprint } from '../cite/process.js';
 
 /** Bumped when the shape of an entry or of the request changes. */
-const format = 1;
+const format = 2;
 const maxEntries = 500;
 
 export interface CitationCache {

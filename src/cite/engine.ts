@@ -168,6 +168,8 @@ export interface CitationItemInput {
   suffix?: string;
   'suppress-author'?: boolean;
   'author-only'?: boolean;
+  /** A CSL position (0 first … 3 ibid-with-locator) for a rendering made apart from the tracked clusters. */
+  position?: number;
 }
 
 export interface CitationInput {
@@ -264,7 +266,7 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
         mode,
         uncited.map(toEngineId),
       ),
-    makeCitationCluster: (list) => engine.makeCitationCluster(items(list)),
+    makeCitationCluster: (list) => keepingDecorations(engine, list, () => engine.makeCitationCluster(items(list))),
     updateItems: (ids) => engine.updateItems(ids.map(toEngineId)),
     updateUncitedItems: (ids) => engine.updateUncitedItems(ids.map(toEngineId)),
     processCitationCluster: (citation, pre, post, flag) =>
@@ -276,6 +278,40 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
       return [{ ...params, entry_ids: params.entry_ids.map((ids) => ids.map((id) => fromEngineId(String(id)))) }, entries];
     },
   };
+}
+
+/**
+ * citeproc-js drops all formatting from an author-only rendering, so a
+ * title that stands in for a missing author loses its quotation marks or
+ * italics ("Essays Presented …" for “Essays Presented …”). Pandoc keeps
+ * them: while such a rendering is made, the engine's switch reads off,
+ * except where it only compares cites (`just_looking`, for disambiguation),
+ * and the layout's affixes are set aside.
+ */
+function keepingDecorations<T>(engine: unknown, list: CitationItemInput[], render: () => T): T {
+  const { tmp, citation } = engine as { tmp?: Record<string, unknown>; citation?: { opt?: Record<string, unknown> } };
+  const layout = citation?.opt;
+  if (!tmp || !layout || !list.some((item) => item['author-only'])) return render();
+  // The layout's own prefix and suffix (`(`, `)`, a note's full stop) are not the author's.
+  const { layout_prefix: prefix, layout_suffix: suffix } = layout;
+  layout.layout_prefix = '';
+  layout.layout_suffix = '';
+  let stored = tmp.suppress_decorations;
+  Object.defineProperty(tmp, 'suppress_decorations', {
+    configurable: true,
+    get: () => (tmp.just_looking ? stored : false),
+    set: (value) => {
+      stored = value;
+    },
+  });
+  try {
+    return render();
+  } finally {
+    delete tmp.suppress_decorations;
+    tmp.suppress_decorations = stored;
+    layout.layout_prefix = prefix;
+    layout.layout_suffix = suffix;
+  }
 }
 
 /** The source of everything here that shapes citeproc-js's output (see `citeprocFingerprint` in `process.ts`). */
@@ -295,6 +331,7 @@ export function engineFingerprint(): string {
     keepPunctuationOutsideTypedQuotes,
     markTypedQuotes,
     createEngine,
+    keepingDecorations,
   ]
     .map(String)
     .join('\n');

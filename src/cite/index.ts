@@ -24,7 +24,7 @@ import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import type { Metadata } from '../load/schema.js';
 import { labelsFromTerms, type LabelTable } from '../parse/index.js';
-import { localeStyleOption, localeTerms, styleLocaleTerms } from '../shared/csl-xml.js';
+import { descendants, localeStyleOption, localeTerms, readCslXml, styleLocaleTerms, type CslTerm } from '../shared/csl-xml.js';
 import type { Cite } from '../parse/types.js';
 import { rules } from '../rules.js';
 import { citationLayoutAffixes, stylesToClasses, type CitationInput, type CitationItemInput } from './engine.js';
@@ -76,6 +76,14 @@ interface Registered {
   ownNote: boolean;
   /** A citation inside an author's footnote. */
   inAuthorNote: boolean;
+  /**
+   * A citation that opens an author's footnote (first in its first
+   * paragraph): in a note style it reads as the note's own citation, as in
+   * Pandoc, without the parentheses of one inside the note's text.
+   */
+  opensNote?: boolean;
+  /** The paragraph it stands in, for an `opensNote` citation. */
+  container?: Parent;
 }
 
 /** Format all citations of a document. Mutates `tree`. */
@@ -99,7 +107,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
   let counter = 0;
 
   const expanding = new Set<string>();
-  const walk = (parent: Parent, noteNumber: number): void => {
+  const walk = (parent: Parent, noteNumber: number, note?: NoteContent): void => {
     for (let i = 0; i < parent.children.length; i++) {
       const node = parent.children[i] as Nodes;
       if (node.type === 'footnoteReference') {
@@ -116,7 +124,7 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
         notes.push(note);
         parent.children[i] = noteCall(number, node.position) as never;
         expanding.add(node.identifier);
-        walk(note, number);
+        walk(note, number, note);
         expanding.delete(node.identifier);
       } else if (node.type === 'cite') {
         if (noteStyle && noteNumber === 0) {
@@ -125,7 +133,8 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
           const note = noteContent(number, 'citation', [{ type: 'paragraph', children: [citeInNote], position: node.position }], node.position);
           notes.push(note);
           registered.push({ cite: citeInNote, noteIndex: number, ownNote: true, inAuthorNote: false });
-          if (node.mode === 'author-in-text') {
+          // An unknown key has no author to leave in the text: only the call stays.
+          if (node.mode === 'author-in-text' && options.items.has(node.items[0].key)) {
             // "As Yunusov¹ says": the author stays in the text, the rest goes
             // to the note (as Pandoc does).
             const author: Cite = { ...node, items: node.items.map((item) => ({ ...item })) };
@@ -138,10 +147,11 @@ export function citeTransform(tree: Root, file: VFile, options: CiteOptions): vo
             i = movePunctuation(parent, i, afterPunctuation, intoQuote);
           }
         } else {
-          registered.push({ cite: node, noteIndex: noteNumber, ownNote: false, inAuthorNote: noteNumber > 0 });
+          const opensNote = node.mode === 'normal' && note !== undefined && i === 0 && parent.type === 'paragraph' && note.children[0] === parent;
+          registered.push({ cite: node, noteIndex: noteNumber, ownNote: false, inAuthorNote: noteNumber > 0, ...(opensNote ? { opensNote, container: parent } : {}) });
         }
       } else if ('children' in node) {
-        walk(node as Parent, noteNumber);
+        walk(node as Parent, noteNumber, note);
       }
     }
   };
@@ -245,6 +255,9 @@ function movePunctuation(parent: Parent, index: number, afterPunctuation: boolea
   return index + 1;
 }
 
+// citeproc-js's position "subsequent" (CSL.POSITION_SUBSEQUENT), for a rendering made outside the tracked clusters.
+const citeprocPositionSubsequent = 1;
+
 function formatCitations(registered: Registered[], file: VFile, options: CiteOptions): CiteprocResult['bibliography'] {
   const noteStyle = options.style.class === 'note';
 
@@ -266,9 +279,10 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
 
   const toInput = (item: Cite['items'][number], extra: Partial<CitationItemInput> = {}): CitationItemInput => ({
     id: item.key,
-    ...(item.locator !== undefined ? { locator: item.locator, label: item.label } : {}),
+    ...(item.locator !== undefined ? { locator: shieldLocatorWords(item.locator), label: item.label } : {}),
     ...(item.prefix ? { prefix: item.prefix + ' ' } : {}),
-    ...(item.suffix ? { suffix: (/^[\s,.;:]/.test(item.suffix) ? '' : ' ') + item.suffix } : {}),
+    // A suffix that starts with punctuation follows at once (`p. 3/4`, `p. 3, and on`); an opening bracket or quote after a space.
+    ...(item.suffix ? { suffix: (/^(?![([{\u201c\u2018"'])[\s\p{P}]/u.test(item.suffix) ? '' : ' ') + item.suffix } : {}),
     ...(item.suppressAuthor ? { 'suppress-author': true } : {}),
     ...extra,
   });
@@ -278,22 +292,38 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
   // nothing for it. Asked for once per cluster that needs it, in reading
   // order, after the tracked clusters.
   const linked = options.metadata.linkCitations && options.style.hasBibliography;
+  // The name reads as it does in the citation it stands for: in full the
+  // first time ("John Doe¹"), short after ("Doe⁴"), as in Pandoc. The first
+  // tracked cluster of each key, in reading order:
+  const firstCluster = new Map<string, number>();
+  registered.forEach((entry, index) => {
+    if (entry.noteIndex < 0) return;
+    for (const item of entry.cite.items) if (!firstCluster.has(item.key)) firstCluster.set(item.key, index);
+  });
   const authorRequests: CitationItemInput[][] = [];
   const authorSlot = new Map<Registered, number>();
-  for (const entry of registered) {
-    if (entry.noteIndex >= 0 && !(entry.cite.mode === 'author-in-text' && !noteStyle)) continue;
+  registered.forEach((entry, index) => {
+    if (entry.noteIndex >= 0 && !(entry.cite.mode === 'author-in-text' && (!noteStyle || entry.inAuthorNote))) return;
+    // In a note style the author half comes right after its own cluster.
+    const own = entry.noteIndex < 0 ? index - 1 : index;
     // `@a [-@b; @c]`: the author in the text is the first item's only.
     const named = entry.cite.mode === 'author-in-text' ? entry.cite.items.slice(0, 1) : entry.cite.items;
-    const items = named.filter((item) => known(item.key)).map((item) => ({ id: item.key, 'author-only': true }));
-    if (items.length === 0) continue;
+    const later = (key: string) => (firstCluster.get(key) ?? own) < own;
+    const items = named
+      .filter((item) => known(item.key))
+      .map((item): CitationItemInput => ({ id: item.key, 'author-only': true, ...(later(item.key) ? { position: citeprocPositionSubsequent } : {}) }));
+    if (items.length === 0) return;
     authorSlot.set(entry, authorRequests.length);
     authorRequests.push(items);
-  }
+  });
   let authorRenderings: string[] = [];
   const authorAlone = (entry: Registered): string => {
     const slot = authorSlot.get(entry);
     const rendered = slot === undefined ? '' : authorRenderings[slot];
-    return rendered.includes('[NO_PRINTED_FORM]') ? '' : rendered;
+    if (rendered.includes('[NO_PRINTED_FORM]') || rendered.includes('[CSL STYLE ERROR:')) return '';
+    // The author alone keeps no delimiter the style meant for what follows
+    // it ("Smith, Jones," in GOST R 7.0.5): Pandoc prints "Smith, Jones [2018]".
+    return rendered.replace(/[\s,;:]+((?:<\/[^>]+>)*)$/, '$1');
   };
 
   // The clusters the engine tracks positions for, in reading order. An
@@ -307,11 +337,10 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
     if (items.length === 0) return;
     // In-text styles print a narrative citation as "Author (Year)": the
     // cluster without the author, the author made apart below. Inside an
-    // author's note in a note style it reads as the full reference. (Pandoc
-    // joins "Author, " to the reference without its author there; citeproc-js
-    // renders the author alone in its first-note form only, and some styles
-    // leave stray labels behind when the author is suppressed.)
-    const narrative = entry.cite.mode === 'author-in-text' && !noteStyle;
+    // author's note in a note style, as in Pandoc, "Author, " is joined to
+    // the reference without its author; the author is rendered in the form
+    // of the citation's position (first or later).
+    const narrative = entry.cite.mode === 'author-in-text' && (!noteStyle || entry.inAuthorNote);
     citations.push({
       citationID: `c${position}`,
       citationItems: items.map((item) => toInput(item, narrative && item === entry.cite.items[0] ? { 'suppress-author': true } : {})),
@@ -350,10 +379,27 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
   }
   authorRenderings = result.authors;
   const affixes = linked ? citationLayoutAffixes(options.style.xml) : { prefix: '', suffix: '' };
-  const output = new Map<string, string>(result.clusters.map(([id, html]) => [id, html ? affixes.prefix + html + affixes.suffix : html]));
+  const output = new Map<string, string>(
+    result.clusters.map(([id, html]) => [id, html ? affixes.prefix + unshieldLocatorWords(html) + affixes.suffix : html]),
+  );
 
   let affixesOfLayout: { prefix: string; suffix: string } | undefined;
   const layoutAffixes = () => (affixesOfLayout ??= citationLayoutAffixes(options.style.xml));
+  let ibidTerms: Set<string> | undefined;
+  // A style that asks for "Ibid" capitalised (`text-case="capitalize-first"`) gets it.
+  const styleCapitalisesIbid = () => {
+    const read = readCslXml(options.style.xml);
+    return read.root !== undefined && descendants(read.root, 'text').some((text) => text.attributes.term === 'ibid' && /^capitalize-/.test(String(text.attributes['text-case'] ?? '')));
+  };
+  const lowercaseTerms = () =>
+    (ibidTerms ??= styleCapitalisesIbid() ? new Set() : new Set(
+      [...localeTerms(options.locales.get(options.lang) ?? ''), ...styleLocaleTerms(options.style.xml, options.lang)]
+        .filter((term) => term.name === 'ibid')
+        .flatMap((term) => [term.single, term.multiple ?? ''])
+        .filter((text) => /^\p{Ll}/u.test(text)),
+    ));
+  let termsOfLabels: CslTerm[] | undefined;
+  const labelTerms = () => (termsOfLabels ??= [...localeTerms(options.locales.get(options.lang) ?? ''), ...styleLocaleTerms(options.style.xml, options.lang)]);
   const rendered: Array<{ cite: Cite; html: string }> = [];
   for (const entry of registered) {
     const { cite } = entry;
@@ -367,23 +413,44 @@ function formatCitations(registered: Registered[], file: VFile, options: CiteOpt
       // citeproc-js's placeholder for a cluster that prints nothing (an
       // author-suppressed MLA citation without a locator): Pandoc prints nothing.
       html = html.replace(/\s*\[NO_PRINTED_FORM\]\s*/g, '');
-      // citeproc-js keeps the delimiter of a suppressed author in some
-      // styles ("(2005,, p. 20)" in DIN 1505-2).
-      if (cite.items.some((item) => item.suppressAuthor) || cite.mode === 'author-in-text') html = html.replace(/,(\s*),/g, ',$1');
+      // A style's group delimiter and an affix of the same comma meet in
+      // some styles ("(Smith, 2015, , p. 12)" in DIN 1505-2, "(2005,, p. 20)"
+      // with the author suppressed): Pandoc prints the comma once.
+      html = html.replace(/,\s*,(\s*)/g, ',$1');
       if (cite.mode === 'author-in-text' && !noteStyle) {
         const author = authorAlone(entry);
         html = author && html ? `${author} ${html}` : author || html;
       }
+      // citeproc-js capitalises a term that opens a cluster in a note style
+      // ("Ibid."); within an author's note Pandoc keeps "ibid" as the locale
+      // writes it ("Smith and Jones, ibid.", "(там же)").
+      if (noteStyle && entry.inAuthorNote) html = uncapitaliseTerm(html, lowercaseTerms());
+      if (cite.mode === 'author-in-text' && noteStyle && entry.inAuthorNote) {
+        // In an author's note: "Roe, Remittances", the author and the
+        // reference without it, joined by a comma, as in Pandoc. A reference
+        // that prints nothing without its author (Chicago's "Roe" for a
+        // repeated one) leaves the delimiter before the next item.
+        const author = authorAlone(entry);
+        const rest = html.replace(/\[CSL STYLE ERROR: reference with no printed form\.\]/g, '').replace(/^((?:<[^>]+>)*)[;,]\s*/, '$1');
+        html = author && rest ? `${author}, ${rest}` : author || rest;
+      }
     }
-    if (missing.length > 0) html = withMissing(html, missing, layoutAffixes());
+    // In a note style the note shows the unknown key; the author half in the text is left empty, as in Pandoc.
+    if (missing.length > 0 && entry.noteIndex >= 0) html = withMissing(html, missing, layoutAffixes());
     if (entry.ownNote) html = capitaliseFirst(html);
     // Pandoc sets a plain citation inside an author's note, in a note style,
     // in parentheses, so it reads as an aside within the note's sentence.
     // The note's own full stop ends the sentence, not the aside.
-    if (noteStyle && entry.inAuthorNote && html) {
+    if (noteStyle && entry.opensNote && html) {
+      // Its full stop and the note's own are one (`^[[@a].]`).
+      const siblings = entry.container?.children ?? [];
+      const next = siblings[siblings.indexOf(cite) + 1] as Nodes | undefined;
+      if (next?.type === 'text' && /\.((?:<\/[^>]+>|[”’"])*)$/.test(html) && next.value.startsWith('.')) next.value = next.value.slice(1);
+    } else if (noteStyle && entry.inAuthorNote && html) {
       html = html.replace(/\.((?:<\/[^>]+>|[”’"])*)$/, '$1');
       if (cite.mode === 'normal') html = `(${html})`;
     }
+    if (entry.noteIndex >= 0) html = pluralLabels(html, cite, labelTerms());
     rendered.push({ cite, html: stylesToClasses(html) });
   }
   const bibliography = result.bibliography;
@@ -412,6 +479,73 @@ function withMissing(html: string, keys: string[], affixes: { prefix: string; su
   else if (affixes.suffix && html.endsWith(affixes.suffix)) out = `${html.slice(0, -affixes.suffix.length)}; ${marks}${affixes.suffix}`;
   else out = `${html}; ${marks}`;
   return out.replace(/\?(<\/b><\/span>)\./g, '?$1');
+}
+
+/**
+ * citeproc-js reads a short lower-case word inside a locator (`no`, `p.`,
+ * `sec.`) as a label of its own and may drop it (`{no comma, no label}` →
+ * "no comma, label"); Pandoc prints a locator as written. The space that
+ * makes such a word a label (before it, or after it at the start) is handed
+ * to citeproc-js as a stand-in character, and put back in its output.
+ * Roman numerals and "and" are left alone: citeproc-js reads lists with them.
+ */
+const locatorSpace = '\uE1E0';
+function shieldLocatorWords(locator: string): string {
+  if (!/(?:^|\s)[a-z]{1,4}(?:[.\s]|$)/.test(locator)) return locator;
+  const plain = (word: string) => word === 'and' || /^[ivxlcdm]+$/.test(word);
+  return locator
+    .replace(/(\s)([a-z]{1,4})(?=[.\s]|$)/g, (match, space: string, word: string) => (plain(word) ? match : locatorSpace + word))
+    .replace(/^([a-z]{1,4})(\.?)\s/, (match, word: string, stop: string) => (plain(word) ? match : `${word}${stop}${locatorSpace}`));
+}
+function unshieldLocatorWords(html: string): string {
+  return html.includes(locatorSpace) ? html.replaceAll(locatorSpace, ' ') : html;
+}
+
+/**
+ * A locator label in the plural where Pandoc has it: for a locator with a
+ * space, comma, dash or ampersand in it (`ss 123(4)–(6)`, `pp. iv, vi`).
+ * citeproc-js makes a label plural only for numbers it can read as a range
+ * or list, so `123(4)–(6)` gets "s": the singular label right before the
+ * locator is put in the plural.
+ */
+function pluralLabels(html: string, cite: Cite, terms: CslTerm[]): string {
+  let out = html;
+  for (const item of cite.items) {
+    const locator = item.locator?.trim();
+    if (!locator || !item.label || !/[\s,&\-\u2013]/.test(locator)) continue;
+    const name = item.label === 'sub-verbo' ? 'sub verbo' : item.label;
+    const start = escapeHtml(locator.slice(0, Math.min(3, locator.length))).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const term of terms) {
+      if (term.name !== name || !term.multiple || term.multiple === term.single) continue;
+      const single = escapeHtml(term.single).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      // The singular label, then spaces and tags, up to a few characters (`{`, `(`) before the locator.
+      const pattern = new RegExp(`(^|[\\s(>\\[])${single}(?=(?:\\s|\u00a0|&#160;|<[^>]+>)+[^\\s<]{0,2}${start})`, 'g');
+      const found = out.match(pattern);
+      if (found?.length === 1) {
+        out = out.replace(pattern, (_, before: string) => before + escapeHtml(term.multiple as string));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;');
+}
+
+/** Lower-case the first letter of the visible text when it starts one of `terms` capitalised (`Ibid.` → `ibid.`). */
+function uncapitaliseTerm(html: string, terms: Set<string>): string {
+  const match = /^((?:<[^>]+>)*)(\p{Lu})/u.exec(html);
+  if (!match) return html;
+  const text = html.slice(match[1].length).replace(/<[^>]+>/g, '');
+  for (const term of terms) {
+    const capitalised = term[0].toUpperCase() + term.slice(1);
+    if (text.startsWith(capitalised) && !/^[\p{L}\p{N}]/u.test(text.slice(capitalised.length))) {
+      return match[1] + match[2].toLowerCase() + html.slice(match[0].length);
+    }
+  }
+  return html;
 }
 
 /** Upper-case the first letter of the visible text (`see` → `See`). */

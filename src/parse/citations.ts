@@ -14,7 +14,7 @@ import { toString as mdToString } from 'mdast-util-to-string';
 import type { Point } from 'unist';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { englishLabels, parseSuffix, type LabelTable, type ParsedSuffix } from './locator.js';
+import { englishLabels, parseSuffix, type LabelTable, type NodeText, type ParsedSuffix } from './locator.js';
 import type { Cite, CiteItem } from './types.js';
 import { positionIndex, type PositionIndex } from '../shared/positions.js';
 
@@ -157,7 +157,12 @@ function spanningCitations(parent: Parent, map: SourceMap, table: LabelTable): v
       if (offset === undefined) return { point: piece.node.position?.start ?? { line: 1, column: 1 }, escaped: false };
       return { point: map.point(offset), escaped: map.charAt(offset - 1) === '\\' };
     };
-    const cite = bracketed(combined, 1, close, locate, table);
+    // A formatted node in a locator reads as its text (`p. **32**` is page 32).
+    const nodeText: NodeText = (char) => {
+      const code = char.charCodeAt(0) - placeholderBase;
+      return code >= 0 && code < formatted.length ? mdToString(formatted[code]) : undefined;
+    };
+    const cite = bracketed(combined, 1, close, locate, table, nodeText);
     if (!cite) continue;
     const markup = (text: string) => text.replace(placeholderPattern, (char) => affixMarkup(formatted[char.charCodeAt(0) - placeholderBase]));
     for (const item of cite.items) {
@@ -229,29 +234,38 @@ export function findCitations(value: string, locate: Locate, table: LabelTable =
   return matches;
 }
 
+/**
+ * The `]` that closes the `[` at `open`, or -1. Braces do not count (Pandoc
+ * closes `[@a {]}]` at the first `]`), except around a braced key
+ * (`[@{a]b} x]`).
+ */
 function matchingBracket(value: string, open: number): number {
   let depth = 0;
-  let braces = 0;
   for (let i = open; i < value.length; i++) {
     const c = value[i];
-    if (c === '{') braces++;
-    else if (c === '}') braces = Math.max(0, braces - 1);
-    else if (braces > 0) continue;
-    else if (c === '[') depth++;
+    if (c === '@' && value[i + 1] === '{') {
+      const end = value.indexOf('}', i + 2);
+      if (end !== -1 && !value.slice(i + 2, end).includes('{')) {
+        i = end;
+        continue;
+      }
+    }
+    if (c === '[') depth++;
     else if (c === ']' && --depth === 0) return i;
   }
   return -1;
 }
 
 /** `[prefix @key suffix; …]` between `from` and `to` (exclusive), or null. */
-function bracketed(value: string, from: number, to: number, locate: Locate, table: LabelTable): Cite | null {
+function bracketed(value: string, from: number, to: number, locate: Locate, table: LabelTable, nodeText?: NodeText): Cite | null {
+  // Items are split at every `;`, as in Pandoc (`[@a {x; y}]` is no citation).
   const parts: Array<[number, number]> = [];
   let start = from;
-  let braces = 0;
   for (let i = from; i < to; i++) {
-    if (value[i] === '{') braces++;
-    else if (value[i] === '}') braces = Math.max(0, braces - 1);
-    else if (value[i] === ';' && braces === 0) {
+    if (value[i] === '@' && value[i + 1] === '{') {
+      const end = value.indexOf('}', i + 2);
+      if (end !== -1 && end < to) i = end;
+    } else if (value[i] === ';') {
       parts.push([start, i]);
       start = i + 1;
     }
@@ -259,7 +273,7 @@ function bracketed(value: string, from: number, to: number, locate: Locate, tabl
   parts.push([start, to]);
   const items: CiteItem[] = [];
   for (const [a, b] of parts) {
-    const item = bracketItem(value, a, b, locate, table);
+    const item = bracketItem(value, a, b, locate, table, nodeText);
     if (!item) return null;
     items.push(item);
   }
@@ -272,7 +286,7 @@ function bracketed(value: string, from: number, to: number, locate: Locate, tabl
   };
 }
 
-function bracketItem(value: string, from: number, to: number, locate: Locate, table: LabelTable): CiteItem | null {
+function bracketItem(value: string, from: number, to: number, locate: Locate, table: LabelTable, nodeText?: NodeText): CiteItem | null {
   const text = value.slice(from, to);
   // The key is the first `@` not preceded by a word character (not an e-mail).
   for (let i = 0; i < text.length; i++) {
@@ -285,7 +299,7 @@ function bracketItem(value: string, from: number, to: number, locate: Locate, ta
     const prefix = smartDashes(text.slice(0, suppress ? i - 1 : i));
     if (prefix !== '' && !/\s$/.test(prefix) && !suppress) continue;
     const rawSuffix = smartDashes(text.slice(i + 1 + key[0].length));
-    const parsed = parseSuffix(rawSuffix, table);
+    const parsed = parseSuffix(rawSuffix, table, nodeText);
     return {
       key: key[1] ?? key[2],
       prefix: prefix.trim(),
@@ -305,11 +319,15 @@ function smartDashes(text: string): string {
   return text.replace(/---/g, '\u2014').replace(/--/g, '\u2013').replace(/\.\.\./g, '\u2026');
 }
 
-/** The suffix of `@a [ch. 8]`: it reads "A, ch. 8", the comma implied, as in Pandoc. */
+/**
+ * The suffix of `@a [among others]`: it reads "A (2019, among others)", the
+ * comma implied, as in Pandoc. `@a [ among others]` (a space first) reads
+ * "A (2019 among others)"; after a locator the rest is as written
+ * (`@a [pp. 3 and 5]`: "A (2019, 3 and 5)").
+ */
 export function narrativeSuffix(inner: string, table?: LabelTable): ParsedSuffix {
   const parsed = parseSuffix(inner, table);
-  // `@a [ among others]` (a space first) reads "A (2019 among others)", as in Pandoc.
-  if (parsed.suffix && !/^[,.;:]/.test(parsed.suffix)) parsed.suffix = parsed.locator === undefined && /^\s/.test(inner) ? ` ${parsed.suffix}` : `, ${parsed.suffix}`;
+  if (parsed.locator === undefined && parsed.suffix && !/^[,.;:]/.test(parsed.suffix)) parsed.suffix = /^\s/.test(inner) ? ` ${parsed.suffix}` : `, ${parsed.suffix}`;
   return parsed;
 }
 

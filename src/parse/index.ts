@@ -95,7 +95,7 @@ export function parse(file: VFile, options: ParseOptions = {}): Root {
   inlineNotesTransform(tree);
   citationsTransform(tree, file, options.labels);
   scriptsTransform(tree);
-  typographyTransform(tree, options.lang ?? 'en-US');
+  typographyTransform(tree, options.lang ?? 'en-US', String(file.value));
   checkFootnotes(tree, file);
   return tree;
 }

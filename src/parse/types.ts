@@ -11,11 +11,16 @@ export interface CiteItem {
   key: string;
   /** Text before the key (`see`), trimmed. */
   prefix: string;
-  /** Text after the key and its locator (`and passim`), trimmed of the leading comma. */
+  /**
+   * Text after the key and its locator, as written after a locator
+   * (`, and passim`, ` and passim`, `/4`), trimmed otherwise (`and passim`).
+   */
   suffix: string;
   /**
-   * Everything after the key as written (`, pp. 4-5 and passim`), so the
-   * `cite` stage can read the locator again with the style's locale terms.
+   * Everything after the key as written (`, pp. 4-5 and passim`), for a key
+   * that turns out to be a cross-reference (`[@fig-a, left]`). The locator
+   * is read once, in the parse stage, with the document locale's and the
+   * style's terms.
    */
   rawSuffix: string;
   /** The suffix came from `@key [suffix]`, where a comma is implied. */
