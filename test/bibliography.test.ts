@@ -212,6 +212,19 @@ describe('BibTeX', () => {
     expect(items.get('yunusov2009')).toMatchObject({ type: 'book', publisher: 'Adiloglu', 'publisher-place': 'Baku' });
   });
 
+  it('reads a file holding no entry, only text (a comment in BibTeX), as an empty bibliography, as Pandoc does', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'colophon-bib-'));
+    try {
+      const file = path.join(dir, 'links.bib');
+      await writeFile(file, '../../command/biblio.bib\n');
+      const { items, files } = await loadBibliography([file]);
+      expect(items.size).toBe(0);
+      expect(messages(files)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports each broken entry at its position and still loads the others', async () => {
     const { items, files } = await loadBibliography([fixture('broken.bib')]);
     expect([...items.keys()]).toEqual(['ok2000', 'later2001']);

@@ -513,6 +513,9 @@ const tokenNames: Record<string, string> = {
  * its German nouns lower-cased ("Drei abhandlungen").
  */
 function convertBibtex(text: string): unknown[] {
+  // Text outside entries is a comment in BibTeX: a file without any is an
+  // empty bibliography, as in Pandoc (the plugin cannot convert nothing).
+  if (!bibtexBlocks(text).some(isDataBlock)) return [];
   const parser = bibtexParser().plugins.input;
   const entries = parser.chain(text, { forceType: '@biblatex/text', generateGraph: false, target: '@biblatex/entries+list' });
   if (!Array.isArray(entries)) return [];
