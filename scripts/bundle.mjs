@@ -90,10 +90,8 @@ function asciiOnly(text) {
   return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const result = await esbuild.build({
-  entryPoints: { 'colophon': path.join(root, 'src', 'cli', 'bin.ts'), 'colophon-worker': path.join(root, 'src', 'series', 'worker.ts') },
-  outdir: path.join(buildDir, '.bundle-tmp'),
-  outExtension: { '.js': '.cjs' },
+// What both bundles are built with.
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -101,9 +99,6 @@ const result = await esbuild.build({
   // ESM builds first: some packages' CommonJS entry is a UMD wrapper that
   // requires its parts at run time (jsonc-parser), which a bundle cannot follow.
   mainFields: ['module', 'main'],
-  // Puppeteer stays outside: it finds its own files at run time, and it
-  // is loaded only for an edition that needs the browser.
-  external: ['puppeteer-core', '@puppeteer/browsers', 'esbuild'],
   banner: { js: banner },
   plugins: [metaUrlPlugin],
   logLevel: 'warning',
@@ -117,12 +112,23 @@ const result = await esbuild.build({
   // decoding UTF-8 and the same text.
   charset: 'ascii',
   metafile: true,
+};
+
+const result = await esbuild.build({
+  ...common,
+  entryPoints: { 'colophon': path.join(root, 'src', 'cli', 'bin.ts'), 'colophon-worker': path.join(root, 'src', 'series', 'worker.ts') },
+  outdir: path.join(buildDir, '.bundle-tmp'),
+  outExtension: { '.js': '.cjs' },
+  // Puppeteer stays outside: it finds its own files at run time, and it
+  // is loaded only for an edition that needs the browser.
+  external: ['puppeteer-core', '@puppeteer/browsers', 'esbuild'],
 });
 if (result.errors.length > 0) process.exit(1);
 // Puppeteer in a bundle of its own, which the launcher loads (with its own
 // code cache) only for a build that starts the browser: an HTML build
 // reads none of it, a print build does not resolve a thousand files.
 const browserResult = await esbuild.build({
+  ...common,
   stdin: {
     contents: "module.exports = { 'puppeteer-core': require('puppeteer-core'), '@puppeteer/browsers': require('@puppeteer/browsers') };",
     resolveDir: root,
@@ -130,18 +136,6 @@ const browserResult = await esbuild.build({
     loader: 'js',
   },
   outfile: path.join(buildDir, '.bundle-tmp', 'colophon-browser.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  mainFields: ['module', 'main'],
-  banner: { js: banner },
-  plugins: [metaUrlPlugin],
-  logLevel: 'warning',
-  legalComments: 'none',
-  minifyWhitespace: true,
-  charset: 'ascii',
-  metafile: true,
 });
 if (browserResult.errors.length > 0) process.exit(1);
 const browserCode = asciiOnly(readFileSync(path.join(buildDir, '.bundle-tmp', 'colophon-browser.cjs'), 'utf8'));

@@ -16,7 +16,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const WORDS = (
+/** The vocabulary of the generated texts (the default manuscript's subject). */
+export const WORDS = (
   'migration readmission agreement policy interstate negotiations facilitation regime citizens authorities ' +
   'discourse integration return reintegration asylum statistics irregular country official experts media ' +
   'institutions programme population conference minister delegation cooperation partnership government ' +

@@ -135,6 +135,31 @@ describe('colophon preview', () => {
     }
   });
 
+  it('builds with the options a build takes: --toc, --sandbox, --resource-path, --limit', async () => {
+    const input = manuscript(front, '# One\n\nText.\n\n# Two\n\nMore text.\n\n![A figure](shared.png)');
+    const dir = path.dirname(input);
+    const shared = path.join(dir, '..', `${path.basename(dir)}-shared`);
+    mkdirSync(shared);
+    writeFileSync(path.join(shared, 'shared.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
+    preview = await startPreview({ input, log: () => undefined, cache: false, toc: true, resourcePath: [shared] });
+    let page = (await get(preview.url)).body;
+    expect(page).toMatch(/<nav[^>]*role="doc-toc"/);
+    expect(page).toContain('Two');
+    // The image from the resource path travels with the page.
+    expect(page).toMatch(/src="input_files\/images\/shared\.png"/);
+    await preview.close();
+    // Under --sandbox the same resource path is not read, as in a build.
+    preview = await startPreview({ input, log: () => undefined, cache: false, sandbox: true, resourcePath: [shared] });
+    page = (await get(preview.url)).body;
+    expect(page).toMatch(/<img[^>]*src="shared\.png"/);
+    expect(page).not.toContain('images/shared.png');
+    await preview.close();
+    preview = await startPreview({ input, log: () => undefined, cache: false, limits: { 'input-size': 10 } });
+    page = (await get(preview.url)).body;
+    expect(preview.state.ok).toBe(false);
+    expect(preview.state.problems.join('\n')).toMatch(/input-size/);
+  });
+
   it('answers only loopback requests that name it as the host', async () => {
     const input = manuscript(front, 'Text.');
     preview = await startPreview({ input, log: () => undefined, cache: false });

@@ -118,6 +118,12 @@ async function main(argv: string[]): Promise<number> {
     for (const style of await listStyles()) process.stdout.write(`${style.id.padEnd(40)} ${style.class.padEnd(8)} ${style.title}\n`);
     return 0;
   }
+  let limits;
+  try {
+    limits = parseLimitSettings(values.limit ?? []);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   if (command === 'preview') {
     if (files.length > 1) throw new UsageError('`preview` takes one manuscript');
     const input = files[0] ?? (await defaultManuscripts())[0];
@@ -132,6 +138,10 @@ async function main(argv: string[]): Promise<number> {
       locale: values.locale,
       bibliography: values.bibliography,
       unsafeHtml: values['unsafe-html'],
+      toc: values.toc,
+      resourcePath: values['resource-path'],
+      sandbox: values.sandbox,
+      limits,
       lenient: values.lenient,
       browserPath: values.browser,
       cache: !values['no-cache'],
@@ -157,12 +167,6 @@ async function main(argv: string[]): Promise<number> {
   const papersize = values.papersize?.toLowerCase();
   if (papersize !== undefined && !(paperSizes as readonly string[]).includes(papersize)) {
     throw new UsageError(`unknown paper size \`${values.papersize}\` (use ${paperSizes.join(' or ')})`);
-  }
-  let limits;
-  try {
-    limits = parseLimitSettings(values.limit ?? []);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
   }
   const quiet = values.quiet ?? false;
   const lenient = values.lenient ?? false;

@@ -30,7 +30,7 @@ import type { VFileMessage } from 'vfile-message';
 import { openCitationCache, requestKey, type CitationCache } from '../cache/citations.js';
 import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { formatMessage } from '../cli/report.js';
-import { buildDocument } from '../document.js';
+import { buildDocument, type DocumentOptions } from '../document.js';
 import { forgetStyleReads } from '../load/styles.js';
 import type { DocumentModel } from '../model/types.js';
 import { templatesDir } from '../shared/package.js';
@@ -39,15 +39,12 @@ import { looksLikePath } from '../shared/paths.js';
 import { isError } from '../messages.js';
 import { forgetTemplateReads } from '../shared/template.js';
 
-export interface PreviewOptions {
-  /** The manuscript. */
-  input: string;
+/** What decides the document, as `colophon build` takes it (`--style`, `--toc`, `--resource-path`, `--sandbox`, `--limit` …). */
+type DocumentChoices = Pick<DocumentOptions, 'input' | 'style' | 'locale' | 'bibliography' | 'unsafeHtml' | 'toc' | 'resourcePath' | 'sandbox' | 'limits'>;
+
+export interface PreviewOptions extends DocumentChoices {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
-  style?: string;
-  locale?: string;
-  bibliography?: string[];
-  unsafeHtml?: boolean;
   lenient?: boolean;
   browserPath?: string;
   /** Citation cache folder, true for the default one (kept in memory too), false for none. Default: true. */
@@ -131,6 +128,10 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         locale: options.locale,
         bibliography: options.bibliography,
         unsafeHtml: options.unsafeHtml,
+        toc: options.toc,
+        resourcePath: options.resourcePath,
+        sandbox: options.sandbox,
+        limits: options.limits,
         cache,
       });
       const stops = (m: VFileMessage) => isError(m, options.lenient);
