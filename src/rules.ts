@@ -82,6 +82,8 @@ export const rules = {
   resourceOutside: 'resource-outside',
   /** A file the manuscript names is a device, FIFO or folder, or its name has a malformed %-escape. */
   resourceUnreadable: 'resource-unreadable',
+  /** An image the manuscript shows is found in none of the trusted folders; no edition can show it (a warning). */
+  resourceMissing: 'resource-missing',
   /** A remote image or file is not fetched; the ebook or the print edition goes without it (a warning). */
   resourceRemote: 'resource-remote',
   /** A manuscript, bibliography or style file is over the `input-size` limit. */

@@ -602,9 +602,11 @@ describe('traps in unseen manuscripts', () => {
     expect(textDoc).toContain('<a href="https://example.org/chart.png" class="image-link">A remote chart</a>');
     expect(textDoc).toContain('<span class="image-missing">A missing figure</span>');
     const said = model.file.messages.map((m) => [m.ruleId, m.reason]);
-    expect(said).toHaveLength(2);
+    expect(said).toHaveLength(3);
     expect(said).toEqual(
       expect.arrayContaining([
+        // Missing for every edition, said once at the image; then what the ebook does instead.
+        ['resource-missing', "image `no-such-figure.png` is not found; files are read only from the manuscript's folder (name other trusted folders with --resource-path DIR)"],
         ['image-unusable', 'Image no-such-figure.png cannot be read; the ebook shows its text alternative instead'],
         // A remote image is never fetched, and the ebook says so.
         ['resource-remote', 'remote image https://example.org/chart.png is not fetched; the ebook links to it instead'],

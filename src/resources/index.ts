@@ -32,7 +32,7 @@ import type { VFile } from 'vfile';
 import { defaultLimits, limitRule, overLimit, type Limits } from '../limits.js';
 import { rules } from '../rules.js';
 import { readRegularFile } from './read.js';
-import { fileError } from '../messages.js';
+import { fileError, fileWarn } from '../messages.js';
 import type { RuleId } from '../rules.js';
 
 export { readRegularFile, type ReadResult } from './read.js';
@@ -66,6 +66,7 @@ export type Resolution =
 export const resourceRules = {
   outside: rules.resourceOutside,
   unreadable: rules.resourceUnreadable,
+  missing: rules.resourceMissing,
   remote: rules.resourceRemote,
 } as const;
 
@@ -259,13 +260,18 @@ export function confineResources(trees: Array<Root | Element>, file: VFile, poli
   const table: ResourceTable = { files: new Map(), remote: new Map(), policy };
   const decided = new Map<string, Resolution>();
   for (const tree of trees) {
-    for (const { element, attribute, reference } of findReferences(tree)) {
+    for (const { element, attribute, reference, image } of findReferences(tree)) {
       let resolution = decided.get(reference);
+      const first = !resolution;
       if (!resolution) {
         resolution = resolveReference(reference, policy);
         decided.set(reference, resolution);
       }
       if (resolution.kind === 'file') table.files.set(reference, resolution.resource);
+      else if (resolution.kind === 'missing' && image && first) {
+        // Every edition would show a broken image: say so once, for all of them.
+        fileWarn(file, `image \`${reference}\` is not found; ${whereFrom(policy)}`, { node: element, ruleId: resourceRules.missing, source: 'resources' });
+      }
       else if (resolution.kind === 'remote') {
         if (!table.remote.has(reference)) table.remote.set(reference, element.position);
       }
