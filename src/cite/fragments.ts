@@ -1,7 +1,17 @@
 /**
  * citeproc's HTML output (citations, bibliography entries) as hast.
+ *
+ * citeproc-js writes a small, well-formed part of HTML: `i`, `b`, `span`,
+ * `div` and `a` elements with a class, a style or a link, text, and a few
+ * character references (`&#38;`). `quickFragment` reads exactly that part,
+ * with regular expressions, into the tree the HTML parser (parse5, through
+ * `hast-util-from-html`) makes of it, without positions: the parser's first
+ * use in a process costs more than the rest of the citation stage's own
+ * work. Anything outside that part (another element or attribute, a named
+ * reference, tags that do not nest, a character the parser rewrites) goes to
+ * the parser, which decides as before.
  */
-import type { ElementContent } from 'hast';
+import type { Element, ElementContent, Properties } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 
 export function htmlToHast(html: string): ElementContent[] {
@@ -14,6 +24,15 @@ export function htmlToHast(html: string): ElementContent[] {
  */
 export function htmlFragmentsToHast(fragments: string[]): ElementContent[][] {
   if (fragments.length === 0) return [];
+  const quick = fragments.map(quickFragment);
+  const rest = fragments.filter((_, index) => quick[index] === undefined);
+  if (rest.length === 0) return quick as ElementContent[][];
+  const parsed = parseFragments(rest);
+  let next = 0;
+  return quick.map((nodes) => nodes ?? parsed[next++]);
+}
+
+function parseFragments(fragments: string[]): ElementContent[][] {
   const joined = fragments.map((html) => `<template>${html}</template>`).join('');
   const templates = fromHtml(joined, { fragment: true }).children;
   const result = templates.map((node) => {
@@ -24,4 +43,93 @@ export function htmlFragmentsToHast(fragments: string[]): ElementContent[][] {
   // markup, but the fallback costs nothing) is parsed alone.
   if (result.length !== fragments.length || result.some((r) => r === null)) return fragments.map(htmlToHast);
   return result as ElementContent[][];
+}
+
+// Elements the quick reader takes: none is void, none closes another, and
+// well-nested formatting elements come out of the parser as written.
+const quickElements = new Set(['a', 'b', 'i', 'em', 'strong', 'small', 'span', 'sup', 'sub', 'div']);
+// Attributes with their hast property name; `class` is a list.
+const quickAttributes: Record<string, string> = { class: 'className', href: 'href', style: 'style', id: 'id', title: 'title', lang: 'lang', dir: 'dir' };
+// A start tag (name, attributes), an end tag (name), or text up to the next tag.
+const tokens = /<([a-z]+)((?:[ \t\n\f]+[a-z]+="[^"<]*")*)>|<\/([a-z]+)>|([^<]+)/y;
+const attributePattern = /([a-z]+)="([^"]*)"/g;
+// Characters the parser rewrites or reports (NUL, CR, other C0 and C1 controls, lone surrogates).
+const rewritten = /[\0-\x08\x0B-\x1F\x7F-\x9F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const references = /&(?:(amp|lt|gt|quot|apos|nbsp)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));/g;
+const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00A0' };
+const notQuick = Symbol('not quick');
+
+function decode(text: string): string {
+  if (!text.includes('&')) return text;
+  // A decoded `&` is held as U+FFFF (a noncharacter no fragment may hold) until the lone `&` check.
+  const decoded = text.replace(references, (_, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
+    if (name) return name === 'amp' ? '\uFFFF' : named[name];
+    const code = decimal ? Number.parseInt(decimal, 10) : Number.parseInt(hex as string, 16);
+    const plain =
+      code === 0x9 || code === 0xa || (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfdcf) ||
+      (code >= 0xfdf0 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff && (code & 0xfffe) !== 0xfffe);
+    if (!plain) throw notQuick;
+    return code === 0x26 ? '\uFFFF' : String.fromCodePoint(code);
+  });
+  if (decoded.includes('&')) throw notQuick;
+  return decoded.replace(/\uFFFF/g, '&');
+}
+
+function propertiesOf(source: string): Properties {
+  const properties: Properties = {};
+  if (!source) return properties;
+  const seen = new Set<string>();
+  for (const [, name, raw] of source.matchAll(attributePattern)) {
+    const property = quickAttributes[name];
+    if (!property || seen.has(name)) throw notQuick;
+    seen.add(name);
+    const value = decode(raw);
+    if (name === 'class') {
+      const classes = value.split(/[ \t\n\f\r]+/).filter(Boolean);
+      if (classes.length === 0) throw notQuick;
+      properties.className = classes;
+    } else {
+      properties[property] = value;
+    }
+  }
+  return properties;
+}
+
+/** The hast of one fragment in the quick reader's part of HTML, or undefined for the parser. */
+export function quickFragment(html: string): ElementContent[] | undefined {
+  if (html.includes('\uFFFF') || rewritten.test(html)) return undefined;
+  try {
+    return readFragment(html);
+  } catch (error) {
+    if (error === notQuick) return undefined;
+    throw error;
+  }
+}
+
+function readFragment(html: string): ElementContent[] {
+  const top: ElementContent[] = [];
+  const open: Element[] = [];
+  let inLink = false;
+  tokens.lastIndex = 0;
+  while (tokens.lastIndex < html.length) {
+    const at = tokens.lastIndex;
+    const match = tokens.exec(html);
+    if (!match || match.index !== at) throw notQuick;
+    const [, name, attributes, endName, text] = match;
+    const siblings = open.length > 0 ? open[open.length - 1].children : top;
+    if (name !== undefined) {
+      if (!quickElements.has(name) || (name === 'a' && inLink)) throw notQuick;
+      const element: Element = { type: 'element', tagName: name, properties: propertiesOf(attributes), children: [] };
+      siblings.push(element);
+      open.push(element);
+      if (name === 'a') inLink = true;
+    } else if (endName !== undefined) {
+      if (open.pop()?.tagName !== endName) throw notQuick;
+      if (endName === 'a') inLink = false;
+    } else {
+      siblings.push({ type: 'text', value: decode(text) });
+    }
+  }
+  if (open.length > 0) throw notQuick;
+  return top;
 }

@@ -10,7 +10,7 @@
  */
 import type { Element, Root } from 'xast';
 import { fromXml } from 'xast-util-from-xml';
-import { cslNamespace } from '../shared/csl-xml.js';
+import { cslNamespace, readCslXml } from '../shared/csl-xml.js';
 
 export interface StyleProblem {
   reason: string;
@@ -59,6 +59,11 @@ function tagDepth(xml: string): number {
 export function checkStyleXml(xml: string, options: { maxDepth?: number } = {}): StyleProblem | null {
   const maxDepth = options.maxDepth ?? 200;
   if (tagDepth(xml) > maxDepth) return { reason: `its elements are nested more than ${maxDepth} deep`, line: 1, column: 1 };
+  // The tree every other reader of the style shares (parsed once); a
+  // problem is placed with the conforming parser's tree, which knows lines
+  // and columns.
+  const shared = readCslXml(xml).root;
+  if (shared && checkTree(shared) === null) return null;
   let tree: Root;
   try {
     tree = fromXml(xml);
@@ -67,6 +72,10 @@ export function checkStyleXml(xml: string, options: { maxDepth?: number } = {}):
     const reason = (message.cause?.message ?? message.reason ?? String(error)).split('\n')[0].replace(/ \(line \d+, column \d+\)$/, '');
     return { reason: `the XML does not parse: ${reason}`, line: Math.max(message.line ?? 1, 1), column: Math.max(message.column ?? 1, 1) };
   }
+  return checkTree(tree);
+}
+
+function checkTree(tree: Root): StyleProblem | null {
   const root = childElements(tree)[0];
   if (!root) return { reason: 'the file has no root element', line: 1, column: 1 };
   if (root.name !== 'style') return { reason: `it has no <style> element: its root element is <${root.name}>`, ...at(root) };

@@ -11,6 +11,7 @@
  */
 import type { Element, Root } from 'xast';
 import { fromXml } from 'xast-util-from-xml';
+import { readXml } from '../load/xml.js';
 
 /** The CSL namespace. */
 export const cslNamespace = 'http://purl.org/net/xbiblio/csl';
@@ -24,7 +25,8 @@ export function readCslXml(xml: string): CslXml {
   let parsed = cache.get(xml);
   if (!parsed) {
     try {
-      parsed = { root: fromXml(xml) };
+      // The quick reader takes plain CSL; anything else goes to the conforming parser.
+      parsed = { root: readXml(xml) ?? fromXml(xml) };
     } catch (error) {
       parsed = { error: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'not well-formed XML' };
     }
