@@ -133,6 +133,15 @@ function keepSuperscriptLetters(CSL: Citeproc): void {
  * backwards, then case.
  */
 function collation(lang: string, fallback: string): (a: string, b: string) => number {
+  // A collator is costly to make (the language's collation data is loaded) and pure: one per language for the process.
+  const key = `${lang}\u0000${fallback}`;
+  let compare = collations.get(key);
+  if (!compare) collations.set(key, (compare = makeCollation(lang, fallback)));
+  return compare;
+}
+const collations = new Map<string, (a: string, b: string) => number>();
+
+function makeCollation(lang: string, fallback: string): (a: string, b: string) => number {
   let collator: Intl.Collator;
   try {
     collator = new Intl.Collator(lang, { numeric: true });
@@ -320,6 +329,7 @@ export function engineFingerprint(): string {
     titleCaseStopWords.join(' '),
     collateByLanguage,
     collation,
+    makeCollation,
     scriptOrder,
     scriptRank,
     scriptRanks.map(([pattern, rank]) => `${pattern}${rank}`).join(),

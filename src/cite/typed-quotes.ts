@@ -39,10 +39,13 @@ export interface FlipFlopperEngine {
 
 const isQuote = (decoration: [string, unknown]) => decoration[0] === '@quotes' && decoration[1] !== 'false';
 
+/** Whether any blob was marked in this process: until one is, there is nothing to hide. */
+let anyTyped = false;
+
 function markTyped(blob: Blob): void {
   if (!Array.isArray(blob.blobs)) return;
   for (const child of blob.blobs) {
-    if (child.decorations?.some(isQuote)) child.colophonTyped = true;
+    if (child.decorations?.some(isQuote)) child.colophonTyped = anyTyped = true;
     markTyped(child);
   }
 }
@@ -77,7 +80,7 @@ export function keepPunctuationOutsideTypedQuotes(CSL: TypedQuoteGlobals): void 
       const pass = adjust[name];
       adjust[name] = function (blob) {
         // The passes call themselves on the children: hide once, at the top.
-        if (depth > 0 || !blob || typeof blob !== 'object') return pass.call(this, blob);
+        if (depth > 0 || !anyTyped || !blob || typeof blob !== 'object') return pass.call(this, blob);
         const restore = hideTyped(blob);
         depth++;
         try {

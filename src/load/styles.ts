@@ -16,7 +16,8 @@
  * Failures are results, not exceptions: the caller (the `load` stage) turns
  * `{ ok: false }` into a message on the manuscript with `ruleId`.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { rules } from '../rules.js';
@@ -131,7 +132,14 @@ function listFiles(dirs: string[], pattern: RegExp): Promise<Map<string, string>
     pending = (async () => {
       const found = new Map<string, string>();
       for (const dir of dirs) {
-        const names = await readdir(dir).catch(() => [] as string[]);
+        // A folder of a few dozen names is listed at once: a trip through the
+        // thread pool costs more than the listing, in a process just started.
+        let names: string[];
+        try {
+          names = readdirSync(dir);
+        } catch {
+          names = [];
+        }
         for (const name of names.sort()) {
           const match = pattern.exec(name);
           if (match?.[1] && !found.has(match[1])) found.set(match[1], path.join(dir, name));
