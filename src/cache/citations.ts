@@ -27,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { citeprocFingerprint } from '../cite/process.js';
+import { citeprocVersion } from '../cite/engine.js';
 
 /** Bumped when the shape of an entry or of the request changes. */
 const format = 2;
@@ -45,13 +46,12 @@ export interface CitationCache {
 let versions: string | undefined;
 function codeVersions(): string {
   if (versions) return versions;
-  const require = createRequire(import.meta.url);
   let citeproc = 'unknown';
   try {
-    citeproc = (require('citeproc/package.json') as { version: string }).version;
+    citeproc = citeprocVersion();
   } catch {
-    // Resolved without its package.json (a bundle): the processor's own version string.
-    citeproc = String((require('citeproc') as { PROCESSOR_VERSION?: string }).PROCESSOR_VERSION ?? 'unknown');
+    // Resolved without its package.json: the processor's own version string.
+    citeproc = String((createRequire(import.meta.url)('citeproc') as { PROCESSOR_VERSION?: string }).PROCESSOR_VERSION ?? 'unknown');
   }
   versions = `${format}/${citeproc}/${packageVersion()}`;
   return versions;
@@ -60,12 +60,11 @@ function codeVersions(): string {
 function packageVersion(): string {
   // Colophon's own version (its citation code decides the request's shape).
   try {
-    const require = createRequire(import.meta.url);
     let dir = path.dirname(fileURLToPath(import.meta.url));
     for (;;) {
       const candidate = path.join(dir, 'package.json');
       if (existsSync(candidate)) {
-        const pkg = require(candidate) as { name?: string; version?: string };
+        const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
         if (pkg.name === 'colophon') return pkg.version ?? '0';
       }
       const up = path.dirname(dir);

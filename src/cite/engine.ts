@@ -25,6 +25,12 @@ interface Citeproc extends CiteprocGlobals {
   getSortCompare: (this: { sys?: { collation?: string }; opt?: { sort_sep?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
 }
 let loaded: Citeproc | undefined;
+
+/** citeproc-js's version, from its package.json (in the bundle, the bundled one), without loading the engine. */
+export function citeprocVersion(): string {
+  return String((require('citeproc/package.json') as { version?: string }).version ?? 'unknown');
+}
+
 function citeproc(): Citeproc {
   if (!loaded) {
     loaded = require('citeproc') as Citeproc;
