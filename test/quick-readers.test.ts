@@ -16,6 +16,7 @@ import { stylesToClasses } from '../src/cite/engine.js';
 import { runCiteproc, type CiteprocRequest } from '../src/cite/process.js';
 import { buildDocument } from '../src/document.js';
 import { readXml } from '../src/load/xml.js';
+import { fieldKinds, plainlyValid, schemaOf, type FieldKind } from '../src/load/bibliography.js';
 import { cslTemplatesDir } from '../src/load/styles.js';
 import { checkStyleXml } from '../src/load/style-check.js';
 import { manuscript } from './helpers/manuscript.js';
@@ -168,5 +169,79 @@ describe('the quick reader of citeproc’s HTML', () => {
     expect(quickFragment('<a href="https://example.org/?a=1&amp;b=2" class="citation-link x">l</a>')).toEqual([
       { type: 'element', tagName: 'a', properties: { href: 'https://example.org/?a=1&b=2', className: ['citation-link', 'x'] }, children: [{ type: 'text', value: 'l' }] },
     ]);
+  });
+});
+
+describe('the quick check of bibliography fields', () => {
+  /** Every CSL-JSON entry of the test fixtures and, where present, of the peer cases. */
+  function entries(): Array<Record<string, unknown>> {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, name.name);
+        if (name.isDirectory()) walk(file);
+        else if (name.name.endsWith('.json')) files.push(file);
+      }
+    };
+    walk(path.join(import.meta.dirname, 'fixtures'));
+    const found: Array<Record<string, unknown>> = [];
+    for (const file of files) {
+      let data: unknown;
+      try {
+        data = JSON.parse(readFileSync(file, 'utf8'));
+      } catch {
+        continue;
+      }
+      if (Array.isArray(data)) for (const entry of data) if (entry && typeof entry === 'object' && !Array.isArray(entry)) found.push(entry as Record<string, unknown>);
+    }
+    return found;
+  }
+
+  it('vouches only for values the schema accepts, and for most values of real bibliographies', () => {
+    let vouched = 0;
+    let checked = 0;
+    for (const entry of entries()) {
+      for (const [field, value] of Object.entries(entry)) {
+        const kind = Object.hasOwn(fieldKinds, field) ? fieldKinds[field] : undefined;
+        if (!kind) continue;
+        checked++;
+        if (!plainlyValid(kind, value)) continue;
+        vouched++;
+        expect(schemaOf(kind).safeParse(value).success, `${field}: ${JSON.stringify(value)}`).toBe(true);
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+    expect(vouched / checked).toBeGreaterThan(0.95);
+  });
+
+  it('leaves to the schema what it cannot vouch for', () => {
+    const hole: unknown[] = [2012];
+    hole[2] = 1;
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { family: 'Doe' });
+    const cases: Array<[FieldKind, unknown]> = [
+      ['id', ''], ['id', Number.NaN], ['id', Infinity], ['id', null],
+      ['type', 'journal-article'], ['type', 1],
+      ['text', Infinity], ['text', true], ['text', null], ['text', ['a']],
+      ['names', [{ given: '' }]], ['names', [{ family: 'Doe', given: 1 }]], ['names', [bare]], ['names', {}], ['names', [null]],
+      ['names', [{ family: 'Doe', 'comma-suffix': null }]],
+      ['date', '2012-3'], ['date', '/'], ['date', { 'date-parts': [] }], ['date', { 'date-parts': [[2012, 1, 2, 3]] }],
+      ['date', { 'date-parts': [[2012.5]] }], ['date', { 'date-parts': [[2 ** 60]] }], ['date', { 'date-parts': [hole] }],
+      ['date', { 'date-parts': [['x']] }], ['date', { season: 1 }], ['date', new Date()],
+      ['categories', ['a', 1]], ['categories', 'a'],
+    ];
+    cases.forEach(([kind, value], index) => expect(plainlyValid(kind, value), `case ${index} (${kind})`).toBe(false));
+    // The same values, where the schema rejects them, keep their messages.
+    expect(schemaOf('names').safeParse([{ given: '' }]).success).toBe(false);
+    expect(schemaOf('date').safeParse({ season: 1 }).success).toBe(false);
+    const accepted: Array<[FieldKind, unknown]> = [
+      ['id', 'a'], ['id', 3], ['type', 'book'], ['text', 12], ['text', ''],
+      ['names', [{ family: 'Doe', given: 'Jane', 'parse-names': false }, { literal: 'World Bank', extra: 1 }]], ['names', []],
+      ['date', '2009/2012'], ['date', { 'date-parts': [[2012, '3', ''], [2013]], circa: true }], ['date', { literal: 'spring' }],
+      ['categories', []],
+    ];
+    for (const [kind, value] of accepted) {
+      expect(plainlyValid(kind, value), `${kind}: ${JSON.stringify(value)}`).toBe(true);
+      expect(schemaOf(kind).safeParse(value).success).toBe(true);
+    }
   });
 });

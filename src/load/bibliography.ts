@@ -104,69 +104,148 @@ const stringVariables = [
 
 // Pandoc reads a JSON number where CSL wants a string as that number's text;
 // accept the same so that manuscripts written for Pandoc load here.
-const text = z.union([z.string(), z.number()]);
-const flag = z.union([z.string(), z.number(), z.boolean()]);
+function makeSchemas() {
+  const text = z.union([z.string(), z.number()]);
+  const flag = z.union([z.string(), z.number(), z.boolean()]);
 
-const cslName = z
-  .looseObject({
-    family: z.string().optional(),
-    given: z.string().optional(),
-    'dropping-particle': z.string().optional(),
-    'non-dropping-particle': z.string().optional(),
-    suffix: z.string().optional(),
-    literal: z.string().optional(),
-    'comma-suffix': flag.optional(),
-    'static-ordering': flag.optional(),
-    'parse-names': flag.optional(),
-  })
-  .refine((name) => Boolean(name.family || name.given || name.literal), {
-    message: 'a name needs "family", "given" or "literal"',
-  });
-
-// A date part is a number or the digits of one; Zotero exports strings and
-// pads missing parts with "".
-const datePart = z.union([z.number().int(), z.string().regex(/^-?\d*$/)]);
-const edtfDate = /^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
-
-const cslDate = z.union([
-  z.string().refine((value) => value.split('/').every((part) => part === '' || edtfDate.test(part)) && value !== '/', {
-    message: 'a date string must be EDTF, e.g. "2012-03-01" or "2009/2012"',
-  }),
-  z
+  const cslName = z
     .looseObject({
-      'date-parts': z.array(z.array(datePart).min(1).max(3)).min(1).max(2).optional(),
-      season: text.optional(),
-      circa: flag.optional(),
+      family: z.string().optional(),
+      given: z.string().optional(),
+      'dropping-particle': z.string().optional(),
+      'non-dropping-particle': z.string().optional(),
+      suffix: z.string().optional(),
       literal: z.string().optional(),
-      raw: z.string().optional(),
+      'comma-suffix': flag.optional(),
+      'static-ordering': flag.optional(),
+      'parse-names': flag.optional(),
     })
-    .refine((date) => date['date-parts'] !== undefined || date.literal !== undefined || date.raw !== undefined, {
-      message: 'a date needs "date-parts", "literal" or "raw"',
+    .refine((name) => Boolean(name.family || name.given || name.literal), {
+      message: 'a name needs "family", "given" or "literal"',
+    });
+
+  // A date part is a number or the digits of one; Zotero exports strings and
+  // pads missing parts with "".
+  const datePart = z.union([z.number().int(), z.string().regex(datePartText)]);
+
+  const cslDate = z.union([
+    z.string().refine(isEdtfDate, {
+      message: 'a date string must be EDTF, e.g. "2012-03-01" or "2009/2012"',
     }),
-]);
+    z
+      .looseObject({
+        'date-parts': z.array(z.array(datePart).min(1).max(3)).min(1).max(2).optional(),
+        season: text.optional(),
+        circa: flag.optional(),
+        literal: z.string().optional(),
+        raw: z.string().optional(),
+      })
+      .refine((date) => date['date-parts'] !== undefined || date.literal !== undefined || date.raw !== undefined, {
+        message: 'a date needs "date-parts", "literal" or "raw"',
+      }),
+  ]);
 
-const fieldSchemas: Record<string, z.ZodType> = {
-  ...Object.fromEntries(nameVariables.map((key) => [key, z.array(cslName)])),
-  ...Object.fromEntries(dateVariables.map((key) => [key, cslDate])),
-  ...Object.fromEntries(numberVariables.map((key) => [key, text])),
-  ...Object.fromEntries(stringVariables.map((key) => [key, text])),
-  categories: z.array(z.string()),
+  const fields: Record<FieldKind, z.ZodType> = {
+    id: z.union([z.string().min(1), z.number()]),
+    type: z.enum(cslItemTypes),
+    names: z.array(cslName),
+    date: cslDate,
+    text,
+    categories: z.array(z.string()),
+  };
+  return fields;
+}
+
+export type FieldKind = 'id' | 'type' | 'names' | 'date' | 'text' | 'categories';
+
+/** The kind of each CSL variable (`id`, `type` and the ~110 variables CSL defines). */
+export const fieldKinds: Record<string, FieldKind> = {
+  id: 'id',
+  type: 'type',
+  ...Object.fromEntries(nameVariables.map((key) => [key, 'names' as const])),
+  ...Object.fromEntries(dateVariables.map((key) => [key, 'date' as const])),
+  ...Object.fromEntries(numberVariables.map((key) => [key, 'text' as const])),
+  ...Object.fromEntries(stringVariables.map((key) => [key, 'text' as const])),
+  categories: 'categories',
 };
 
-const itemFieldSchemas: Record<string, z.ZodType> = {
-  id: z.union([z.string().min(1), z.number()]),
-  type: z.enum(cslItemTypes),
-  ...fieldSchemas,
-};
+const datePartText = /^-?\d*$/;
+const edtfDate = /^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+const isEdtfDate = (value: string) => value.split('/').every((part) => part === '' || edtfDate.test(part)) && value !== '/';
+
+/** The schemas of the variables, by kind: made on the first value that needs them (see `plainlyValid`). */
+let schemas: Record<FieldKind, z.ZodType> | undefined;
+export const schemaOf = (kind: FieldKind): z.ZodType => (schemas ??= makeSchemas())[kind];
 
 /**
  * One CSL-JSON 1.0.2 item. Fields CSL does not define are kept as they are.
  * Loading applies it field by field (the same schemas), which costs in
  * proportion to the fields an entry has rather than to the ~110 CSL defines.
  */
-export const cslItemSchema = z.looseObject(
-  Object.fromEntries(Object.entries(itemFieldSchemas).map(([key, schema]) => [key, key === 'id' || key === 'type' ? schema : schema.optional()])),
-);
+export function cslItemSchema() {
+  return z.looseObject(
+    Object.fromEntries(Object.entries(fieldKinds).map(([key, kind]) => [key, key === 'id' || key === 'type' ? schemaOf(kind) : schemaOf(kind).optional()])),
+  );
+}
+
+const itemTypes = new Set<string>(cslItemTypes);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+/** Every element of a list, holes included, passes `test`. */
+const all = (value: unknown, test: (element: unknown) => boolean): boolean => {
+  if (!Array.isArray(value)) return false;
+  for (let index = 0; index < value.length; index++) if (!test(value[index])) return false;
+  return true;
+};
+const isString = (value: unknown) => typeof value === 'string';
+const isText = (value: unknown) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+const isFlag = (value: unknown) => isText(value) || typeof value === 'boolean';
+const optional = (value: unknown, test: (value: unknown) => boolean) => value === undefined || test(value);
+
+function plainName(name: unknown): boolean {
+  if (!isPlainObject(name)) return false;
+  for (const key of ['family', 'given', 'dropping-particle', 'non-dropping-particle', 'suffix', 'literal']) if (!optional(name[key], isString)) return false;
+  for (const key of ['comma-suffix', 'static-ordering', 'parse-names']) if (!optional(name[key], isFlag)) return false;
+  return Boolean(name.family || name.given || name.literal);
+}
+
+function plainDate(date: unknown): boolean {
+  if (typeof date === 'string') return isEdtfDate(date);
+  if (!isPlainObject(date)) return false;
+  const parts = date['date-parts'];
+  if (parts !== undefined) {
+    if (!Array.isArray(parts) || parts.length < 1 || parts.length > 2) return false;
+    for (const part of parts) {
+      if (!Array.isArray(part) || part.length < 1 || part.length > 3) return false;
+      if (!all(part, (value) => Number.isSafeInteger(value) || (typeof value === 'string' && datePartText.test(value)))) return false;
+    }
+  }
+  return optional(date.season, isText) && optional(date.circa, isFlag) && optional(date.literal, isString) && optional(date.raw, isString) &&
+    (parts !== undefined || date.literal !== undefined || date.raw !== undefined);
+}
+
+/**
+ * Whether a field's value is one its schema plainly accepts, told without
+ * the schema: the usual entry is checked in a fraction of the time, and
+ * the schema (which words the message) sees only what this cannot vouch
+ * for. It answers true only where the schema accepts.
+ */
+export function plainlyValid(kind: FieldKind, value: unknown): boolean {
+  switch (kind) {
+    case 'id':
+      return (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value));
+    case 'type':
+      return typeof value === 'string' && itemTypes.has(value);
+    case 'text':
+      return isText(value);
+    case 'names':
+      return all(value, plainName);
+    case 'date':
+      return plainDate(value);
+    case 'categories':
+      return all(value, isString);
+  }
+}
 
 /** What a user is told a field must be, by the kind of variable. */
 function expectation(field: string): string {
@@ -233,9 +312,10 @@ function checkEntry(raw: unknown, source: EntrySource): CslItem | null {
   }
   for (const field in entry) {
     // Own properties only: an entry may well have a field named `constructor`.
-    const schema = Object.hasOwn(itemFieldSchemas, field) ? itemFieldSchemas[field] : undefined;
-    if (!schema || bad.has(field)) continue;
-    const parsed = schema.safeParse(entry[field]);
+    const kind = Object.hasOwn(fieldKinds, field) ? fieldKinds[field] : undefined;
+    if (!kind || bad.has(field)) continue;
+    if (plainlyValid(kind, entry[field])) continue;
+    const parsed = schemaOf(kind).safeParse(entry[field]);
     if (parsed.success) continue;
     bad.add(field);
     const issue = parsed.error.issues[0];
@@ -261,7 +341,7 @@ function checkEntry(raw: unknown, source: EntrySource): CslItem | null {
 export function normaliseItem(item: CslItem): CslItem {
   const out: CslItem = { ...item, id: String(item.id) };
   for (const [key, value] of Object.entries(out)) {
-    if (typeof value === 'number' && Object.hasOwn(fieldSchemas, key) && !(dateVariables as readonly string[]).includes(key)) {
+    if (typeof value === 'number' && Object.hasOwn(fieldKinds, key) && key !== 'id' && key !== 'type' && !(dateVariables as readonly string[]).includes(key)) {
       out[key] = String(value);
     }
   }
