@@ -128,8 +128,13 @@ function scriptOrder(a: string, b: string): number {
  * The escaping of `&`, `<`, `>` and of doubled spaces is citeproc-js's.
  */
 function keepSuperscriptLetters(CSL: Citeproc): void {
-  CSL.Output.Formats.html.text_escape = (text) =>
-    (text ?? '').replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;').replace(/\s\s/g, '\u00A0 ');
+  // Most text has nothing to escape: it is handed back as it is.
+  const escaped = /[&<>]|\s\s/;
+  CSL.Output.Formats.html.text_escape = (text) => {
+    const plain = text ?? '';
+    if (typeof plain === 'string' && !escaped.test(plain)) return plain;
+    return plain.replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;').replace(/\s\s/g, '\u00A0 ');
+  };
 }
 
 /**
