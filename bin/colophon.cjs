@@ -110,12 +110,35 @@ function browserPackage(id, nodeRequire) {
   return browserExports ? browserExports[id] : nodeRequire(id);
 }
 
+/**
+ * A build starts without V8's optimising compiler. A note of a few pages is
+ * built in a few hundred milliseconds, before optimised code would pay for
+ * its compilation, which runs on other threads and costs about a quarter
+ * of the build's CPU time; the build turns it back on as soon as it knows
+ * its input is long (src/cli/optimiser.ts). Node's own `--opt`, `--no-opt`
+ * or `--turbofan` options, on the command line or in NODE_OPTIONS, win.
+ */
+function holdOptimiser() {
+  if (process.argv[2] !== 'build' || process.env.COLOPHON_OPTIMISER === '1') return;
+  const given = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS || ''}`;
+  if (/--(?:no-)?(?:opt|turbofan)\b/.test(given)) return;
+  try {
+    require('node:v8').setFlagsFromString('--no-opt');
+    globalThis.__colophonOptimiserHeld = true;
+  } catch {
+    // The build runs with the optimiser, as Node starts.
+  }
+}
+
 if (source === undefined) {
+  holdOptimiser();
   unbundled();
 } else {
   mark('bundle read');
   const { script, fresh } = compile(bundle, source, cacheFile);
   mark(fresh ? 'bundle compiled (no code cache)' : 'bundle compiled (from the code cache)');
+  // After the code cache is read: V8 checks the cache against the flags it was made with.
+  holdOptimiser();
   const nodeRequire = Module.createRequire(bundle);
   const require_ = Object.assign((id) => (browserPackages.has(id) ? browserPackage(id, nodeRequire) : nodeRequire(id)), nodeRequire);
   runBundle(script, bundle, require_);

@@ -1,0 +1,56 @@
+/**
+ * V8's optimising compiler is held back by the launcher in a build and
+ * given back for long work (src/cli/optimiser.ts): many manuscripts, or
+ * more text than `longInput`. What the launcher does is seen from outside:
+ * a short build runs with `--no-opt` in force, a long one without.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { longInput, optimiserFor } from '../src/cli/optimiser.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'colophon-optimiser-'));
+const short = path.join(dir, 'short.md');
+const long = path.join(dir, 'long.md');
+writeFileSync(short, '# A note\n\nA paragraph.\n');
+writeFileSync(long, 'A paragraph of a long book.\n\n'.repeat(Math.ceil(longInput / 28) + 1));
+
+afterEach(() => {
+  globalThis.__colophonOptimiserHeld = undefined;
+});
+
+describe('the optimiser', () => {
+  it('stays held for one short manuscript and comes back for a long one or for many', async () => {
+    globalThis.__colophonOptimiserHeld = true;
+    expect(await optimiserFor([short])).toBe(false);
+    expect(globalThis.__colophonOptimiserHeld).toBe(true);
+    expect(await optimiserFor([long])).toBe(true);
+    expect(globalThis.__colophonOptimiserHeld).toBe(false);
+    globalThis.__colophonOptimiserHeld = true;
+    expect(await optimiserFor([short, short.replace('short', 'other')])).toBe(true);
+    expect(globalThis.__colophonOptimiserHeld).toBe(false);
+  });
+
+  it('is left alone when the launcher did not hold it', async () => {
+    expect(await optimiserFor([long])).toBe(false);
+    expect(globalThis.__colophonOptimiserHeld).toBeUndefined();
+  });
+
+  it('is held by the launcher in a build, and options given to Node win', () => {
+    // A probe: the launcher's own function, run as the launcher runs it.
+    const launcher = path.join(import.meta.dirname, '..', 'bin', 'colophon.cjs');
+    const source = readFileSync(launcher, 'utf8');
+    const hold = source.slice(source.indexOf('function holdOptimiser()'), source.indexOf('\n}\n', source.indexOf('function holdOptimiser()')) + 2);
+    const probe = `${hold}\nholdOptimiser();\nprocess.stdout.write(String(globalThis.__colophonOptimiserHeld === true));`;
+    const file = path.join(dir, 'probe.cjs');
+    writeFileSync(file, probe);
+    const held = (args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) =>
+      spawnSync(process.execPath, [...nodeArgs, file, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...env } }).stdout;
+    expect(held(['build'])).toBe('true');
+    expect(held(['preview'])).toBe('false');
+    expect(held(['build'], { COLOPHON_OPTIMISER: '1' })).toBe('false');
+    expect(held(['build'], {}, ['--turbofan'])).toBe('false');
+  });
+});
