@@ -5,7 +5,7 @@
  * a short build runs with `--no-opt` in force, a long one without.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -53,4 +53,34 @@ describe('the optimiser', () => {
     expect(held(['build'], { COLOPHON_OPTIMISER: '1' })).toBe('false');
     expect(held(['build'], {}, ['--turbofan'])).toBe('false');
   });
+
+  it.runIf(existsSync(path.join(import.meta.dirname, '..', 'build', 'colophon.cjs')))(
+    'leaves the code cache valid: a second build reads it, and a third finds it unchanged',
+    () => {
+      const root = path.join(import.meta.dirname, '..');
+      const pkg = mkdtempSync(path.join(tmpdir(), 'colophon-pkg-'));
+      for (const name of ['node_modules', 'templates', 'package.json']) symlinkSync(path.join(root, name), path.join(pkg, name));
+      mkdirSync(path.join(pkg, 'bin'));
+      mkdirSync(path.join(pkg, 'build'));
+      copyFileSync(path.join(root, 'bin', 'colophon.cjs'), path.join(pkg, 'bin', 'colophon.cjs'));
+      copyFileSync(path.join(root, 'build', 'colophon.cjs'), path.join(pkg, 'build', 'colophon.cjs'));
+      symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
+      const cache = path.join(pkg, 'build', `colophon-${process.version}-${process.arch}.v8cache`);
+      const build = () => {
+        const result = spawnSync(process.execPath, [path.join(pkg, 'bin', 'colophon.cjs'), 'build', short, '--format', 'html', '--out', path.join(dir, 'out'), '-q'], {
+          encoding: 'utf8',
+          env: { ...process.env, COLOPHON_TIMINGS: '1', COLOPHON_CACHE_DIR: path.join(dir, 'cache') },
+        });
+        expect(result.status, result.stderr).toBe(0);
+        return result.stderr;
+      };
+      expect(build()).toContain('bundle compiled (no code cache)');
+      expect(existsSync(cache)).toBe(true);
+      const made = statSync(cache).mtimeMs;
+      expect(build()).toContain('bundle compiled (from the code cache)');
+      expect(build()).toContain('bundle compiled (from the code cache)');
+      expect(statSync(cache).mtimeMs).toBe(made);
+    },
+    60_000,
+  );
 });
