@@ -131,7 +131,7 @@ function browserPackage(id, nodeRequire) {
  * built in a few hundred milliseconds, before optimised code would pay for
  * its compilation, which runs on other threads and costs about a quarter
  * of the build's CPU time; the build turns it back on as soon as it knows
- * its input is long (src/cli/optimiser.ts). Node's own `--opt`, `--no-opt`
+ * its input is long (src/shared/optimiser.ts). Node's own `--opt`, `--no-opt`
  * or `--turbofan` options, on the command line or in NODE_OPTIONS, win.
  */
 function holdOptimiser() {

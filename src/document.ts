@@ -3,6 +3,7 @@
  * a path in, the `DocumentModel` out, every problem a message on
  * `model.file` (messages about a bibliography file name that file).
  */
+import { optimiserForBibliography } from './shared/optimiser.js';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
@@ -80,6 +81,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     chooseStyle(file, metadata),
   ]);
   timing('bibliography and style read');
+  optimiserForBibliography(bibliography.items.size);
   // Without a language from the manuscript or the command line, the style's
   // own default locale applies, as in Pandoc.
   const wanted = metadata.localeGiven === false && style.defaultLocale ? style.defaultLocale : metadata.locale;

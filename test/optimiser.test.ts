@@ -1,7 +1,7 @@
 /**
  * V8's optimising compiler is held back by the launcher in a build and
- * given back for long work (src/cli/optimiser.ts): many manuscripts, or
- * more text than `longInput`. What the launcher does is seen from outside:
+ * given back for long work (src/shared/optimiser.ts): many manuscripts,
+ * more text than `longInput`, a bibliography of more than `longBibliography` entries. What the launcher does is seen from outside:
  * a short build runs with `--no-opt` in force, a long one without.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { longInput, optimiserFor } from '../src/cli/optimiser.js';
+import { longBibliography, longInput, optimiserFor, optimiserForBibliography } from '../src/shared/optimiser.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'colophon-optimiser-'));
 const short = path.join(dir, 'short.md');
@@ -30,6 +30,14 @@ describe('the optimiser', () => {
     expect(globalThis.__colophonOptimiserHeld).toBe(false);
     globalThis.__colophonOptimiserHeld = true;
     expect(await optimiserFor([short, short.replace('short', 'other')])).toBe(true);
+    expect(globalThis.__colophonOptimiserHeld).toBe(false);
+  });
+
+  it('comes back for a bibliography of many entries', () => {
+    globalThis.__colophonOptimiserHeld = true;
+    expect(optimiserForBibliography(longBibliography)).toBe(false);
+    expect(globalThis.__colophonOptimiserHeld).toBe(true);
+    expect(optimiserForBibliography(longBibliography + 1)).toBe(true);
     expect(globalThis.__colophonOptimiserHeld).toBe(false);
   });
 

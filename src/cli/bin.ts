@@ -24,7 +24,7 @@ import { BuildUsageError } from '../output/errors.js';
 import { distinctManuscripts } from '../output/guard.js';
 import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
 import { packageVersion } from '../shared/package.js';
-import { optimiserFor } from './optimiser.js';
+import { optimiserFor } from '../shared/optimiser.js';
 import { report } from './report.js';
 import { progressLine } from '../progress/line.js';
 import { timing } from '../progress/timings.js';
