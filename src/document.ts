@@ -3,7 +3,6 @@
  * a path in, the `DocumentModel` out, every problem a message on
  * `model.file` (messages about a bibliography file name that file).
  */
-import { optimiserForBibliography } from './shared/optimiser.js';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
@@ -23,6 +22,7 @@ import { resolveLimits, type Limits } from './limits.js';
 import { checkMarkdownImages, confineResources, confineDataFile, resourcePolicy } from './resources/index.js';
 import { fileError, fileWarn } from './messages.js';
 import { timing } from './progress/timings.js';
+import { optimiserForBibliography } from './shared/optimiser.js';
 
 export interface DocumentOptions {
   /** Path of the manuscript (`.md`). */
