@@ -53,21 +53,18 @@ function markTyped(blob: Blob): void {
 /** Hide the quote decorations of typed quotation marks under `blob`; returns how to restore them. */
 function hideTyped(blob: Blob): () => void {
   const hidden: Array<[Array<[string, unknown]>, number, unknown]> = [];
-  const stack: Blob[] = [blob];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
+  const walk = (node: Blob) => {
     if (node.colophonTyped && node.decorations) {
-      const decorations = node.decorations;
-      for (let index = 0; index < decorations.length; index++) {
-        if (isQuote(decorations[index])) {
-          hidden.push([decorations, index, decorations[index][1]]);
-          decorations[index][1] = 'false';
+      node.decorations.forEach((decoration, index) => {
+        if (isQuote(decoration)) {
+          hidden.push([node.decorations!, index, decoration[1]]);
+          decoration[1] = 'false';
         }
-      }
+      });
     }
-    const children = node.blobs;
-    if (Array.isArray(children)) for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]);
-  }
+    if (Array.isArray(node.blobs)) for (const child of node.blobs) walk(child);
+  };
+  walk(blob);
   return () => {
     for (const [decorations, index, value] of hidden) decorations[index][1] = value;
   };
@@ -81,22 +78,18 @@ export function keepPunctuationOutsideTypedQuotes(CSL: TypedQuoteGlobals): void 
     let depth = 0;
     for (const name of ['upward', 'leftward', 'downward', 'fix'] as const) {
       const pass = adjust[name];
-      const hiding: Pass = function (blob) {
-        // The passes call themselves on the children: hide once, at the top,
-        // and let the calls below go straight to the pass.
+      adjust[name] = function (blob) {
+        // The passes call themselves on the children: hide once, at the top.
         if (depth > 0 || !anyTyped || !blob || typeof blob !== 'object') return pass.call(this, blob);
         const restore = hideTyped(blob);
         depth++;
-        adjust[name] = pass;
         try {
           return pass.call(this, blob);
         } finally {
-          adjust[name] = hiding;
           depth--;
           restore();
         }
       };
-      adjust[name] = hiding;
     }
     return adjust;
   };
