@@ -1,8 +1,9 @@
 /**
  * Pandoc's `smart` extension: curly quotes and apostrophes, `--` (en dash),
  * `---` (em dash) and `...` (ellipsis), never inside code, math, URLs or
- * raw HTML. remark-smartypants reads the quotes (matched across emphasis
- * and links); the quote marks are then those of the language of the text,
+ * raw HTML. The quotes are read over the text of the whole document at
+ * once (so they are matched across emphasis, links and code; see
+ * `curlQuotes`); the quote marks are then those of the language of the text,
  * which a span or div with `lang` changes: “…” ‘…’ in English, „…“ ‚…‘ in
  * German, « … » in French, «…» „…“ in Russian.
  *
@@ -12,7 +13,6 @@
  * dots, `\"` a straight quote), and ends the run it stands in.
  */
 import type { Nodes, Parent, Root, Text } from 'mdast';
-import remarkSmartypants from 'remark-smartypants';
 import type { Attributes } from './attributes/from-markdown.js';
 
 // Stand-ins chosen while the language is not yet known.
@@ -51,13 +51,48 @@ export function quoteMarks(lang: string): Marks {
 const escapes: Record<string, string> = { '.': '\uE1F4', '-': '\uE1F5', '"': '\uE1F6', "'": '\uE1F7' };
 const unescapes: Record<string, string> = Object.fromEntries(Object.entries(escapes).map(([char, mark]) => [mark, char]));
 
-const smartypants = (remarkSmartypants as unknown as (options: object) => (tree: Root) => void)({
-  dashes: false,
-  ellipses: false,
-  backticks: false,
-  openingQuotes: { double: openDouble, single: openSingle },
-  closingQuotes: { double: closeDouble, single: closeSingle },
-}) as unknown as (tree: Root) => void;
+/**
+ * The quotes of the whole text, decided at once (a pair is matched across
+ * emphasis, links and code): the text of every text node in reading order,
+ * code as letters, a space at the start of each paragraph, heading and
+ * table cell; the stand-ins are put back node by node.
+ */
+function smartQuoteTree(tree: Root): void {
+  const parts: string[] = [];
+  const texts: Text[] = [];
+  const starts: number[] = [];
+  let length = 0;
+  let quoted = false;
+  const walk = (node: Nodes) => {
+    if (node.type === 'text') {
+      texts.push(node);
+      starts.push(length);
+      parts.push(node.value);
+      length += node.value.length;
+      if (!quoted && (node.value.includes('"') || node.value.includes("'"))) quoted = true;
+      return;
+    }
+    if (node.type === 'inlineCode') {
+      parts.push('A'.repeat(node.value.length));
+      length += node.value.length;
+      return;
+    }
+    if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell') {
+      parts.push(' ');
+      length++;
+    }
+    if ('children' in node) for (const child of (node as Parent).children) walk(child as Nodes);
+  };
+  for (const child of tree.children) walk(child as Nodes);
+  if (!quoted) return;
+  const all = parts.join('');
+  const curled = curlQuotes(all, [openDouble, openSingle], [closeDouble, closeSingle]);
+  if (curled === all) return;
+  texts.forEach((text, index) => {
+    const value = curled.slice(starts[index], starts[index] + text.value.length);
+    if (value !== text.value) text.value = value;
+  });
+}
 
 /**
  * Smart punctuation in the whole tree, with the quote marks of `lang` and
@@ -97,7 +132,7 @@ export function typographyTransform(tree: Root, lang: string, source?: string): 
     if ('children' in node) for (const child of (node as Parent).children) hide(child as Nodes);
   };
   hide(tree);
-  smartypants(tree);
+  smartQuoteTree(tree);
   for (const text of hidden) (text as unknown as { type: string }).type = 'text';
   const urls = new Set(hidden);
   for (const text of texts) {
@@ -188,4 +223,362 @@ export function smartQuotes(value: string, to: Marks): string {
     else out += opens ? to.open[1] : /\p{L}/u.test(before) ? '\u2019' : to.close[1];
   }
   return out;
+}
+
+/**
+ * Straight quotes made opening or closing, read from the neighbouring
+ * characters of the whole text at once (so a pair is matched across
+ * emphasis, links and code): the text is cut into words, white space and
+ * marks, and each `"` or `'` standing alone is decided by the tokens on
+ * either side of it.
+ *
+ * - Before a mark that no word follows: closing (`"word".`, `'...`).
+ * - Before the other quote mark that a word follows: both open
+ *   (`"'Quoted' words"`).
+ * - Before a decade (`'80s`): closing (an apostrophe).
+ * - After space or a mark, before a word: opening.
+ * - After a word: closing.
+ * - At the end, before space, or `'s`: closing; otherwise opening.
+ *
+ * Words are letters, marks and digits, joined by one inner character
+ * (`don't`, `well-known`, `e.g`); a hyphen ending a word belongs to it; a
+ * `/` after a short word joins it (`and/or`); `U.S.` keeps its full stops.
+ * A quote inside a word (`don't`) closes, unless a mark comes before it
+ * there (`rock-'n`). Two quote marks of one kind together (`''`) stay as
+ * they are. A sentence ends at `.`, `!`, `?` or `…` with the closing marks
+ * right after it; a quote opening one before `'s` closes.
+ */
+
+/** Character kinds. */
+const NONE = 0;
+const SPACE = 1;
+const MARK = 2; // punctuation
+const WORD = 3;
+const SYMBOL = 4;
+
+const wordPattern = /[\p{L}\p{M}\p{N}]/u;
+const markPattern = /\p{P}/u;
+
+function kind(text: string, i: number): number {
+  if (i < 0 || i >= text.length) return NONE;
+  const code = text.charCodeAt(i);
+  if (code < 128) {
+    if (code === 32 || (code >= 9 && code <= 13)) return SPACE;
+    if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return WORD;
+    // ! " ' ( ) , - . / : ; ? [ \ ] _ { }
+    if (code === 33 || code === 34 || (code >= 39 && code <= 41) || (code >= 44 && code <= 47) || code === 58 || code === 59 || code === 63 || (code >= 91 && code <= 93) || code === 95 || code === 123 || code === 125) return MARK;
+    return SYMBOL;
+  }
+  if (code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000) return SPACE;
+  // Each half of a surrogate pair is a symbol.
+  if (code >= 0xd800 && code <= 0xdfff) return SYMBOL;
+  const char = text[i];
+  if (wordPattern.test(char)) return WORD;
+  // † ‡ ‰ ‱ ※ are symbols.
+  if (markPattern.test(char) && code !== 0x2020 && code !== 0x2021 && code !== 0x2030 && code !== 0x2031 && code !== 0x203b) return MARK;
+  return SYMBOL;
+}
+
+/** Does the character at `i` continue the token of the one before it? */
+function continues(text: string, i: number): boolean {
+  const a = kind(text, i - 1);
+  const b = kind(text, i);
+  if (a === NONE || a !== b) return false;
+  if (a === WORD || a === SPACE) return true;
+  const code = text.charCodeAt(i);
+  return text[i] === text[i - 1] || (code >= 0xd800 && code <= 0xdfff);
+}
+
+/** End (exclusive) of the token starting at `i`. */
+function tokenEnd(text: string, i: number): number {
+  let end = i + 1;
+  while (end < text.length && continues(text, end)) end++;
+  return end;
+}
+
+/** Start of the token ending at `end` (exclusive). */
+function tokenStart(text: string, end: number): number {
+  let start = end - 1;
+  while (start > 0 && continues(text, start)) start--;
+  return start;
+}
+
+const innerChars = new Set(['&', "'", '-', '.', ':', '=', '?', '@', '\u00ad', '\u00b7', '\u2010', '\u2011', '\u2019', '\u2027']);
+
+/** Is the token [start, end) one that joins two words (`'`, `-`, `.`, …)? */
+function joins(text: string, start: number, end: number): boolean {
+  const k = kind(text, start);
+  if (k !== MARK && k !== SYMBOL) return false;
+  if (text[start] === '_') return true;
+  return end - start === 1 && innerChars.has(text[start]);
+}
+
+/** Does a word token start at `i` (a word character, or `&` right before one)? */
+function wordAt(text: string, i: number): boolean {
+  const k = kind(text, i);
+  if (k === WORD) return true;
+  return text[i] === '&' && text[i + 1] !== '&' && kind(text, i + 1) === WORD;
+}
+
+/** End of the word starting at `start`, with what joins it (`don't`, `well-`, `and/or`, `U.S.`). */
+function wordEnd(text: string, start: number, slash = true): number {
+  let end = text[start] === '&' && kind(text, start) !== WORD ? start + 1 : start;
+  end = withHyphen(text, tokenEnd(text, end));
+  for (;;) {
+    let j = end;
+    while (j < text.length && kind(text, j) !== WORD && joins(text, j, tokenEnd(text, j))) {
+      if (wordAt(text, j)) break;
+      j = tokenEnd(text, j);
+    }
+    if (j > end && wordAt(text, j)) {
+      end = withHyphen(text, tokenEnd(text, text[j] === '&' ? j + 1 : j));
+      continue;
+    }
+    break;
+  }
+  if (slash && text[end] === '/' && text[end + 1] !== '/' && end - start < 3) {
+    if (!wordAt(text, end + 1)) return end + 1;
+    const next = wordEnd(text, end + 1, false);
+    if (next - (end + 1) < 3) return next;
+  }
+  if (text[end] === '.' && text[end + 1] !== '.' && initialism(text, start, end)) return end + 1;
+  return end;
+}
+
+/** A hyphen ending a word (no word after it) belongs to it. */
+function withHyphen(text: string, end: number): number {
+  return text[end] === '-' && text[end + 1] !== '-' && !wordAt(text, end + 1) ? end + 1 : end;
+}
+
+/** Start of the word that ends at `end`. */
+function wordStart(text: string, end: number): number {
+  let start = tokenStart(text, end);
+  for (;;) {
+    if (text[start - 1] === '&' && text[start - 2] !== '&' && kind(text, start - 2) !== WORD) start--;
+    let j = start;
+    while (j > 0) {
+      const s = tokenStart(text, j);
+      if (kind(text, s) === WORD || !joins(text, s, j)) break;
+      j = s;
+    }
+    if (j < start && kind(text, j - 1) === WORD) {
+      start = tokenStart(text, j);
+      continue;
+    }
+    return start;
+  }
+}
+
+/** Is the word [start, end) an initialism (`U.S`), so the full stop after it is its own? */
+function initialism(text: string, start: number, end: number): boolean {
+  const parts: string[] = [];
+  for (let i = start; i < end; ) {
+    const e = tokenEnd(text, i);
+    parts.push(text.slice(i, e));
+    i = e;
+  }
+  if (parts.length === 1 || parts.length % 2 === 0) return false;
+  let digits = true;
+  for (let p = parts.length - 1; p >= 0; p--) {
+    if (p % 2 === 0) {
+      if (parts[p].length > 1) return false;
+      if (!/\p{N}/u.test(parts[p])) digits = false;
+    } else if (parts[p] !== '.') {
+      if (p < parts.length - 2) break;
+      return false;
+    }
+  }
+  return !digits;
+}
+
+/** Is the token ending at `end` a word (with what joins it)? */
+function wordBefore(text: string, end: number): boolean {
+  const k = kind(text, end - 1);
+  if (k === WORD) return true;
+  const char = text[end - 1];
+  if (text[end - 2] === char) return false;
+  if (char === '-') return kind(text, end - 2) === WORD;
+  if (char === '/' && kind(text, end - 2) === WORD) return end - 1 - wordStart(text, end - 1) < 3;
+  if (char === '.' && kind(text, end - 2) === WORD) return initialism(text, wordStart(text, end - 1), end - 1);
+  return false;
+}
+
+/** Inside a word (`don't`, `rock-'n`): words on both sides, joined by single characters. */
+function insideWord(text: string, at: number): boolean {
+  let j = at;
+  for (;;) {
+    if (j === 0) return false;
+    const s = tokenStart(text, j);
+    if (kind(text, s) === WORD) break;
+    if (!joins(text, s, j)) return false;
+    j = s;
+  }
+  j = at + 1;
+  for (;;) {
+    if (j >= text.length) return false;
+    if (kind(text, j) === WORD) return true;
+    const e = tokenEnd(text, j);
+    if (!joins(text, j, e)) return false;
+    j = e;
+  }
+}
+
+// Sentences end at `.`, `!`, `?`, `…` or `‽`, with the closing marks right after them.
+const terminalChars = new Set(['!', '.', '?', '\u2026', '\u203d']);
+const affixChars = new Set(['!', '"', "'", ')', '.', '?', '\u0f3b', '\u0f3d', '\u169c', '\u2019', '\u201d', '\u2026', '\u203a', '\u203d', '\u2046', '\u207e', '\u208e', '\u2309', '\u230b', '\u232a', '\u2769', '\u276b', '\u276d', '\u276f', '\u2771', '\u2773', '\u2775', '\u27c6', '\u27e7', '\u27e9', '\u27eb', '\u27ed', '\u27ef', '\u2984', '\u2986', '\u2988', '\u298a', '\u298c', '\u298e', '\u2990', '\u2992', '\u2994', '\u2996', '\u2998', '\u29d9', '\u29db', '\u29fd', '\u2e03', '\u2e05', '\u2e0a', '\u2e0d', '\u2e1d', '\u2e21', '\u2e23', '\u2e25', '\u2e27', '\u2e29', '\u2e56', '\u2e58', '\u2e5a', '\u2e5c', '\u3009', '\u300b', '\u300d', '\u300f', '\u3011', '\u3015', '\u3017', '\u3019', '\u301b', '\u301e', '\u301f', '\ufd3e', '\ufe18', '\ufe36', '\ufe38', '\ufe3a', '\ufe3c', '\ufe3e', '\ufe40', '\ufe42', '\ufe44', '\ufe48', '\ufe5a', '\ufe5c', '\ufe5e', '\uff09', '\uff3d', '\uff5d', '\uff60', '\uff63', '\u00bb', ']', '}']);
+const abbreviation = /^(?:[0-9]{1,3}|[a-z]|al|ca|cap|cca|cent|cf|cit|con|cp|cwt|ead|etc|ff|fl|ibid|id|nem|op|pro|seq|sic|stat|tem|viz)$/;
+
+/** Is the mark token starting at `i` one that ends a sentence, standing on its own (not in `e.g`, `U.S.`)? */
+function terminalAt(text: string, i: number): boolean {
+  if (!terminalChars.has(text[i]) || kind(text, i) !== MARK && kind(text, i) !== SYMBOL) return false;
+  // `?` and `.` between words join them.
+  if ((text[i] === '?' || text[i] === '.') && tokenEnd(text, i) === i + 1 && insideWord(text, i)) return false;
+  if (text[i] === '.' && tokenEnd(text, i) === i + 1 && wordBefore(text, i + 1)) return false;
+  return true;
+}
+
+/** Is the token at `i` a closing mark that follows a sentence's end into it? */
+function affixAt(text: string, i: number): boolean {
+  return affixChars.has(text[i]) && (kind(text, i) === MARK || kind(text, i) === SYMBOL);
+}
+
+/**
+ * Does a sentence end at `pos` (between two tokens)? After an ending mark
+ * and the closing marks that follow it, unless what follows joins it: no
+ * word before the next end, a lower-case word or a digit first, a comma or
+ * semicolon first, or an abbreviation (`etc.`, `cf.`, `p.`) before the full stop.
+ */
+function sentenceEndsAt(text: string, pos: number): boolean {
+  if (pos >= text.length || pos <= 0) return false;
+  if (affixAt(text, pos)) return false;
+  // Back over the closing marks to an ending mark.
+  let j = pos;
+  let terminal = false;
+  while (j > 0) {
+    const s = tokenStart(text, j);
+    if (!affixAt(text, s)) break;
+    if (terminalAt(text, s)) terminal = true;
+    j = s;
+  }
+  if (!terminal) return false;
+  // A first sentence without a word joins the next one.
+  let word = false;
+  for (let i = j - 1; i >= 0 && !word; i--) word = kind(text, i) === WORD;
+  if (!word) return false;
+  // `etc.` and the like run on (only when the full stop ends the sentence).
+  if (text[pos - 1] === '.' && tokenStart(text, pos) === pos - 1 && kind(text, pos - 2) === WORD) {
+    const word = text.slice(wordStart(text, pos - 1), pos - 1).toLowerCase();
+    if (abbreviation.test(word)) return false;
+  }
+  // What comes next, up to the next ending mark.
+  let i = pos;
+  let sawWord = false;
+  let first = true;
+  let firstNonSpace = true;
+  while (i < text.length) {
+    const k = kind(text, i);
+    const end = k === WORD || wordAt(text, i) ? wordEnd(text, i) : tokenEnd(text, i);
+    if (k === WORD || wordAt(text, i)) {
+      if (first && /^\d/.test(text[i])) return false;
+      if (!sawWord && firstNonSpace && /^\p{Ll}/u.test(text[i])) return false;
+      sawWord = true;
+      firstNonSpace = false;
+    } else if (k !== SPACE) {
+      if (firstNonSpace && (text[i] === ',' || text[i] === ';') && end === i + 1) return false;
+      firstNonSpace = false;
+      if (terminalAt(text, i)) break;
+    }
+    first = false;
+    i = end;
+  }
+  return sawWord;
+}
+
+/** A full stop at `dot` right after a word, with more of its sentence after it, joins that word. */
+function innerFullStop(text: string, dot: number): boolean {
+  let pos = dot + 1;
+  let more = false;
+  while (pos < text.length && affixAt(text, pos)) {
+    if (terminalAt(text, pos)) more = true;
+    pos = tokenEnd(text, pos);
+  }
+  if (more) return true;
+  // `word. .` keeps its full stop apart.
+  if (pos === dot + 1 && kind(text, pos) === SPACE) {
+    const after = tokenEnd(text, pos);
+    if (text[after] === '.' && text[after + 1] !== '.') return false;
+  }
+  if (sentenceEndsAt(text, pos)) return false;
+  for (let i = pos; i < text.length; i = tokenEnd(text, i)) if (wordAt(text, i) || terminalAt(text, i)) return true;
+  return false;
+}
+
+const decade = /^\d\ds$/;
+
+/**
+ * Each lone straight quote of `text` as `open[0|1]` or `close[0|1]`
+ * (double, single): the text with the quotes replaced, of the same length.
+ */
+export function curlQuotes(text: string, open: [string, string], close: [string, string]): string {
+  let out: string[] | null = null;
+  const set = (i: number, char: string) => {
+    out ??= text.split('');
+    out[i] = char;
+  };
+  for (let q = 0; q < text.length; q++) {
+    const char = text[q];
+    if (char !== '"' && char !== "'") continue;
+    if (text[q - 1] === char || text[q + 1] === char) {
+      while (text[q + 1] === char) q++;
+      continue;
+    }
+    if (out && out[q] !== char) continue;
+    const which = char === '"' ? 0 : 1;
+    if (char === "'" && insideWord(text, q)) {
+      const nextKind = kind(text, q + 1);
+      const prevMark = kind(text, q - 1) !== WORD;
+      const next = nextKind === WORD ? text.slice(q + 1, tokenEnd(text, q + 1)) : '';
+      const opens = nextKind === WORD && prevMark && !decade.test(next) && next !== 's';
+      set(q, opens ? open[which] : close[which]);
+      continue;
+    }
+    let prevKind = q === 0 ? NONE : wordBefore(text, q) ? WORD : kind(text, q - 1);
+    // The first token of a sentence has nothing before it.
+    if (prevKind === SPACE && (tokenStart(text, q) === 0 || sentenceEndsAt(text, tokenStart(text, q)))) prevKind = NONE;
+    else if (prevKind === MARK && text[q - 1] === '.' && text[q - 2] !== '.' && kind(text, q - 2) === WORD && innerFullStop(text, q - 1)) prevKind = WORD;
+    let nextKind = wordAt(text, q + 1) ? WORD : kind(text, q + 1);
+    let fullStopWord = false;
+    // The last token of a sentence has nothing after it.
+    if (sentenceEndsAt(text, q + 1)) nextKind = NONE;
+    else if (text[q + 1] === '.' && text[q + 2] !== '.' && kind(text, q + 2) === WORD && terminalAt(text, q + 1) && !sentenceEndsAt(text, q + 2)) {
+      nextKind = WORD;
+      fullStopWord = true;
+    }
+    let decided: string | undefined;
+    if (nextKind === MARK || nextKind === SYMBOL) {
+      const nextEnd = tokenEnd(text, q + 1);
+      const afterIsWord = wordAt(text, nextEnd) && !sentenceEndsAt(text, nextEnd);
+      if (!afterIsWord) decided = close[which];
+      else if (nextEnd === q + 2 && (text[q + 1] === '"' || text[q + 1] === "'")) {
+        decided = open[which];
+        set(q + 1, open[text[q + 1] === '"' ? 0 : 1]);
+      }
+    }
+    if (decided === undefined) {
+      let next = '';
+      if (nextKind === WORD && !fullStopWord) {
+        const end = wordEnd(text, q + 1);
+        // A full stop inside a sentence joins the word before it (`'90s. and`).
+        const stop = text[end] === '.' && text[end + 1] !== '.' && terminalAt(text, end) && innerFullStop(text, end);
+        next = text.slice(q + 1, stop ? end + 1 : end);
+      }
+      if (decade.test(next)) decided = close[which];
+      else if (prevKind !== NONE && prevKind !== WORD && nextKind === WORD) decided = open[which];
+      else if (prevKind === WORD) decided = close[which];
+      else if (nextKind === NONE || nextKind === SPACE || (char === "'" && next === 's')) decided = close[which];
+      else decided = open[which];
+    }
+    set(q, decided);
+  }
+  return out ? (out as string[]).join('') : text;
 }
