@@ -3,7 +3,7 @@
  * `$$` fences on their own lines), converted to MathML at build time with
  * Temml, so no edition runs a script.
  *
- * remark-math finds the dollars; Pandoc's stricter rule for inline math is
+ * micromark-extension-math finds the dollars; Pandoc's stricter rule for inline math is
  * applied here: the opening `$` has a non-space right after it, the closing
  * `$` a non-space right before it and no digit right after it, so
  * `$20 and $30` stays text. A TeX error is a warning at the formula, which
