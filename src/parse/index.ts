@@ -9,7 +9,7 @@
  * references without a definition are reported here (GFM leaves them as
  * text), and definitions nobody references are warned about.
  */
-import type { Root, Text } from 'mdast';
+import type { FootnoteDefinition, Nodes, Parent, Root, Text } from 'mdast';
 import { defListFromMarkdown } from 'mdast-util-definition-list';
 import { fromMarkdown, type Extension as MdastExtension } from 'mdast-util-from-markdown';
 import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
@@ -29,7 +29,6 @@ import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import { math } from 'micromark-extension-math';
 import { combineExtensions } from 'micromark-util-combine-extensions';
 import type { Extension } from 'micromark-util-types';
-import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { findMetadataBlocks, blankMetadataBlocks } from '../load/metadata-blocks.js';
 import { rules } from '../rules.js';
@@ -64,9 +63,9 @@ export { attachTableCaptions } from './figures.js';
  *
  * A syntax whose constructs can only start at characters the text does not
  * have is left out (it would change nothing, and trying it at every letter
- * is most of the parsing time): autolinks without `www.`, `http(s)://` or
- * an e-mail's `x@`, footnotes without `[^`, strikethrough without `~`,
- * tables without `|`, task lists without `[ ]`/`[x]`, math without `$`,
+ * is most of the parsing time): autolinks without `www`, `http` or an
+ * e-mail's `x@`, footnotes without `[^`, strikethrough without `~`, tables
+ * without `|`, `:-` or `-:`, task lists without `[ ]`/`[x]`, math without `$`,
  * front matter unless the text starts with `---`. Each combination is made
  * once, when first needed.
  */
@@ -77,11 +76,12 @@ interface Syntax {
 const syntaxes = new Map<number, Syntax>();
 
 function syntaxFor(text: string): Syntax {
-  // A character reference (`&#64;`) may make an autolink's text.
-  const autolinks = /[\w+\-.]@|www\.|https?:\/\/|&[#a-z]/i.test(text);
+  // An escape (`a\\@b.org`) or a character reference (`&#64;`) may make an autolink's text.
+  const autolinks = /[\w+\-.\\]@|www|http|&[#a-z]/i.test(text);
   const footnotes = text.includes('[^');
   const strikethrough = text.includes('~');
-  const tables = text.includes('|');
+  // A table's delimiter row has a `|`, or a colon by a dash (`:-`).
+  const tables = text.includes('|') || text.includes(':-') || text.includes('-:');
   const tasks = /\[[\sxX]\]/.test(text);
   const dollars = text.includes('$');
   const yaml = /^\uFEFF?---/.test(text);
@@ -137,7 +137,8 @@ export function parse(file: VFile, options: ParseOptions = {}): Root {
   shielded.restore(tree);
   attributesTransform(tree, file);
   rawTransform(tree, file);
-  mathTransform(tree, file);
+  // Math nodes come only from the math syntax, read only where there are dollars.
+  if (shielded.text.includes('$')) mathTransform(tree, file);
   figuresTransform(tree);
   reportLeftoverAttributes(tree, file);
   definitionListsTransform(tree);
@@ -151,11 +152,20 @@ export function parse(file: VFile, options: ParseOptions = {}): Root {
 
 /** Report `[^x]` left as text (no definition) and definitions never used. */
 export function checkFootnotes(tree: Root, file: VFile): void {
+  // One walk (in document order): the references, the text that still
+  // reads `[^`, the definitions; reported in that order.
   const referenced = new Set<string>();
-  visit(tree, 'footnoteReference', (node) => {
-    referenced.add(node.identifier);
-  });
-  visit(tree, 'text', (node: Text) => {
+  const leftovers: Text[] = [];
+  const definitions: FootnoteDefinition[] = [];
+  const walk = (node: Nodes) => {
+    if (node.type === 'footnoteReference') referenced.add(node.identifier);
+    else if (node.type === 'text') {
+      if (node.value.includes('[^')) leftovers.push(node);
+    } else if (node.type === 'footnoteDefinition') definitions.push(node);
+    if ('children' in node) for (const child of (node as Parent).children) walk(child as Nodes);
+  };
+  walk(tree);
+  for (const node of leftovers) {
     for (const match of node.value.matchAll(/\[\^([^\]\s]+)\]/g)) {
       const start = node.position?.start;
       const before = node.value.slice(0, match.index);
@@ -172,8 +182,8 @@ export function checkFootnotes(tree: Root, file: VFile): void {
         source: 'parse',
       });
     }
-  });
-  visit(tree, 'footnoteDefinition', (node) => {
+  }
+  for (const node of definitions) {
     if (!referenced.has(node.identifier)) {
       fileWarn(file, `footnote \`[^${node.label ?? node.identifier}]\` is defined but never referenced`, {
         node,
@@ -181,5 +191,5 @@ export function checkFootnotes(tree: Root, file: VFile): void {
         source: 'parse',
       });
     }
-  });
+  }
 }

@@ -326,12 +326,9 @@ function wordEnd(text: string, start: number, slash = true): number {
   end = withHyphen(text, tokenEnd(text, end));
   for (;;) {
     let j = end;
-    while (j < text.length && kind(text, j) !== WORD && joins(text, j, tokenEnd(text, j))) {
-      if (wordAt(text, j)) break;
-      j = tokenEnd(text, j);
-    }
-    if (j > end && wordAt(text, j)) {
-      end = withHyphen(text, tokenEnd(text, text[j] === '&' ? j + 1 : j));
+    while (j < text.length && kind(text, j) !== WORD && joins(text, j, tokenEnd(text, j))) j = tokenEnd(text, j);
+    if (j > end && kind(text, j) === WORD) {
+      end = withHyphen(text, tokenEnd(text, j));
       continue;
     }
     break;
@@ -352,6 +349,8 @@ function withHyphen(text: string, end: number): number {
 
 /** Start of the word that ends at `end`. */
 function wordStart(text: string, end: number): number {
+  // A hyphen ending a word belongs to it.
+  if (text[end - 1] === '-' && kind(text, end - 2) === WORD) end--;
   let start = tokenStart(text, end);
   for (;;) {
     if (text[start - 1] === '&' && text[start - 2] !== '&' && kind(text, start - 2) !== WORD) start--;
@@ -398,7 +397,7 @@ function wordBefore(text: string, end: number): boolean {
   const char = text[end - 1];
   if (text[end - 2] === char) return false;
   if (char === '-') return kind(text, end - 2) === WORD;
-  if (char === '/' && kind(text, end - 2) === WORD) return end - 1 - wordStart(text, end - 1) < 3;
+  if (char === '/' && wordBefore(text, end - 1)) return end - 1 - wordStart(text, end - 1) < 3;
   if (char === '.' && kind(text, end - 2) === WORD) return initialism(text, wordStart(text, end - 1), end - 1);
   return false;
 }
@@ -448,25 +447,23 @@ function affixAt(text: string, i: number): boolean {
  * word before the next end, a lower-case word or a digit first, a comma or
  * semicolon first, or an abbreviation (`etc.`, `cf.`, `p.`) before the full stop.
  */
-function sentenceEndsAt(text: string, pos: number): boolean {
+function sentenceEndsAt(text: string, pos: number, abbreviations = true): boolean {
   if (pos >= text.length || pos <= 0) return false;
   if (affixAt(text, pos)) return false;
-  // Back over the closing marks to an ending mark.
+  // Back over the closing marks to the last ending mark among them.
   let j = pos;
-  let terminal = false;
+  let last = -1;
   while (j > 0) {
     const s = tokenStart(text, j);
     if (!affixAt(text, s)) break;
-    if (terminalAt(text, s)) terminal = true;
+    if (last === -1 && terminalAt(text, s)) last = s;
     j = s;
   }
-  if (!terminal) return false;
-  // A first sentence without a word joins the next one.
-  let word = false;
-  for (let i = j - 1; i >= 0 && !word; i--) word = kind(text, i) === WORD;
-  if (!word) return false;
+  if (last === -1) return false;
+  // The first sentence, when it has no word, joins the next one.
+  if (firstWithoutWord(text, last)) return false;
   // `etc.` and the like run on (only when the full stop ends the sentence).
-  if (text[pos - 1] === '.' && tokenStart(text, pos) === pos - 1 && kind(text, pos - 2) === WORD) {
+  if (abbreviations && text[pos - 1] === '.' && tokenStart(text, pos) === pos - 1 && kind(text, pos - 2) === WORD) {
     const word = text.slice(wordStart(text, pos - 1), pos - 1).toLowerCase();
     if (abbreviation.test(word)) return false;
   }
@@ -492,6 +489,32 @@ function sentenceEndsAt(text: string, pos: number): boolean {
     i = end;
   }
   return sawWord;
+}
+
+/** Is the sentence that ends with the mark at `end` the first of the text, and without a word? */
+function firstWithoutWord(text: string, end: number): boolean {
+  for (let i = end - 1; i >= 0; i--) {
+    if (kind(text, i) === WORD) return false;
+    if (terminalChars.has(text[i])) {
+      const start = tokenStart(text, i + 1);
+      if (terminalAt(text, start)) return false;
+      i = start;
+    }
+  }
+  return true;
+}
+
+/** A full stop between a mark and a word, with more of its sentence after it, joins the word (`'.9`). */
+function stopBeforeWord(text: string, dot: number): boolean {
+  return (
+    text[dot] === '.' &&
+    text[dot + 1] !== '.' &&
+    text[dot - 1] !== '.' &&
+    wordAt(text, dot + 1) &&
+    !wordBefore(text, dot) &&
+    terminalAt(text, dot) &&
+    innerFullStop(text, dot)
+  );
 }
 
 /** A full stop at `dot` right after a word, with more of its sentence after it, joins that word. */
@@ -544,20 +567,23 @@ export function curlQuotes(text: string, open: [string, string], close: [string,
     }
     let prevKind = q === 0 ? NONE : wordBefore(text, q) ? WORD : kind(text, q - 1);
     // The first token of a sentence has nothing before it.
-    if (prevKind === SPACE && (tokenStart(text, q) === 0 || sentenceEndsAt(text, tokenStart(text, q)))) prevKind = NONE;
-    else if (prevKind === MARK && text[q - 1] === '.' && text[q - 2] !== '.' && kind(text, q - 2) === WORD && innerFullStop(text, q - 1)) prevKind = WORD;
+    // (A space with a blank line in it also starts one.)
+    if (prevKind === SPACE) {
+      const space = tokenStart(text, q);
+      if (space === 0 || text.slice(space, q).split(/\r\n|\r|\n/).length > 2 || sentenceEndsAt(text, space)) prevKind = NONE;
+    } else if (prevKind === MARK && text[q - 1] === '.' && text[q - 2] !== '.' && wordBefore(text, q - 1) && innerFullStop(text, q - 1)) prevKind = WORD;
     let nextKind = wordAt(text, q + 1) ? WORD : kind(text, q + 1);
     let fullStopWord = false;
     // The last token of a sentence has nothing after it.
     if (sentenceEndsAt(text, q + 1)) nextKind = NONE;
-    else if (text[q + 1] === '.' && text[q + 2] !== '.' && kind(text, q + 2) === WORD && terminalAt(text, q + 1) && !sentenceEndsAt(text, q + 2)) {
+    else if (stopBeforeWord(text, q + 1)) {
       nextKind = WORD;
       fullStopWord = true;
     }
     let decided: string | undefined;
     if (nextKind === MARK || nextKind === SYMBOL) {
       const nextEnd = tokenEnd(text, q + 1);
-      const afterIsWord = wordAt(text, nextEnd) && !sentenceEndsAt(text, nextEnd);
+      const afterIsWord = (wordAt(text, nextEnd) || stopBeforeWord(text, nextEnd)) && !sentenceEndsAt(text, nextEnd);
       if (!afterIsWord) decided = close[which];
       else if (nextEnd === q + 2 && (text[q + 1] === '"' || text[q + 1] === "'")) {
         decided = open[which];
@@ -568,8 +594,14 @@ export function curlQuotes(text: string, open: [string, string], close: [string,
       let next = '';
       if (nextKind === WORD && !fullStopWord) {
         const end = wordEnd(text, q + 1);
-        // A full stop inside a sentence joins the word before it (`'90s. and`).
-        const stop = text[end] === '.' && text[end + 1] !== '.' && terminalAt(text, end) && innerFullStop(text, end);
+        // A full stop inside a sentence joins the word before it (`'90s. and`),
+        // and so does one ending the sentence after an abbreviation (`'s.`).
+        const stop =
+          text[end] === '.' &&
+          text[end + 1] !== '.' &&
+          terminalAt(text, end) &&
+          (innerFullStop(text, end) ||
+            ((end + 1 >= text.length || sentenceEndsAt(text, end + 1, false)) && abbreviation.test(text.slice(q + 1, end).toLowerCase())));
         next = text.slice(q + 1, stop ? end + 1 : end);
       }
       if (decade.test(next)) decided = close[which];
