@@ -135,12 +135,17 @@ export function parse(file: VFile, options: ParseOptions = {}): Root {
   const shielded = shieldBrackets(file, withoutMetadata(String(file.value)));
   const tree = fromMarkdown(shielded.text, syntaxFor(shielded.text));
   shielded.restore(tree);
-  attributesTransform(tree, file);
-  rawTransform(tree, file);
+  // Passes over the whole tree are skipped when the text has nothing for
+  // them: attribute blocks and fenced divs need `{` or `:::`; raw TeX a
+  // backslash (written, or as a character reference), raw blocks `{=`.
+  const text = shielded.text;
+  const attributes = text.includes('{') || text.includes(':::');
+  if (attributes) attributesTransform(tree, file);
+  if (text.includes('\\') || text.includes('&') || text.includes('{=')) rawTransform(tree, file);
   // Math nodes come only from the math syntax, read only where there are dollars.
-  if (shielded.text.includes('$')) mathTransform(tree, file);
+  if (text.includes('$')) mathTransform(tree, file);
   figuresTransform(tree);
-  reportLeftoverAttributes(tree, file);
+  if (attributes) reportLeftoverAttributes(tree, file);
   definitionListsTransform(tree);
   inlineNotesTransform(tree);
   citationsTransform(tree, file, options.labels);
