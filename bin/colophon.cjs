@@ -42,6 +42,22 @@ if (!process.env.COLOPHON_NO_BUNDLE) {
 }
 
 /**
+ * `work` with V8's flags as Node started: V8 stamps a code cache with the
+ * flags in force when it is made, and rejects it when they differ as it
+ * is read, so the optimiser held back (below) must not change the stamp.
+ */
+function asStarted(work) {
+  if (!globalThis.__colophonOptimiserHeld) return work();
+  const v8 = require('node:v8');
+  v8.setFlagsFromString('--opt');
+  try {
+    return work();
+  } finally {
+    v8.setFlagsFromString('--no-opt');
+  }
+}
+
+/**
  * A bundle compiled from its code cache (`cacheFile`), or afresh when the
  * cache is missing or stale; then a fresh cache is written after a
  * successful build (or when asked), with every function the run compiled.
@@ -53,13 +69,13 @@ function compile(file, text, cacheFile) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(text), { filename: file, cachedData });
+  const script = asStarted(() => new vm.Script(Module.wrap(text), { filename: file, cachedData }));
   const fresh = cachedData === undefined || script.cachedDataRejected === true;
   if (process.env.COLOPHON_WRITE_CODE_CACHE === '1' || (fresh && process.argv[2] === 'build')) {
     process.once('beforeExit', () => {
       if (process.exitCode && process.exitCode !== 0) return;
       try {
-        const data = script.createCachedData();
+        const data = asStarted(() => script.createCachedData());
         const temporary = `${cacheFile}.${process.pid}.tmp`;
         fs.writeFileSync(temporary, data);
         fs.renameSync(temporary, cacheFile);
@@ -110,12 +126,34 @@ function browserPackage(id, nodeRequire) {
   return browserExports ? browserExports[id] : nodeRequire(id);
 }
 
+/**
+ * A build starts without V8's optimising compiler. A note of a few pages is
+ * built in a few hundred milliseconds, before optimised code would pay for
+ * its compilation, which runs on other threads and costs about a quarter
+ * of the build's CPU time; the build turns it back on as soon as it knows
+ * its input is long (src/shared/optimiser.ts). Node's own `--opt`, `--no-opt`
+ * or `--turbofan` options, on the command line or in NODE_OPTIONS, win.
+ */
+function holdOptimiser() {
+  if (process.argv[2] !== 'build' || process.env.COLOPHON_OPTIMISER === '1') return;
+  const given = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS || ''}`;
+  if (/--(?:no-)?(?:opt|turbofan)\b/.test(given)) return;
+  try {
+    require('node:v8').setFlagsFromString('--no-opt');
+    globalThis.__colophonOptimiserHeld = true;
+  } catch {
+    // The build runs with the optimiser, as Node starts.
+  }
+}
+
 if (source === undefined) {
+  holdOptimiser();
   unbundled();
 } else {
   mark('bundle read');
   const { script, fresh } = compile(bundle, source, cacheFile);
   mark(fresh ? 'bundle compiled (no code cache)' : 'bundle compiled (from the code cache)');
+  holdOptimiser();
   const nodeRequire = Module.createRequire(bundle);
   const require_ = Object.assign((id) => (browserPackages.has(id) ? browserPackage(id, nodeRequire) : nodeRequire(id)), nodeRequire);
   runBundle(script, bundle, require_);

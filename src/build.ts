@@ -367,14 +367,22 @@ async function writeEditions(
     fileMessage(model.file, `${purpose}: ${first}`, { ruleId, source: 'build', fatal, note: help.length > 0 ? help.join('\n') : undefined });
     return null;
   };
+  // The print HTML (hyphenated) is made while the browser is still starting;
+  // a failure is told where it is used, never left unhandled.
+  const prepared = formats.includes('pdf') || formats.includes('epub') ? loadPdf().then(({ preparePrint }) => preparePrint(model)) : undefined;
+  prepared?.catch(() => undefined);
   // The print edition cannot be made without a browser: that is found out
   // before any edition is written, so the build leaves none behind.
   const printBrowser = formats.includes('pdf') ? await browserFor('print edition', rules.browserMissing, true) : null;
   if (formats.includes('pdf') && !printBrowser) return 'environment';
 
-  // The web page is written while the browser prints; its failure is
-  // held until the end, not left as an unhandled rejection.
-  const htmlDone: Promise<Error | undefined> = formats.includes('html')
+  // The web page is written while the browser lays out and prints, once
+  // the print page is loaded (until then the browser waits for this
+  // process: the print HTML, its files); its failure is held until the end, not left as an unhandled
+  // rejection.
+  let htmlDone: Promise<Error | undefined> | undefined;
+  const writeWebPage = (): Promise<Error | undefined> =>
+    (htmlDone ??= formats.includes('html')
     ? loadHtml()
         .then(({ writeHtmlEdition }) => writeHtmlEdition(model, { outDir, finalDir, pdf: formats.includes('pdf') }))
         .then(
@@ -385,9 +393,11 @@ async function writeEditions(
           },
           (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
         )
-    : Promise.resolve(undefined);
+    : Promise.resolve(undefined));
+  const printsFirst = formats.includes('pdf') || formats.includes('epub');
+  if (!printsFirst) void writeWebPage();
   const finishHtml = async () => {
-    const error = await htmlDone;
+    const error = await writeWebPage();
     if (error) throw error;
   };
   // The print and ebook code loads while the browser is still starting.
@@ -413,7 +423,7 @@ async function writeEditions(
     const onPaginated = formats.includes('epub') ? (starts: PageStart[]) => void writeEbook(starts).catch(() => undefined) : undefined;
     let printed;
     try {
-      printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), timeout: deadline, onPaginated, leavePageOpen });
+      printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), timeout: deadline, onPaginated, leavePageOpen, onLoaded: () => void writeWebPage(), prepared });
     } finally {
       // Nothing is discarded while the ebook is still being written.
       await ebook?.catch(() => undefined);
@@ -431,7 +441,9 @@ async function writeEditions(
     const browser = await browserFor('EPUB page list left out', rules.pageListOmitted, false);
     if (browser) {
       stage({ kind: 'stage', name: model.name, stage: 'paginating the ebook page list' });
-      pageStarts = await (await loadPdf()).paginate(model, { browser, timeout: deadline, leavePageOpen });
+      pageStarts = await (await loadPdf()).paginate(model, { browser, timeout: deadline, leavePageOpen, onLoaded: () => void writeWebPage(), prepared });
+    } else {
+      void writeWebPage();
     }
     doneWithBrowser();
     await writeEbook(pageStarts);

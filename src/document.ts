@@ -22,6 +22,7 @@ import { resolveLimits, type Limits } from './limits.js';
 import { checkMarkdownImages, confineResources, confineDataFile, resourcePolicy } from './resources/index.js';
 import { fileError, fileWarn } from './messages.js';
 import { timing } from './progress/timings.js';
+import { optimiserForBibliography } from './shared/optimiser.js';
 
 export interface DocumentOptions {
   /** Path of the manuscript (`.md`). */
@@ -80,6 +81,7 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
     chooseStyle(file, metadata),
   ]);
   timing('bibliography and style read');
+  optimiserForBibliography(bibliography.items.size);
   // Without a language from the manuscript or the command line, the style's
   // own default locale applies, as in Pandoc.
   const wanted = metadata.localeGiven === false && style.defaultLocale ? style.defaultLocale : metadata.locale;

@@ -264,6 +264,23 @@ describe('normaliseLang', () => {
     expect(normaliseLang('xq')).toBeNull();
   });
 
+  it('knows a two-letter code exactly when the runtime names it in English', () => {
+    const display = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const named: string[] = [];
+    const read: string[] = [];
+    for (const a of letters)
+      for (const b of letters) {
+        const code = a + b;
+        if (display.of(code) !== code) named.push(code);
+        if (normaliseLang(code) !== null) read.push(code);
+      }
+    expect(read).toEqual(named);
+    expect(normaliseLang('az-Latn-AZ')).toBe('az-Latn-AZ');
+    expect(normaliseLang('iw')).toBe('he');
+    expect(normaliseLang('qq-GB')).toBeNull();
+  });
+
   it('cleans the lang attributes of the page', () => {
     const model = noteStyleModel();
     const entries = (model.bibliography!.children as Element[]).filter((c) => c.type === 'element' && c.tagName === 'div');

@@ -5,7 +5,7 @@ import { h } from 'hastscript';
 import { describe, expect, it } from 'vitest';
 import { setPdfInfo, pdfDate } from '../src/pdf/metadata.js';
 import { printHtml } from '../src/pdf/print-html.js';
-import { shownDate } from '../src/shared/title-block.js';
+import { plainYearLanguages, shownDate } from '../src/shared/title-block.js';
 import { fillTemplate, templateToHast } from '../src/shared/template.js';
 import { toHtml } from 'hast-util-to-html';
 import { call, fixtureMetadata, noteHeavyModel } from './fixtures/pdf/generate.js';
@@ -73,6 +73,25 @@ describe('templates and dates', () => {
     expect(shownDate('2013-02-01', 'fr')).toEqual({ text: '1 février 2013', datetime: '2013-02-01' });
     expect(shownDate('Spring 2013', 'en')).toEqual({ text: 'Spring 2013' });
     expect(pdfDate(new Date(Date.UTC(2013, 1, 4, 17, 46, 40)))).toBe("D:20130204174640+00'00'");
+  });
+
+  it('shows a year alone as the runtime would, with or without asking it', () => {
+    const byIntl = (year: number, lang: string) =>
+      new Intl.DateTimeFormat(lang, { timeZone: 'UTC', year: 'numeric' }).format(new Date(Date.UTC(year, 0, 1)));
+    const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const regions = [...letters].flatMap((a) => [...letters].map((b) => a + b)).filter((r) => names.of(r) !== r);
+    expect(regions.length).toBeGreaterThan(200);
+    for (const primary of plainYearLanguages) {
+      for (const lang of [primary, ...regions.map((r) => `${primary}-${r}`)]) {
+        expect(shownDate('2013', lang)?.text, lang).toBe(byIntl(2013, lang));
+      }
+    }
+    // Elsewhere the runtime says: Arabic digits in Egypt, the era's year in Japanese.
+    expect(shownDate('2013', 'ar-EG')).toEqual({ text: byIntl(2013, 'ar-EG'), datetime: '2013' });
+    expect(shownDate('2013', 'ar-EG')?.text).not.toBe('2013');
+    expect(shownDate('2013', 'ja')?.text).toBe(byIntl(2013, 'ja'));
+    expect(shownDate('2013', 'en-GB')).toEqual({ text: '2013', datetime: '2013' });
   });
 });
 

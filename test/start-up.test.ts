@@ -4,7 +4,10 @@
  * build (which paginates for its page list alone), and Puppeteer run from
  * its own bundle (`build/colophon-browser.cjs`, with its code cache) prints
  * the same PDF as the compiled modules with Puppeteer from node_modules,
- * as does a package whose Puppeteer bundle is damaged.
+ * as does a package whose Puppeteer bundle is damaged. The web page written
+ * while the browser lays out pages is the same with and without an ebook,
+ * and a build with V8's optimising compiler from the start writes the
+ * same bytes.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -54,6 +57,14 @@ describe.runIf(haveBundles && hasBrowser)('start-up order', () => {
     expect(all.pdf?.equals(plain.pdf as Buffer)).toBe(true);
     expect(all.epub?.equals(plain.epub as Buffer)).toBe(true);
     expect(all.html?.toString()).toBe(plain.html?.toString());
+    // The web page, written while the browser lays out pages, is that of a build without an ebook.
+    const htmlPdf = run(launcher, dir, 'html-pdf', 'html,pdf');
+    expect(htmlPdf.html?.toString()).toBe(all.html?.toString());
+    // With V8's optimising compiler from the start (bin/colophon.cjs holds it back in short builds), the same bytes.
+    const optimised = run(launcher, dir, 'optimised', 'html,epub,pdf', { COLOPHON_OPTIMISER: '1' });
+    expect(optimised.pdf?.equals(all.pdf as Buffer)).toBe(true);
+    expect(optimised.epub?.equals(all.epub as Buffer)).toBe(true);
+    expect(optimised.html?.toString()).toBe(all.html?.toString());
 
     // A damaged Puppeteer bundle: Puppeteer from node_modules prints the same.
     const pkg = mkdtempSync(path.join(tmpdir(), 'colophon-pkg-'));

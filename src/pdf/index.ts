@@ -100,6 +100,15 @@ export interface PrintOptions {
    * for the page to close. Default: false, the page is closed.
    */
   leavePageOpen?: boolean;
+  /**
+   * Told once, when the print page is loaded with its fonts (or could not
+   * be): from then on the browser lays out the pages and needs nothing of
+   * this process until it is done, so other work of the build can run.
+   * Default: none.
+   */
+  onLoaded?: () => void;
+  /** What the print page is given, made beforehand (`preparePrint`) with the same `templatesDir` and `hyphenate`. Default: made here. */
+  prepared?: Promise<PreparedPrint>;
 }
 
 export interface RenderPdfOptions extends PrintOptions {
@@ -247,6 +256,54 @@ async function loadFonts(page: Page, extra: string): Promise<void> {
   }, extra);
 }
 
+/** The print HTML of a document, its page labels and its math font: all the browser is given. */
+export interface PreparedPrint {
+  html: string;
+  labels: Awaited<ReturnType<typeof printLabels>>;
+  mathFont: Uint8Array | null;
+}
+
+/**
+ * Make what the print page is given (the hyphenated print HTML above all):
+ * work of this process alone, which a build starts as soon as the model is
+ * made, while the browser is still starting.
+ */
+export async function preparePrint(model: DocumentModel, options: Pick<PrintOptions, 'templatesDir' | 'hyphenate'> = {}): Promise<PreparedPrint> {
+  const templatesDir = options.templatesDir ?? defaultTemplatesDir;
+  // Formulas are set in the math font, served as a subset of their characters.
+  const mathFont = hasMath(model) ? await mathFontSubset(mathCharacters(model)) : null;
+  let html = await printHtml(model, {
+    templatesDir,
+    hyphenate: options.hyphenate,
+    headCss: (await tinosFontFaceCss()) + (mathFont ? `\n${mathCss(`/fonts/${mathFontFile}`)}` : ''),
+    stylesheetHref: '/print.css',
+  });
+  const labels = await printLabels(templatesDir, model.metadata.lang);
+  timing('print HTML made (hyphenated)');
+  // A meta refresh (raw HTML let through) would navigate the print page away.
+  html = html.replace(/<meta\b[^>]*http-equiv\s*=\s*["']?refresh[^>]*>/gi, '');
+  return { html, labels, mathFont };
+}
+
+/** Browsers whose first tab has been taken. */
+const firstTabTaken = new WeakSet<Browser>();
+
+/**
+ * A fresh page. For the last use of a browser this process launched (the
+ * build ends it after, `leavePageOpen`), the tab it opened when it started:
+ * it is there anyway, and opening another costs a round of target set-up.
+ * Otherwise, and in a browser other threads share (`browser.process()` is
+ * theirs), a new one, so the browser is left as it was found.
+ */
+async function openPage(browser: Browser, last: boolean): Promise<Page> {
+  if (last && !firstTabTaken.has(browser) && browser.process()) {
+    firstTabTaken.add(browser);
+    const pages = await browser.pages();
+    if (pages.length === 1 && pages[0].url() === 'about:blank') return pages[0];
+  }
+  return browser.newPage();
+}
+
 /**
  * Open the print page, lay it out and paginate it, then hand the page to
  * `then` (which prints it, or not). The page is closed in every case.
@@ -260,26 +317,16 @@ async function withPaginatedPage<T>(
   const browser = options.browser;
   // The browser opens the page while the print HTML is being made. A browser
   // that cannot even open a page is stuck: it is killed.
-  const opening = withDeadline('open-page', deadline('open-page'), browser.newPage(), () => killBrowser(browser));
-  let html: string;
-  let labels: Awaited<ReturnType<typeof printLabels>>;
-  // Formulas are set in the math font, served as a subset of their characters.
-  const mathFont = hasMath(model) ? await mathFontSubset(mathCharacters(model)) : null;
+  const opening = withDeadline('open-page', deadline('open-page'), openPage(browser, options.leavePageOpen === true), () => killBrowser(browser));
+  let prepared: PreparedPrint;
   try {
-    html = await printHtml(model, {
-      templatesDir,
-      hyphenate: options.hyphenate,
-      headCss: (await tinosFontFaceCss()) + (mathFont ? `\n${mathCss(`/fonts/${mathFontFile}`)}` : ''),
-      stylesheetHref: '/print.css',
-    });
-    labels = await printLabels(templatesDir, model.metadata.lang);
-    timing('print HTML made (hyphenated)');
+    prepared = await (options.prepared ?? preparePrint(model, options));
   } catch (error) {
+    options.onLoaded?.();
     await opening.then((p) => closePage(browser, p)).catch(() => undefined);
     throw error;
   }
-  // A meta refresh (raw HTML let through) would navigate the print page away.
-  html = html.replace(/<meta\b[^>]*http-equiv\s*=\s*["']?refresh[^>]*>/gi, '');
+  const { html, labels, mathFont } = prepared;
   const config: PaginateConfig = { ...defaultPaginateConfig, ...labels, maxPages: pageBudget(model), ...options.paginate };
   const bytes = Buffer.byteLength(html);
   // Each stage has its own deadline, grown with the document; `timeout`
@@ -296,26 +343,32 @@ async function withPaginatedPage<T>(
       : withDeadline(name, ms, work);
   };
 
+  let told = false;
+  const loaded = () => {
+    if (!told) options.onLoaded?.();
+    told = true;
+  };
   const page = await opening;
   timing('print page opened');
   try {
     page.setDefaultTimeout(deadline('load', bytes));
-    await stage('load', page.setRequestInterception(true));
     page.on('request', requestHandler(html, templatesDir, printAssets(model), options.onRequest, mathFont));
     // The manuscript's own scripts, if any got this far, never run here;
-    // our functions still do, through the DevTools protocol.
-    await stage('load', page.setJavaScriptEnabled(false));
-    await stage('load', page.emulateMediaType('print'));
+    // our functions still do, through the DevTools protocol. The three
+    // settings are independent: asked for together, one round trip.
+    await stage('load', Promise.all([page.setRequestInterception(true), page.setJavaScriptEnabled(false), page.emulateMediaType('print')]));
     await stage('load', page.goto(`${printOrigin}print.html`, { waitUntil: 'load', timeout: 0 }));
     timing('print page loaded');
     await stage('fonts', loadFonts(page, config.continued));
     timing('print fonts loaded');
+    loaded();
     await stage('pagination', page.evaluate(await paginatorScript()));
     const result = (await stage('pagination', page.evaluate(`colophonPaginate(${JSON.stringify(config)})`))) as InPageResult;
     timing(`paginated (${result.pages} pages)`);
     reportLayout(model, result);
     return await then(page, result, stage);
   } finally {
+    loaded();
     // Also after a stage missed its deadline: the page may be stuck; if it
     // does not close in time, the browser is killed.
     if (!options.leavePageOpen) await closePage(browser, page);

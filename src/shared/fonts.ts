@@ -16,9 +16,11 @@
  * always shipped, because CSS-generated text (list numbers, the backlink
  * arrow's neighbours) is set in it.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Element, Root, RootContent } from 'hast';
+import { packageRoot } from './package.js';
 
 /** Subsets in order of preference: a character covered by an earlier one does not pull in a later one. */
 const subsetRanges: Record<string, string> = {
@@ -88,9 +90,15 @@ function textByFace(tree: Root | Element): Map<string, Set<number>> {
   return faces;
 }
 
+let fontsource: string | undefined;
+
+/** The font files' folder: in the package's own node_modules as a rule, else wherever Node resolves the package. */
 function fontsourceDir(): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@fontsource/tinos/package.json')), 'files');
+  if (fontsource) return fontsource;
+  const own = path.join(packageRoot(), 'node_modules', '@fontsource', 'tinos');
+  const dir = existsSync(path.join(own, 'package.json')) ? own : path.dirname(createRequire(import.meta.url).resolve('@fontsource/tinos/package.json'));
+  fontsource = path.join(dir, 'files');
+  return fontsource;
 }
 
 /** The faces the text of `body` needs, regular Latin always among them. */
@@ -99,7 +107,7 @@ export function fontFacesFor(body: Root | Element): FontFace[] {
   if (!faces.has('400-normal')) faces.set('400-normal', new Set());
   const dir = fontsourceDir();
   const result: FontFace[] = [];
-  for (const [key, codePoints] of [...faces].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, codePoints] of [...faces].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const [weight, style] = key.split('-') as [string, 'normal' | 'italic'];
     const chosen = new Set<string>(key === '400-normal' ? ['latin'] : []);
     for (const cp of codePoints) {

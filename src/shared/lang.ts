@@ -32,9 +32,24 @@ export function languageNames(): Map<string, string> {
 let display: Intl.DisplayNames | undefined;
 const known = new Map<string, boolean>();
 
+/**
+ * The two-letter codes the runtime's locale data names in English (ISO
+ * 639-1 with the deprecated `in`, `iw`, `ji`, `jw`, `mo` and `sh`): asking
+ * `Intl.DisplayNames` loads that data, which costs more than a whole page
+ * of text takes to parse, so the common case is answered from this list.
+ */
+const twoLetterCodes = new Set(
+  ('aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ' +
+    'ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik in io is it iu iw ja ji jv jw ka kg ki kj kk kl km ' +
+    'kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mo mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os ' +
+    'pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ' +
+    'ug uk ur uz ve vi vo wa wo xh yi yo za zh zu').split(' '),
+);
+
 /** Whether the runtime knows `primary` as a language (unknown codes come back unchanged). */
 function knownLanguage(primary: string): boolean {
   if (primary === 'und' || primary === 'mul' || primary === 'zxx') return true;
+  if (primary.length === 2) return twoLetterCodes.has(primary);
   let answer = known.get(primary);
   if (answer === undefined) {
     try {

@@ -8,7 +8,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Element, Root } from 'hast';
-import subsetFont from 'subset-font';
 import type { DocumentModel } from '../model/types.js';
 import { templatesDir } from './package.js';
 
@@ -75,6 +74,8 @@ export function mathFontSubset(characters: string): Promise<Uint8Array> {
   if (!subset) {
     subset = (async () => {
       const source = await readFile(await fontPath('texgyretermes-math.otf'));
+      // HarfBuzz and the WOFF2 coder are WebAssembly, set up when loaded: only a book with formulas loads them.
+      const { default: subsetFont } = await import('subset-font');
       const out = await subsetFont(source, text, { targetFormat: 'woff2' });
       return new Uint8Array(out);
     })();

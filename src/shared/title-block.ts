@@ -39,6 +39,19 @@ export function parseIsoDate(date: string | undefined): { year: string; month?: 
   return { year: match[1] as string, month: match[2], day: match[3] };
 }
 
+/**
+ * The languages in which a year alone is written in Western digits, in
+ * every region (Intl's answer, checked by the tests): `2013` is then shown
+ * as it is, without making the first `Intl` object of a build, which loads
+ * the runtime's locale data and costs more than the rest of the web page.
+ */
+export const plainYearLanguages = new Set(
+  ('aa ab ae af ak am an av ay az ba be bi bm bo br ca ce ch co cr cs cu cv cy da de dv ee el en eo es et eu ff fi fj fo fr fy ga ' +
+    'gd gl gn gu gv ha he hi ho ht hy hz ia id ie ig ii ik in io is it iu iw ji jv jw ka kg ki kj kk kl km kn kr ku kv kw ky la lb lg ' +
+    'li ln lo lt lu mg mh mi ml mn mo ms mt na nb nd ng nl nn no nr nv ny oc oj om or os pi pl pt qu rm rn ro ru rw sc se sg si sk sl ' +
+    'sm sn so sq ss st su sv sw ta te tg ti tk tl tn to tr ts tt tw ty ug uk ve vi vo wa wo xh yi yo za zu').split(' '),
+);
+
 /** A date as the title block shows it: an ISO date in words in the document's language (and its `datetime`), anything else as written. */
 export function shownDate(date: string | undefined, lang: string): { text: string; datetime?: string } | undefined {
   if (!date) return undefined;
@@ -46,6 +59,8 @@ export function shownDate(date: string | undefined, lang: string): { text: strin
   if (!iso) return { text: date };
   const { year, month, day } = iso;
   const datetime = [year, month, day].filter(Boolean).join('-');
+  const tag = /^([A-Za-z]{2})(?:-[A-Za-z]{2})?$/.exec(lang);
+  if (!month && year >= '1000' && tag && plainYearLanguages.has(tag[1].toLowerCase())) return { text: year, datetime };
   const format: Intl.DateTimeFormatOptions = { timeZone: 'UTC', year: 'numeric' };
   if (month) format.month = 'long';
   if (day) format.day = 'numeric';
