@@ -368,6 +368,24 @@ function wordStart(text: string, end: number): number {
   }
 }
 
+/**
+ * Start of the word ending at `end`, with short words before it that a `/`
+ * joined: they pair up from the left (`a/b` is one word; in `a/b/c`, `c`
+ * stays apart, `a/b` being long enough).
+ */
+function slashWordStart(text: string, end: number): number {
+  const words: Array<[number, number]> = [[wordStart(text, end), end]];
+  for (let start = words[0][0]; text[start - 1] === '/' && text[start - 2] !== '/' && kind(text, start - 2) === WORD; start = words[0][0]) {
+    words.unshift([wordStart(text, start - 1), start - 1]);
+  }
+  let current = words[0];
+  for (let i = 1; i < words.length; i++) {
+    const next = words[i];
+    current = current[1] - current[0] < 3 && next[1] - next[0] < 3 ? [current[0], next[1]] : next;
+  }
+  return current[0];
+}
+
 /** Is the word [start, end) an initialism (`U.S`), so the full stop after it is its own? */
 function initialism(text: string, start: number, end: number): boolean {
   const parts: string[] = [];
@@ -397,29 +415,76 @@ function wordBefore(text: string, end: number): boolean {
   const char = text[end - 1];
   if (text[end - 2] === char) return false;
   if (char === '-') return kind(text, end - 2) === WORD;
-  if (char === '/' && wordBefore(text, end - 1)) return end - 1 - wordStart(text, end - 1) < 3;
+  if (char === '/' && wordBefore(text, end - 1)) return end - 1 - slashWordStart(text, end - 1) < 3;
   if (char === '.' && kind(text, end - 2) === WORD) return initialism(text, wordStart(text, end - 1), end - 1);
   return false;
 }
 
+/**
+ * A run of joining characters was walked over already: every token boundary
+ * in [from, to] reaches the same end (a word, or not). Remembered per text,
+ * so a long run (`'.'.'.…`) is walked once, not once for each quote in it.
+ */
+interface Walked {
+  text: string;
+  from: number;
+  to: number;
+  word: boolean;
+}
+let walkedBack: Walked | null = null;
+let walkedForward: Walked | null = null;
+
 /** Inside a word (`don't`, `rock-'n`): words on both sides, joined by single characters. */
 function insideWord(text: string, at: number): boolean {
+  return joinedBack(text, at) && joinedForward(text, at + 1);
+}
+
+/** Walking back from `at` over joining tokens, is a word reached? */
+function joinedBack(text: string, at: number): boolean {
   let j = at;
+  let word = false;
   for (;;) {
-    if (j === 0) return false;
+    const memo = walkedBack;
+    if (memo && memo.text === text && j >= memo.from && j <= memo.to) {
+      word = memo.word;
+      j = memo.from;
+      break;
+    }
+    if (j === 0) break;
     const s = tokenStart(text, j);
-    if (kind(text, s) === WORD) break;
-    if (!joins(text, s, j)) return false;
+    if (kind(text, s) === WORD) {
+      word = true;
+      break;
+    }
+    if (!joins(text, s, j)) break;
     j = s;
   }
-  j = at + 1;
+  walkedBack = { text, from: j, to: Math.max(at, walkedBack?.text === text && walkedBack.from === j ? walkedBack.to : at), word };
+  return word;
+}
+
+/** Walking forward from `at` over joining tokens, is a word reached? */
+function joinedForward(text: string, at: number): boolean {
+  let j = at;
+  let word = false;
   for (;;) {
-    if (j >= text.length) return false;
-    if (kind(text, j) === WORD) return true;
+    const memo = walkedForward;
+    if (memo && memo.text === text && j >= memo.from && j <= memo.to) {
+      word = memo.word;
+      j = memo.to;
+      break;
+    }
+    if (j >= text.length) break;
+    if (kind(text, j) === WORD) {
+      word = true;
+      break;
+    }
     const e = tokenEnd(text, j);
-    if (!joins(text, j, e)) return false;
+    if (!joins(text, j, e)) break;
     j = e;
   }
+  walkedForward = { text, from: Math.min(at, walkedForward?.text === text && walkedForward.to === j ? walkedForward.from : at), to: j, word };
+  return word;
 }
 
 // Sentences end at `.`, `!`, `?`, `…` or `‽`, with the closing marks right after them.
