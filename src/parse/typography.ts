@@ -52,98 +52,29 @@ const escapes: Record<string, string> = { '.': '\uE1F4', '-': '\uE1F5', '"': '\u
 const unescapes: Record<string, string> = Object.fromEntries(Object.entries(escapes).map(([char, mark]) => [mark, char]));
 
 /**
- * The quotes of the whole text, decided at once (a pair is matched across
- * emphasis, links and code): the text of every text node in reading order,
- * code as letters, a space at the start of each paragraph, heading and
- * table cell; the stand-ins are put back node by node.
- */
-function smartQuoteTree(tree: Root): void {
-  const parts: string[] = [];
-  const texts: Text[] = [];
-  const starts: number[] = [];
-  let length = 0;
-  let quoted = false;
-  const walk = (node: Nodes) => {
-    if (node.type === 'text') {
-      texts.push(node);
-      starts.push(length);
-      parts.push(node.value);
-      length += node.value.length;
-      if (!quoted && (node.value.includes('"') || node.value.includes("'"))) quoted = true;
-      return;
-    }
-    if (node.type === 'inlineCode') {
-      parts.push('A'.repeat(node.value.length));
-      length += node.value.length;
-      return;
-    }
-    if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell') {
-      parts.push(' ');
-      length++;
-    }
-    if ('children' in node) for (const child of (node as Parent).children) walk(child as Nodes);
-  };
-  for (const child of tree.children) walk(child as Nodes);
-  if (!quoted) return;
-  const all = parts.join('');
-  const curled = curlQuotes(all, [openDouble, openSingle], [closeDouble, closeSingle]);
-  if (curled === all) return;
-  texts.forEach((text, index) => {
-    const value = curled.slice(starts[index], starts[index] + text.value.length);
-    if (value !== text.value) text.value = value;
-  });
-}
-
-/**
  * Smart punctuation in the whole tree, with the quote marks of `lang` and
  * of each `lang` span or div. `source` (the manuscript the tree was parsed
  * from) tells which characters were escaped.
+ *
+ * One walk gathers the text: escaped characters hidden, an apostrophe
+ * after an element set, and the text of every text node in reading order
+ * for the quotes (code and autolinks as letters, a space at the start of
+ * each paragraph, heading and table cell), so a pair is matched across
+ * emphasis, links and code. The quotes of the whole text are decided at
+ * once, then each node takes its dashes and dots and its language's marks.
  */
 export function typographyTransform(tree: Root, lang: string, source?: string): void {
   const texts: Text[] = [];
-  // Text that follows an inline element (`@doe's`, `*Doe*'s`).
-  const afterElement = new Set<Text>();
-  const collect = (node: Nodes) => {
-    if (node.type === 'text') texts.push(node);
-    else if ('children' in node) {
-      const children = (node as Parent).children as Nodes[];
-      children.forEach((child, index) => {
-        const before = children[index - 1];
-        if (child.type === 'text' && before && before.type !== 'text' && before.type !== 'break') afterElement.add(child);
-        collect(child);
-      });
-    }
-  };
-  collect(tree);
-  if (source !== undefined) for (const text of texts) hideEscapes(text, source);
-  // A quote mark right after an element, before a letter, is an apostrophe, as in Pandoc.
-  for (const text of afterElement) if (/^'\p{L}/u.test(text.value)) text.value = `\u2019${text.value.slice(1)}`;
-
-  // An autolink's text is its URL: hide it from the reader as if it were code.
-  const hidden: Text[] = [];
-  const hide = (node: Nodes) => {
-    if (node.type === 'link' && node.children.length === 1 && node.children[0].type === 'text') {
-      const text = node.children[0];
-      if (text.value === node.url || `mailto:${text.value}` === node.url || /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(text.value)) {
-        (text as unknown as { type: string }).type = 'inlineCode';
-        hidden.push(text);
-      }
-    }
-    if ('children' in node) for (const child of (node as Parent).children) hide(child as Nodes);
-  };
-  hide(tree);
-  smartQuoteTree(tree);
-  for (const text of hidden) (text as unknown as { type: string }).type = 'text';
-  const urls = new Set(hidden);
-  for (const text of texts) {
-    if (!urls.has(text)) text.value = dashesAndDots(text.value);
-    if (/[\uE1F4-\uE1F7]/.test(text.value)) text.value = text.value.replace(/[\uE1F4-\uE1F7]/g, (mark) => unescapes[mark]);
-  }
-
-  const apply = (node: Nodes, current: Marks) => {
+  const marksOf: Marks[] = [];
+  const starts: number[] = [];
+  // An autolink's text is its URL: hidden from the quote reader as if it were code, and no dashes.
+  const urls = new Set<Text>();
+  const parts: string[] = [];
+  let length = 0;
+  let quoted = false;
+  const walk = (node: Nodes, current: Marks) => {
     const own = (node as { attributes?: Attributes }).attributes?.pairs.find(([key]) => key === 'lang')?.[1];
     const here = own ? quoteMarks(own) : current;
-    if (node.type === 'text' && /[\uE1F0-\uE1F3]/.test(node.value)) node.value = localise(node.value, here);
     // A citation's prefix and suffix are text too (`s.v. "apple"`): their
     // quotes are the text's, not the citation style's.
     if (node.type === 'cite') {
@@ -152,9 +83,57 @@ export function typographyTransform(tree: Root, lang: string, source?: string): 
         item.suffix = smartQuotes(item.suffix, here);
       }
     }
-    if ('children' in node) for (const child of (node as Parent).children) apply(child as Nodes, here);
+    if (node.type === 'inlineCode') {
+      parts.push('A'.repeat(node.value.length));
+      length += node.value.length;
+      return;
+    }
+    if (!('children' in node)) return;
+    if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell') {
+      parts.push(' ');
+      length++;
+    }
+    const children = (node as Parent).children as Nodes[];
+    for (let index = 0; index < children.length; index++) {
+      const child = children[index];
+      if (child.type !== 'text') {
+        walk(child, here);
+        continue;
+      }
+      if (source !== undefined) hideEscapes(child, source);
+      // A quote mark right after an element, before a letter, is an apostrophe, as in Pandoc.
+      const before = children[index - 1];
+      if (before && before.type !== 'text' && before.type !== 'break' && /^'\p{L}/u.test(child.value)) child.value = `\u2019${child.value.slice(1)}`;
+      texts.push(child);
+      marksOf.push(here);
+      starts.push(length);
+      if (node.type === 'link' && children.length === 1 && isUrlText(child.value, node.url)) {
+        urls.add(child);
+        parts.push('A'.repeat(child.value.length));
+      } else {
+        parts.push(child.value);
+        if (!quoted && (child.value.includes('"') || child.value.includes("'"))) quoted = true;
+      }
+      length += child.value.length;
+    }
   };
-  apply(tree, quoteMarks(lang));
+  walk(tree, quoteMarks(lang));
+  const curled = quoted ? curlQuotes(parts.join(''), [openDouble, openSingle], [closeDouble, closeSingle]) : null;
+  texts.forEach((text, index) => {
+    let value = text.value;
+    if (!urls.has(text)) {
+      if (curled !== null) value = curled.slice(starts[index], starts[index] + value.length);
+      value = dashesAndDots(value);
+    }
+    if (/[\uE1F4-\uE1F7]/.test(value)) value = value.replace(/[\uE1F4-\uE1F7]/g, (mark) => unescapes[mark]);
+    if (/[\uE1F0-\uE1F3]/.test(value)) value = localise(value, marksOf[index]);
+    if (value !== text.value) text.value = value;
+  });
+}
+
+/** Is a link's text its URL (an autolink)? */
+function isUrlText(value: string, url: string): boolean {
+  return value === url || `mailto:${value}` === url || /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(value);
 }
 
 function localise(value: string, to: Marks): string {
