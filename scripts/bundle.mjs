@@ -151,6 +151,19 @@ const inputs = Object.keys(result.metafile.inputs).length;
 process.stdout.write(`bundled ${inputs} modules into ${path.relative(process.cwd(), outFile)} (${(code.length / 1024 / 1024).toFixed(1)} MB)\n`);
 process.stdout.write(`bundled ${Object.keys(browserResult.metafile.inputs).length} modules of Puppeteer into ${path.relative(process.cwd(), path.join(buildDir, 'colophon-browser.cjs'))} (${(browserCode.length / 1024 / 1024).toFixed(1)} MB)\n`);
 
+// The print page's paginator, bundled now with the options a print would
+// bundle it with at run time (src/pdf/bundle.ts), which then only reads it.
+{
+  const { paginatorBuildOptions } = await import(path.join(buildDir, 'src', 'pdf', 'bundle.js'));
+  const entry = path.join(buildDir, 'src', 'pdf', 'paginator', 'index.js');
+  const paginator = await esbuild.build({ ...paginatorBuildOptions(entry), write: false });
+  if (paginator.errors.length > 0) process.exit(1);
+  const temporary = path.join(buildDir, `.paginator.js.${process.pid}.tmp`);
+  writeFileSync(temporary, paginator.outputFiles[0].text);
+  renameSync(temporary, path.join(buildDir, 'paginator.js'));
+  process.stdout.write(`bundled the print paginator into ${path.relative(process.cwd(), path.join(buildDir, 'paginator.js'))}\n`);
+}
+
 if (warmUp) {
   // The launcher writes the code caches when asked, after the build: all
   // three editions where a browser is found (so the print path is in them),
