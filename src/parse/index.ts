@@ -1,7 +1,7 @@
 /**
  * Stage `parse`: a loaded manuscript (VFile) in, an mdast tree out.
  *
- * micromark (mdast-util-from-markdown) with GFM (footnotes, tables, autolinks,
+ * remark-parse (micromark) with GFM (footnotes, tables, autolinks,
  * `~~strikethrough~~`), math, definition lists, Pandoc's attributes,
  * Pandoc's `~subscript~` and `^superscript^`, and
  * front matter (the YAML block is kept as a `yaml` node, already validated by
@@ -11,7 +11,7 @@
  */
 import type { FootnoteDefinition, Nodes, Parent, Root, Text } from 'mdast';
 import { defListFromMarkdown } from 'mdast-util-definition-list';
-import { fromMarkdown, type Extension as MdastExtension } from 'mdast-util-from-markdown';
+import type { Extension as MdastExtension } from 'mdast-util-from-markdown';
 import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
 import { gfmAutolinkLiteralFromMarkdown } from 'mdast-util-gfm-autolink-literal';
 import { gfmFootnoteFromMarkdown } from 'mdast-util-gfm-footnote';
@@ -29,6 +29,8 @@ import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import { math } from 'micromark-extension-math';
 import { combineExtensions } from 'micromark-util-combine-extensions';
 import type { Extension } from 'micromark-util-types';
+import remarkParse from 'remark-parse';
+import { unified, type Processor } from 'unified';
 import type { VFile } from 'vfile';
 import { findMetadataBlocks, blankMetadataBlocks } from '../load/metadata-blocks.js';
 import { rules } from '../rules.js';
@@ -69,13 +71,10 @@ export { attachTableCaptions } from './figures.js';
  * front matter unless the text starts with `---`. Each combination is made
  * once, when first needed.
  */
-interface Syntax {
-  extensions: Extension[];
-  mdastExtensions: Array<MdastExtension | MdastExtension[]>;
-}
-const syntaxes = new Map<number, Syntax>();
+const syntaxes = new Map<number, Processor<Root>>();
 
-function syntaxFor(text: string): Syntax {
+/** remark-parse with the syntax `text` can use (see above). */
+function syntaxFor(text: string): Processor<Root> {
   // An escape (`a\\@b.org`) or a character reference (`&#64;`) may make an autolink's text.
   const autolinks = /[\w+\-.\\]@|www|http|&[#a-z]/i.test(text);
   const footnotes = text.includes('[^');
@@ -104,7 +103,7 @@ function syntaxFor(text: string): Syntax {
   if (dollars) extensions.push(math(), { disable: { null: ['mathFlow'] } }), mdastExtensions.push(mathFromMarkdown());
   extensions.push(defList, pandocAttributes());
   mdastExtensions.push(defListFromMarkdown, pandocAttributesFromMarkdown());
-  syntax = { extensions, mdastExtensions };
+  syntax = unified().use(remarkParse).data({ micromarkExtensions: extensions, fromMarkdownExtensions: mdastExtensions }).freeze() as unknown as Processor<Root>;
   syntaxes.set(key, syntax);
   return syntax;
 }
@@ -133,7 +132,7 @@ export function parse(file: VFile, options: ParseOptions = {}): Root {
   // (blanked, so every offset still points into the manuscript). Deep or
   // unbalanced brackets are shielded from the parser (brackets.ts).
   const shielded = shieldBrackets(file, withoutMetadata(String(file.value)));
-  const tree = fromMarkdown(shielded.text, syntaxFor(shielded.text));
+  const tree = syntaxFor(shielded.text).parse(shielded.text);
   shielded.restore(tree);
   // Passes over the whole tree are skipped when the text has nothing for
   // them: attribute blocks and fenced divs need `{` or `:::`; raw TeX a
