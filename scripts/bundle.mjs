@@ -46,8 +46,9 @@ const metaUrlPlugin = {
       const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
       const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
       let code = source;
-      // citeproc-js is loaded with createRequire: in the bundle, it is bundled.
-      if (inPackageSource && args.path.endsWith(path.join('cite', 'engine.ts'))) {
+      // citeproc-js and Temml are loaded with createRequire, when first
+      // needed: in the bundle, they are bundled (and still run only then).
+      if (inPackageSource && (args.path.endsWith(path.join('cite', 'engine.ts')) || args.path.endsWith(path.join('parse', 'math.ts')))) {
         code = code.replace(/const require = createRequire\(import\.meta\.url\);/, '');
       }
       let relative;
