@@ -46,8 +46,9 @@ const metaUrlPlugin = {
       const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
       const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
       let code = source;
-      // citeproc-js is loaded with createRequire: in the bundle, it is bundled.
-      if (inPackageSource && args.path.endsWith(path.join('cite', 'engine.ts'))) {
+      // citeproc-js and Temml are loaded with createRequire, when first
+      // needed: in the bundle, they are bundled (and still run only then).
+      if (inPackageSource && (args.path.endsWith(path.join('cite', 'engine.ts')) || args.path.endsWith(path.join('parse', 'math.ts')))) {
         code = code.replace(/const require = createRequire\(import\.meta\.url\);/, '');
       }
       let relative;
@@ -150,6 +151,19 @@ rmSync(path.join(buildDir, '.bundle-tmp'), { recursive: true, force: true });
 const inputs = Object.keys(result.metafile.inputs).length;
 process.stdout.write(`bundled ${inputs} modules into ${path.relative(process.cwd(), outFile)} (${(code.length / 1024 / 1024).toFixed(1)} MB)\n`);
 process.stdout.write(`bundled ${Object.keys(browserResult.metafile.inputs).length} modules of Puppeteer into ${path.relative(process.cwd(), path.join(buildDir, 'colophon-browser.cjs'))} (${(browserCode.length / 1024 / 1024).toFixed(1)} MB)\n`);
+
+// The print page's paginator, bundled now with the options a print would
+// bundle it with at run time (src/pdf/bundle.ts), which then only reads it.
+{
+  const { paginatorBuildOptions } = await import(path.join(buildDir, 'src', 'pdf', 'bundle.js'));
+  const entry = path.join(buildDir, 'src', 'pdf', 'paginator', 'index.js');
+  const paginator = await esbuild.build({ ...paginatorBuildOptions(entry), write: false });
+  if (paginator.errors.length > 0) process.exit(1);
+  const temporary = path.join(buildDir, `.paginator.js.${process.pid}.tmp`);
+  writeFileSync(temporary, paginator.outputFiles[0].text);
+  renameSync(temporary, path.join(buildDir, 'paginator.js'));
+  process.stdout.write(`bundled the print paginator into ${path.relative(process.cwd(), path.join(buildDir, 'paginator.js'))}\n`);
+}
 
 if (warmUp) {
   // The launcher writes the code caches when asked, after the build: all

@@ -9,8 +9,8 @@
  * is checked first: a file, or a folder Colophon may not write, is an
  * environment problem (exit status 3), reported once for the build.
  */
-import { constants } from 'node:fs';
-import { access, mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { constants, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { access, mkdir, mkdtemp, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { rules } from './rules.js';
 
@@ -109,14 +109,19 @@ export async function createStaging(outDir: string, name: string): Promise<Stagi
     async commit(staged) {
       const moved: string[] = [];
       try {
+        // Synchronous: a handful of renames in one folder, which the build
+        // would only wait for one by one through the thread pool.
+        const made = new Set<string>();
         for (const file of staged) {
           const target = finalPath(file);
-          await mkdir(path.dirname(target), { recursive: true });
-          await rename(file, target);
+          const folder = path.dirname(target);
+          if (!made.has(folder)) mkdirSync(folder, { recursive: true });
+          made.add(folder);
+          renameSync(file, target);
           moved.push(target);
         }
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true });
       }
       return moved;
     },

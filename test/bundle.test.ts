@@ -4,11 +4,12 @@
  * cache, a damaged Puppeteer bundle, or no bundle at all, is no error.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manuscript } from './helpers/manuscript.js';
+import { paginatorBuildOptions, prebuiltPaginator } from '../src/pdf/bundle.js';
 
 const root = path.join(import.meta.dirname, '..');
 const launcher = path.join(root, 'bin', 'colophon.cjs');
@@ -70,5 +71,39 @@ describe.runIf(haveBundle)('the bundled CLI', () => {
     const unbundled = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'unbundled', { COLOPHON_NO_BUNDLE: '1' });
     expect(unbundled.html.equals(reference.html)).toBe(true);
     expect(readdirSync(path.join(dir, 'unbundled')).sort()).toEqual(['input.epub', 'input.html', 'input_files']);
+  });
+});
+
+describe('the print paginator bundled at install', () => {
+  const prebuilt = path.join(root, 'build', 'paginator.js');
+  const compiledEntry = path.join(root, 'build', 'src', 'pdf', 'paginator', 'index.js');
+  it.runIf(existsSync(compiledEntry))('is what esbuild makes of the compiled paginator, and is read instead of bundling it again', async () => {
+    if (process.env.CI === 'true') expect(existsSync(prebuilt)).toBe(true);
+    const { build } = await import('esbuild');
+    const made = await build({ ...paginatorBuildOptions(compiledEntry), write: false });
+    expect(readFileSync(prebuilt, 'utf8')).toBe(made.outputFiles[0]?.text);
+    expect(prebuiltPaginator(compiledEntry)).toBe(made.outputFiles[0]?.text);
+  });
+
+  it('is left for esbuild when it is older than the paginator, missing, or the modules are the sources', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'colophon-paginator-'));
+    const modules = path.join(dir, 'build', 'src', 'pdf', 'paginator');
+    mkdirSync(modules, { recursive: true });
+    const entry = path.join(modules, 'index.js');
+    writeFileSync(entry, 'export {};');
+    writeFileSync(path.join(modules, 'lines.js'), 'export {};');
+    const file = path.join(dir, 'build', 'paginator.js');
+    writeFileSync(file, 'var colophonPaginate;');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(entry, past, past);
+    utimesSync(path.join(modules, 'lines.js'), past, past);
+    expect(prebuiltPaginator(entry)).toBe('var colophonPaginate;');
+    // A paginator module compiled after the bundle: the bundle is stale.
+    utimesSync(path.join(modules, 'lines.js'), new Date(), new Date(Date.now() + 60_000));
+    expect(prebuiltPaginator(entry)).toBeNull();
+    rmSync(file);
+    expect(prebuiltPaginator(entry)).toBeNull();
+    // Run from the TypeScript sources (tsx, vitest): always bundled afresh.
+    expect(prebuiltPaginator(path.join(root, 'src', 'pdf', 'paginator', 'index.ts'))).toBeNull();
   });
 });

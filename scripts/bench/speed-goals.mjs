@@ -105,6 +105,25 @@ say(`runs         ${runs} paired (after one warm-up pair)`);
 say(`load average ${load()} (before)`);
 say();
 
+// What every Node process pays before any of Colophon runs: the floor
+// under each ratio below. NODE_EXTRA_CA_CERTS, where it is set, makes Node
+// read and parse that certificate bundle at start, before any script.
+{
+  const bare = [];
+  const withoutCerts = [];
+  const { NODE_EXTRA_CA_CERTS: certs, ...noCerts } = process.env;
+  for (let i = 0; i < runs; i++) {
+    bare.push(await timed(process.execPath, ['-e', '0'], { cwd: work }));
+    if (certs) withoutCerts.push(await timed(process.execPath, ['-e', '0'], { cwd: work, env: noCerts }));
+  }
+  say('## Node\'s own start (no Colophon code)');
+  say(`$ node -e 0`);
+  say(line('node -e 0', bare));
+  if (certs) say(line('node -e 0, without NODE_EXTRA_CA_CERTS', withoutCerts));
+  if (certs) say(`  (NODE_EXTRA_CA_CERTS=${certs} is set here: Node reads it at every start; the runs below keep it, as a user's would)`);
+  say();
+}
+
 try {
   if (only.has('cold')) {
     say('## cold first build, HTML (no citation cache; a new process each run)');

@@ -28,7 +28,7 @@ import { optimiserFor } from '../shared/optimiser.js';
 import { report } from './report.js';
 import { progressLine } from '../progress/line.js';
 import { timing } from '../progress/timings.js';
-import { buildSeries, defaultJobs } from '../series/index.js';
+import { availableParallelism } from 'node:os';
 import type { VFileMessage } from 'vfile-message';
 
 const usage = `Usage:
@@ -172,7 +172,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const quiet = values.quiet ?? false;
   const lenient = values.lenient ?? false;
-  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  const jobs = values.jobs === undefined ? Math.max(1, availableParallelism()) : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a whole number of 1 or more, not \`${values.jobs}\``);
   const progress = progressLine({ enabled: !quiet, total: inputs.length });
   const show = (lines: string[], outputs: string[]) => {
@@ -207,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     result =
       inputs.length > 1 && jobs > 1
-        ? await buildSeries({ ...common, jobs, onProgress: progress.update, onReport: (_input, lines, outputs) => show(lines, outputs) })
+        ? await (await import('../series/index.js')).buildSeries({ ...common, jobs, onProgress: progress.update, onReport: (_input, lines, outputs) => show(lines, outputs) })
         : await build({
             ...common,
             onProgress: progress.update,

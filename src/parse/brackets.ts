@@ -52,32 +52,37 @@ export function shieldBrackets(file: VFile, source: string): Shielded {
   };
   let depth = 0;
   let warned = false;
-  let line = 1;
-  let lineStart = 0;
-  let blank = true;
-  for (let i = 0; i < source.length; i++) {
-    const code = source.charCodeAt(i);
-    if (code === 10) {
-      // A blank line ends the paragraph: no bracket reaches across it.
-      if (blank) depth = 0;
-      line++;
-      lineStart = i + 1;
-      blank = true;
-      continue;
+  // Only brackets and blank lines matter: found with native searches.
+  const brackets = /[[\]]/g;
+  const blankLine = /\n[ \t\r]*\n/g;
+  // End of the next blank line not yet passed (a blank line ends the
+  // paragraph: no bracket reaches across it).
+  const nextBlank = (from: number) => {
+    blankLine.lastIndex = from;
+    const found = blankLine.exec(source);
+    return found ? found.index + found[0].length : Infinity;
+  };
+  let blankEnd = nextBlank(0);
+  for (let match = brackets.exec(source); match; match = brackets.exec(source)) {
+    const i = match.index;
+    if (blankEnd <= i) {
+      depth = 0;
+      blankEnd = nextBlank(i);
     }
-    if (code !== 32 && code !== 9 && code !== 13) blank = false;
-    if (code !== 91 && code !== 93) continue;
     // An escaped bracket (an odd number of backslashes before it) is text.
     let slashes = 0;
     while (i - slashes - 1 >= 0 && source.charCodeAt(i - slashes - 1) === 92) slashes++;
     if (slashes % 2 === 1) continue;
-    if (code === 91) {
+    if (source.charCodeAt(i) === 91) {
       if (depth < maxBracketDepth) {
         depth++;
       } else {
         shield(i, 'open');
         if (!warned) {
           warned = true;
+          const lineStart = source.lastIndexOf('\n', i - 1) + 1;
+          let line = 1;
+          for (let at = source.indexOf('\n'); at !== -1 && at < i; at = source.indexOf('\n', at + 1)) line++;
           fileWarn(file, `brackets nested deeper than ${maxBracketDepth} levels: the deeper ones are read as text`, {
             place: { line, column: i - lineStart + 1, offset: i },
             ruleId: rules.bracketsTooDeep,

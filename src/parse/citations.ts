@@ -3,7 +3,7 @@
  * `@a [p. 3]` become `cite` nodes (see `types.ts`) that keep the position
  * of every key, so an unknown key can be reported at its line and column.
  *
- * Runs on the tree remark-parse made (with GFM): by then links, code and
+ * Runs on the tree the Markdown parser made (with GFM): by then links, code and
  * e-mail autolinks are their own nodes, so only plain text is searched.
  * Text that only looks like a citation stays text: an e-mail address
  * (`name@example.org`, the `@` follows a word character), an escaped `\@`,
@@ -19,10 +19,55 @@ import type { Cite, CiteItem } from './types.js';
 import { positionIndex, type PositionIndex } from '../shared/positions.js';
 
 // A key starts with a letter, digit or `_`; inner punctuation is allowed only
-// when a word character follows, so `@doe99.` ends before the full stop.
-const keyBody = String.raw`[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*`;
-const keyPattern = new RegExp(String.raw`^(?:\{([^{}]+)\}|(${keyBody}))`, 'u');
-const wordBefore = /[\p{L}\p{N}_@\\]/u;
+// when a word character follows, so `@doe99.` ends before the full stop. A
+// braced key (`@{a b}`) is anything but braces. Read character by character:
+// most keys are ASCII.
+const keyLetter = /[\p{L}\p{N}]/u;
+const keyInner = new Set([':', '.', '#', '$', '%', '&', '-', '+', '?', '<', '>', '~', '/']);
+
+/** Length (UTF-16 units) of the key character at `i` (a letter, digit or `_`), or 0. */
+function keyCharAt(value: string, i: number): number {
+  const code = value.charCodeAt(i);
+  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 ? 1 : 0;
+  if (Number.isNaN(code)) return 0;
+  const point = value.codePointAt(i) as number;
+  const char = String.fromCodePoint(point);
+  return keyLetter.test(char) ? char.length : 0;
+}
+
+/** The citation key right at `start` (after its `@`): its length as written and the key, or null. */
+export function readKey(value: string, start: number): { length: number; key: string } | null {
+  if (value[start] === '{') {
+    let end = start + 1;
+    while (end < value.length && value[end] !== '{' && value[end] !== '}') end++;
+    if (value[end] !== '}' || end === start + 1) return null;
+    return { length: end + 1 - start, key: value.slice(start + 1, end) };
+  }
+  let end = start;
+  let width = keyCharAt(value, end);
+  if (width === 0) return null;
+  end += width;
+  for (;;) {
+    width = keyCharAt(value, end);
+    if (width > 0) {
+      end += width;
+      continue;
+    }
+    if (keyInner.has(value[end]) && keyCharAt(value, end + 1) > 0) {
+      end++;
+      continue;
+    }
+    break;
+  }
+  return { length: end - start, key: value.slice(start, end) };
+}
+
+/** Is `char` (one UTF-16 unit) a word character, `@` or `\`, so an `@` after it starts no citation? */
+function wordBefore(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 64 || code === 92;
+  return keyLetter.test(char);
+}
 
 /** Map offsets in a text node's value to points in the source. */
 class SourceMap {
@@ -220,7 +265,7 @@ export function findCitations(value: string, locate: Locate, table: LabelTable =
     } else if (char === '@' || (char === '-' && value[i + 1] === '@')) {
       const at = char === '@' ? i : i + 1;
       const before = i > 0 ? value[i - 1] : '';
-      if (!(before && wordBefore.test(before)) && !locate(at).escaped) {
+      if (!(before && wordBefore(before)) && !locate(at).escaped) {
         const inText = narrative(value, i, locate, table);
         if (inText) {
           matches.push({ start: i, end: inText.end, node: inText.node });
@@ -291,17 +336,17 @@ function bracketItem(value: string, from: number, to: number, locate: Locate, ta
   // The key is the first `@` not preceded by a word character (not an e-mail).
   for (let i = 0; i < text.length; i++) {
     if (text[i] !== '@') continue;
-    if (i > 0 && wordBefore.test(text[i - 1]) && text[i - 1] !== '-') continue;
+    if (i > 0 && wordBefore(text[i - 1]) && text[i - 1] !== '-') continue;
     if (locate(from + i).escaped) continue;
-    const key = keyPattern.exec(text.slice(i + 1));
+    const key = readKey(text, i + 1);
     if (!key) continue;
     const suppress = text[i - 1] === '-';
     const prefix = smartDashes(text.slice(0, suppress ? i - 1 : i));
     if (prefix !== '' && !/\s$/.test(prefix) && !suppress) continue;
-    const rawSuffix = smartDashes(text.slice(i + 1 + key[0].length));
+    const rawSuffix = smartDashes(text.slice(i + 1 + key.length));
     const parsed = parseSuffix(rawSuffix, table, nodeText);
     return {
-      key: key[1] ?? key[2],
+      key: key.key,
       prefix: prefix.trim(),
       suffix: parsed.suffix,
       rawSuffix,
@@ -335,9 +380,9 @@ export function narrativeSuffix(inner: string, table?: LabelTable): ParsedSuffix
 function narrative(value: string, start: number, locate: Locate, table: LabelTable): { end: number; node: Cite } | null {
   const suppress = value[start] === '-';
   const at = suppress ? start + 1 : start;
-  const key = keyPattern.exec(value.slice(at + 1));
+  const key = readKey(value, at + 1);
   if (!key) return null;
-  let end = at + 1 + key[0].length;
+  let end = at + 1 + key.length;
   let suffix = { suffix: '' } as ReturnType<typeof parseSuffix>;
   let rawSuffix: string | undefined;
   let more: CiteItem[] = [];
@@ -365,7 +410,7 @@ function narrative(value: string, start: number, locate: Locate, table: LabelTab
       mode: suppress ? 'normal' : 'author-in-text',
       items: [
         {
-          key: key[1] ?? key[2],
+          key: key.key,
           prefix: '',
           suffix: suffix.suffix,
           rawSuffix: rawSuffix ?? '',

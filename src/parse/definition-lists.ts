@@ -1,6 +1,6 @@
 /**
  * Pandoc's definition lists (`Term` then `: definition`), read by
- * remark-definition-list; here they get their HTML names, `<dl>`, `<dt>`
+ * micromark-extension-definition-list; here they get their HTML names, `<dl>`, `<dt>`
  * and `<dd>`, so every edition renders them without its own handler.
  */
 import type { Nodes, Parent, Root } from 'mdast';

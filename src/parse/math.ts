@@ -3,7 +3,7 @@
  * `$$` fences on their own lines), converted to MathML at build time with
  * Temml, so no edition runs a script.
  *
- * remark-math finds the dollars; Pandoc's stricter rule for inline math is
+ * micromark-extension-math finds the dollars; Pandoc's stricter rule for inline math is
  * applied here: the opening `$` has a non-space right after it, the closing
  * `$` a non-space right before it and no digit right after it, so
  * `$20 and $30` stays text. A TeX error is a warning at the formula, which
@@ -13,11 +13,11 @@
  * `<span class="math inline"><math>…</math></span>` and
  * `<span class="math display"><math display="block">…</math></span>`.
  */
+import { createRequire } from 'node:module';
 import type { Element, ElementContent } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import type { Parent, Root } from 'mdast';
 import type { InlineMath, Math } from 'mdast-util-math';
-import temml from 'temml';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { fileWarn } from '../messages.js';
@@ -25,11 +25,18 @@ import { rules } from '../rules.js';
 
 export const mathmlNamespace = 'http://www.w3.org/1998/Math/MathML';
 
+// Temml is loaded with the first formula: setting it up costs a build
+// without formulas more than its whole Markdown parse. (In the bundle this
+// `require` is the bundle's own, scripts/bundle.mjs.)
+const require = createRequire(import.meta.url);
+let temmlModule: typeof import('temml').default | undefined;
+const temml = () => (temmlModule ??= require('temml') as typeof import('temml').default);
+
 /** Render TeX to a hast `<math>` element, or return the TeX error's message. */
 export function texToMathml(tex: string, display: boolean): { element: Element } | { error: string } {
   let markup: string;
   try {
-    markup = temml.renderToString(tex, { displayMode: display, annotate: true, xml: true, throwOnError: true });
+    markup = temml().renderToString(tex, { displayMode: display, annotate: true, xml: true, throwOnError: true });
   } catch (error) {
     return { error: String((error as Error).message ?? error).replace(/\s+/g, ' ').trim() };
   }

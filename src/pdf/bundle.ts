@@ -3,9 +3,12 @@
  * bundled by esbuild into an IIFE that defines `colophonPaginate`. The
  * page runs no script of its own (JavaScript is off and its content
  * security policy allows none); this source is evaluated in it through the
- * DevTools protocol, which neither setting stops. Bundled once per process.
+ * DevTools protocol, which neither setting stops. Bundled at install
+ * (`build/paginator.js`), or once per process when that file is missing or
+ * older than the compiled paginator.
  */
-import { existsSync } from 'node:fs';
+import type { BuildOptions } from 'esbuild';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,21 +36,50 @@ export function paginatorEntry(): string {
   throw new Error(`the print paginator's sources are missing (looked in ${candidates.join(', ')})`);
 }
 
+/** How the paginator is bundled: at install (`scripts/bundle.mjs`, into `build/paginator.js`) and, without that file, at run time. */
+export function paginatorBuildOptions(entry: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    legalComments: 'none',
+    logLevel: 'silent',
+  };
+}
+
+/**
+ * The paginator bundled at install, `build/paginator.js`, when this module
+ * runs from `build/` (compiled or bundled) and the file is newer than every
+ * compiled paginator module; else null. Starting esbuild for it at run
+ * time costs a print 50 ms or more.
+ */
+export function prebuiltPaginator(entry: string): string | null {
+  const dir = path.dirname(entry);
+  const build = path.dirname(path.dirname(path.dirname(dir)));
+  if (path.basename(path.dirname(path.dirname(dir))) !== 'src' || path.basename(build) !== 'build' || !entry.endsWith('.js')) return null;
+  try {
+    const file = path.join(build, 'paginator.js');
+    const made = statSync(file).mtimeMs;
+    for (const name of readdirSync(dir)) if (name.endsWith('.js') && statSync(path.join(dir, name)).mtimeMs > made) return null;
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 /** The bundled paginator's source text. */
 export function paginatorScript(): Promise<string> {
   cached ??= (async () => {
+    const entry = paginatorEntry();
+    const prebuilt = prebuiltPaginator(entry);
+    if (prebuilt !== null) return prebuilt;
     const { build } = await import('esbuild');
-    const result = await build({
-      entryPoints: [paginatorEntry()],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'browser',
-      target: 'chrome120',
-      legalComments: 'none',
-      logLevel: 'silent',
-    });
-    return result.outputFiles[0].text;
+    const result = await build({ ...paginatorBuildOptions(entry), write: false });
+    const text = result.outputFiles?.[0]?.text;
+    if (text === undefined) throw new Error('esbuild made no paginator script');
+    return text;
   })();
   cached.catch(() => {
     cached = undefined;

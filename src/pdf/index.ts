@@ -270,6 +270,8 @@ export interface PreparedPrint {
  */
 export async function preparePrint(model: DocumentModel, options: Pick<PrintOptions, 'templatesDir' | 'hyphenate'> = {}): Promise<PreparedPrint> {
   const templatesDir = options.templatesDir ?? defaultTemplatesDir;
+  // The paginator is read (or bundled) meanwhile; a failure is told where it is used.
+  void paginatorScript().catch(() => undefined);
   // Formulas are set in the math font, served as a subset of their characters.
   const mathFont = hasMath(model) ? await mathFontSubset(mathCharacters(model)) : null;
   let html = await printHtml(model, {

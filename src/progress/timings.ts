@@ -13,11 +13,13 @@
  * functions inside a step, profile instead (`node --cpu-prof`).
  */
 
+// The global `performance` is perf_hooks' own, without loading the module at start.
+type NodePerformance = typeof import('node:perf_hooks').performance;
+
 interface TimingList {
   marks: [label: string, at: number][];
 }
 
-import { performance } from 'node:perf_hooks';
 
 const enabled = Boolean(process.env.COLOPHON_TIMINGS) && process.env.COLOPHON_TIMINGS !== '0';
 const store = globalThis as unknown as { __colophonTimings?: TimingList; __colophonLaunchMarks?: [string, number][] };
@@ -46,7 +48,7 @@ function list(): TimingList {
 }
 
 /** The lines printed at the end, Node's own start first. */
-export function formatTimings(marks: readonly (readonly [string, number])[], started = performance.nodeTiming?.bootstrapComplete): string {
+export function formatTimings(marks: readonly (readonly [string, number])[], started = (performance as unknown as NodePerformance).nodeTiming?.bootstrapComplete): string {
   const all: (readonly [string, number])[] = started && started > 0 ? [['node started', started], ...marks] : [...marks];
   let previous = 0;
   let out = '';

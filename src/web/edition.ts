@@ -18,7 +18,7 @@
  */
 import { needsPandocCss } from '../shared/pandoc-css.js';
 import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontLicense, mathFontLicenseFile, mathFontSubset } from '../shared/math-font.js';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Element } from 'hast';
 import type { DocumentModel } from '../model/types.js';
@@ -116,8 +116,8 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   const body = html?.children.find((c): c is Element => c.type === 'element' && c.tagName === 'body');
   const faces = body ? fontFacesFor(body) : [];
   const layout =
-    (await readFile(path.join(templateDir, 'screen.css'), 'utf8')) +
-    (body && needsPandocCss(body) ? `\n${await readFile(path.join(templateDir, 'pandoc-screen.css'), 'utf8')}` : '');
+    readFileSync(path.join(templateDir, 'screen.css'), 'utf8') +
+    (body && needsPandocCss(body) ? `\n${readFileSync(path.join(templateDir, 'pandoc-screen.css'), 'utf8')}` : '');
   const withMath = hasMath(model);
   const css =
     `/* Tinos (SIL Open Font License 1.1, see LICENSE-Tinos.txt): only the faces and subsets this page uses. */\n` +
@@ -134,8 +134,8 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   // Assets first, so a page never appears before the files it links to.
   for (const image of new Map([...images.values()].map((i) => [i.target, i])).values())
     await write(path.join(outDir, image.target), image.data);
-  for (const face of faces) await write(path.join(assetsDir, face.file), await readFile(face.source));
-  await write(path.join(assetsDir, 'LICENSE-Tinos.txt'), await readFile(fontLicensePath()));
+  for (const face of faces) await write(path.join(assetsDir, face.file), readFileSync(face.source));
+  await write(path.join(assetsDir, 'LICENSE-Tinos.txt'), readFileSync(fontLicensePath()));
   if (withMath) {
     await write(path.join(assetsDir, mathFontFile), await mathFontSubset(mathCharacters(model)));
     await write(path.join(assetsDir, mathFontLicenseFile), await mathFontLicense());

@@ -145,6 +145,7 @@ export const cases: HostileCase[] = [
   { name: 'block quotes 5,000 deep', files: { 'paper.md': { repeat: '>', times: 5000, before: fm(), after: ' deep\n' } }, expect: { exit: 1, rule: 'limit-nesting', at: 'paper.md:5:1' } },
   { name: 'lists 3,000 deep on one line', files: { 'paper.md': { repeat: '- ', times: 3000, before: fm(), after: 'deep\n' } }, expect: { exit: 1, rule: 'limit-nesting', at: 'paper.md:5:1' } },
   { name: 'lists 200 deep by indentation', files: { 'paper.md': `${fm()}${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i * 2)}- item`).join('\n')}\n` }, expect: { exit: 1, rule: 'limit-nesting', at: 'paper.md:70:1' } },
+  { name: "20,000 quote marks among joining marks ('.'.… and a.\".\"…)", files: { 'paper.md': { repeat: "'.", times: 20000, before: fm(), after: `\n\n${'a."'.repeat(15000)}\n` } }, expect: { exit: 0, outputs: ['paper.html'] } },
   { name: 'emphasis 3,000 deep', files: { 'paper.md': { repeat: '*a ', times: 3000, before: fm(), after: `x${'*'.repeat(3000)}\n` } }, expect: { exit: 1, rule: 'limit-nesting', at: 'paper.md:5:193' } },
   { name: 'raw HTML 5,000 deep', files: { 'paper.md': { repeat: '<div>', times: 5000, before: fm(), after: `x${'</div>'.repeat(5000)}\n` } }, args: ['--unsafe-html'], expect: { exit: 1, rule: 'limit-nesting', at: 'paper.md:5:1' } },
   { name: 'manuscript is a FIFO', files: { 'paper.md': { fifo: true } }, expect: { exit: 1, rule: 'file-unreadable', at: 'paper.md' } },
