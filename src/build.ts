@@ -368,8 +368,9 @@ async function writeEditions(
     return null;
   };
   // The print HTML (hyphenated) is made while the browser is still starting;
-  // a failure is told where it is used, never left unhandled.
-  const prepared = formats.includes('pdf') || formats.includes('epub') ? loadPdf().then(({ preparePrint }) => preparePrint(model)) : undefined;
+  // a failure is told where it is used, never left unhandled. An ebook alone
+  // needs it only for its page list, once a browser is there to lay it out.
+  const prepared = formats.includes('pdf') ? loadPdf().then(({ preparePrint }) => preparePrint(model)) : undefined;
   prepared?.catch(() => undefined);
   // The print edition cannot be made without a browser: that is found out
   // before any edition is written, so the build leaves none behind.

@@ -14,6 +14,18 @@ import { rules } from '../src/rules.js';
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'bibliography');
 const fixture = (name: string) => path.join(fixtures, name);
 
+/** Load a bibliography file `name` holding `text`, written in a folder of its own that is removed after. */
+async function loadText(name: string, text: string) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'colophon-bib-'));
+  try {
+    const file = path.join(dir, name);
+    await writeFile(file, text);
+    return await loadBibliography([file]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Messages as plain data, for readable assertions. */
 function messages(files: VFile[]) {
   return files.flatMap((file) =>
@@ -140,45 +152,24 @@ describe('CSL-JSON', () => {
     expect(messages(wrapped.files)).toEqual([]);
     expect(wrapped.items.get('wrapped')?.title).toBe('In a wrapper');
 
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'colophon-bib-'));
-    try {
-      const single = path.join(dir, 'single.json');
-      await writeFile(single, '\n  {"id": "a", "type": "book"}\n');
-      const { files } = await loadBibliography([single]);
-      expect(messages(files)).toMatchObject([{ line: 2, column: 3, reason: expect.stringMatching(/must be an array/) }]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { files } = await loadText('single.json', '\n  {"id": "a", "type": "book"}\n');
+    expect(messages(files)).toMatchObject([{ line: 2, column: 3, reason: expect.stringMatching(/must be an array/) }]);
   });
 
   it('keeps fields whose names are also names of object properties', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'colophon-bib-'));
-    try {
-      const file = path.join(dir, 'odd.json');
-      await writeFile(file, '[{"id": "a", "type": "book", "constructor": 1, "toString": "x", "__proto__": {"polluted": true}}]');
-      const { items, files } = await loadBibliography([file]);
-      expect(messages(files)).toEqual([]);
-      const item = items.get('a')!;
-      expect(item.constructor).toBe(1);
-      expect(item.toString).toBe('x');
-      expect(Object.getPrototypeOf(item)).toBe(Object.prototype);
-      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { items, files } = await loadText('odd.json', '[{"id": "a", "type": "book", "constructor": 1, "toString": "x", "__proto__": {"polluted": true}}]');
+    expect(messages(files)).toEqual([]);
+    const item = items.get('a')!;
+    expect(item.constructor).toBe(1);
+    expect(item.toString).toBe('x');
+    expect(Object.getPrototypeOf(item)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('counts columns after a byte-order mark and CRLF line ends', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'colophon-bib-'));
-    try {
-      const file = path.join(dir, 'windows.json');
-      await writeFile(file, '\uFEFF[\r\n  {"id": "a", "type": "book"},\r\n  {"id": "b", "type": "book", "issued": 2012}\r\n]\r\n');
-      const { items, files } = await loadBibliography([file]);
-      expect(items.size).toBe(2);
-      expect(messages(files)).toMatchObject([{ line: 3, column: 31, reason: 'entry 2 (id "b"): field "issued" must be a CSL date' }]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { items, files } = await loadText('windows.json', '\uFEFF[\r\n  {"id": "a", "type": "book"},\r\n  {"id": "b", "type": "book", "issued": 2012}\r\n]\r\n');
+    expect(items.size).toBe(2);
+    expect(messages(files)).toMatchObject([{ line: 3, column: 31, reason: 'entry 2 (id "b"): field "issued" must be a CSL date' }]);
   });
 });
 
@@ -213,16 +204,9 @@ describe('BibTeX', () => {
   });
 
   it('reads a file holding no entry, only text (a comment in BibTeX), as an empty bibliography, as Pandoc does', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'colophon-bib-'));
-    try {
-      const file = path.join(dir, 'links.bib');
-      await writeFile(file, '../../command/biblio.bib\n');
-      const { items, files } = await loadBibliography([file]);
-      expect(items.size).toBe(0);
-      expect(messages(files)).toEqual([]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { items, files } = await loadText('links.bib', '../../command/biblio.bib\n');
+    expect(items.size).toBe(0);
+    expect(messages(files)).toEqual([]);
   });
 
   it('reports each broken entry at its position and still loads the others', async () => {
@@ -269,16 +253,9 @@ describe('CSL YAML', () => {
   });
 
   it('reports YAML syntax errors at their position', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'colophon-bib-'));
-    try {
-      const file = path.join(dir, 'bad.yaml');
-      await writeFile(file, 'references:\n- id: a\n  type: [book\n- id: b\n');
-      const { items, files } = await loadBibliography([file]);
-      expect(items.size).toBe(0);
-      expect(messages(files)).toMatchObject([{ line: 4, reason: expect.stringMatching(/^invalid YAML: /), ruleId: rules.bibliographyInvalid }]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { items, files } = await loadText('bad.yaml', 'references:\n- id: a\n  type: [book\n- id: b\n');
+    expect(items.size).toBe(0);
+    expect(messages(files)).toMatchObject([{ line: 4, reason: expect.stringMatching(/^invalid YAML: /), ruleId: rules.bibliographyInvalid }]);
   });
 });
 

@@ -37,6 +37,15 @@ function pandocParagraphs(input: string, style: string): string[] | undefined {
   return plain.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean);
 }
 
+/** Build `input` with `style`: its paragraphs must be `expected`, and so must Pandoc's where pandoc is installed. */
+async function expectParagraphs(input: string, style: string, expected: string[]): Promise<DocumentModel> {
+  const model = await buildDocument({ input, style });
+  expect(paragraphs(model)).toEqual(expected);
+  const reference = pandocParagraphs(input, style);
+  if (reference) expect(reference).toEqual(expected);
+  return model;
+}
+
 const book = (id: string, family: string, year: number | undefined, extra: Record<string, unknown> = {}) => ({
   id,
   type: 'book',
@@ -61,8 +70,7 @@ describe('cite groups of one author (collapse="year")', () => {
 
   it('Chicago author-date: ", " inside a group, "; " when the group has a locator, a prefixed cite apart', async () => {
     const style = path.join(styles, 'chicago-author-date.csl');
-    const model = await buildDocument({ input, style });
-    const expected = [
+    await expectParagraphs(input, style, [
       'One (Doe 2005, 2006; Roe 2007).',
       'Two (Doe 2005, 33; 2006; Roe 2007).',
       'Three (Doe 2005; 2006, 12; Roe 2007, 4).',
@@ -71,16 +79,12 @@ describe('cite groups of one author (collapse="year")', () => {
       'Five (Doe 2005; 2006; 2007, 5).',
       'Six (Doe 2005; see Doe 2006).',
       'Seven (Doe 2006, in press).',
-    ];
-    expect(paragraphs(model)).toEqual(expected);
-    const reference = pandocParagraphs(input, style);
-    if (reference) expect(reference).toEqual(expected);
+    ]);
   });
 
   it('APA (sorted citations, no after-collapse-delimiter): the same groups', async () => {
     const style = path.join(styles, 'apa.csl');
-    const model = await buildDocument({ input, style });
-    const expected = [
+    await expectParagraphs(input, style, [
       'One (Doe, 2005, 2006; Roe, 2007).',
       'Two (Doe, 2005, p. 33; 2006; Roe, 2007).',
       'Three (Doe, 2005; 2006, p. 12; Roe, 2007, p. 4).',
@@ -88,35 +92,24 @@ describe('cite groups of one author (collapse="year")', () => {
       'Five (Doe, 2005; 2006; 2007, p. 5).',
       'Six (Doe, 2005; see Doe, 2006).',
       'Seven (Doe, 2006, in press).',
-    ];
-    expect(paragraphs(model)).toEqual(expected);
-    const reference = pandocParagraphs(input, style);
-    if (reference) expect(reference).toEqual(expected);
+    ]);
   });
 
   it('sorts each run of cites apart: a prefixed cite is not sorted in with those before it', async () => {
     const style = path.join(styles, 'apa.csl');
     const sorted = manuscript('title: T\nbibliography: refs.json\nsuppress-bibliography: true', 'One [@b1; @a1; see also @a2; @a3].\n\nTwo [@b1; @a1; see also @a3; @a2].', { refs });
-    const model = await buildDocument({ input: sorted, style });
-    const expected = [
+    await expectParagraphs(sorted, style, [
       'One (Doe, 2005; Roe, 2007; see also Doe, 2006, 2007).',
       // Sorted, the second run starts with Doe 2006, which has no prefix: it joins Doe 2005.
       'Two (Doe, 2005, 2006; Roe, 2007; see also Doe, 2007).',
-    ];
-    expect(paragraphs(model)).toEqual(expected);
-    const reference = pandocParagraphs(sorted, style);
-    if (reference) expect(reference).toEqual(expected);
+    ]);
   });
 
   it('brings an author’s cites together only within their run', async () => {
     const style = path.join(styles, 'chicago-author-date.csl');
     const more = [...refs, book('c1', 'Coe', 2001)];
     const runs = manuscript('title: T\nbibliography: refs.json\nsuppress-bibliography: true', 'A [@a1; @b1; see @c1; @a3].\n\nB [@a1; @b1; @a2; see @c1; @a3].\n\nC [@a1; @b1; @c1; @a3].', { refs: more });
-    const model = await buildDocument({ input: runs, style });
-    const expected = ['A (Doe 2005; Roe 2007; see Coe 2001; Doe 2007).', 'B (Doe 2005, 2006; Roe 2007; see Coe 2001; Doe 2007).', 'C (Doe 2005, 2007; Roe 2007; Coe 2001).'];
-    expect(paragraphs(model)).toEqual(expected);
-    const reference = pandocParagraphs(runs, style);
-    if (reference) expect(reference).toEqual(expected);
+    await expectParagraphs(runs, style, ['A (Doe 2005; Roe 2007; see Coe 2001; Doe 2007).', 'B (Doe 2005, 2006; Roe 2007; see Coe 2001; Doe 2007).', 'C (Doe 2005, 2007; Roe 2007; Coe 2001).']);
   });
 });
 
@@ -311,20 +304,12 @@ describe('punctuation a style repeats', () => {
   it('prints once a comma that a group delimiter and a label prefix both give', async () => {
     const style = path.join(fixtures, 'repeated-comma.csl');
     const input = manuscript('title: T\nbibliography: refs.json', 'One [@a1, p. 12].\n\nTwo [@a1].\n\nThree [-@a1, p. 3].', { refs });
-    const model = await buildDocument({ input, style });
-    const expected = ['One (Doe, 2005, p. 12).', 'Two (Doe, 2005).', 'Three (2005, p. 3).'];
-    expect(paragraphs(model)).toEqual(expected);
-    const reference = pandocParagraphs(input, style);
-    if (reference) expect(reference).toEqual(expected);
+    await expectParagraphs(input, style, ['One (Doe, 2005, p. 12).', 'Two (Doe, 2005).', 'Three (2005, p. 3).']);
   });
 
   it('leaves out, after the author of a narrative citation, the delimiter the style meant for the year', async () => {
     const style = path.join(fixtures, 'author-suffix.csl');
     const input = manuscript('title: T\nbibliography: refs.json', 'One @a1 [p. 4] said.\n\nTwo @b1 said.', { refs });
-    const model = await buildDocument({ input, style });
-    const expected = ['One Doe [2005, p. 4] said.', 'Two Roe and Poe [2007] said.'];
-    expect(paragraphs(model)).toEqual(expected);
-    const reference = pandocParagraphs(input, style);
-    if (reference) expect(reference).toEqual(expected);
+    await expectParagraphs(input, style, ['One Doe [2005, p. 4] said.', 'Two Roe and Poe [2007] said.']);
   });
 });

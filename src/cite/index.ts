@@ -19,10 +19,9 @@
  * `key?` (as Pandoc prints it), so nothing is silently dropped.
  */
 import type { BlockContent, FootnoteDefinition, Nodes, Parent, Root, RootContent, Text } from 'mdast';
-import type { ElementContent, Element } from 'hast';
+import type { ElementContent } from 'hast';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
-import type { Metadata } from '../load/schema.js';
 import { labelsFromTerms, type LabelTable } from '../parse/index.js';
 import { descendants, localeStyleOption, localeTerms, readCslXml, styleLocaleTerms, type CslTerm } from '../shared/csl-xml.js';
 import type { Cite } from '../parse/types.js';
@@ -30,7 +29,7 @@ import { rules } from '../rules.js';
 import { citationLayoutAffixes, stylesToClasses, type CitationInput, type CitationItemInput } from './engine.js';
 import { runCiteproc, type CiteprocRequest } from './process.js';
 import type { CiteprocResult } from './process.js';
-import type { BibliographyNode, CiteOptions, CslItem } from './types.js';
+import type { BibliographyNode, CiteOptions } from './types.js';
 import { htmlFragmentsToHast } from './fragments.js';
 import { bibliographyTitle, makeBibliographyNode, placeBibliography } from './bibliography.js';
 import { fileError } from '../messages.js';
@@ -494,7 +493,7 @@ function shieldLocatorWords(locator: string): string {
   if (!/(?:^|\s)[a-z]{1,4}(?:[.\s]|$)/.test(locator)) return locator;
   const plain = (word: string) => word === 'and' || /^[ivxlcdm]+$/.test(word);
   return locator
-    .replace(/(\s)([a-z]{1,4})(?=[.\s]|$)/g, (match, space: string, word: string) => (plain(word) ? match : locatorSpace + word))
+    .replace(/(\s)([a-z]{1,4})(?=[.\s]|$)/g, (match, _space: string, word: string) => (plain(word) ? match : locatorSpace + word))
     .replace(/^([a-z]{1,4})(\.?)\s/, (match, word: string, stop: string) => (plain(word) ? match : `${word}${stop}${locatorSpace}`));
 }
 function unshieldLocatorWords(html: string): string {

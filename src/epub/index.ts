@@ -17,7 +17,6 @@
 import { needsPandocCss } from '../shared/pandoc-css.js';
 import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontSubset } from '../shared/math-font.js';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Element, Root, RootContent } from 'hast';
 import type { Metadata } from '../load/schema.js';
 import type { DocumentModel, PageStart } from '../model/types.js';

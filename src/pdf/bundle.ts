@@ -57,8 +57,8 @@ export function paginatorBuildOptions(entry: string): BuildOptions {
  */
 export function prebuiltPaginator(entry: string): string | null {
   const dir = path.dirname(entry);
-  const build = path.dirname(path.dirname(path.dirname(dir)));
-  if (path.basename(path.dirname(path.dirname(dir))) !== 'src' || path.basename(build) !== 'build' || !entry.endsWith('.js')) return null;
+  const build = path.resolve(dir, '..', '..', '..');
+  if (path.basename(build) !== 'build' || path.relative(build, entry) !== path.join('src', 'pdf', 'paginator', 'index.js')) return null;
   try {
     const file = path.join(build, 'paginator.js');
     const made = statSync(file).mtimeMs;
