@@ -6,13 +6,14 @@
  * SIGKILL leaves no Chromium behind.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findBrowser, launchBrowser } from '../src/browser.js';
 import { buildDocument } from '../src/document.js';
-import { endBrowser, StageTimeoutError, withDeadline } from '../src/output/deadline.js';
+import { closePageWithin, endBrowser, StageTimeoutError, withDeadline } from '../src/output/deadline.js';
 import { PrintTimeoutError, renderPdf } from '../src/pdf/index.js';
 import { manuscript } from './helpers/manuscript.js';
 import { hasCommand, requireTool } from './helpers/tools.js';
@@ -63,6 +64,8 @@ function descendants(root: number): Array<{ pid: number; cmdline: string }> {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const pdfText = (file: string) => spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
+
 describe('deadlines', () => {
   it('a wait past its deadline is an error naming the stage, and stops the work', async () => {
     let stopped = false;
@@ -77,12 +80,14 @@ describe('deadlines', () => {
   });
 
   describe.runIf(hasBrowser)('in the browser', () => {
+    // Each case has a browser of its own: one that a case's stuck page got
+    // killed cannot fail the next case.
     let browser: Browser;
-    beforeAll(async () => {
+    beforeEach(async () => {
       browser = await launchBrowser();
     });
-    afterAll(async () => {
-      await browser?.close();
+    afterEach(async () => {
+      if (browser) await endBrowser(browser);
     });
 
     it('stops a print over its whole time budget (pdf-seconds) the same way: exit 3, the stage named, the rule id of the limit', async () => {
@@ -97,6 +102,7 @@ describe('deadlines', () => {
       expect((error as PrintTimeoutError).exitCode).toBe(3);
       expect((error as Error).message).toMatch(/^the print edition took longer than 1 ms and was stopped while [a-z ]+: .*--limit pdf-seconds=N/);
       expect((await browser.pages()).length).toBe(before);
+      expect(browser.connected, 'the page closed, so the browser was not killed').toBe(true);
       expect(existsSync(outFile)).toBe(false);
     });
 
@@ -120,12 +126,103 @@ describe('deadlines', () => {
         expect((error as StageTimeoutError).ruleId).toBe('browser-timeout');
         expect((error as StageTimeoutError).exitCode).toBe(3);
         expect((await browser.pages()).length).toBe(before);
+        expect(browser.connected, 'the page closed, so the browser was not killed').toBe(true);
         expect(existsSync(outFile)).toBe(false);
         // The browser still serves the next print.
         await renderPdf(model, { browser, outFile });
-        expect(existsSync(outFile)).toBe(true);
+        expect(pdfText(outFile)).toContain('Paragraph 39.');
       });
     }
+
+    it('closes every page whose load was cut off, even one still loading, and the browser lives on to print', async () => {
+      // Closing a page that is still loading meets its navigation being
+      // committed now and then; Chromium then drops the close. Twenty
+      // loads cut off in a row: every page must still go, and the browser
+      // must not be killed for one that stayed.
+      const file = manuscript('title: T', Array.from({ length: 40 }, (_, i) => `Paragraph ${i}.`).join('\n\n'));
+      const model = await buildDocument({ input: file });
+      const outFile = path.join(path.dirname(file), 'after.pdf');
+      const before = (await browser.pages()).length;
+      const child = browser.process();
+      for (let i = 0; i < 20; i++) {
+        const error = await renderPdf(model, { browser, outFile, deadlines: { load: 1 } }).catch((e: unknown) => e);
+        expect((error as StageTimeoutError).stage, `print ${i + 1}`).toBe('load');
+        expect(browser.connected, `print ${i + 1}: the browser was not killed`).toBe(true);
+        expect((await browser.pages()).length, `print ${i + 1}: its page was closed`).toBe(before);
+      }
+      expect(child?.exitCode).toBeNull();
+      expect(child?.signalCode).toBeNull();
+      await renderPdf(model, { browser, outFile });
+      expect(pdfText(outFile)).toContain('Paragraph 39.');
+    }, 120_000);
+  });
+});
+
+/**
+ * A stand-in for a page and its browser: the browser's process is a real
+ * one that never exits by itself (so a kill can be seen), the page closes
+ * on the `closesOn`-th close it is asked for (Infinity: never).
+ */
+function standIns(closesOn: number) {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const browserEvents = new EventEmitter();
+  const browser = Object.assign(browserEvents, { connected: true, process: () => child }) as unknown as Browser;
+  const pageEvents = new EventEmitter();
+  let closed = false;
+  let asked = 0;
+  const page = Object.assign(pageEvents, {
+    isClosed: () => closed,
+    // Like Puppeteer's: resolves once the page is gone, which a dropped close never is.
+    close: () =>
+      new Promise<void>((resolve) => {
+        asked += 1;
+        if (asked < closesOn) return;
+        setImmediate(() => {
+          pageEvents.emit('close');
+          closed = true;
+          resolve();
+        });
+      }),
+  }) as unknown as Page;
+  return { browser, page, child, exited, asked: () => asked };
+}
+
+describe('closing a page', () => {
+  it('asks again when Chromium dropped the close, and leaves the browser alive', async () => {
+    const { browser, page, child, exited, asked } = standIns(3);
+    try {
+      await closePageWithin(browser, page);
+      expect(page.isClosed()).toBe(true);
+      expect(asked()).toBe(3);
+      expect(child.exitCode).toBeNull();
+      expect(child.signalCode).toBeNull();
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+
+  it('kills the browser when the page never closes within its deadline, and returns', async () => {
+    const { browser, page, exited, asked } = standIns(Infinity);
+    await closePageWithin(browser, page, 1_500);
+    expect(await exited).toBe('SIGKILL');
+    expect(page.isClosed()).toBe(false);
+    expect(asked()).toBeGreaterThan(1);
+  });
+
+  it('stops asking once the browser is gone', async () => {
+    const { browser, page, child, exited, asked } = standIns(Infinity);
+    const asking = closePageWithin(browser, page);
+    (browser as unknown as { connected: boolean }).connected = false;
+    (browser as unknown as EventEmitter).emit('disconnected');
+    await asking;
+    expect(asked()).toBe(1);
+    // Gone already: nothing of it is killed.
+    expect(child.exitCode).toBeNull();
+    expect(child.signalCode).toBeNull();
+    child.kill('SIGKILL');
+    await exited;
   });
 });
 

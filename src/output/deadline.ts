@@ -9,7 +9,7 @@
  * closed and, when even that does not answer, the browser is killed.
  * `COLOPHON_TIMEOUT_SCALE` multiplies every deadline (a slow machine: `2`).
  */
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { BuildEnvironmentError } from './errors.js';
 import { rules } from '../rules.js';
 
@@ -117,6 +117,52 @@ export async function endBrowser(browser: Browser): Promise<void> {
     await withDeadline('close-browser', deadline('close-browser'), exited);
   } catch {
     await closeBrowserWithin(browser);
+  }
+}
+
+/**
+ * Close a page; when it is not gone within its deadline, kill the browser
+ * (a page that cannot be closed is stuck, and so may be its browser). Never
+ * throws.
+ *
+ * Chromium can acknowledge a close and yet leave the page open: a close that
+ * meets a navigation being committed is dropped (a print page whose load
+ * missed its deadline is closed while it still loads, and on a busy machine
+ * the two meet often). Puppeteer's `page.close()` then waits for the page
+ * to go, for ever. So the close is asked again, after 100 ms, then at
+ * doubling intervals up to a second, until the page is gone: asking a page
+ * that is already closing changes nothing.
+ */
+export async function closePageWithin(browser: Browser, page: Page, ms = deadline('close-page')): Promise<void> {
+  if (page.isClosed()) return;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake = () => {};
+  const onGone = () => wake();
+  page.once('close', onGone);
+  browser.once('disconnected', onGone);
+  const closing = (async () => {
+    for (let wait = 100; !stopped && !page.isClosed() && browser.connected; wait = Math.min(wait * 2, 1000)) {
+      page.close().catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, wait);
+      });
+      clearTimeout(timer);
+    }
+  })();
+  try {
+    await withDeadline('close-page', ms, closing, () => {
+      stopped = true;
+      wake();
+    });
+  } catch {
+    killBrowser(browser);
+  } finally {
+    stopped = true;
+    clearTimeout(timer);
+    page.off('close', onGone);
+    browser.off('disconnected', onGone);
   }
 }
 

@@ -21,7 +21,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import type { DocumentModel, PageStart } from '../model/types.js';
-import { deadline, killBrowser, stageNames, StageTimeoutError, withDeadline, type Stage } from '../output/deadline.js';
+import { closePageWithin, deadline, killBrowser, stageNames, StageTimeoutError, withDeadline, type Stage } from '../output/deadline.js';
 import { rules } from '../rules.js';
 import { writeFileAtomic } from '../shared/fs.js';
 import { labelsFor } from '../shared/labels.js';
@@ -377,14 +377,8 @@ async function withPaginatedPage<T>(
   }
 }
 
-/** Close a page within its deadline, or kill the browser. */
-async function closePage(browser: Browser, page: Page): Promise<void> {
-  try {
-    await withDeadline('close-page', deadline('close-page'), page.close());
-  } catch {
-    killBrowser(browser);
-  }
-}
+/** Close a page within its deadline, or kill the browser (`src/output/deadline.ts`). */
+const closePage = (browser: Browser, page: Page): Promise<void> => closePageWithin(browser, page);
 
 function toPageStarts(result: InPageResult): PageStart[] {
   return result.starts.map((s) => ({ page: s.page, block: s.block, offset: s.offset }));
