@@ -7,7 +7,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -305,6 +306,31 @@ describe.runIf(hasBrowser)('a build killed with SIGKILL', () => {
     expect(next.status).toBe(0);
     expect(existsSync(profile as string)).toBe(false);
   }, 90_000);
+
+  it("leaves a profile folder the next build removes, also while the killed build is a zombie its parent has not collected", () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const left = path.join(tmpdir(), `colophon-browser-${child.pid}-left`);
+    mkdirSync(path.join(left, 'Default'), { recursive: true });
+    writeFileSync(path.join(left, 'Default', 'Preferences'), '{}');
+    child.kill('SIGKILL');
+    // This test gives the event loop no turn until the next build is done,
+    // so this process does not collect its killed child: a zombie, which a
+    // signal still finds.
+    const state = () => {
+      try {
+        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      } catch {
+        return 'gone';
+      }
+    };
+    for (let i = 0; i < 1000 && state() !== 'Z'; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    expect(state()).toBe('Z');
+    const dir = path.dirname(manuscript('title: Short', 'A short text.'));
+    const next = colophon(['build', 'input.md', '--format', 'pdf', '--out', 'out', '-q'], dir);
+    expect(next.status).toBe(0);
+    expect(existsSync(left)).toBe(false);
+  });
 
   it('removes its profile folder when done', async () => {
     const browser = await launchBrowser();

@@ -7,14 +7,26 @@
  * each launch first removes the folders of builds whose process is gone.
  */
 import { rmSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { timing } from '../progress/timings.js';
 
 const prefix = 'colophon-browser-';
 
-function alive(pid: number): boolean {
+/**
+ * Is the build of that process id still running? A build killed while its
+ * parent has not yet collected it is a zombie: signals still find it, but it
+ * will never remove its folder.
+ */
+async function alive(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name in parentheses: Z a zombie, X dead.
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    // No such process, or no /proc: a signal 0 tells.
+  }
   try {
     process.kill(pid, 0);
     return true;
@@ -29,7 +41,7 @@ async function removeStale(): Promise<void> {
   await Promise.all(
     names.map(async (name) => {
       const pid = new RegExp(`^${prefix}(\\d+)-`).exec(name)?.[1];
-      if (pid && Number(pid) !== process.pid && !alive(Number(pid))) {
+      if (pid && Number(pid) !== process.pid && !(await alive(Number(pid)))) {
         await rm(path.join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
       }
     }),
