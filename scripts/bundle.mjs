@@ -40,6 +40,14 @@ try {
 /** Sources whose `createRequire` line gives way to the bundle's own `require`. */
 const lazyRequirers = [path.join('cite', 'engine.ts'), path.join('parse', 'math.ts'), path.join('shared', 'math-font.ts')];
 
+/**
+ * Sources whose `import * as NAME from 'PACKAGE'` lines become a namespace
+ * that requires the package on first use: the package is bundled, and set
+ * up only when a build calls into it.
+ */
+const lazyImporters = [path.join('shared', 'html-parser.ts')];
+const namespaceImport = /^import \* as (\w+) from (['"])([^'"]+)\2;$/gm;
+
 /** `import.meta.url` of a source file, as the compiled file under build/ has it. */
 const metaUrlPlugin = {
   name: 'colophon-meta-url',
@@ -55,6 +63,9 @@ const metaUrlPlugin = {
       // series worker), still only then.
       if (inPackageSource && lazyRequirers.some((file) => args.path.endsWith(file))) {
         code = code.replace(/const require = createRequire\(import\.meta\.url\);/, '');
+      }
+      if (inPackageSource && lazyImporters.some((file) => args.path.endsWith(file))) {
+        code = code.replace(namespaceImport, (_all, name, _quote, id) => `const ${name} = new Proxy({}, { get: (_target, key) => require(${JSON.stringify(id)})[key] });`);
       }
       let relative;
       if (inPackageSource) relative = path.relative(root, args.path).replace(/\.ts$/, '.js');
