@@ -1,8 +1,9 @@
 /**
  * The quick readers of the citation stage give the trees of the conforming
  * parsers, or leave the text to them: the XML reader of CSL styles and
- * locales (`src/load/xml.ts`, against `xast-util-from-xml`) and the reader
- * of citeproc's HTML (`src/cite/fragments.ts`, against parse5).
+ * locales (`src/load/xml.ts`, against `xast-util-from-xml`), the reader
+ * of citeproc's HTML (`src/cite/fragments.ts`, against parse5) and the
+ * reader of the layout's templates (`src/shared/quick-html.ts`, against parse5).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,9 @@ import { readXml } from '../src/load/xml.js';
 import { fieldKinds, plainlyValid, schemaOf, type FieldKind } from '../src/load/bibliography.js';
 import { cslTemplatesDir } from '../src/load/styles.js';
 import { checkStyleXml } from '../src/load/style-check.js';
+import { quickHtml } from '../src/shared/quick-html.js';
+import { templateHtml, type TemplateValues } from '../src/shared/template.js';
+import { templatesDir } from '../src/shared/package.js';
 import { manuscript } from './helpers/manuscript.js';
 
 /** A tree without `position`s (the quick readers make none). */
@@ -242,6 +246,113 @@ describe('the quick check of bibliography fields', () => {
     for (const [kind, value] of accepted) {
       expect(plainlyValid(kind, value), `${kind}: ${JSON.stringify(value)}`).toBe(true);
       expect(schemaOf(kind).safeParse(value).success).toBe(true);
+    }
+  });
+});
+
+describe('the quick reader of the layout’s HTML', () => {
+  /** A generator of numbers in [0, 1), the same on every run. */
+  function seeded(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const parsed = (html: string) => bare(fromHtml(html, { fragment: true }).children);
+
+  it('reads every template of the layout, with any values, as parse5 does', async () => {
+    const dir = await templatesDir('carim');
+    const files = readdirSync(dir).filter((name) => name.endsWith('.html'));
+    expect(files.sort()).toEqual(['rights-statement.html', 'running-head.html', 'title-block.html']);
+    const keys = ['banner', 'funding', 'subtitle', 'designation', 'module', 'date', 'datetime', 'publisher', 'rights', 'series', 'author'];
+    const random = seeded(7);
+    let read = 0;
+    for (const file of files) {
+      const template = readFileSync(path.join(dir, file), 'utf8');
+      for (let round = 0; round < 64; round++) {
+        const values: TemplateValues = { title: 'A & B <i>', 'title-id': 'title' };
+        for (const key of keys) if (random() < 0.5) values[key] = `${key} “value” & <b>`;
+        values.authors = Array.from({ length: Math.floor(random() * 3) }, (_, i) => ({
+          name: `Author ${i}`,
+          ...(random() < 0.5 ? { affiliation: 'EUI' } : {}),
+          ...(random() < 0.5 ? { orcid: '0000-0002-1825-0097', 'orcid-url': 'https://orcid.org/0000-0002-1825-0097' } : {}),
+        }));
+        const html = templateHtml(template, values);
+        const quick = quickHtml(html);
+        expect(quick, `${file}: ${html}`).toBeDefined();
+        expect(quick, html).toEqual(parsed(html));
+        read++;
+      }
+    }
+    expect(read).toBe(3 * 64);
+  });
+
+  it('takes only what parse5 builds as written, over random markup', () => {
+    const random = seeded(2026);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    const names = ['p', 'div', 'span', 'a', 'b', 'i', 'em', 'strong', 'code', 'header', 'footer', 'section', 'h1', 'h2', 'time', 'slot', 'br', 'wbr',
+      'li', 'ul', 'table', 'td', 'button', 'img', 'hr', 'pre', 'template', 'svg', 'math', 'P', 'nobr', 'ruby', 'q', 'sub', 'address', 'figure', 'main'];
+    const attributes = ['class="x y"', 'class=""', 'class="  "', 'id="a"', 'data-edition="print epub"', 'aria-hidden="true"', 'role="doc-subtitle"', 'href="https://e.org/?a=1&amp;b=2"',
+      'datetime="2013-01"', 'hidden=""', 'tabindex="1"', 'type="a"', 'constructor="x"', 'style="color: red"', 'title="&copy;"', 'title="&#0;"', 'lang="en"',
+      "title='single'", 'title=bare', 'CLASS="u"', 'class="a" class="b"', 'name="abstract"', 'dir="rtl"', 'span="2"', 'title="a&quot;b"'];
+    const texts = ['text', ' ', '\n  ', 'a &amp; b', '&nbsp;', '&#x201C;q&#x201D;', '&copy;', '&', 'a\rb', 'x\u0000y', '{{title}}', '“é”', '\uD83D\uDE00', '&#128512;', '&#xD800;', '&gt;&lt;'];
+    const fragment = (depth: number): string => {
+      let out = '';
+      const count = 1 + Math.floor(random() * 3);
+      for (let i = 0; i < count; i++) {
+        const roll = random();
+        if (roll < 0.35 || depth > 3) {
+          out += pick(texts);
+        } else if (roll < 0.4) {
+          out += pick(['<br>', '<br/>', '</p>', '<!-- c -->', '<wbr>', '</span>']);
+        } else {
+          const name = pick(names);
+          const attrs = Array.from({ length: Math.floor(random() * 3) }, () => ` ${pick(attributes)}`).join('');
+          const closing = random() < 0.9 ? `</${random() < 0.95 ? name : pick(names)}>` : '';
+          out += `<${name}${attrs}${random() < 0.1 ? ' ' : ''}>${fragment(depth + 1)}${closing}`;
+        }
+      }
+      return out;
+    };
+    let quick = 0;
+    for (let round = 0; round < 20_000; round++) {
+      const html = fragment(0);
+      const tree = quickHtml(html);
+      if (tree === undefined) continue;
+      quick++;
+      expect(tree, html).toEqual(parsed(html));
+    }
+    // Both ways are exercised: a good share of the markup is read quickly, and much is left to parse5.
+    expect(quick).toBeGreaterThan(2_000);
+    expect(quick).toBeLessThan(18_000);
+  });
+
+  it('leaves to parse5 what it would build otherwise', () => {
+    for (const html of [
+      '<p>one<p>two',
+      '<p>a <div>block</div></p>',
+      '<span><div>x</div></span>',
+      '<a href="a"><a href="b">x</a></a>',
+      '<b><i>x</b></i>',
+      '<ul><li>a<li>b</ul>',
+      '<table><tr><td>x</td></tr></table>',
+      '<h1>a<h2>b</h2></h1>',
+      '<br/>',
+      '<P>x</P>',
+      '<p class="a" class="b">x</p>',
+      '<p title=\'x\'>x</p>',
+      '<p>a\r\nb</p>',
+      '<p>&copy;</p>',
+      '<p constructor="x">x</p>',
+      '<!-- c --><p>x</p>',
+      '<p>x',
+      '</p>',
+    ]) {
+      expect(quickHtml(html), html).toBeUndefined();
     }
   });
 });

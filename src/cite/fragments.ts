@@ -12,7 +12,8 @@
  * the parser, which decides as before.
  */
 import type { Element, ElementContent, Properties } from 'hast';
-import { fromHtml } from 'hast-util-from-html';
+import { fromHtml } from '../shared/html-parser.js';
+import { decodeReferences, notQuick, rewritten } from '../shared/quick-html.js';
 
 export function htmlToHast(html: string): ElementContent[] {
   return fromHtml(html, { fragment: true }).children as ElementContent[];
@@ -53,27 +54,6 @@ const quickAttributes: Record<string, string> = { class: 'className', href: 'hre
 // A start tag (name, attributes), an end tag (name), or text up to the next tag.
 const tokens = /<([a-z]+)((?:[ \t\n\f]+[a-z]+="[^"<]*")*)>|<\/([a-z]+)>|([^<]+)/y;
 const attributePattern = /([a-z]+)="([^"]*)"/g;
-// Characters the parser rewrites or reports (NUL, CR, other C0 and C1 controls, lone surrogates).
-const rewritten = /[\0-\x08\x0B-\x1F\x7F-\x9F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const references = /&(?:(amp|lt|gt|quot|apos|nbsp)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));/g;
-const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00A0' };
-const notQuick = Symbol('not quick');
-
-function decode(text: string): string {
-  if (!text.includes('&')) return text;
-  // A decoded `&` is held as U+FFFF (a noncharacter no fragment may hold) until the lone `&` check.
-  const decoded = text.replace(references, (_, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
-    if (name) return name === 'amp' ? '\uFFFF' : named[name];
-    const code = decimal ? Number.parseInt(decimal, 10) : Number.parseInt(hex as string, 16);
-    const plain =
-      code === 0x9 || code === 0xa || (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfdcf) ||
-      (code >= 0xfdf0 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff && (code & 0xfffe) !== 0xfffe);
-    if (!plain) throw notQuick;
-    return code === 0x26 ? '\uFFFF' : String.fromCodePoint(code);
-  });
-  if (decoded.includes('&')) throw notQuick;
-  return decoded.replace(/\uFFFF/g, '&');
-}
 
 function propertiesOf(source: string): Properties {
   const properties: Properties = {};
@@ -83,7 +63,7 @@ function propertiesOf(source: string): Properties {
     const property = quickAttributes[name];
     if (!property || seen.has(name)) throw notQuick;
     seen.add(name);
-    const value = decode(raw);
+    const value = decodeReferences(raw);
     if (name === 'class') {
       const classes = value.split(/[ \t\n\f\r]+/).filter(Boolean);
       if (classes.length === 0) throw notQuick;
@@ -127,7 +107,7 @@ function readFragment(html: string): ElementContent[] {
       if (open.pop()?.tagName !== endName) throw notQuick;
       if (endName === 'a') inLink = false;
     } else {
-      siblings.push({ type: 'text', value: decode(text) });
+      siblings.push({ type: 'text', value: decodeReferences(text) });
     }
   }
   if (open.length > 0) throw notQuick;

@@ -12,7 +12,7 @@ import type { Element, ElementContent, Root as HastRoot, RootContent } from 'has
 import type { Root } from 'mdast';
 import GithubSlugger from 'github-slugger';
 import { toString } from 'hast-util-to-string';
-import rehypeRaw from 'rehype-raw';
+import { rehypeRaw } from '../shared/html-parser.js';
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';

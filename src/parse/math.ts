@@ -15,7 +15,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Element, ElementContent } from 'hast';
-import { fromHtml } from 'hast-util-from-html';
+import { fromHtml } from '../shared/html-parser.js';
 import type { Parent, Root } from 'mdast';
 import type { InlineMath, Math } from 'mdast-util-math';
 import { SKIP, visit } from 'unist-util-visit';

@@ -17,8 +17,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { ElementContent, Nodes, Properties } from 'hast';
-import { fromHtml } from 'hast-util-from-html';
+import type { ElementContent, Nodes, Properties, Root } from 'hast';
+import { fromHtml } from './html-parser.js';
+import { quickHtml } from './quick-html.js';
 import { toHtml } from 'hast-util-to-html';
 
 export interface TemplateValues {
@@ -104,10 +105,17 @@ function fillTree(node: Nodes, values: Record<string, string>, options: Template
   node.children = kept as typeof node.children;
 }
 
+/** The HTML a template's tree is read from: comments gone, sections kept or dropped for `values`, none inserted. */
+export function templateHtml(template: string, values: TemplateValues): string {
+  return expandSections(template.replace(/<!--[\s\S]*?-->/g, ''), values).trim();
+}
+
 /** A template with its values, as hast; missing values drop their sections. */
 export function templateToHast(template: string, values: TemplateValues, options: TemplateOptions = {}): ElementContent[] {
-  const withoutComments = template.replace(/<!--[\s\S]*?-->/g, '');
-  const tree = fromHtml(expandSections(withoutComments, values).trim(), { fragment: true });
+  const html = templateHtml(template, values);
+  // The layout's own templates are in the quick reader's part of HTML; any other goes to the parser.
+  const quick = quickHtml(html);
+  const tree: Root = quick ? { type: 'root', children: quick } : fromHtml(html, { fragment: true });
   fillTree(tree, flatten(values), options);
   return tree.children as ElementContent[];
 }
