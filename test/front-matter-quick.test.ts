@@ -230,7 +230,7 @@ function generator(seed: number) {
   };
   /** A front matter of random keys (mostly known, now and then unknown), in random order. */
   const frontMatter = (): Record<string, unknown> => {
-    const keys = [...frontMatterKeyNames].sort(() => r.next() - 0.5).slice(0, r.int(10));
+    const keys: string[] = [...frontMatterKeyNames].sort(() => r.next() - 0.5).slice(0, r.int(10));
     if (r.next() < 0.08) keys.push(r.pick(unknownKeys));
     const out: Record<string, unknown> = {};
     for (const key of keys) {
