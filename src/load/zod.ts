@@ -12,8 +12,10 @@
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 
-// (In the CLI bundle this line goes, and `require` is the bundle's own:
-// zod is bundled, and still runs only on the first call.)
+// When scripts/bundle.mjs drops the line below, as it does for cite/engine.ts,
+// `require` is the bundle's own: zod is bundled, and still runs only on the
+// first call. Kept, zod stays out of the bundle and is required from the
+// package's dependencies when a check first needs it.
 const require = createRequire(import.meta.url);
 
 let loaded: typeof Zod.z | undefined;
