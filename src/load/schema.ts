@@ -285,6 +285,7 @@ function madeOnFirstUse<T extends object>(make: () => T): T {
       const target = make();
       return Reflect.get(target, key, target);
     },
+    set: (_, key, value) => Reflect.set(make(), key, value),
     has: (_, key) => Reflect.has(make(), key),
     ownKeys: () => Reflect.ownKeys(make()),
     getOwnPropertyDescriptor: (_, key) => {
