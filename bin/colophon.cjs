@@ -98,32 +98,45 @@ function runBundle(script, file, require_) {
 }
 
 /**
- * Puppeteer, for the editions that need the browser: from its own bundle
- * (`build/colophon-browser.cjs`) and code cache, loaded on first use, so an
- * HTML build reads none of it. Without that bundle, from node_modules.
+ * Packages that only some builds run, each in a bundle of its own
+ * (`build/colophon-<part>.cjs`, made by `scripts/bundle.mjs`) with a code
+ * cache of its own, loaded when first required: Puppeteer for the editions
+ * that need the browser, citeproc-js when the citation cache has no answer,
+ * Temml and the font subsetter for a document with formulas. A build that
+ * needs none of them reads none of them. Without its bundle, or with a
+ * damaged one, a package comes from node_modules and does the same work.
  */
-const browserBundle = path.join(buildDir, 'colophon-browser.cjs');
-const browserPackages = new Set(['puppeteer-core', '@puppeteer/browsers']);
-let browserExports;
-function browserPackage(id, nodeRequire) {
-  if (browserExports === undefined) {
+const parts = {
+  'puppeteer-core': 'browser',
+  '@puppeteer/browsers': 'browser',
+  citeproc: 'citeproc',
+  temml: 'math',
+  'subset-font': 'math-font',
+};
+const partExports = new Map();
+function partPackage(id, nodeRequire) {
+  const part = parts[id];
+  if (!partExports.has(part)) {
+    const file = path.join(buildDir, `colophon-${part}.cjs`);
+    let exports_ = null;
     let text;
     try {
-      text = fs.readFileSync(browserBundle, 'latin1');
+      text = fs.readFileSync(file, 'latin1');
     } catch {
-      browserExports = null;
+      text = undefined;
     }
     if (text !== undefined) {
       try {
-        const { script } = compile(browserBundle, text, path.join(buildDir, `colophon-browser-${process.version}-${process.arch}.v8cache`));
-        browserExports = runBundle(script, browserBundle, Module.createRequire(browserBundle));
+        const { script } = compile(file, text, path.join(buildDir, `colophon-${part}-${process.version}-${process.arch}.v8cache`));
+        exports_ = runBundle(script, file, Module.createRequire(file));
       } catch {
-        // A damaged bundle: Puppeteer from node_modules does the same work.
-        browserExports = null;
+        exports_ = null;
       }
     }
+    partExports.set(part, exports_);
   }
-  return browserExports ? browserExports[id] : nodeRequire(id);
+  const exports_ = partExports.get(part);
+  return exports_ && id in exports_ ? exports_[id] : nodeRequire(id);
 }
 
 /**
@@ -155,6 +168,6 @@ if (source === undefined) {
   mark(fresh ? 'bundle compiled (no code cache)' : 'bundle compiled (from the code cache)');
   holdOptimiser();
   const nodeRequire = Module.createRequire(bundle);
-  const require_ = Object.assign((id) => (browserPackages.has(id) ? browserPackage(id, nodeRequire) : nodeRequire(id)), nodeRequire);
+  const require_ = Object.assign((id) => (Object.hasOwn(parts, id) ? partPackage(id, nodeRequire) : nodeRequire(id)), nodeRequire);
   runBundle(script, bundle, require_);
 }

@@ -37,6 +37,9 @@ try {
   process.exit(0);
 }
 
+/** Sources whose `createRequire` line gives way to the bundle's own `require`. */
+const lazyRequirers = [path.join('cite', 'engine.ts'), path.join('parse', 'math.ts'), path.join('shared', 'math-font.ts')];
+
 /** `import.meta.url` of a source file, as the compiled file under build/ has it. */
 const metaUrlPlugin = {
   name: 'colophon-meta-url',
@@ -46,9 +49,11 @@ const metaUrlPlugin = {
       const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
       const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
       let code = source;
-      // citeproc-js and Temml are loaded with createRequire, when first
-      // needed: in the bundle, they are bundled (and still run only then).
-      if (inPackageSource && (args.path.endsWith(path.join('cite', 'engine.ts')) || args.path.endsWith(path.join('parse', 'math.ts')))) {
+      // citeproc-js, Temml and the font subsetter are loaded with
+      // createRequire, when first needed: in the bundle, the bundle's own
+      // require loads them (from a part of their own, or bundled in the
+      // series worker), still only then.
+      if (inPackageSource && lazyRequirers.some((file) => args.path.endsWith(file))) {
         code = code.replace(/const require = createRequire\(import\.meta\.url\);/, '');
       }
       let relative;
@@ -115,32 +120,66 @@ const common = {
   metafile: true,
 };
 
+/**
+ * Packages that only some builds run: each goes into a bundle of its own,
+ * `build/colophon-<part>.cjs`, which the launcher loads with a code cache
+ * of its own when the package is first required (bin/colophon.cjs), so a
+ * build that needs none of them reads none of them.
+ */
+const parts = {
+  browser: ['puppeteer-core', '@puppeteer/browsers'],
+  citeproc: ['citeproc'],
+  math: ['temml'],
+  'math-font': ['subset-font'],
+};
+const partPackages = Object.values(parts).flat();
+/** The parts' packages, exactly (not their package.json), left to the launcher. */
+const partsOutside = {
+  name: 'colophon-parts',
+  setup(build) {
+    const escaped = partPackages.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    const names = new RegExp(`^(?:${escaped.join('|')})$`);
+    build.onResolve({ filter: names }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 const result = await esbuild.build({
   ...common,
-  entryPoints: { 'colophon': path.join(root, 'src', 'cli', 'bin.ts'), 'colophon-worker': path.join(root, 'src', 'series', 'worker.ts') },
+  plugins: [partsOutside, metaUrlPlugin],
+  entryPoints: { 'colophon': path.join(root, 'src', 'cli', 'bin.ts') },
   outdir: path.join(buildDir, '.bundle-tmp'),
   outExtension: { '.js': '.cjs' },
-  // Puppeteer stays outside: it finds its own files at run time, and it
-  // is loaded only for an edition that needs the browser.
-  external: ['puppeteer-core', '@puppeteer/browsers', 'esbuild'],
+  external: ['esbuild'],
 });
 if (result.errors.length > 0) process.exit(1);
-// Puppeteer in a bundle of its own, which the launcher loads (with its own
-// code cache) only for a build that starts the browser: an HTML build
-// reads none of it, a print build does not resolve a thousand files.
-const browserResult = await esbuild.build({
+// The series worker runs citeproc-js in every build: it keeps it, and
+// Puppeteer stays outside (it finds its own files at run time).
+const workerResult = await esbuild.build({
   ...common,
-  stdin: {
-    contents: "module.exports = { 'puppeteer-core': require('puppeteer-core'), '@puppeteer/browsers': require('@puppeteer/browsers') };",
-    resolveDir: root,
-    sourcefile: 'colophon-browser.cjs',
-    loader: 'js',
-  },
-  outfile: path.join(buildDir, '.bundle-tmp', 'colophon-browser.cjs'),
+  entryPoints: { 'colophon-worker': path.join(root, 'src', 'series', 'worker.ts') },
+  outdir: path.join(buildDir, '.bundle-tmp'),
+  outExtension: { '.js': '.cjs' },
+  external: ['puppeteer-core', '@puppeteer/browsers', 'esbuild'],
 });
-if (browserResult.errors.length > 0) process.exit(1);
-const browserCode = asciiOnly(readFileSync(path.join(buildDir, '.bundle-tmp', 'colophon-browser.cjs'), 'utf8'));
-writeFileSync(path.join(buildDir, 'colophon-browser.cjs'), browserCode);
+if (workerResult.errors.length > 0) process.exit(1);
+const partSizes = [];
+for (const [part, packages] of Object.entries(parts)) {
+  const name = `colophon-${part}.cjs`;
+  const made = await esbuild.build({
+    ...common,
+    stdin: {
+      contents: `module.exports = { ${packages.map((p) => `${JSON.stringify(p)}: require(${JSON.stringify(p)})`).join(', ')} };`,
+      resolveDir: root,
+      sourcefile: name,
+      loader: 'js',
+    },
+    outfile: path.join(buildDir, '.bundle-tmp', name),
+  });
+  if (made.errors.length > 0) process.exit(1);
+  const partCode = asciiOnly(readFileSync(path.join(buildDir, '.bundle-tmp', name), 'utf8'));
+  writeFileSync(path.join(buildDir, name), partCode);
+  partSizes.push(`${part} ${(partCode.length / 1024 / 1024).toFixed(1)} MB`);
+}
 // The bundle starts with a shebang line from bin.ts: vm.Script takes none.
 const code = asciiOnly(readFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), 'utf8').replace(/^#!.*\n/, ''));
 writeFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), code);
@@ -150,7 +189,7 @@ renameSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), outFile);
 rmSync(path.join(buildDir, '.bundle-tmp'), { recursive: true, force: true });
 const inputs = Object.keys(result.metafile.inputs).length;
 process.stdout.write(`bundled ${inputs} modules into ${path.relative(process.cwd(), outFile)} (${(code.length / 1024 / 1024).toFixed(1)} MB)\n`);
-process.stdout.write(`bundled ${Object.keys(browserResult.metafile.inputs).length} modules of Puppeteer into ${path.relative(process.cwd(), path.join(buildDir, 'colophon-browser.cjs'))} (${(browserCode.length / 1024 / 1024).toFixed(1)} MB)\n`);
+process.stdout.write(`bundled the parts loaded on demand: ${partSizes.join(', ')}\n`);
 
 // The print page's paginator, bundled now with the options a print would
 // bundle it with at run time (src/pdf/bundle.ts), which then only reads it.

@@ -56,8 +56,9 @@ describe.runIf(haveBundle)('the bundled CLI', () => {
     symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
     const cacheFile = path.join(pkg, 'build', `colophon-${process.version}-${process.arch}.v8cache`);
     writeFileSync(cacheFile, 'not a code cache');
-    // A damaged Puppeteer bundle: Puppeteer comes from node_modules instead.
+    // A damaged Puppeteer part and a damaged citeproc part: the packages come from node_modules instead.
     writeFileSync(path.join(pkg, 'build', 'colophon-browser.cjs'), 'this is not JavaScript {');
+    writeFileSync(path.join(pkg, 'build', 'colophon-citeproc.cjs'), 'module.exports = {};');
 
     const input = manuscript('title: Stale\nbibliography: refs.json', text);
     const dir = path.dirname(input);
@@ -71,6 +72,45 @@ describe.runIf(haveBundle)('the bundled CLI', () => {
     const unbundled = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'unbundled', { COLOPHON_NO_BUNDLE: '1' });
     expect(unbundled.html.equals(reference.html)).toBe(true);
     expect(readdirSync(path.join(dir, 'unbundled')).sort()).toEqual(['input.epub', 'input.html', 'input_files']);
+  });
+});
+
+describe.runIf(haveBundle)('the parts loaded on demand', () => {
+  const part = (name: string) => readFileSync(path.join(root, 'build', `colophon-${name}.cjs`), 'latin1');
+
+  it('leave citeproc-js, Temml and the font subsetter out of the main bundle', () => {
+    const main = readFileSync(bundle, 'latin1');
+    for (const id of ['citeproc', 'temml', 'subset-font']) expect(main).toContain(`require("${id}")`);
+    // Their code is in their parts, and only there.
+    // (Tested without printing a bundle: a failure says which.)
+    const engine = /CSL\.Engine\s*=\s*function/;
+    expect({ part: engine.test(part('citeproc')), main: engine.test(main) }).toEqual({ part: true, main: false });
+    const temml = /renderToString\s*=\s*function/;
+    expect({ part: temml.test(part('math')), main: temml.test(main) }).toEqual({ part: true, main: false });
+    expect({ part: part('math-font').includes('harfbuzz-subset.wasm'), main: main.includes('harfbuzz-subset.wasm') }).toEqual({ part: true, main: false });
+  });
+
+  it('give a document with formulas the same bytes as the compiled modules, and without their parts', () => {
+    const input = manuscript('title: Formulas\nbibliography: refs.json', `${text}\n\nEnergy $E = mc^2$ and $\\alpha + \\beta$.\n\n$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$`);
+    const dir = path.dirname(input);
+    const plain = run(compiled, dir, 'plain');
+    const fast = run(launcher, dir, 'fast');
+    expect(fast.html.equals(plain.html)).toBe(true);
+    expect(fast.epub.equals(plain.epub)).toBe(true);
+    expect(fast.html.toString()).toContain('<math');
+    expect(readdirSync(path.join(dir, 'fast', 'input_files'))).toContain('texgyretermes-math.woff2');
+
+    // A package without its part comes from node_modules.
+    const pkg = mkdtempSync(path.join(tmpdir(), 'colophon-pkg-'));
+    for (const name of ['node_modules', 'templates', 'package.json']) symlinkSync(path.join(root, name), path.join(pkg, name));
+    mkdirSync(path.join(pkg, 'bin'));
+    mkdirSync(path.join(pkg, 'build'));
+    copyFileSync(launcher, path.join(pkg, 'bin', 'colophon.cjs'));
+    copyFileSync(bundle, path.join(pkg, 'build', 'colophon.cjs'));
+    symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
+    const partless = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'partless');
+    expect(partless.html.equals(plain.html)).toBe(true);
+    expect(partless.epub.equals(plain.epub)).toBe(true);
   });
 });
 

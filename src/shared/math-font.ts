@@ -7,9 +7,13 @@
  * stretchy parts), as WOFF2.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { Element, Root } from 'hast';
 import type { DocumentModel } from '../model/types.js';
 import { templatesDir } from './package.js';
+
+// (In the CLI bundle this line goes, and `require` is the bundle's own: scripts/bundle.mjs.)
+const require = createRequire(import.meta.url);
 
 async function fontPath(name: string): Promise<string> {
   return templatesDir('fonts', name);
@@ -75,7 +79,7 @@ export function mathFontSubset(characters: string): Promise<Uint8Array> {
     subset = (async () => {
       const source = await readFile(await fontPath('texgyretermes-math.otf'));
       // HarfBuzz and the WOFF2 coder are WebAssembly, set up when loaded: only a book with formulas loads them.
-      const { default: subsetFont } = await import('subset-font');
+      const subsetFont = require('subset-font') as typeof import('subset-font').default;
       const out = await subsetFont(source, text, { targetFormat: 'woff2' });
       return new Uint8Array(out);
     })();

@@ -329,7 +329,8 @@ export function buildHtmlPage(model: DocumentModel, options: HtmlPageOptions = {
   const stylesheet = `${assets}/${options.stylesheet ?? 'screen.css'}`;
 
   const body = structuredClone(model.body);
-  const ids = new IdAllocator([body, ...model.notes.map((n) => h('div', structuredClone(n.children)))]);
+  // The notes' ids are only read here: their trees need no copy.
+  const ids = new IdAllocator([body, ...model.notes.map((n): Root => ({ type: 'root', children: n.children as RootContent[] }))]);
   const mainId = ids.claim('text');
   const titleId = ids.claim('title');
 
@@ -397,21 +398,35 @@ export function renderHtmlPage(model: DocumentModel, options: HtmlPageOptions = 
 const blockContainers = new Set(['html', 'head', 'body', 'header', 'hgroup', 'main', 'footer', 'section', 'ol', 'ul', 'blockquote', 'div']);
 
 /** One block per line in the source, so the page reads and diffs well; `pre` and inline content are untouched. */
-function breakLines(node: Root | Element): void {
-  for (const child of node.children) if (isElement(child)) breakLines(child);
+/**
+ * `node` with a line break before each block of a block container (and
+ * after the last), as a copy: only the containers it changes are new
+ * objects, the rest of the tree is shared with `node`, which is left as it was.
+ */
+function withLineBreaks<T extends Root | Element>(node: T): T {
+  let children: (Root | Element)['children'] | undefined;
+  node.children.forEach((child, index) => {
+    if (!isElement(child)) return;
+    const copy = withLineBreaks(child);
+    if (copy === child) return;
+    children ??= [...node.children];
+    children[index] = copy;
+  });
+  const kids = children ?? node.children;
   const tag = node.type === 'root' ? 'html' : node.tagName;
-  if (!blockContainers.has(tag)) return;
-  const kids = node.children;
   // A div of inline content (citeproc's entries) keeps its text exactly.
-  if (kids.some((c) => c.type === 'text' && c.value.trim() !== '') || !kids.every((c) => c.type !== 'element' || isBlock(c))) return;
-  const out: RootContent[] = [];
-  for (const child of kids) {
-    if (child.type === 'text') continue;
-    out.push({ type: 'text', value: '\n' }, child);
+  const breaks = blockContainers.has(tag) && !kids.some((c) => c.type === 'text' && c.value.trim() !== '') && kids.every((c) => c.type !== 'element' || isBlock(c));
+  if (breaks) {
+    const out: RootContent[] = [];
+    for (const child of kids) {
+      if (child.type === 'text') continue;
+      out.push({ type: 'text', value: '\n' }, child);
+    }
+    if (node.type === 'element') out.push({ type: 'text', value: '\n' });
+    // The same kinds of node went out as came in, plus text: valid for both parents.
+    children = out as Element['children'];
   }
-  if (node.type === 'element') out.push({ type: 'text', value: '\n' });
-  // The same kinds of node went out as came in, plus text: valid for both parents.
-  node.children = out as Element['children'];
+  return children === undefined ? node : { ...node, children };
 }
 
 const blockTags = new Set([
@@ -426,8 +441,7 @@ function isBlock(node: Element): boolean {
 
 /** Serialise a page built by `buildHtmlPage`. */
 export function serialise(page: Root): string {
-  const tree = structuredClone(page);
-  breakLines(tree);
+  const tree = withLineBreaks(page);
   return toHtml(tree, { characterReferences: { useNamedReferences: false } }).replace(/^<!doctype html>\n?/, '<!doctype html>\n') + '\n';
 }
 
