@@ -62,7 +62,7 @@ function asStarted(work) {
  * cache is missing or stale; then a fresh cache is written after a
  * successful build (or when asked), with every function the run compiled.
  */
-function compile(file, text, cacheFile) {
+function compile(file, text, cacheFile, part = false) {
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -73,7 +73,10 @@ function compile(file, text, cacheFile) {
   const fresh = cachedData === undefined || script.cachedDataRejected === true;
   if (process.env.COLOPHON_WRITE_CODE_CACHE === '1' || (fresh && process.argv[2] === 'build')) {
     process.once('beforeExit', () => {
-      if (process.exitCode && process.exitCode !== 0) return;
+      // A failed build ran less than a good one: it replaces no cache, and
+      // writes only a missing one of a part (say, the checks that found
+      // its errors, which a good build never loads).
+      if (process.exitCode && process.exitCode !== 0 && !(part && fresh)) return;
       try {
         const data = asStarted(() => script.createCachedData());
         const temporary = `${cacheFile}.${process.pid}.tmp`;
@@ -102,7 +105,8 @@ function runBundle(script, file, require_) {
  * (`build/colophon-<part>.cjs`, made by `scripts/bundle.mjs`) with a code
  * cache of its own, loaded when first required: Puppeteer for the editions
  * that need the browser, citeproc-js when the citation cache has no answer,
- * Temml and the font subsetter for a document with formulas. A build that
+ * Temml and the font subsetter for a document with formulas, zod for a
+ * front matter or an entry its quick checks cannot vouch for. A build that
  * needs none of them reads none of them. Without its bundle, or with a
  * damaged one, a package comes from node_modules and does the same work.
  */
@@ -112,6 +116,7 @@ const parts = {
   citeproc: 'citeproc',
   temml: 'math',
   'subset-font': 'math-font',
+  zod: 'checks',
 };
 const partExports = new Map();
 function partPackage(id, nodeRequire) {
@@ -127,7 +132,7 @@ function partPackage(id, nodeRequire) {
     }
     if (text !== undefined) {
       try {
-        const { script } = compile(file, text, path.join(buildDir, `colophon-${part}-${process.version}-${process.arch}.v8cache`));
+        const { script } = compile(file, text, path.join(buildDir, `colophon-${part}-${process.version}-${process.arch}.v8cache`), true);
         exports_ = runBundle(script, file, Module.createRequire(file));
       } catch {
         exports_ = null;

@@ -38,7 +38,7 @@ try {
 }
 
 /** Sources whose `createRequire` line gives way to the bundle's own `require`. */
-const lazyRequirers = [path.join('cite', 'engine.ts'), path.join('parse', 'math.ts'), path.join('shared', 'math-font.ts')];
+const lazyRequirers = [path.join('cite', 'engine.ts'), path.join('parse', 'math.ts'), path.join('shared', 'math-font.ts'), path.join('load', 'zod.ts')];
 
 /**
  * Sources whose `import * as NAME from 'PACKAGE'` lines become a namespace
@@ -57,7 +57,7 @@ const metaUrlPlugin = {
       const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
       const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
       let code = source;
-      // citeproc-js, Temml and the font subsetter are loaded with
+      // citeproc-js, Temml, the font subsetter and zod are loaded with
       // createRequire, when first needed: in the bundle, the bundle's own
       // require loads them (from a part of their own, or bundled in the
       // series worker), still only then.
@@ -142,6 +142,7 @@ const parts = {
   citeproc: ['citeproc'],
   math: ['temml'],
   'math-font': ['subset-font'],
+  checks: ['zod'],
 };
 const partPackages = Object.values(parts).flat();
 /** The parts' packages, exactly (not their package.json), left to the launcher. */
@@ -234,6 +235,19 @@ if (warmUp) {
       timeout: 120_000,
     });
     if (run.status === 0) break;
+  }
+  if (run.status === 0 && existsSync(manuscript)) {
+    // A manuscript with errors in its front matter and its references: the
+    // checks that word them are a part of their own (zod), which a good
+    // build never loads; the failed build writes that part's cache alone.
+    const faulty = path.join(out, 'faulty.md');
+    writeFileSync(faulty, '---\ntitle: [1, 2]\ntoc: maybe\nreferences:\n  - id: x\n    type: not-a-type\n    issued: {date-parts: [[x]]}\n---\n\nText [@x].\n');
+    spawnSync(process.execPath, [path.join(root, 'bin', 'colophon.cjs'), 'build', faulty, '--out', path.join(out, 'faulty'), '--format', 'html', '--no-cache', '-q'], {
+      cwd: root,
+      env: { ...process.env, COLOPHON_WRITE_CODE_CACHE: '1' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
   }
   rmSync(out, { recursive: true, force: true });
   if (run.status !== 0) process.stderr.write(`colophon: the warm-up build failed (the CLI still works, without a code cache):\n${run.stderr}\n`);

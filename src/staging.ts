@@ -9,8 +9,7 @@
  * is checked first: a file, or a folder Colophon may not write, is an
  * environment problem (exit status 3), reported once for the build.
  */
-import { constants, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { access, mkdir, mkdtemp, rm, rmdir, stat } from 'node:fs/promises';
+import { accessSync, constants, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { rules } from './rules.js';
 
@@ -56,23 +55,25 @@ export function isWriteError(error: unknown): boolean {
 /**
  * Make sure `outDir` is a folder Colophon can write. Returns whether it was
  * created now (so that a build that writes nothing can take it away again).
+ * (The folder's few calls here and in `createStaging` are synchronous: a
+ * build would only wait for each in turn through the thread pool.)
  */
 export async function prepareOutputFolder(outDir: string): Promise<boolean> {
   let existed = true;
   try {
-    const stats = await stat(outDir);
+    const stats = statSync(outDir);
     if (!stats.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(outDir, error);
     existed = false;
     try {
-      await mkdir(outDir, { recursive: true });
+      mkdirSync(outDir, { recursive: true });
     } catch (mkdirError) {
       throw outputError(outDir, mkdirError);
     }
   }
   try {
-    await access(outDir, constants.W_OK | constants.X_OK);
+    accessSync(outDir, constants.W_OK | constants.X_OK);
   } catch (error) {
     throw outputError(outDir, error);
   }
@@ -81,7 +82,11 @@ export async function prepareOutputFolder(outDir: string): Promise<boolean> {
 
 /** Take away an output folder this build made, if nothing is in it. */
 export async function removeIfEmpty(outDir: string): Promise<void> {
-  await rmdir(outDir).catch(() => undefined);
+  try {
+    rmdirSync(outDir);
+  } catch {
+    // Not empty, or gone already.
+  }
 }
 
 export interface Staging {
@@ -98,7 +103,7 @@ export interface Staging {
 export async function createStaging(outDir: string, name: string): Promise<Staging> {
   let dir: string;
   try {
-    dir = await mkdtemp(path.join(outDir, `.colophon-${name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-`));
+    dir = mkdtempSync(path.join(outDir, `.colophon-${name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-`));
   } catch (error) {
     throw outputError(outDir, error);
   }
@@ -126,7 +131,7 @@ export async function createStaging(outDir: string, name: string): Promise<Stagi
       return moved;
     },
     async discard() {
-      await rm(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -78,9 +78,9 @@ describe.runIf(haveBundle)('the bundled CLI', () => {
 describe.runIf(haveBundle)('the parts loaded on demand', () => {
   const part = (name: string) => readFileSync(path.join(root, 'build', `colophon-${name}.cjs`), 'latin1');
 
-  it('leave citeproc-js, Temml and the font subsetter out of the main bundle', () => {
+  it('leave citeproc-js, Temml, the font subsetter and zod out of the main bundle', () => {
     const main = readFileSync(bundle, 'latin1');
-    for (const id of ['citeproc', 'temml', 'subset-font']) expect(main).toContain(`require("${id}")`);
+    for (const id of ['citeproc', 'temml', 'subset-font', 'zod']) expect(main).toContain(`require("${id}")`);
     // Their code is in their parts, and only there.
     // (Tested without printing a bundle: a failure says which.)
     const engine = /CSL\.Engine\s*=\s*function/;
@@ -88,6 +88,8 @@ describe.runIf(haveBundle)('the parts loaded on demand', () => {
     const temml = /renderToString\s*=\s*function/;
     expect({ part: temml.test(part('math')), main: temml.test(main) }).toEqual({ part: true, main: false });
     expect({ part: part('math-font').includes('harfbuzz-subset.wasm'), main: main.includes('harfbuzz-subset.wasm') }).toEqual({ part: true, main: false });
+    const zod = /ZodString/;
+    expect({ part: zod.test(part('checks')), main: zod.test(main) }).toEqual({ part: true, main: false });
   });
 
   it('give a document with formulas the same bytes as the compiled modules, and without their parts', () => {
@@ -111,6 +113,33 @@ describe.runIf(haveBundle)('the parts loaded on demand', () => {
     const partless = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'partless');
     expect(partless.html.equals(plain.html)).toBe(true);
     expect(partless.epub.equals(plain.epub)).toBe(true);
+  });
+});
+
+describe.runIf(haveBundle)('a failed build', () => {
+  it('words its problems as the compiled modules do, and writes only the missing cache of the part it loaded', () => {
+    const pkg = mkdtempSync(path.join(tmpdir(), 'colophon-pkg-'));
+    for (const name of ['node_modules', 'templates', 'package.json']) symlinkSync(path.join(root, name), path.join(pkg, name));
+    mkdirSync(path.join(pkg, 'bin'));
+    mkdirSync(path.join(pkg, 'build'));
+    copyFileSync(launcher, path.join(pkg, 'bin', 'colophon.cjs'));
+    for (const name of ['colophon.cjs', 'colophon-checks.cjs']) copyFileSync(path.join(root, 'build', name), path.join(pkg, 'build', name));
+    symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
+    const cache = (name: string) => path.join(pkg, 'build', `colophon${name}-${process.version}-${process.arch}.v8cache`);
+
+    const input = manuscript('title: [1, 2]\ntoc: maybe\nbibliography: refs.json', text);
+    const dir = path.dirname(input);
+    const build = (entry: string, out: string) =>
+      spawnSync(process.execPath, [entry, 'build', 'input.md', '--format', 'html', '--out', out, '--no-cache'], { cwd: dir, encoding: 'utf8' });
+    const plain = build(compiled, 'plain');
+    const fast = build(path.join(pkg, 'bin', 'colophon.cjs'), 'fast');
+    expect(plain.status).toBe(1);
+    expect(fast.status).toBe(1);
+    expect(fast.stderr).toBe(plain.stderr);
+    expect(fast.stderr).toContain('input.md:2:1  front matter: `title`');
+    // The checks part (zod) was loaded and its cache written; the main bundle's was not.
+    expect(existsSync(cache('-checks'))).toBe(true);
+    expect(existsSync(cache(''))).toBe(false);
   });
 });
 

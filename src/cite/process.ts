@@ -78,7 +78,15 @@ export function runCiteproc(request: CiteprocRequest, options: { batch?: number;
     ({ engine, clusters } = inBatches(engineOptions, request.citations, request.nocite, options.batch ?? batchSize));
   }
   timing('citeproc clusters');
-  let authors = request.authors.map((items) => engine.makeCitationCluster(items));
+  // An author alone is rendered from its items only (the registry is not
+  // touched): the same request, made again, gets the first answer.
+  const rendered = new Map<string, string>();
+  let authors = request.authors.map((items) => {
+    const key = JSON.stringify(items);
+    let html = rendered.get(key);
+    if (html === undefined) rendered.set(key, (html = engine.makeCitationCluster(items)));
+    return html;
+  });
   let bibliography = request.bibliography ? engine.makeBibliography() : null;
   if (movesPunctuationIntoQuotes(request.styleXml, request.lang, request.locales)) {
     clusters = clusters.map(([id, html]) => [id, absorbPunctuationInQuotes(html)]);

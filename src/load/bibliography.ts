@@ -34,7 +34,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zod } from './zod.js';
 import { decodeUtf8, invalidUtf8Reason } from './text.js';
 import { rules, type RuleId } from '../rules.js';
 import { valueTooDeep } from '../guard.js';
@@ -105,6 +106,7 @@ const stringVariables = [
 // Pandoc reads a JSON number where CSL wants a string as that number's text;
 // accept the same so that manuscripts written for Pandoc load here.
 function makeSchemas() {
+  const z = zod();
   const text = z.union([z.string(), z.number()]);
   const flag = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -183,7 +185,7 @@ export const schemaOf = (kind: FieldKind): z.ZodType => (schemas ??= makeSchemas
  * proportion to the fields an entry has rather than to the ~110 CSL defines.
  */
 export function cslItemSchema() {
-  return z.looseObject(
+  return zod().looseObject(
     Object.fromEntries(Object.entries(fieldKinds).map(([key, kind]) => [key, key === 'id' || key === 'type' ? schemaOf(kind) : schemaOf(kind).optional()])),
   );
 }

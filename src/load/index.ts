@@ -2,7 +2,7 @@
  * Stage `load`: a manuscript path in, a VFile with validated metadata out.
  *
  * Reads the Markdown file, parses its YAML front matter (`---` … `---` at the
- * top) and validates it with the one schema in `schema.ts`. Paths in the
+ * top) and validates it against the one schema in `schema.ts`. Paths in the
  * front matter (`bibliography`, a `csl` that names a file) are resolved
  * relative to the manuscript. Problems are messages on the file with the
  * line and column of the offending key; the caller decides to stop.
@@ -17,14 +17,13 @@ import { readRegularFile } from '../resources/read.js';
 import { readMetadataBlocks, type ReadBlock } from './metadata-blocks.js';
 import { looksLikePath } from '../shared/paths.js';
 import { cleanStrings } from '../shared/text.js';
-import type { z } from 'zod';
-import { frontMatterKeys, frontMatterSchema, type Metadata } from './schema.js';
+import { isFrontMatterKey, parseFrontMatter, type FrontMatterData, type Metadata } from './schema.js';
 import { fileError, fileWarn } from '../messages.js';
 import type { RuleId } from '../rules.js';
 import { decodeUtf8, invalidUtf8Reason } from './text.js';
 
 export type { Metadata, Author, Series, FrontMatter } from './schema.js';
-export { frontMatterKeys, frontMatterSchema, metadataDefaults } from './schema.js';
+export { frontMatterKeys, frontMatterSchema, metadataDefaults, parseFrontMatter } from './schema.js';
 
 export interface LoadOptions {
   /** Override the front matter's `csl`. Default: the front matter's. */
@@ -139,7 +138,7 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
   // Pandoc's template variables mean nothing to Colophon's editions: say
   // so, and build, as Pandoc would.
   for (const key of Object.keys(raw)) {
-    if (!pandocTemplateVariables.has(key) || Object.hasOwn(frontMatterKeys.shape, key)) continue;
+    if (!pandocTemplateVariables.has(key) || isFrontMatterKey(key)) continue;
     fileWarn(file, `front matter: \`${key}\` is a Pandoc template variable; Colophon's editions do not use it`, {
       place: positionIn([key]),
       ruleId: rules.frontMatterInvalid,
@@ -147,7 +146,8 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
     });
     delete raw[key];
   }
-  const parsed = frontMatterSchema.safeParse(raw);
+  // Plainly valid front matter is told without zod; zod decides the rest and words its messages.
+  const parsed = parseFrontMatter(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const keyPath = issue.path.map(String);
@@ -215,7 +215,7 @@ function positionOfKey(document: Document, lineCounter: LineCounter, keyPath: st
 }
 
 /** What needs the manuscript's place or the command line: paths made absolute, `--style`, `--locale`, bibliography overrides, the stand-in title. */
-function withContext(data: z.output<typeof frontMatterSchema>, file: VFile, options: LoadOptions): Metadata {
+function withContext(data: FrontMatterData, file: VFile, options: LoadOptions): Metadata {
   const base = path.dirname(file.path);
   const bibliography = options.bibliography ? options.bibliography.map((p) => path.resolve(p)) : data.bibliography.map((p) => path.resolve(base, p));
   const csl = options.style

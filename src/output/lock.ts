@@ -13,8 +13,7 @@
  * process.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
-import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -57,6 +56,24 @@ function installExitHook(): void {
   });
 }
 
+/** A file's text, or `absent` when it cannot be read. */
+function readOr<T>(file: string, absent: T): string | T {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return absent;
+  }
+}
+
+/** Remove a file; gone already is fine. */
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Gone already.
+  }
+}
+
 function readHolder(text: string): LockHolder | null {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
@@ -79,44 +96,49 @@ function isStale(holder: LockHolder | null): boolean {
   }
 }
 
-/** Take `OUT/NAME.lock`, waiting while another live build holds it. */
+/**
+ * Take `OUT/NAME.lock`, waiting while another live build holds it. The file
+ * calls are synchronous (a build would only wait for each in turn through
+ * the thread pool); only the wait between tries lets other work run.
+ */
 export async function lockOutput(outDir: string, name: string, options: LockOptions = {}): Promise<OutputLock> {
   const timeout = options.timeout ?? 10 * 60_000;
   const file = path.join(outDir, `${name}.lock`);
-  await mkdir(outDir, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
   const holder: LockHolder = { pid: process.pid, host: hostname(), token: randomBytes(16).toString('hex') };
   const text = `${JSON.stringify(holder)}\n`;
   const started = Date.now();
   let told = false;
   let pause = 25;
   const temporary = path.join(outDir, `.${name}.lock.${holder.token}`);
-  await writeFile(temporary, text);
+  writeFileSync(temporary, text);
   try {
     for (;;) {
       try {
-        await link(temporary, file).catch(async (error: NodeJS.ErrnoException) => {
+        try {
+          linkSync(temporary, file);
+        } catch (error) {
           // A file system without hard links: create the lock in place.
-          if (error.code === 'EEXIST') throw error;
-          await writeFile(file, text, { flag: 'wx' });
-        });
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+          writeFileSync(file, text, { flag: 'wx' });
+        }
         installExitHook();
         held.set(file, holder.token);
         return {
           file,
           release: async () => {
             held.delete(file);
-            const now = await readFile(file, 'utf8').catch(() => '');
-            if (readHolder(now)?.token === holder.token) await unlink(file).catch(() => undefined);
+            if (readHolder(readOr(file, ''))?.token === holder.token) unlinkQuietly(file);
           },
         };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      const existing = await readFile(file, 'utf8').catch(() => null);
+      const existing = readOr(file, null);
       if (existing === null) continue; // Released meanwhile: try again at once.
       const other = readHolder(existing);
       if (isStale(other)) {
-        await breakStale(file, existing);
+        breakStale(file, existing);
         continue;
       }
       if (!other && Date.now() - started > 2000) {
@@ -143,7 +165,7 @@ export async function lockOutput(outDir: string, name: string, options: LockOpti
       pause = Math.min(pause * 2, 250);
     }
   } finally {
-    await unlink(temporary).catch(() => undefined);
+    unlinkQuietly(temporary);
   }
 }
 
@@ -152,17 +174,20 @@ export async function lockOutput(outDir: string, name: string, options: LockOpti
  * its own (atomic, so of two builds breaking it only one gets it), and put
  * back if what was renamed turns out to be a fresh lock.
  */
-async function breakStale(file: string, staleText: string): Promise<void> {
+function breakStale(file: string, staleText: string): void {
   const aside = `${file}.${randomBytes(8).toString('hex')}.stale`;
   try {
-    await rename(file, aside);
+    renameSync(file, aside);
   } catch {
     return; // Someone else broke it first.
   }
-  const moved = await readFile(aside, 'utf8').catch(() => '');
-  if (moved !== staleText) {
+  if (readOr(aside, '') !== staleText) {
     // A fresh lock: put it back unless a third build has locked meanwhile.
-    await link(aside, file).catch(() => undefined);
+    try {
+      linkSync(aside, file);
+    } catch {
+      // A third build has locked meanwhile.
+    }
   }
-  await unlink(aside).catch(() => undefined);
+  unlinkQuietly(aside);
 }

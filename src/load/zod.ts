@@ -1,0 +1,26 @@
+/**
+ * zod, loaded when a check first needs it.
+ *
+ * Front matter and bibliography entries are checked first by quick tests of
+ * what is plainly valid (`plainFrontMatter` in schema.ts, `plainlyValid` in
+ * bibliography.ts); only what those cannot vouch for goes to the zod
+ * schemas, which word the messages. A build whose input is valid never
+ * loads zod at all, and never pays for initialising it.
+ *
+ * Elsewhere in `src/load/` zod is imported for its types only.
+ */
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
+
+// When scripts/bundle.mjs drops the line below, as it does for cite/engine.ts,
+// `require` is the bundle's own: zod is bundled, and still runs only on the
+// first call. Kept, zod stays out of the bundle and is required from the
+// package's dependencies when a check first needs it.
+const require = createRequire(import.meta.url);
+
+let loaded: typeof Zod.z | undefined;
+
+/** The zod namespace (`z`, as `import { z } from 'zod'` gives it), loaded on the first call. */
+export function zod(): typeof Zod.z {
+  return (loaded ??= (require('zod') as typeof Zod).z);
+}
