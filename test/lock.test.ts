@@ -58,3 +58,33 @@ describe('closing the browser', () => {
     expect(await exited).toBe('SIGKILL');
   });
 });
+
+describe('the random bytes of locks and nonces', () => {
+  it('come from the system in the size asked, and do not repeat', async () => {
+    const { randomBytes } = await import('../src/shared/random.js');
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const bytes = randomBytes(16);
+      expect(bytes.length).toBe(16);
+      seen.add(bytes.toString('hex'));
+    }
+    expect(seen.size).toBe(1000);
+    // Every byte value turns up over many draws (not, say, only letters or zeros).
+    const values = new Set(randomBytes(64 * 1024));
+    expect(values.size).toBe(256);
+  });
+
+  it('give each lock a token of its own', async () => {
+    const { lockOutput } = (await import(lockModule)) as typeof import('../src/output/lock.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'colophon-lock-token-'));
+    const tokens = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const lock = await lockOutput(dir, 'paper');
+      const holder = JSON.parse(readFileSync(lock.file, 'utf8')) as { token: string };
+      expect(holder.token).toMatch(/^[0-9a-f]{32}$/);
+      tokens.add(holder.token);
+      await lock.release();
+    }
+    expect(tokens.size).toBe(20);
+  });
+});

@@ -19,7 +19,6 @@
  * Entries are written atomically; the oldest go when there are more than
  * `maxEntries`. A cache that cannot be read or written is silently skipped.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -78,7 +77,8 @@ function packageVersion(): string {
 
 /** The cache key of a request. */
 export function requestKey(request: CiteprocRequest): string {
-  const hash = createHash('sha256');
+  // node:crypto is loaded here, not when the module loads: a build without the cache needs none of it.
+  const hash = (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash('sha256');
   const part = (value: unknown) => {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     hash.update(String(text.length));

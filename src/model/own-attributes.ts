@@ -10,7 +10,7 @@
  * is parsed and sanitised, every attribute of the model's that is left came
  * from the manuscript and is removed, and the model's own are put back.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../shared/random.js';
 import type { Element, Properties, Root } from 'hast';
 import { visit } from 'unist-util-visit';
 

@@ -12,7 +12,7 @@
  * is removed when the editions are written, and on any exit of the
  * process.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../shared/random.js';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
