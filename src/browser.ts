@@ -17,6 +17,7 @@ import { getInstalledBrowsers } from '@puppeteer/browsers';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { deadline, StageTimeoutError, withDeadline } from './output/deadline.js';
 import { browserProfile } from './output/profile.js';
+import { finishBeforeExit } from './shared/before-exit.js';
 
 export interface FoundBrowser {
   /** Absolute path of the browser executable. */
@@ -139,8 +140,13 @@ export async function launchBrowser(options: { executablePath?: string; shared?:
     );
     if (options.shared) sharedEndpoints.set(browser, await devToolsEndpoint(profile.dir, ms));
     const child = browser.process();
-    if (child && child.exitCode === null) child.once('exit', () => void profile.remove());
-    else browser.once('disconnected', () => void profile.remove());
+    // The folder goes when the browser's process does; the process ends after that.
+    finishBeforeExit(
+      new Promise<void>((resolve) => {
+        if (child && child.exitCode === null) child.once('exit', () => void profile.remove().then(resolve, resolve));
+        else browser.once('disconnected', () => void profile.remove().then(resolve, resolve));
+      }),
+    );
     return browser;
   } catch (error) {
     await profile.remove();

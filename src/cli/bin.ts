@@ -25,6 +25,7 @@ import { distinctManuscripts } from '../output/guard.js';
 import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
 import { packageVersion } from '../shared/package.js';
 import { optimiserFor } from '../shared/optimiser.js';
+import { workBeforeExit } from '../shared/before-exit.js';
 import { report } from './report.js';
 import { progressLine } from '../progress/line.js';
 import { timing } from '../progress/timings.js';
@@ -258,9 +259,36 @@ async function defaultManuscripts(): Promise<string[]> {
   }
 }
 
+/**
+ * A command that is done ends the process at once. Left to drain, Node
+ * would first finish the garbage collection the heap had begun (about
+ * 12 ms of a cold web build, and more CPU time on other threads), which a
+ * process about to end has no use for. What must still happen happens
+ * first: the browser's clean-up, the launcher's end-of-build work (its code
+ * caches, on `beforeExit`), and stdout and stderr flushed.
+ */
+async function endNow(code: number): Promise<void> {
+  await workBeforeExit();
+  process.emit('beforeExit', code);
+  await Promise.all(
+    [process.stdout, process.stderr].map(
+      (stream) =>
+        new Promise<void>((resolve) => {
+          try {
+            stream.write('', () => resolve());
+          } catch {
+            resolve();
+          }
+        }),
+    ),
+  );
+  process.exit(code);
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    return endNow(code);
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
