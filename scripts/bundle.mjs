@@ -119,6 +119,9 @@ const common = {
   banner: { js: banner },
   plugins: [metaUrlPlugin],
   logLevel: 'warning',
+  // The font subsetter finds its WebAssembly file with require.resolve at
+  // run time, from node_modules, which is what it should do in a bundle too.
+  logOverride: { 'require-resolve-not-external': 'silent' },
   legalComments: 'none',
   // No comments and no indentation: a third of the size to read at each
   // start. Names stay (stack traces, and functions sent to the print page

@@ -24,7 +24,7 @@
  *
  * The two tools run interleaved (alternating which goes first) so that a
  * change in machine load hits both alike. Each line also gives the median
- * CPU time (user + system; from /proc on Linux), which a busy machine
+ * CPU time (user + system; from wait4 or /proc, see bench-lib.mjs), which a busy machine
  * disturbs far less than wall time. Exit status: 0 measured; 77 a
  * prerequisite is missing (printed); 1 a run failed.
  */

@@ -20,7 +20,9 @@
  *
  * Colophon and Pandoc runs are paired and alternate which goes first, so a
  * change in machine load hits both alike; every line gives medians of wall
- * and CPU time (user + system of the child, from /proc), and each ratio is
+ * and CPU time (user + system of the child and its threads, to the
+ * microsecond from `wait4` through python3 where it is, else from /proc in
+ * 10 ms clock ticks; `COLOPHON_BENCH_TICKS=1` asks for /proc), and each ratio is
  * the ratio of medians. The commands are printed. The machine's load
  * average is printed before and after: on a shared machine, read CPU first.
  * Exit status: 0 measured; 77 a prerequisite is missing; 1 a run failed.

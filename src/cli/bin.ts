@@ -265,11 +265,18 @@ async function defaultManuscripts(): Promise<string[]> {
  * 12 ms of a cold web build, and more CPU time on other threads), which a
  * process about to end has no use for. What must still happen happens
  * first: the browser's clean-up, the launcher's end-of-build work (its code
- * caches, on `beforeExit`), and stdout and stderr flushed.
+ * caches, on `beforeExit`), and stdout and stderr flushed where writes to
+ * them are not synchronous.
  */
 async function endNow(code: number): Promise<void> {
   await workBeforeExit();
   process.emit('beforeExit', code);
+  // What that work queued (a warning, a write) gets its turn.
+  await new Promise((resolve) => setImmediate(resolve));
+  // On Linux, writes to files, terminals and pipes are synchronous: all is
+  // out already (and a quiet build never made the streams). Elsewhere some
+  // are not, and are flushed.
+  if (process.platform === 'linux') process.exit(code);
   await Promise.all(
     [process.stdout, process.stderr].map(
       (stream) =>

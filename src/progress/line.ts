@@ -20,8 +20,10 @@ export interface ProgressLine {
 }
 
 export function progressLine(options: { stream?: NodeJS.WriteStream; enabled: boolean; delayMs?: number; total?: number }): ProgressLine {
-  const stream = options.stream ?? process.stderr;
-  const enabled = options.enabled && stream.isTTY === true;
+  // Off (`-q`), the line does not even look at stderr: a quiet build with
+  // nothing to say sets up no stream for it.
+  const stream = options.stream ?? (options.enabled ? process.stderr : undefined);
+  const enabled = options.enabled && stream?.isTTY === true;
   const started = Date.now();
   const delay = options.delayMs ?? 1000;
   const state = { name: '', stage: '', pages: 0, written: [] as string[], done: 0, total: options.total ?? 0 };
@@ -36,7 +38,7 @@ export function progressLine(options: { stream?: NodeJS.WriteStream; enabled: bo
     if (state.pages) parts.push(`${state.pages} pages`);
     if (state.written.length) parts.push(`wrote ${state.written.join(', ')}`);
     const line = parts.join(' · ');
-    const width = (stream.columns || 80) - 1;
+    const width = (stream?.columns || 80) - 1;
     return line.length > width ? line.slice(0, width - 1) + '…' : line;
   };
   const draw = (force = false) => {
@@ -45,11 +47,11 @@ export function progressLine(options: { stream?: NodeJS.WriteStream; enabled: bo
     if (now - started < delay) return;
     if (!force && now - lastDraw < 50) return;
     lastDraw = now;
-    stream.write(`\r\x1b[2K${text()}`);
+    stream?.write(`\r\x1b[2K${text()}`);
     shown = true;
   };
   const wipe = () => {
-    if (shown) stream.write('\r\x1b[2K');
+    if (shown) stream?.write('\r\x1b[2K');
     shown = false;
   };
   const timer = enabled ? setInterval(() => draw(true), 250) : undefined;
