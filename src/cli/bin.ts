@@ -13,6 +13,7 @@
  * error, with its stack under --debug.
  */
 import './quiet-warnings.js';
+import { madeStreams } from './streams.js';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -265,20 +266,17 @@ async function defaultManuscripts(): Promise<string[]> {
  * 12 ms of a cold web build, and more CPU time on other threads), which a
  * process about to end has no use for. What must still happen happens
  * first: the browser's clean-up, the launcher's end-of-build work (its code
- * caches, on `beforeExit`), and stdout and stderr flushed where writes to
- * them are not synchronous.
+ * caches, on `beforeExit`), and stdout and stderr flushed.
  */
 async function endNow(code: number): Promise<void> {
   await workBeforeExit();
   process.emit('beforeExit', code);
   // What that work queued (a warning, a write) gets its turn.
   await new Promise((resolve) => setImmediate(resolve));
-  // On Linux, writes to files, terminals and pipes are synchronous: all is
-  // out already (and a quiet build never made the streams). Elsewhere some
-  // are not, and are flushed.
-  if (process.platform === 'linux') process.exit(code);
+  // A write to a full pipe waits in the stream: the streams written to are
+  // flushed (a quiet build that said nothing never made them).
   await Promise.all(
-    [process.stdout, process.stderr].map(
+    [...madeStreams].map(
       (stream) =>
         new Promise<void>((resolve) => {
           try {
