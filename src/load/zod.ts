@@ -12,10 +12,10 @@
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 
-// When scripts/bundle.mjs drops the line below, as it does for cite/engine.ts,
-// `require` is the bundle's own: zod is bundled, and still runs only on the
-// first call. Kept, zod stays out of the bundle and is required from the
-// package's dependencies when a check first needs it.
+// In the CLI bundle scripts/bundle.mjs drops the line below, as it does for
+// cite/engine.ts: `require` is then the bundle's own, and zod comes from a
+// part of its own (build/colophon-checks.cjs, loaded by bin/colophon.cjs on
+// the first call; in the series worker, from inside its bundle).
 const require = createRequire(import.meta.url);
 
 let loaded: typeof Zod.z | undefined;
