@@ -109,39 +109,30 @@ function runBundle(script, file, require_) {
  * front matter or an entry its quick checks cannot vouch for. A build that
  * needs none of them reads none of them. Without its bundle, or with a
  * damaged one, a package comes from node_modules and does the same work.
+ * Which part holds which package, the main bundle says when it starts
+ * (`globalThis.__colophonParts`, written by scripts/bundle.mjs).
  */
-const parts = {
-  'puppeteer-core': 'browser',
-  '@puppeteer/browsers': 'browser',
-  citeproc: 'citeproc',
-  temml: 'math',
-  'subset-font': 'math-font',
-  zod: 'checks',
+const partOf = (id) => {
+  const parts = globalThis.__colophonParts;
+  return parts && Object.hasOwn(parts, id) ? parts[id] : undefined;
 };
 const partExports = new Map();
-function partPackage(id, nodeRequire) {
-  const part = parts[id];
-  if (!partExports.has(part)) {
-    const file = path.join(buildDir, `colophon-${part}.cjs`);
-    let exports_ = null;
-    let text;
-    try {
-      text = fs.readFileSync(file, 'latin1');
-    } catch {
-      text = undefined;
-    }
-    if (text !== undefined) {
-      try {
-        const { script } = compile(file, text, path.join(buildDir, `colophon-${part}-${process.version}-${process.arch}.v8cache`), true);
-        exports_ = runBundle(script, file, Module.createRequire(file));
-      } catch {
-        exports_ = null;
-      }
-    }
-    partExports.set(part, exports_);
-  }
+function partPackage(part, id, nodeRequire) {
+  if (!partExports.has(part)) partExports.set(part, loadPart(part));
   const exports_ = partExports.get(part);
   return exports_ && id in exports_ ? exports_[id] : nodeRequire(id);
+}
+
+/** A part's exports, or null when its bundle is missing or damaged. */
+function loadPart(part) {
+  const file = path.join(buildDir, `colophon-${part}.cjs`);
+  try {
+    const text = fs.readFileSync(file, 'latin1');
+    const { script } = compile(file, text, path.join(buildDir, `colophon-${part}-${process.version}-${process.arch}.v8cache`), true);
+    return runBundle(script, file, Module.createRequire(file));
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -173,6 +164,9 @@ if (source === undefined) {
   mark(fresh ? 'bundle compiled (no code cache)' : 'bundle compiled (from the code cache)');
   holdOptimiser();
   const nodeRequire = Module.createRequire(bundle);
-  const require_ = Object.assign((id) => (Object.hasOwn(parts, id) ? partPackage(id, nodeRequire) : nodeRequire(id)), nodeRequire);
+  const require_ = Object.assign((id) => {
+    const part = partOf(id);
+    return part ? partPackage(part, id, nodeRequire) : nodeRequire(id);
+  }, nodeRequire);
   runBundle(script, bundle, require_);
 }

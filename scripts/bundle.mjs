@@ -138,7 +138,8 @@ const common = {
  * Packages that only some builds run: each goes into a bundle of its own,
  * `build/colophon-<part>.cjs`, which the launcher loads with a code cache
  * of its own when the package is first required (bin/colophon.cjs), so a
- * build that needs none of them reads none of them.
+ * build that needs none of them reads none of them. The main bundle says
+ * which part holds which package (`globalThis.__colophonParts`).
  */
 const parts = {
   browser: ['puppeteer-core', '@puppeteer/browsers'],
@@ -148,6 +149,8 @@ const parts = {
   checks: ['zod'],
 };
 const partPackages = Object.values(parts).flat();
+// The launcher learns from the main bundle which part holds which package.
+const partOf = Object.fromEntries(Object.entries(parts).flatMap(([part, packages]) => packages.map((id) => [id, part])));
 /** The parts' packages, exactly (not their package.json), left to the launcher. */
 const partsOutside = {
   name: 'colophon-parts',
@@ -160,6 +163,7 @@ const partsOutside = {
 
 const result = await esbuild.build({
   ...common,
+  banner: { js: `${banner}\nglobalThis.__colophonParts = ${JSON.stringify(partOf)};` },
   plugins: [partsOutside, metaUrlPlugin],
   entryPoints: { 'colophon': path.join(root, 'src', 'cli', 'bin.ts') },
   outdir: path.join(buildDir, '.bundle-tmp'),

@@ -363,4 +363,15 @@ describe.runIf(hasBrowser)('a build killed with SIGKILL', () => {
     // Ending it again does nothing.
     await endBrowser(browser);
   });
+
+  it('is gone with its profile folder once the command has exited, which it does as soon as the build is done', () => {
+    const dir = path.dirname(manuscript('title: Gone', 'One paragraph.'));
+    // A temporary folder of this case's own: the profile is made in it, and nothing else is.
+    const tmp = path.join(dir, 'tmp');
+    mkdirSync(tmp);
+    const result = colophon(['build', 'input.md', '--format', 'pdf', '--out', 'out', '--no-cache'], dir, { TMPDIR: tmp });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('wrote out/input.pdf');
+    expect(readdirSync(tmp)).toEqual([]);
+  });
 });

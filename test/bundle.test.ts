@@ -4,11 +4,12 @@
  * cache, a damaged Puppeteer bundle, or no bundle at all, is no error.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manuscript } from './helpers/manuscript.js';
+import { packageCopy } from './helpers/package-copy.js';
 import { paginatorBuildOptions, prebuiltPaginator } from '../src/pdf/bundle.js';
 
 const root = path.join(import.meta.dirname, '..');
@@ -47,13 +48,7 @@ describe.runIf(haveBundle)('the bundled CLI', () => {
 
   it('runs with a stale or broken code cache, and without a bundle', () => {
     // A copy of the package whose build/ holds the bundle and a broken cache.
-    const pkg = mkdtempSync(path.join(tmpdir(), 'colophon-pkg-'));
-    for (const name of ['node_modules', 'templates', 'package.json']) symlinkSync(path.join(root, name), path.join(pkg, name));
-    mkdirSync(path.join(pkg, 'bin'));
-    mkdirSync(path.join(pkg, 'build'));
-    copyFileSync(launcher, path.join(pkg, 'bin', 'colophon.cjs'));
-    copyFileSync(bundle, path.join(pkg, 'build', 'colophon.cjs'));
-    symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
+    const pkg = packageCopy(['colophon.cjs']);
     const cacheFile = path.join(pkg, 'build', `colophon-${process.version}-${process.arch}.v8cache`);
     writeFileSync(cacheFile, 'not a code cache');
     // A damaged Puppeteer part and a damaged citeproc part: the packages come from node_modules instead.
@@ -103,13 +98,7 @@ describe.runIf(haveBundle)('the parts loaded on demand', () => {
     expect(readdirSync(path.join(dir, 'fast', 'input_files'))).toContain('texgyretermes-math.woff2');
 
     // A package without its part comes from node_modules.
-    const pkg = mkdtempSync(path.join(tmpdir(), 'colophon-pkg-'));
-    for (const name of ['node_modules', 'templates', 'package.json']) symlinkSync(path.join(root, name), path.join(pkg, name));
-    mkdirSync(path.join(pkg, 'bin'));
-    mkdirSync(path.join(pkg, 'build'));
-    copyFileSync(launcher, path.join(pkg, 'bin', 'colophon.cjs'));
-    copyFileSync(bundle, path.join(pkg, 'build', 'colophon.cjs'));
-    symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
+    const pkg = packageCopy(['colophon.cjs']);
     const partless = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'partless');
     expect(partless.html.equals(plain.html)).toBe(true);
     expect(partless.epub.equals(plain.epub)).toBe(true);
@@ -118,13 +107,7 @@ describe.runIf(haveBundle)('the parts loaded on demand', () => {
 
 describe.runIf(haveBundle)('a failed build', () => {
   it('words its problems as the compiled modules do, and writes only the missing cache of the part it loaded', () => {
-    const pkg = mkdtempSync(path.join(tmpdir(), 'colophon-pkg-'));
-    for (const name of ['node_modules', 'templates', 'package.json']) symlinkSync(path.join(root, name), path.join(pkg, name));
-    mkdirSync(path.join(pkg, 'bin'));
-    mkdirSync(path.join(pkg, 'build'));
-    copyFileSync(launcher, path.join(pkg, 'bin', 'colophon.cjs'));
-    for (const name of ['colophon.cjs', 'colophon-checks.cjs']) copyFileSync(path.join(root, 'build', name), path.join(pkg, 'build', name));
-    symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
+    const pkg = packageCopy(['colophon.cjs', 'colophon-checks.cjs']);
     const cache = (name: string) => path.join(pkg, 'build', `colophon${name}-${process.version}-${process.arch}.v8cache`);
 
     const input = manuscript('title: [1, 2]\ntoc: maybe\nbibliography: refs.json', text);

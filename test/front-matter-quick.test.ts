@@ -17,6 +17,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { frontMatterSchema, plainFrontMatter, parseFrontMatter, frontMatterKeyNames, frontMatterKeys, isFrontMatterKey } from '../src/load/schema.js';
 import { readFrontMatter } from '../src/load/index.js';
 import { cases as hostileCases } from './hostile/cases.js';
+import { random } from '../scripts/generate-book.mjs';
 
 /** How often zod was asked for; and whether `load` goes the zod way alone. */
 const state = vi.hoisted(() => ({ zodCalls: 0, zodOnly: false }));
@@ -171,15 +172,8 @@ const unknownKeys = ['bogus', 'Title', 'TITLE', '', ' title', 'constructor', 'to
 // ---------------------------------------------------------------------------
 // Random front matters
 
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function randomPicks(seed: number) {
+  const next = random(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(list: readonly T[]): T => list[int(list.length)] as T;
   return { next, int, pick };
@@ -189,7 +183,7 @@ const alphabet = ['a', 'B', 'z', '4', ' ', ',', ';', '@', '{', '}', '[', ']', '*
 const subtags = ['en', 'EN', 'fr', 'de', 'GB', 'us', 'Latn', 'sr', 'x', 'i', 'klingon', '419', 'zh', 'Hant', 'qaa', 'toolongsubtag', '', 'u', 'co', 'phonebk'];
 
 function generator(seed: number) {
-  const r = random(seed);
+  const r = randomPicks(seed);
   const text = () => Array.from({ length: r.int(12) }, () => r.pick(alphabet)).join('');
   const tag = () => Array.from({ length: 1 + r.int(3) }, () => r.pick(subtags)).join(r.next() < 0.9 ? '-' : '_');
   const scalar = (): unknown => {

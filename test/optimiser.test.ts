@@ -24,12 +24,12 @@ afterEach(() => {
 describe('the optimiser', () => {
   it('stays held for one short manuscript and comes back for a long one or for many', async () => {
     globalThis.__colophonOptimiserHeld = true;
-    expect(await optimiserFor([short])).toBe(false);
+    expect(optimiserFor([short])).toBe(false);
     expect(globalThis.__colophonOptimiserHeld).toBe(true);
-    expect(await optimiserFor([long])).toBe(true);
+    expect(optimiserFor([long])).toBe(true);
     expect(globalThis.__colophonOptimiserHeld).toBe(false);
     globalThis.__colophonOptimiserHeld = true;
-    expect(await optimiserFor([short, short.replace('short', 'other')])).toBe(true);
+    expect(optimiserFor([short, short.replace('short', 'other')])).toBe(true);
     expect(globalThis.__colophonOptimiserHeld).toBe(false);
   });
 
@@ -42,7 +42,7 @@ describe('the optimiser', () => {
   });
 
   it('is left alone when the launcher did not hold it', async () => {
-    expect(await optimiserFor([long])).toBe(false);
+    expect(optimiserFor([long])).toBe(false);
     expect(globalThis.__colophonOptimiserHeld).toBeUndefined();
   });
 

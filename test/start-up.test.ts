@@ -10,13 +10,13 @@
  * same bytes.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { findBrowser } from '../src/browser.js';
 import { manuscript } from './helpers/manuscript.js';
+import { packageCopy } from './helpers/package-copy.js';
 import { requireTool } from './helpers/tools.js';
 
 const root = path.join(import.meta.dirname, '..');
@@ -67,13 +67,7 @@ describe.runIf(haveBundles && hasBrowser)('start-up order', () => {
     expect(optimised.html?.toString()).toBe(all.html?.toString());
 
     // A damaged Puppeteer bundle: Puppeteer from node_modules prints the same.
-    const pkg = mkdtempSync(path.join(tmpdir(), 'colophon-pkg-'));
-    for (const name of ['node_modules', 'templates', 'package.json']) symlinkSync(path.join(root, name), path.join(pkg, name));
-    mkdirSync(path.join(pkg, 'bin'));
-    mkdirSync(path.join(pkg, 'build'));
-    copyFileSync(launcher, path.join(pkg, 'bin', 'colophon.cjs'));
-    copyFileSync(path.join(root, 'build', 'colophon.cjs'), path.join(pkg, 'build', 'colophon.cjs'));
-    symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
+    const pkg = packageCopy(['colophon.cjs']);
     writeFileSync(path.join(pkg, 'build', 'colophon-browser.cjs'), 'this is not JavaScript {');
     const damaged = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'damaged', 'pdf');
     expect(damaged.pdf?.equals(plain.pdf as Buffer)).toBe(true);

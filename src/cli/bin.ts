@@ -165,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
   if (named.length === 0) throw new UsageError('no manuscript given and none in manuscript/');
   // Each manuscript once; two of one name would write the same editions (exit 2).
   const inputs = distinctManuscripts(named, path.resolve(values.out ?? 'dist'), (input) => path.basename(input, path.extname(input)));
-  await optimiserFor(inputs);
+  optimiserFor(inputs);
 
   if (values.locale !== undefined && !isLanguageTag(values.locale)) throw new UsageError(`--locale: ${languageTagProblem(values.locale)}`);
   const papersize = values.papersize?.toLowerCase();

@@ -5,9 +5,13 @@
  * `--user-data-dir=` on its command line), and it is removed when the
  * browser is done. A build killed with SIGKILL cannot remove its own, so
  * each launch first removes the folders of builds whose process is gone.
+ * Chromium keeps its singleton socket in a folder of its own in the
+ * temporary folder, linked from the profile, which it removes only when it
+ * shuts down in order; a browser that is ended at once leaves it, so it goes
+ * with the profile.
  */
-import { rmSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readlinkSync, rmSync } from 'node:fs';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { timing } from '../progress/timings.js';
@@ -35,6 +39,24 @@ async function alive(pid: number): Promise<boolean> {
   }
 }
 
+/** Chromium's folder for the profile's singleton socket (`TMP/org.chromium.Chromium.XXXXXX`), if it made one. */
+function singletonFolder(profile: string): string | undefined {
+  try {
+    const folder = path.dirname(readlinkSync(path.join(profile, 'SingletonSocket')));
+    const chromiums = /^(?:org\.chromium\.Chromium|\.com\.google\.Chrome(?:\.\w+)?)\.\w+$/;
+    return path.dirname(folder) === tmpdir() && chromiums.test(path.basename(folder)) ? folder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remove a profile folder, and the singleton folder the browser kept for it. */
+function removeProfile(profile: string): void {
+  const singleton = singletonFolder(profile);
+  if (singleton) rmSync(singleton, { recursive: true, force: true });
+  rmSync(profile, { recursive: true, force: true });
+}
+
 /** Remove profile folders left by builds that are no longer running. */
 async function removeStale(): Promise<void> {
   const names = await readdir(tmpdir()).catch(() => [] as string[]);
@@ -42,7 +64,11 @@ async function removeStale(): Promise<void> {
     names.map(async (name) => {
       const pid = new RegExp(`^${prefix}(\\d+)-`).exec(name)?.[1];
       if (pid && Number(pid) !== process.pid && !(await alive(Number(pid)))) {
-        await rm(path.join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
+        try {
+          removeProfile(path.join(tmpdir(), name));
+        } catch {
+          // Another build removes it meanwhile, or it is not ours to remove.
+        }
       }
     }),
   );
@@ -59,13 +85,17 @@ export async function browserProfile(): Promise<BrowserProfile> {
   // look through the whole temporary folder (this build's own is never one).
   void removeStale();
   const dir = await mkdtemp(path.join(tmpdir(), `${prefix}${process.pid}-`));
-  const onExit = () => rmSync(dir, { recursive: true, force: true });
+  const onExit = () => removeProfile(dir);
   process.once('exit', onExit);
   return {
     dir,
     remove: async () => {
       process.removeListener('exit', onExit);
-      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      try {
+        removeProfile(dir);
+      } catch {
+        // Left for the next build's look through the temporary folder.
+      }
       timing('browser profile removed');
     },
   };

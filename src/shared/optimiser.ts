@@ -24,14 +24,14 @@ declare global {
 export const longBibliography = 500;
 
 /** Give the optimiser back, if the launcher held it. */
-export function releaseOptimiser(): void {
+function releaseOptimiser(): void {
   if (!globalThis.__colophonOptimiserHeld) return;
   setFlagsFromString('--opt');
   globalThis.__colophonOptimiserHeld = false;
 }
 
 /** Give the optimiser back (once) if the launcher held it and the work is long: many manuscripts, or much text. */
-export async function optimiserFor(inputs: string[]): Promise<boolean> {
+export function optimiserFor(inputs: string[]): boolean {
   if (!globalThis.__colophonOptimiserHeld) return false;
   let long = inputs.length > 1;
   if (!long) {

@@ -18,16 +18,16 @@
 import type { ElementContent, Properties } from 'hast';
 import { h } from 'hastscript';
 
-/** Thrown inside a reader when the text leaves the quick part. */
-export const notQuick = Symbol('not quick');
+/** Thrown inside the reader when the text leaves the quick part. */
+const notQuick = Symbol('not quick');
 
 /** Characters the parser rewrites or reports (NUL, CR, other C0 and C1 controls, lone surrogates). */
-export const rewritten = /[\0-\x08\x0B-\x1F\x7F-\x9F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const rewritten = /[\0-\x08\x0B-\x1F\x7F-\x9F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const references = /&(?:(amp|lt|gt|quot|apos|nbsp)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));/g;
 const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00A0' };
 
 /** `text` with its character references decoded; `notQuick` for any other `&` or a code point the parser would change. */
-export function decodeReferences(text: string): string {
+function decodeReferences(text: string): string {
   if (!text.includes('&')) return text;
   // A decoded `&` is held as U+FFFF (a noncharacter no quick text may hold) until the lone `&` check.
   const decoded = text.replace(references, (_, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
