@@ -101,35 +101,61 @@ function runBundle(script, file, require_) {
 }
 
 /**
- * Packages that only some builds run, each in a bundle of its own
- * (`build/colophon-<part>.cjs`, made by `scripts/bundle.mjs`) with a code
- * cache of its own, loaded when first required: Puppeteer for the editions
- * that need the browser, citeproc-js when the citation cache has no answer,
- * Temml and the font subsetter for a document with formulas, zod for a
- * front matter or an entry its quick checks cannot vouch for. A build that
- * needs none of them reads none of them. Without its bundle, or with a
- * damaged one, a package comes from node_modules and does the same work.
- * Which part holds which package, the main bundle says when it starts
- * (`globalThis.__colophonParts`, written by scripts/bundle.mjs).
+ * What only some builds run is in parts, bundles of their own
+ * (`build/colophon-<part>.cjs`, made by `scripts/bundle.mjs`), each with a
+ * code cache of its own, loaded when first asked for: packages (Puppeteer
+ * for the editions that need the browser, citeproc-js when the citation
+ * cache has no answer, Temml and the font subsetter for formulas, zod for
+ * input the quick checks cannot vouch for, the HTML parser for raw HTML)
+ * and the package's own edition code (print, ebook, preview, series). A
+ * build that needs none of them reads none of them. Which part holds which
+ * package or module, the main bundle says when it starts
+ * (`globalThis.__colophonParts`). Every module is in one bundle only: a
+ * part takes the modules it shares from the main bundle
+ * (`globalThis.__colophonModule`, which comes back here for another part's).
+ *
+ * Without its bundle, or with a damaged one, a part of packages only gives
+ * way to node_modules, which does the same work. A linked part (one that
+ * shares modules) cannot: the launcher checks at start that every linked
+ * part is there at the size the main bundle knows, and runs the compiled
+ * modules when one is not (`linkedPartsReady`).
  */
 const partOf = (id) => {
   const parts = globalThis.__colophonParts;
   return parts && Object.hasOwn(parts, id) ? parts[id] : undefined;
 };
+/** The stamp and sizes of the linked parts, from the main bundle's first lines. */
+function linkedParts(text) {
+  const found = /^globalThis\.__colophonLinkedParts = (\{.*\});$/m.exec(text.slice(0, 4096));
+  return found ? JSON.parse(found[1]) : { stamp: undefined, sizes: {} };
+}
+/** Whether every linked part is there, at its size. */
+function linkedPartsReady(linked) {
+  for (const [part, size] of Object.entries(linked.sizes)) {
+    const stats = fs.statSync(path.join(buildDir, `colophon-${part}.cjs`), { throwIfNoEntry: false });
+    if (!stats || stats.size !== size) return false;
+  }
+  return true;
+}
+let linked = { stamp: undefined, sizes: {} };
 const partExports = new Map();
-function partPackage(part, id, nodeRequire) {
+function partModule(part, id, nodeRequire) {
   if (!partExports.has(part)) partExports.set(part, loadPart(part));
   const exports_ = partExports.get(part);
-  return exports_ && id in exports_ ? exports_[id] : nodeRequire(id);
+  if (exports_ && exports_.has(id)) return exports_.load(id);
+  // Checked at start: only a part changed since (same size, other bytes) gets here.
+  if (Object.hasOwn(linked.sizes, part)) throw new Error(`build/colophon-${part}.cjs is damaged or belongs to another build; run \`npm run compile\` (or set COLOPHON_NO_BUNDLE=1)`);
+  return nodeRequire(id);
 }
 
-/** A part's exports, or null when its bundle is missing or damaged. */
+/** A part's exports, or null when its bundle is missing, damaged, or of another build. */
 function loadPart(part) {
   const file = path.join(buildDir, `colophon-${part}.cjs`);
   try {
     const text = fs.readFileSync(file, 'latin1');
     const { script } = compile(file, text, path.join(buildDir, `colophon-${part}-${process.version}-${process.arch}.v8cache`), true);
-    return runBundle(script, file, Module.createRequire(file));
+    const exports_ = runBundle(script, file, launcherRequire);
+    return exports_ && exports_.stamp === linked.stamp && typeof exports_.has === 'function' ? exports_ : null;
   } catch {
     return null;
   }
@@ -155,6 +181,13 @@ function holdOptimiser() {
   }
 }
 
+if (source !== undefined) {
+  linked = linkedParts(source);
+  // A linked part missing or changed: the compiled modules do the same work.
+  if (!linkedPartsReady(linked)) source = undefined;
+}
+/** The bundles' `require`: a package or module in a part comes from its part. */
+let launcherRequire;
 if (source === undefined) {
   holdOptimiser();
   unbundled();
@@ -164,9 +197,9 @@ if (source === undefined) {
   mark(fresh ? 'bundle compiled (no code cache)' : 'bundle compiled (from the code cache)');
   holdOptimiser();
   const nodeRequire = Module.createRequire(bundle);
-  const require_ = Object.assign((id) => {
+  launcherRequire = Object.assign((id) => {
     const part = partOf(id);
-    return part ? partPackage(part, id, nodeRequire) : nodeRequire(id);
+    return part ? partModule(part, id, nodeRequire) : nodeRequire(id);
   }, nodeRequire);
-  runBundle(script, bundle, require_);
+  runBundle(script, bundle, launcherRequire);
 }

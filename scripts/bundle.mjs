@@ -18,6 +18,7 @@
  * them, and they run only when a build asks for them.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,7 +53,7 @@ const namespaceImport = /^import \* as (\w+) from (['"])([^'"]+)\2;$/gm;
 const metaUrlPlugin = {
   name: 'colophon-meta-url',
   setup(build) {
-    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
+    build.onLoad({ filter: /\.[cm]?[jt]s$/, namespace: 'file' }, async (args) => {
       const source = readFileSync(args.path, 'utf8');
       const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
       const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
@@ -135,11 +136,27 @@ const common = {
 };
 
 /**
- * Packages that only some builds run: each goes into a bundle of its own,
- * `build/colophon-<part>.cjs`, which the launcher loads with a code cache
- * of its own when the package is first required (bin/colophon.cjs), so a
- * build that needs none of them reads none of them. The main bundle says
- * which part holds which package (`globalThis.__colophonParts`).
+ * What only some builds run goes into parts, bundles of their own
+ * (`build/colophon-<part>.cjs`), which the launcher loads, each with a V8
+ * code cache of its own, when the code is first asked for
+ * (bin/colophon.cjs): packages (Puppeteer for the editions that need the
+ * browser, citeproc-js when the citation cache has no answer, Temml and the
+ * font subsetter for formulas, zod for input the quick checks cannot vouch
+ * for, the HTML parser for raw HTML) and the package's own edition code
+ * (the print edition with the browser's set-up, the ebook, the preview
+ * server, the series builder), which the main bundle imports with
+ * `import()`. An HTML build reads and compiles none of it.
+ *
+ * Every module is in one bundle only: a part takes what the main bundle or
+ * an earlier part already holds from there, through
+ * `globalThis.__colophonModule(id)` (a module id is its path in the
+ * package), so a module's state (the messages' classes, the timings, the
+ * work left before exit, the caches) is the one the rest of the CLI sees.
+ * Ids under `src/` are modules of the package's own; other entries are the
+ * packages a part holds. Parts that take modules from elsewhere, or give
+ * them, are "linked": the launcher checks at start that they are all there,
+ * at the size the main bundle knows, and runs the compiled modules when one
+ * is not. A part of packages only falls back to node_modules alone.
  */
 const parts = {
   browser: ['puppeteer-core', '@puppeteer/browsers'],
@@ -147,30 +164,192 @@ const parts = {
   math: ['temml'],
   'math-font': ['subset-font'],
   checks: ['zod'],
+  html: ['hast-util-from-html', 'rehype-raw'],
+  print: ['src/pdf/index.ts', 'src/pdf/layout-report.ts', 'src/browser.ts'],
+  epub: ['src/epub/index.ts'],
+  preview: ['src/preview/cli.ts'],
+  series: ['src/series/index.ts'],
 };
-const partPackages = Object.values(parts).flat();
-// The launcher learns from the main bundle which part holds which package.
-const partOf = Object.fromEntries(Object.entries(parts).flatMap(([part, packages]) => packages.map((id) => [id, part])));
-/** The parts' packages, exactly (not their package.json), left to the launcher. */
-const partsOutside = {
-  name: 'colophon-parts',
-  setup(build) {
-    const escaped = partPackages.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-    const names = new RegExp(`^(?:${escaped.join('|')})$`);
-    build.onResolve({ filter: names }, (args) => ({ path: args.path, external: true }));
+const isOwnModule = (entry) => entry.startsWith('src/');
+const partPackages = Object.values(parts).flat().filter((entry) => !isOwnModule(entry));
+/** A module's id: its path in the package, with forward slashes. */
+const idOf = (file) => path.relative(root, file).split(path.sep).join('/');
+const escape = (name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** Which bundle holds each module ('main' or a part's name). */
+const owner = new Map();
+for (const [part, entries] of Object.entries(parts)) for (const entry of entries.filter(isOwnModule)) owner.set(entry, part);
+/** For each bundle, the ids of its modules that other bundles take from it. */
+const wanted = new Map([['main', new Set()], ...Object.keys(parts).map((part) => [part, new Set()])]);
+
+/** The parts' packages, exactly (not their package.json), left to the launcher, but in their own part. */
+function partsOutside(own = []) {
+  const names = partPackages.filter((name) => !own.includes(name));
+  const pattern = new RegExp(`^(?:${names.map(escape).join('|')})$`);
+  return {
+    name: 'colophon-parts',
+    setup(build) {
+      build.onResolve({ filter: pattern }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
+
+/**
+ * A module another bundle holds becomes `globalThis.__colophonModule(id)`
+ * (its exports, initialised on first use); every other one is bundled.
+ * The main bundle may reach a part's module only with `import()`: a static
+ * import would load the part at every start.
+ */
+function linker(bundle, registry) {
+  return {
+    name: 'colophon-linker',
+    setup(build) {
+      build.onResolve({ filter: /^colophon-registry$/ }, () => ({ path: bundle, namespace: 'colophon-registry' }));
+      build.onLoad({ filter: /.*/, namespace: 'colophon-registry' }, () => ({ contents: registry(), resolveDir: root, loader: 'js' }));
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData?.colophonLinker || args.kind === 'entry-point' || args.namespace === 'colophon-module') return undefined;
+        const found = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          namespace: args.namespace === 'colophon-registry' ? 'file' : args.namespace,
+          resolveDir: args.resolveDir,
+          pluginData: { colophonLinker: true },
+        });
+        // esbuild words what it cannot resolve (or leaves it, in a try block).
+        if (found.errors.length > 0) return undefined;
+        const resolved = { path: found.path, namespace: found.namespace, external: found.external, sideEffects: found.sideEffects, suffix: found.suffix, pluginData: found.pluginData };
+        if (found.external || found.namespace !== 'file') return resolved;
+        const id = idOf(found.path);
+        const home = owner.get(id);
+        if (home === undefined || home === bundle) return resolved;
+        if (bundle === 'main' && home !== 'main' && args.kind !== 'dynamic-import') {
+          return { errors: [{ text: `${id} is in the ${home} part, which the main bundle loads on demand: import it with import() (imported from ${idOf(args.importer)})` }] };
+        }
+        wanted.get(home).add(id);
+        return { path: id, namespace: 'colophon-module' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'colophon-module' }, (args) => ({
+        contents: `module.exports = globalThis.__colophonModule(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** The bundle's files, by id (not its entry nor the virtual modules). */
+const inputsOf = (metafile) => Object.keys(metafile.inputs).filter((key) => !/^[\w-]+:/.test(key) && !/^colophon[\w-]*\.cjs$/.test(key));
+
+/** Source of a registry: module id → its exports, loaded once, on first use. */
+const loaders = (ids) => [...ids].sort().map((id) => `${JSON.stringify(id)}: () => require(${JSON.stringify(isOwnModule(id) || id.startsWith('node_modules/') ? `./${id}` : id)})`).join(',\n');
+
+const mainOptions = (pass) => ({
+  ...common,
+  absWorkingDir: root,
+  plugins: [partsOutside(), linker('main', () => mainRegistry(pass)), metaUrlPlugin],
+  stdin: { contents: 'import "colophon-registry";\nimport "./src/cli/bin.ts";\n', resolveDir: root, sourcefile: 'colophon.cjs', loader: 'js' },
+  external: ['esbuild'],
+  write: false,
+  outfile: path.join(buildDir, 'colophon.cjs'),
+});
+
+/**
+ * The main bundle's registry, `globalThis.__colophonModule`: the modules the
+ * parts take from it; a part's module comes from the launcher, which loads
+ * its part (`require` here is the launcher's).
+ */
+function mainRegistry() {
+  return `const modules = {\n${loaders(wanted.get('main'))}\n};
+const loaded = new Map();
+globalThis.__colophonModule = (id) => {
+  if (!loaded.has(id)) loaded.set(id, Object.hasOwn(modules, id) ? modules[id]() : require(id));
+  return loaded.get(id);
+};
+`;
+}
+
+/** A part's entry: its packages and the modules others take from it, loaded on first use; the stamp of the build it belongs to. */
+function partRegistry(part, stamp) {
+  const ids = new Set([...parts[part], ...wanted.get(part)]);
+  return `const modules = {\n${loaders(ids)}\n};
+const loaded = new Map();
+module.exports = {
+  stamp: ${JSON.stringify(stamp)},
+  has: (id) => Object.hasOwn(modules, id),
+  load(id) {
+    if (!loaded.has(id)) loaded.set(id, modules[id]());
+    return loaded.get(id);
   },
 };
+`;
+}
 
-const result = await esbuild.build({
+const partOptions = (part, stamp) => ({
   ...common,
-  banner: { js: `${banner}\nglobalThis.__colophonParts = ${JSON.stringify(partOf)};` },
-  plugins: [partsOutside, metaUrlPlugin],
-  entryPoints: { 'colophon': path.join(root, 'src', 'cli', 'bin.ts') },
-  outdir: path.join(buildDir, '.bundle-tmp'),
-  outExtension: { '.js': '.cjs' },
+  absWorkingDir: root,
+  plugins: [partsOutside(parts[part]), linker(part, () => partRegistry(part, stamp)), metaUrlPlugin],
+  stdin: { contents: 'module.exports = require("colophon-registry");\n', resolveDir: root, sourcefile: `colophon-${part}.cjs`, loader: 'js' },
   external: ['esbuild'],
+  write: false,
+  outfile: path.join(buildDir, `colophon-${part}.cjs`),
 });
-if (result.errors.length > 0) process.exit(1);
+
+const built = async (options) => {
+  const made = await esbuild.build(options);
+  if (made.errors.length > 0) process.exit(1);
+  return made;
+};
+
+// First pass: which bundle holds which module, and what each takes from
+// the others. The main bundle first, then the parts in order (a module
+// two parts use, and the main bundle does not, is in the first of them).
+{
+  const main = await built(mainOptions());
+  for (const id of inputsOf(main.metafile)) if (!owner.has(id)) owner.set(id, 'main');
+  for (const part of Object.keys(parts)) {
+    const made = await built(partOptions(part, ''));
+    for (const id of inputsOf(made.metafile)) if (!owner.has(id)) owner.set(id, part);
+  }
+}
+// The stamp that tells the launcher a part belongs to this main bundle.
+const stamp = (() => {
+  const hash = createHash('sha256');
+  for (const id of [...owner.keys()].sort()) hash.update(`${id}\n${owner.get(id)}\n`).update(readFileSync(path.join(root, id)));
+  return hash.digest('hex').slice(0, 16);
+})();
+
+// Second pass: the same bundles with their registries.
+const bundles = {};
+const linked = {};
+const partSizes = [];
+for (const part of Object.keys(parts)) {
+  const made = await built(partOptions(part, stamp));
+  bundles[part] = inputsOf(made.metafile);
+  const partCode = asciiOnly(made.outputFiles[0].text);
+  writeFileSync(path.join(buildDir, `colophon-${part}.cjs`), partCode);
+  partSizes.push(`${part} ${(partCode.length / 1024 / 1024).toFixed(1)} MB`);
+  const takes = /globalThis\.__colophonModule\(/.test(partCode);
+  if (takes || wanted.get(part).size > 0 || parts[part].some(isOwnModule)) linked[part] = Buffer.byteLength(partCode);
+}
+// The launcher learns from the main bundle which part holds which package
+// or module, which parts must all be there (at which size), and the stamp.
+const partOf = {};
+for (const [part, entries] of Object.entries(parts)) for (const id of [...entries, ...wanted.get(part)]) partOf[id] = part;
+const result = await built({
+  ...mainOptions(),
+  banner: { js: `${banner}\nglobalThis.__colophonLinkedParts = ${JSON.stringify({ stamp, sizes: linked })};\nglobalThis.__colophonParts = ${JSON.stringify(partOf)};` },
+});
+bundles.main = inputsOf(result.metafile);
+// Each module in one bundle only, and in the one the first pass chose.
+for (const [bundle, ids] of Object.entries(bundles)) {
+  for (const id of ids) {
+    if (owner.get(id) !== bundle) {
+      process.stderr.write(`colophon: ${id} is in the ${bundle} bundle, but belongs to ${owner.get(id) ?? 'none'}\n`);
+      process.exit(1);
+    }
+  }
+}
+// Which modules each bundle holds (the tests read it).
+writeFileSync(path.join(buildDir, 'colophon-bundles.json'), `${JSON.stringify(bundles, null, 1)}\n`);
 // The series worker runs citeproc-js in every build: it keeps it, and
 // Puppeteer stays outside (it finds its own files at run time).
 const workerResult = await esbuild.build({
@@ -181,32 +360,14 @@ const workerResult = await esbuild.build({
   external: ['puppeteer-core', '@puppeteer/browsers', 'esbuild'],
 });
 if (workerResult.errors.length > 0) process.exit(1);
-const partSizes = [];
-for (const [part, packages] of Object.entries(parts)) {
-  const name = `colophon-${part}.cjs`;
-  const made = await esbuild.build({
-    ...common,
-    stdin: {
-      contents: `module.exports = { ${packages.map((p) => `${JSON.stringify(p)}: require(${JSON.stringify(p)})`).join(', ')} };`,
-      resolveDir: root,
-      sourcefile: name,
-      loader: 'js',
-    },
-    outfile: path.join(buildDir, '.bundle-tmp', name),
-  });
-  if (made.errors.length > 0) process.exit(1);
-  const partCode = asciiOnly(readFileSync(path.join(buildDir, '.bundle-tmp', name), 'utf8'));
-  writeFileSync(path.join(buildDir, name), partCode);
-  partSizes.push(`${part} ${(partCode.length / 1024 / 1024).toFixed(1)} MB`);
-}
-// The bundle starts with a shebang line from bin.ts: vm.Script takes none.
-const code = asciiOnly(readFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), 'utf8').replace(/^#!.*\n/, ''));
+// The shebang line of bin.ts, if esbuild kept one: vm.Script takes none.
+const code = asciiOnly(result.outputFiles[0].text.replace(/^#!.*\n/, ''));
 writeFileSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), code);
 
 renameSync(path.join(buildDir, '.bundle-tmp', 'colophon-worker.cjs'), path.join(buildDir, 'colophon-worker.cjs'));
 renameSync(path.join(buildDir, '.bundle-tmp', 'colophon.cjs'), outFile);
 rmSync(path.join(buildDir, '.bundle-tmp'), { recursive: true, force: true });
-const inputs = Object.keys(result.metafile.inputs).length;
+const inputs = bundles.main.length;
 process.stdout.write(`bundled ${inputs} modules into ${path.relative(process.cwd(), outFile)} (${(code.length / 1024 / 1024).toFixed(1)} MB)\n`);
 process.stdout.write(`bundled the parts loaded on demand: ${partSizes.join(', ')}\n`);
 
