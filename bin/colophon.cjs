@@ -60,7 +60,8 @@ function asStarted(work) {
 /**
  * A bundle compiled from its code cache (`cacheFile`), or afresh when the
  * cache is missing or stale; then a fresh cache is written after a
- * successful build (or when asked), with every function the run compiled.
+ * successful build or preview (or when asked), with every function the run
+ * compiled.
  */
 function compile(file, text, cacheFile, part = false) {
   let cachedData;
@@ -71,7 +72,7 @@ function compile(file, text, cacheFile, part = false) {
   }
   const script = asStarted(() => new vm.Script(Module.wrap(text), { filename: file, cachedData }));
   const fresh = cachedData === undefined || script.cachedDataRejected === true;
-  if (process.env.COLOPHON_WRITE_CODE_CACHE === '1' || (fresh && process.argv[2] === 'build')) {
+  if (process.env.COLOPHON_WRITE_CODE_CACHE === '1' || (fresh && (process.argv[2] === 'build' || process.argv[2] === 'preview'))) {
     process.once('beforeExit', () => {
       // A failed build ran less than a good one: it replaces no cache, and
       // writes only a missing one of a part (say, the checks that found

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /**
  * Makes the fast cold CLI: `build/colophon.cjs`, one file with the CLI and
- * the libraries it loads, and, with `--warm-up`, a V8 code cache of it for
- * the running Node, written after a warm-up build of the default
- * manuscript (so the functions a build runs are compiled in it), and a
- * bundle of Puppeteer (`build/colophon-browser.cjs`) with a cache of its own.
+ * the libraries every build runs; the parts that only some builds run
+ * (`build/colophon-<part>.cjs`: the print and ebook editions, the preview
+ * server, the series builder, Puppeteer, citeproc-js, ...), loaded on
+ * demand; the series worker (`build/colophon-worker.cjs`, all in one);
+ * and, with `--warm-up`, V8 code caches of them for the running Node,
+ * written after warm-up builds of the default manuscript (so the functions
+ * a build runs are compiled in them), each part's in a file of its own.
  *
  *   node scripts/bundle.mjs [--warm-up]
  *
@@ -14,8 +17,8 @@
  *
  * Inside the bundle each module keeps the `import.meta.url` of its compiled
  * file under `build/src/`, so the package's templates, fonts and package
- * data are found as before. Edition modules stay lazy: the bundle defines
- * them, and they run only when a build asks for them.
+ * data are found as before. Edition modules stay lazy: they are in parts,
+ * read and run only when a build asks for them.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -242,10 +245,10 @@ const inputsOf = (metafile) => Object.keys(metafile.inputs).filter((key) => !/^[
 /** Source of a registry: module id → its exports, loaded once, on first use. */
 const loaders = (ids) => [...ids].sort().map((id) => `${JSON.stringify(id)}: () => require(${JSON.stringify(isOwnModule(id) || id.startsWith('node_modules/') ? `./${id}` : id)})`).join(',\n');
 
-const mainOptions = (pass) => ({
+const mainOptions = () => ({
   ...common,
   absWorkingDir: root,
-  plugins: [partsOutside(), linker('main', () => mainRegistry(pass)), metaUrlPlugin],
+  plugins: [partsOutside(), linker('main', mainRegistry), metaUrlPlugin],
   stdin: { contents: 'import "colophon-registry";\nimport "./src/cli/bin.ts";\n', resolveDir: root, sourcefile: 'colophon.cjs', loader: 'js' },
   external: ['esbuild'],
   write: false,
@@ -299,16 +302,20 @@ const built = async (options) => {
   return made;
 };
 
-// First pass: which bundle holds which module, and what each takes from
-// the others. The main bundle first, then the parts in order (a module
-// two parts use, and the main bundle does not, is in the first of them).
+// First pass: which bundle holds which module. The main bundle holds what
+// it runs; a part what it alone runs beside that; a module two parts run,
+// and the main bundle not, is in the main bundle (set up only when asked
+// for), so that no part loads another for a module of it.
 {
   const main = await built(mainOptions());
   for (const id of inputsOf(main.metafile)) if (!owner.has(id)) owner.set(id, 'main');
+  const reached = new Map();
   for (const part of Object.keys(parts)) {
     const made = await built(partOptions(part, ''));
-    for (const id of inputsOf(made.metafile)) if (!owner.has(id)) owner.set(id, part);
+    for (const id of inputsOf(made.metafile)) if (!owner.has(id)) reached.set(id, [...(reached.get(id) ?? []), part]);
   }
+  for (const [id, holders] of reached) owner.set(id, holders.length === 1 ? holders[0] : 'main');
+  for (const ids of wanted.values()) ids.clear();
 }
 // The stamp that tells the launcher a part belongs to this main bundle.
 const stamp = (() => {
@@ -326,7 +333,7 @@ for (const part of Object.keys(parts)) {
   bundles[part] = inputsOf(made.metafile);
   const partCode = asciiOnly(made.outputFiles[0].text);
   writeFileSync(path.join(buildDir, `colophon-${part}.cjs`), partCode);
-  partSizes.push(`${part} ${(partCode.length / 1024 / 1024).toFixed(1)} MB`);
+  partSizes.push(`${part} ${partCode.length < 100_000 ? `${Math.round(partCode.length / 1024)} kB` : `${(partCode.length / 1024 / 1024).toFixed(1)} MB`}`);
   const takes = /globalThis\.__colophonModule\(/.test(partCode);
   if (takes || wanted.get(part).size > 0 || parts[part].some(isOwnModule)) linked[part] = Buffer.byteLength(partCode);
 }
@@ -348,8 +355,8 @@ for (const [bundle, ids] of Object.entries(bundles)) {
     }
   }
 }
-// Which modules each bundle holds (the tests read it).
-writeFileSync(path.join(buildDir, 'colophon-bundles.json'), `${JSON.stringify(bundles, null, 1)}\n`);
+// Which modules each bundle holds, and which parts are linked (the tests read it).
+writeFileSync(path.join(buildDir, 'colophon-bundles.json'), `${JSON.stringify({ linked: Object.keys(linked), bundles }, null, 1)}\n`);
 // The series worker runs citeproc-js in every build: it keeps it, and
 // Puppeteer stays outside (it finds its own files at run time).
 const workerResult = await esbuild.build({
@@ -394,6 +401,21 @@ if (warmUp) {
   const attempts = existsSync(manuscript)
     ? [common, [...common, '--format', 'html,epub', '--browser', path.join(out, 'no-browser')]]
     : [['--help']];
+  if (existsSync(manuscript)) {
+    // A series of two manuscripts (the series builder's part and the
+    // worker), first: the main bundle's cache is written again below, by
+    // the build that runs all of its work in this process.
+    const series = path.join(out, 'series');
+    const copies = ['a.md', 'b.md'].map((name) => path.join(out, name));
+    for (const copy of copies) writeFileSync(copy, readFileSync(manuscript));
+    const bibliography = path.join(root, 'bibliography', 'readmission-azerbaijan.json');
+    spawnSync(process.execPath, [path.join(root, 'bin', 'colophon.cjs'), 'build', ...copies, '--bibliography', bibliography, '--out', series, '--format', 'html', '--jobs', '2', '--no-cache', '-q'], {
+      cwd: root,
+      env: { ...process.env, COLOPHON_WRITE_CODE_CACHE: '1' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+  }
   let run;
   for (const args of attempts) {
     run = spawnSync(process.execPath, [path.join(root, 'bin', 'colophon.cjs'), ...args], {

@@ -1,7 +1,10 @@
 /**
  * The fast cold CLI (`bin/colophon.cjs`): the bundle, run from its V8 code
  * cache, writes the same bytes as the compiled modules; a stale or broken
- * cache, a damaged Puppeteer bundle, or no bundle at all, is no error.
+ * cache, a damaged Puppeteer bundle, a missing or damaged part, or no
+ * bundle at all, is no error. What only some builds run is in parts, each
+ * module in one bundle only, read (with a code cache of its own) only by
+ * the builds that run it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -17,6 +20,13 @@ const launcher = path.join(root, 'bin', 'colophon.cjs');
 const bundle = path.join(root, 'build', 'colophon.cjs');
 const compiled = path.join(root, 'build', 'src', 'cli', 'bin.js');
 const haveBundle = existsSync(bundle);
+/** Which modules each bundle holds, and the parts that share modules with others (scripts/bundle.mjs). */
+const layout = (haveBundle ? JSON.parse(readFileSync(path.join(root, 'build', 'colophon-bundles.json'), 'utf8')) : { linked: [], bundles: {} }) as {
+  linked: string[];
+  bundles: Record<string, string[]>;
+};
+/** The main bundle and the parts it cannot do without (a missing one: the compiled modules run). */
+const mainAndLinked = ['colophon.cjs', ...layout.linked.map((part) => `colophon-${part}.cjs`)];
 if (!haveBundle && process.env.CI === 'true') throw new Error('build/colophon.cjs is missing: run `npm run compile`');
 if (!haveBundle) console.warn('skipped: no build/colophon.cjs (run `npm run compile`)');
 
@@ -48,7 +58,7 @@ describe.runIf(haveBundle)('the bundled CLI', () => {
 
   it('runs with a stale or broken code cache, and without a bundle', () => {
     // A copy of the package whose build/ holds the bundle and a broken cache.
-    const pkg = packageCopy(['colophon.cjs']);
+    const pkg = packageCopy(mainAndLinked);
     const cacheFile = path.join(pkg, 'build', `colophon-${process.version}-${process.arch}.v8cache`);
     writeFileSync(cacheFile, 'not a code cache');
     // A damaged Puppeteer part and a damaged citeproc part: the packages come from node_modules instead.
@@ -98,16 +108,127 @@ describe.runIf(haveBundle)('the parts loaded on demand', () => {
     expect(readdirSync(path.join(dir, 'fast', 'input_files'))).toContain('texgyretermes-math.woff2');
 
     // A package without its part comes from node_modules.
-    const pkg = packageCopy(['colophon.cjs']);
+    const pkg = packageCopy(mainAndLinked);
     const partless = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'partless');
     expect(partless.html.equals(plain.html)).toBe(true);
     expect(partless.epub.equals(plain.epub)).toBe(true);
   });
 });
 
+describe.runIf(haveBundle)('the parts of the package\'s own code', () => {
+  const bundleFiles = readdirSync(path.join(root, 'build')).filter((name) => /^colophon(-[\w-]+)?\.cjs$/.test(name) && name !== 'colophon-worker.cjs');
+  const read = (name: string) => readFileSync(path.join(root, 'build', name), 'latin1');
+  /** The bundles whose code holds `pattern` (tested without printing a bundle: a failure says which). */
+  const holders = (pattern: RegExp) => bundleFiles.filter((name) => pattern.test(read(name))).sort();
+
+  it('hold each module in one bundle only, and the editions, preview and series outside the main bundle', () => {
+    const seen = new Map<string, string[]>();
+    for (const [bundle, ids] of Object.entries(layout.bundles)) for (const id of ids) seen.set(id, [...(seen.get(id) ?? []), bundle]);
+    const twice = [...seen].filter(([, bundles]) => bundles.length > 1);
+    expect(twice).toEqual([]);
+    expect(Object.keys(layout.bundles).sort()).toEqual(['main', ...bundleFiles.filter((name) => name !== 'colophon.cjs').map((name) => name.slice('colophon-'.length, -'.cjs'.length))].sort());
+    const main = layout.bundles.main;
+    expect(main).toContain('src/build.ts');
+    expect(main).toContain('node_modules/vfile-message/lib/index.js');
+    expect(main.filter((id) => /^src\/(epub|pdf|preview|series)\/|^src\/browser\.ts$|^node_modules\/(parse5|fflate|hast-util-to-xast|xast-util-to-xml|hast-util-raw|hast-util-from-html)\//.test(id))).toEqual([]);
+    expect(layout.bundles.epub).toContain('src/epub/index.ts');
+    expect(layout.bundles.print).toContain('src/pdf/index.ts');
+    expect(layout.bundles.html).toContain('node_modules/parse5/dist/index.js');
+    // Read in the code itself: one class of messages, one list of work before exit, one timings store.
+    expect(holders(/VFileMessage=class extends Error/)).toEqual(['colophon.cjs']);
+    expect(holders(/function finishBeforeExit\(/)).toEqual(['colophon.cjs']);
+    expect(holders(/function timing\(/)).toEqual(['colophon.cjs']);
+    expect(holders(/function writeEpub\(/)).toEqual(['colophon-epub.cjs']);
+    expect(holders(/function renderPdf\(/)).toEqual(['colophon-print.cjs']);
+    expect(holders(/function launchBrowser\(/)).toEqual(['colophon-print.cjs']);
+    expect(holders(/function runPreview\(/)).toEqual(['colophon-preview.cjs']);
+    expect(holders(/function buildSeries\(/)).toEqual(['colophon-series.cjs']);
+    expect(holders(/Tokenizer=class\{/)).toEqual(['colophon-html.cjs']);
+  });
+
+  it('take every module they share from a bundle that gives it', () => {
+    const main = read('colophon.cjs');
+    // The main bundle's registry (its keys) and the parts' modules (the launcher's map).
+    const defined = main.indexOf('globalThis.__colophonModule=');
+    const registry = main.slice(main.lastIndexOf('modules={', defined), defined);
+    const given = new Set([...registry.matchAll(/"([^"]+)":\(\)=>/g)].map((match) => match[1]));
+    const partOf = JSON.parse(/^globalThis\.__colophonParts = (\{.*\});$/m.exec(main)?.[1] ?? '{}') as Record<string, string>;
+    expect(given).toContain('node_modules/vfile-message/index.js');
+    expect(given).toContain('src/messages.ts');
+    for (const name of bundleFiles) {
+      const taken = [...read(name).matchAll(/globalThis\.__colophonModule\("([^"]+)"\)/g)].map((match) => match[1]);
+      for (const id of taken) {
+        const from = given.has(id) ? 'main' : partOf[id];
+        expect({ id, in: name, from: from ?? null }).toEqual({ id, in: name, from: expect.any(String) });
+        expect(layout.bundles[from as string]).toContain(id);
+      }
+    }
+    // The linked parts take from the main bundle; the main bundle takes only the parts' modules it imports.
+    expect(/__colophonModule\("src\/messages\.ts"\)/.test(read('colophon-epub.cjs'))).toBe(true);
+    const mainTakes = [...main.matchAll(/globalThis\.__colophonModule\("([^"]+)"\)/g)].map((match) => match[1]).sort();
+    expect(mainTakes).toEqual(expect.arrayContaining(['src/epub/index.ts', 'src/pdf/index.ts', 'src/preview/cli.ts', 'src/series/index.ts']));
+    expect(mainTakes.filter((id) => given.has(id) || partOf[id] === undefined)).toEqual([]);
+  });
+
+  it('are read only by the builds that run them, each from a code cache of its own', () => {
+    const pkg = packageCopy(bundleFiles);
+    const cache = (part: string) => path.join(pkg, 'build', `colophon${part ? `-${part}` : ''}-${process.version}-${process.arch}.v8cache`);
+    const cached = () => bundleFiles.map((name) => name.slice('colophon'.length, -'.cjs'.length).replace(/^-/, '')).filter((part) => existsSync(cache(part))).sort();
+    const input = manuscript('title: Parts\nbibliography: refs.json\ncsl: chicago-note-bibliography', text);
+    const dir = path.dirname(input);
+    const plain = run(compiled, dir, 'plain');
+    const build = (out: string, formats: string) =>
+      spawnSync(process.execPath, [path.join(pkg, 'bin', 'colophon.cjs'), 'build', 'input.md', '--format', formats, '--out', out, '--no-cache', '--browser', path.join(dir, 'none')], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' },
+      });
+    // The web page: the main bundle and citeproc-js, none of the editions' parts.
+    const web = build('web', 'html');
+    expect(web.status, web.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'web', 'input.html')).equals(plain.html)).toBe(true);
+    expect(cached()).toEqual(['', 'citeproc']);
+    // The ebook (which lays out pages for its page list): its part and the print's, each with its cache.
+    writeFileSync(cache(''), 'a stale cache');
+    const both = build('both', 'html,epub');
+    expect(both.status, both.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'both', 'input.epub')).equals(plain.epub)).toBe(true);
+    expect(cached()).toEqual(expect.arrayContaining(['', 'citeproc', 'epub', 'print']));
+    expect(cached()).not.toContain('preview');
+    expect(cached()).not.toContain('series');
+    expect(readFileSync(cache('')).length).toBeGreaterThan(10_000);
+    // A broken cache of a part is replaced after the next build, which writes the same bytes.
+    writeFileSync(cache('epub'), 'not a code cache');
+    const again = build('again', 'html,epub');
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'again', 'input.epub')).equals(plain.epub)).toBe(true);
+    expect(readFileSync(cache('epub')).length).toBeGreaterThan(10_000);
+  });
+
+  it('missing or damaged, leave the work to the compiled modules, which write the same bytes', () => {
+    const input = manuscript('title: Partless\nbibliography: refs.json\ncsl: chicago-note-bibliography', `${text}\n\n<span class="raw">Raw HTML</span> and $x^2$.`);
+    const dir = path.dirname(input);
+    const plain = run(compiled, dir, 'plain');
+    expect(plain.html.toString()).toContain('<span class="raw">Raw HTML</span>');
+    const whole = packageCopy(bundleFiles);
+    const fast = run(path.join(whole, 'bin', 'colophon.cjs'), dir, 'fast');
+    expect(fast.html.equals(plain.html)).toBe(true);
+    expect(fast.epub.equals(plain.epub)).toBe(true);
+    expect(readdirSync(path.join(whole, 'build')).filter((name) => name.endsWith('.v8cache'))).toContain(`colophon-html-${process.version}-${process.arch}.v8cache`);
+    for (const part of layout.linked) {
+      const pkg = packageCopy(bundleFiles.filter((name) => name !== `colophon-${part}.cjs`));
+      if (part === 'epub') writeFileSync(path.join(pkg, 'build', `colophon-${part}.cjs`), 'module.exports = {};');
+      const without = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, `without-${part}`);
+      expect({ part, html: without.html.equals(plain.html), epub: without.epub.equals(plain.epub) }).toEqual({ part, html: true, epub: true });
+      // The compiled modules ran: no bundle was compiled, so no code cache was written.
+      expect(readdirSync(path.join(pkg, 'build')).filter((name) => name.endsWith('.v8cache'))).toEqual([]);
+    }
+  });
+});
+
 describe.runIf(haveBundle)('a failed build', () => {
   it('words its problems as the compiled modules do, and writes only the missing cache of the part it loaded', () => {
-    const pkg = packageCopy(['colophon.cjs', 'colophon-checks.cjs']);
+    const pkg = packageCopy([...mainAndLinked, 'colophon-checks.cjs']);
     const cache = (name: string) => path.join(pkg, 'build', `colophon${name}-${process.version}-${process.arch}.v8cache`);
 
     const input = manuscript('title: [1, 2]\ntoc: maybe\nbibliography: refs.json', text);

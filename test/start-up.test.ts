@@ -4,7 +4,8 @@
  * build (which paginates for its page list alone), and Puppeteer run from
  * its own bundle (`build/colophon-browser.cjs`, with its code cache) prints
  * the same PDF as the compiled modules with Puppeteer from node_modules,
- * as does a package whose Puppeteer bundle is damaged. The web page written
+ * as does a package whose Puppeteer bundle is damaged (the print edition's
+ * own code still from its part, `build/colophon-print.cjs`). The web page written
  * while the browser lays out pages is the same with and without an ebook,
  * and a build with V8's optimising compiler from the start writes the
  * same bytes.
@@ -66,10 +67,15 @@ describe.runIf(haveBundles && hasBrowser)('start-up order', () => {
     expect(optimised.epub?.equals(all.epub as Buffer)).toBe(true);
     expect(optimised.html?.toString()).toBe(all.html?.toString());
 
-    // A damaged Puppeteer bundle: Puppeteer from node_modules prints the same.
-    const pkg = packageCopy(['colophon.cjs']);
+    // A damaged Puppeteer bundle: Puppeteer from node_modules prints the same
+    // (the print code, and the parts it shares modules with, from their bundles).
+    const linked = (JSON.parse(readFileSync(path.join(root, 'build', 'colophon-bundles.json'), 'utf8')) as { linked: string[] }).linked;
+    expect(linked).toContain('print');
+    const pkg = packageCopy(['colophon.cjs', ...linked.map((part) => `colophon-${part}.cjs`)]);
     writeFileSync(path.join(pkg, 'build', 'colophon-browser.cjs'), 'this is not JavaScript {');
     const damaged = run(path.join(pkg, 'bin', 'colophon.cjs'), dir, 'damaged', 'pdf');
     expect(damaged.pdf?.equals(plain.pdf as Buffer)).toBe(true);
+    // The print part, from its own code cache (written by that build).
+    expect(existsSync(path.join(pkg, 'build', `colophon-print-${process.version}-${process.arch}.v8cache`))).toBe(true);
   }, 180_000);
 });
