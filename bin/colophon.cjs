@@ -90,6 +90,22 @@ function compile(file, text, cacheFile, part = false) {
   return { script, fresh };
 }
 
+/**
+ * `require` that loads Node's own modules with V8's flags as Node started.
+ * Node compiles its modules from a code cache of its own, which V8 rejects
+ * under other flags (the optimiser held back, below), and then compiles
+ * them afresh, about three times slower: node:crypto took 4 ms instead of
+ * 1.2, node:fs/promises 2.4 instead of 0.7.
+ */
+function withBuiltinsAsStarted(nodeRequire) {
+  const loaded = new Set();
+  return Object.assign((id) => {
+    if (!globalThis.__colophonOptimiserHeld || loaded.has(id) || !Module.isBuiltin(id)) return nodeRequire(id);
+    loaded.add(id);
+    return asStarted(() => nodeRequire(id));
+  }, nodeRequire);
+}
+
 /** Run a compiled CommonJS bundle as a module of its own; its exports. */
 function runBundle(script, file, require_) {
   const run = script.runInThisContext();
@@ -129,7 +145,7 @@ function loadPart(part) {
   try {
     const text = fs.readFileSync(file, 'latin1');
     const { script } = compile(file, text, path.join(buildDir, `colophon-${part}-${process.version}-${process.arch}.v8cache`), true);
-    return runBundle(script, file, Module.createRequire(file));
+    return runBundle(script, file, withBuiltinsAsStarted(Module.createRequire(file)));
   } catch {
     return null;
   }
@@ -163,7 +179,7 @@ if (source === undefined) {
   const { script, fresh } = compile(bundle, source, cacheFile);
   mark(fresh ? 'bundle compiled (no code cache)' : 'bundle compiled (from the code cache)');
   holdOptimiser();
-  const nodeRequire = Module.createRequire(bundle);
+  const nodeRequire = withBuiltinsAsStarted(Module.createRequire(bundle));
   const require_ = Object.assign((id) => {
     const part = partOf(id);
     return part ? partPackage(part, id, nodeRequire) : nodeRequire(id);
