@@ -8,7 +8,8 @@
  * (another Node, a rebuilt bundle) is not an error: the bundle is compiled
  * as usual and a fresh cache is written after a successful build, where the
  * folder is writable. Without a bundle, the compiled modules run.
- * `COLOPHON_NO_BUNDLE=1` runs the compiled modules anyway.
+ * `COLOPHON_NO_BUNDLE=1` runs the compiled modules anyway, and so does
+ * `--debug` (a stack trace then names the functions as written).
  */
 'use strict';
 const fs = require('node:fs');
@@ -31,7 +32,9 @@ function unbundled() {
 }
 
 let source;
-if (!process.env.COLOPHON_NO_BUNDLE) {
+// `--debug` prints the stack of an internal error: the compiled modules
+// have the names the code was written with, the bundle shortened ones.
+if (!process.env.COLOPHON_NO_BUNDLE && !process.argv.includes('--debug')) {
   try {
     const bytes = fs.readFileSync(bundle);
     // ASCII (the usual case) is read as Latin-1: the same text, without decoding UTF-8.
