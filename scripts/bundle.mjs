@@ -128,8 +128,8 @@ const common = {
   logOverride: { 'require-resolve-not-external': 'silent' },
   legalComments: 'none',
   // No comments and no indentation: a third of the size to read at each
-  // start. Names stay (stack traces, and functions sent to the print page
-  // as source text still read as written).
+  // start. (Local names are shortened in the CLI's own bundles only; see
+  // `ownCode` below.)
   minifyWhitespace: true,
   // Non-ASCII characters escaped where they can be (not in String.raw):
   // the launcher reads an ASCII bundle as Latin-1, three times faster than
@@ -245,8 +245,23 @@ const inputsOf = (metafile) => Object.keys(metafile.inputs).filter((key) => !/^[
 /** Source of a registry: module id → its exports, loaded once, on first use. */
 const loaders = (ids) => [...ids].sort().map((id) => `${JSON.stringify(id)}: () => require(${JSON.stringify(isOwnModule(id) || id.startsWith('node_modules/') ? `./${id}` : id)})`).join(',\n');
 
+/**
+ * The CLI's own bundles (the main one, the series worker, and the parts of
+ * its own code and of what the main bundle held before: the HTML parser)
+ * also have their local names shortened: a third less source to read and
+ * 6 % less code cache at each start (about 3 ms of a cached rebuild).
+ * Exported names, property names and text stay; functions sent to the
+ * print page as source text only use their own names. A stack trace names
+ * the shortened functions, so `--debug` runs the compiled modules instead
+ * (bin/colophon.cjs). The parts of packages stay as their packages wrote
+ * them (some send their functions to the browser as text).
+ */
+const ownCode = { minifyIdentifiers: true };
+const packagesAsWritten = ['browser', 'citeproc', 'math', 'math-font', 'checks'];
+
 const mainOptions = () => ({
   ...common,
+  ...ownCode,
   absWorkingDir: root,
   plugins: [partsOutside(), linker('main', mainRegistry), metaUrlPlugin],
   stdin: { contents: 'import "colophon-registry";\nimport "./src/cli/bin.ts";\n', resolveDir: root, sourcefile: 'colophon.cjs', loader: 'js' },
@@ -261,9 +276,9 @@ const mainOptions = () => ({
  * its part (`require` here is the launcher's).
  */
 function mainRegistry() {
-  return `const modules = {\n${loaders(wanted.get('main'))}\n};
-const loaded = new Map();
+  return `const registry = { modules: {\n${loaders(wanted.get('main'))}\n}, loaded: new Map() };
 globalThis.__colophonModule = (id) => {
+  const { modules, loaded } = registry;
   if (!loaded.has(id)) loaded.set(id, Object.hasOwn(modules, id) ? modules[id]() : require(id));
   return loaded.get(id);
 };
@@ -288,6 +303,7 @@ module.exports = {
 
 const partOptions = (part, stamp) => ({
   ...common,
+  ...(packagesAsWritten.includes(part) ? {} : ownCode),
   absWorkingDir: root,
   plugins: [partsOutside(parts[part]), linker(part, () => partRegistry(part, stamp)), metaUrlPlugin],
   stdin: { contents: 'module.exports = require("colophon-registry");\n', resolveDir: root, sourcefile: `colophon-${part}.cjs`, loader: 'js' },
@@ -361,6 +377,7 @@ writeFileSync(path.join(buildDir, 'colophon-bundles.json'), `${JSON.stringify({ 
 // Puppeteer stays outside (it finds its own files at run time).
 const workerResult = await esbuild.build({
   ...common,
+  ...ownCode,
   entryPoints: { 'colophon-worker': path.join(root, 'src', 'series', 'worker.ts') },
   outdir: path.join(buildDir, '.bundle-tmp'),
   outExtension: { '.js': '.cjs' },

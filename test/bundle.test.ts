@@ -78,6 +78,27 @@ describe.runIf(haveBundle)('the bundled CLI', () => {
     expect(unbundled.html.equals(reference.html)).toBe(true);
     expect(readdirSync(path.join(dir, 'unbundled')).sort()).toEqual(['input.epub', 'input.html', 'input_files']);
   });
+
+  it('runs the compiled modules under --debug, whose stack traces name the functions as written', () => {
+    const input = manuscript('title: Debugged\nbibliography: refs.json', text);
+    const dir = path.dirname(input);
+    const steps = (args: string[]) => {
+      const result = spawnSync(process.execPath, [launcher, 'build', 'input.md', '--format', 'html', '--out', 'debugged', '--no-cache', '-q', ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, COLOPHON_TIMINGS: '1' },
+      });
+      expect(result.status, result.stderr).toBe(0);
+      return result.stderr;
+    };
+    expect(steps([])).toContain('bundle compiled');
+    const debugged = steps(['--debug']);
+    expect(debugged).not.toContain('bundle');
+    expect(debugged).toContain('web page written');
+    // The bundle's own code has shortened local names; the compiled modules keep them.
+    expect(readFileSync(bundle, 'latin1')).not.toContain('function buildHtmlPage(');
+    expect(readFileSync(path.join(root, 'build', 'src', 'web', 'page.js'), 'utf8')).toContain('function buildHtmlPage(');
+  });
 });
 
 describe.runIf(haveBundle)('the parts loaded on demand', () => {
@@ -134,23 +155,25 @@ describe.runIf(haveBundle)('the parts of the package\'s own code', () => {
     expect(layout.bundles.epub).toContain('src/epub/index.ts');
     expect(layout.bundles.print).toContain('src/pdf/index.ts');
     expect(layout.bundles.html).toContain('node_modules/parse5/dist/index.js');
-    // Read in the code itself: one class of messages, one list of work before exit, one timings store.
-    expect(holders(/VFileMessage=class extends Error/)).toEqual(['colophon.cjs']);
-    expect(holders(/function finishBeforeExit\(/)).toEqual(['colophon.cjs']);
-    expect(holders(/function timing\(/)).toEqual(['colophon.cjs']);
-    expect(holders(/function writeEpub\(/)).toEqual(['colophon-epub.cjs']);
-    expect(holders(/function renderPdf\(/)).toEqual(['colophon-print.cjs']);
-    expect(holders(/function launchBrowser\(/)).toEqual(['colophon-print.cjs']);
-    expect(holders(/function runPreview\(/)).toEqual(['colophon-preview.cjs']);
-    expect(holders(/function buildSeries\(/)).toEqual(['colophon-series.cjs']);
-    expect(holders(/Tokenizer=class\{/)).toEqual(['colophon-html.cjs']);
+    // Read in the code itself (local names are shortened; exported names and text stay): one class of
+    // messages, one list of work before exit, one timings store; each edition's code in its part.
+    expect(holders(/ruleId:\{configurable:true,enumerable:true,writable:true\}/)).toEqual(['colophon.cjs']);
+    expect(holders(/\bVFileMessage:\(\)=>/)).toEqual(['colophon.cjs']);
+    expect(holders(/\bfinishBeforeExit:\(\)=>/)).toEqual(['colophon.cjs']);
+    expect(holders(/\btiming:\(\)=>/)).toEqual(['colophon.cjs']);
+    expect(holders(/\bwriteEpub:\(\)=>/)).toEqual(['colophon-epub.cjs']);
+    expect(holders(/\brenderPdf:\(\)=>/)).toEqual(['colophon-print.cjs']);
+    expect(holders(/\blaunchBrowser:\(\)=>/)).toEqual(['colophon-print.cjs']);
+    expect(holders(/\brunPreview:\(\)=>/)).toEqual(['colophon-preview.cjs']);
+    expect(holders(/\bbuildSeries:\(\)=>/)).toEqual(['colophon-series.cjs']);
+    expect(holders(/control-character-in-input-stream/)).toEqual(['colophon-html.cjs']);
   });
 
   it('take every module they share from a bundle that gives it', () => {
     const main = read('colophon.cjs');
     // The main bundle's registry (its keys) and the parts' modules (the launcher's map).
     const defined = main.indexOf('globalThis.__colophonModule=');
-    const registry = main.slice(main.lastIndexOf('modules={', defined), defined);
+    const registry = main.slice(main.lastIndexOf('{modules:{', defined), defined);
     const given = new Set([...registry.matchAll(/"([^"]+)":\(\)=>/g)].map((match) => match[1]));
     const partOf = JSON.parse(/^globalThis\.__colophonParts = (\{.*\});$/m.exec(main)?.[1] ?? '{}') as Record<string, string>;
     expect(given).toContain('node_modules/vfile-message/index.js');
