@@ -53,7 +53,8 @@ const lazyImporters = [path.join('shared', 'html-parser.ts')];
 const namespaceImport = /^import \* as (\w+) from (['"])([^'"]+)\2;$/gm;
 
 /** `import.meta.url` of a source file, as the compiled file under build/ has it. */
-const metaUrlPlugin = {
+function sourcePlugin(bundle) {
+  return {
   name: 'colophon-meta-url',
   setup(build) {
     build.onLoad({ filter: /\.[cm]?[jt]s$/, namespace: 'file' }, async (args) => {
@@ -77,13 +78,18 @@ const metaUrlPlugin = {
       // The bundle runs as a vm script from its code cache, where import()
       // has no loader: packages left outside the bundle are required.
       code = code.replace(/(?<!typeof\s*)\bimport\((['"])(esbuild|puppeteer-core|@puppeteer\/browsers)\1\)/g, 'Promise.resolve().then(() => require($1$2$1))');
+      // A module of another bundle, imported with import(): the registry's
+      // import (`linker` below), which sets it up only then, as import() does.
+      if (bundle && inPackageSource) code = code.replace(/(?<!typeof\s*)\bimport\((['"])(\.\.?\/[^'"]+)\1\)/g, (all, _quote, specifier) => crossImport(bundle, args.path, specifier) ?? all);
       if (!code.includes('import.meta')) return { contents: code, loader };
       let contents = code.replace(/\bimport\.meta\.url\b/g, `__colophonUrl(${JSON.stringify(relative.split(path.sep).join('/'))})`);
       contents = contents.replace(/\bimport\.meta\.dirname\b/g, `__colophonDir(${JSON.stringify(path.dirname(relative).split(path.sep).join('/'))})`);
       return { contents, loader };
     });
   },
-};
+  };
+}
+const metaUrlPlugin = sourcePlugin(undefined);
 
 const banner = [
   '"use strict";',
@@ -182,8 +188,27 @@ const escape = (name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** Which bundle holds each module ('main' or a part's name). */
 const owner = new Map();
 for (const [part, entries] of Object.entries(parts)) for (const entry of entries.filter(isOwnModule)) owner.set(entry, part);
+/** The main bundle's ES modules that every start sets up (static imports from the CLI's entry). */
+const atStart = new Set();
 /** For each bundle, the ids of its modules that other bundles take from it. */
 const wanted = new Map([['main', new Set()], ...Object.keys(parts).map((part) => [part, new Set()])]);
+
+/** The main bundle's modules a part imports with import(), which it sets up only then. */
+const importedLater = new Set();
+/**
+ * `import(specifier)` in `file` of `bundle`, of a module another bundle
+ * holds: `globalThis.__colophonImport(id)` (a promise of its exports);
+ * undefined for a module of this bundle, or one not placed yet.
+ */
+function crossImport(bundle, file, specifier) {
+  const target = path.resolve(path.dirname(file), specifier);
+  const id = idOf(existsSync(target.replace(/\.js$/, '.ts')) ? target.replace(/\.js$/, '.ts') : target);
+  const home = owner.get(id);
+  if (home === undefined || home === bundle) return undefined;
+  if (home === 'main') importedLater.add(id);
+  else wanted.get(home).add(id);
+  return `globalThis.__colophonImport(${JSON.stringify(id)})`;
+}
 
 /** The parts' packages, exactly (not their package.json), left to the launcher, but in their own part. */
 function partsOutside(own = []) {
@@ -242,8 +267,10 @@ function linker(bundle, registry) {
 /** The bundle's files, by id (not its entry nor the virtual modules). */
 const inputsOf = (metafile) => Object.keys(metafile.inputs).filter((key) => !/^[\w-]+:/.test(key) && !/^colophon[\w-]*\.cjs$/.test(key));
 
+/** How a registry names a module: by its path from the package, a package by its name. */
+const specifier = (id) => (isOwnModule(id) || id.startsWith('node_modules/') ? `./${id}` : id);
 /** Source of a registry: module id → its exports, loaded once, on first use. */
-const loaders = (ids) => [...ids].sort().map((id) => `${JSON.stringify(id)}: () => require(${JSON.stringify(isOwnModule(id) || id.startsWith('node_modules/') ? `./${id}` : id)})`).join(',\n');
+const loaders = (ids) => [...ids].sort().map((id) => `${JSON.stringify(id)}: () => require(${JSON.stringify(specifier(id))})`).join(',\n');
 
 /**
  * The CLI's own bundles (the main one, the series worker, and the parts of
@@ -263,8 +290,10 @@ const mainOptions = () => ({
   ...common,
   ...ownCode,
   absWorkingDir: root,
-  plugins: [partsOutside(), linker('main', mainRegistry), metaUrlPlugin],
-  stdin: { contents: 'import "colophon-registry";\nimport "./src/cli/bin.ts";\n', resolveDir: root, sourcefile: 'colophon.cjs', loader: 'js' },
+  plugins: [partsOutside(), linker('main', mainRegistry), sourcePlugin('main')],
+  // The registry after the CLI's modules, which keep their order; it is
+  // set up before any part can ask for it (parts load in promises).
+  stdin: { contents: 'import "./src/cli/bin.ts";\nimport "colophon-registry";\n', resolveDir: root, sourcefile: 'colophon.cjs', loader: 'js' },
   external: ['esbuild'],
   write: false,
   outfile: path.join(buildDir, 'colophon.cjs'),
@@ -273,15 +302,40 @@ const mainOptions = () => ({
 /**
  * The main bundle's registry, `globalThis.__colophonModule`: the modules the
  * parts take from it; a part's module comes from the launcher, which loads
- * its part (`require` here is the launcher's).
+ * its part (`require` here is the launcher's). The ES modules every start
+ * sets up anyway (imported by the CLI's modules, in their order) are taken
+ * as they are, and stay as esbuild bundles them, in place; the others are
+ * set up when first asked for.
  */
 function mainRegistry() {
-  return `const registry = { modules: {\n${loaders(wanted.get('main'))}\n}, loaded: new Map() };
+  // Taken at once (a static import in a part), or set up at start anyway.
+  const ids = [...new Set([...wanted.get('main'), ...[...importedLater].filter((id) => atStart.has(id))])].sort();
+  const eager = ids.filter((id) => atStart.has(id));
+  // Imported with import() only, and set up then.
+  const later = [...importedLater].filter((id) => !atStart.has(id)).sort();
+  const entry = (id) => (eager.includes(id) ? `() => view(m${eager.indexOf(id)})` : `() => require(${JSON.stringify(specifier(id))})`);
+  return `${eager.map((id, i) => `import * as m${i} from ${JSON.stringify(specifier(id))};`).join('\n')}
+const registry = {
+  modules: {
+${ids.map((id) => `${JSON.stringify(id)}: ${entry(id)}`).join(',\n')}
+  },
+  later: {
+${later.map((id) => `${JSON.stringify(id)}: () => import(${JSON.stringify(specifier(id))})`).join(',\n')}
+  },
+  loaded: new Map(),
+};
+/** An ES module's exports as CommonJS sees them: live, its default export as \`default\`. */
+function view(namespace) {
+  const exports = Object.defineProperty({}, '__esModule', { value: true });
+  for (const key of Object.keys(namespace)) Object.defineProperty(exports, key, { enumerable: true, get: () => namespace[key] });
+  return exports;
+}
 globalThis.__colophonModule = (id) => {
   const { modules, loaded } = registry;
   if (!loaded.has(id)) loaded.set(id, Object.hasOwn(modules, id) ? modules[id]() : require(id));
   return loaded.get(id);
 };
+globalThis.__colophonImportNow = (id) => (Object.hasOwn(registry.later, id) ? registry.later[id]() : globalThis.__colophonModule(id));
 `;
 }
 
@@ -305,7 +359,7 @@ const partOptions = (part, stamp) => ({
   ...common,
   ...(packagesAsWritten.includes(part) ? {} : ownCode),
   absWorkingDir: root,
-  plugins: [partsOutside(parts[part]), linker(part, () => partRegistry(part, stamp)), metaUrlPlugin],
+  plugins: [partsOutside(parts[part]), linker(part, () => partRegistry(part, stamp)), sourcePlugin(part)],
   stdin: { contents: 'module.exports = require("colophon-registry");\n', resolveDir: root, sourcefile: `colophon-${part}.cjs`, loader: 'js' },
   external: ['esbuild'],
   write: false,
@@ -325,6 +379,13 @@ const built = async (options) => {
 {
   const main = await built(mainOptions());
   for (const id of inputsOf(main.metafile)) if (!owner.has(id)) owner.set(id, 'main');
+  const { inputs } = main.metafile;
+  const visit = (id) => {
+    if (atStart.has(id) || !inputs[id] || inputs[id].format !== 'esm') return;
+    atStart.add(id);
+    for (const imported of inputs[id].imports) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+  };
+  visit('src/cli/bin.ts');
   const reached = new Map();
   for (const part of Object.keys(parts)) {
     const made = await built(partOptions(part, ''));
@@ -332,6 +393,7 @@ const built = async (options) => {
   }
   for (const [id, holders] of reached) owner.set(id, holders.length === 1 ? holders[0] : 'main');
   for (const ids of wanted.values()) ids.clear();
+  importedLater.clear();
 }
 // The stamp that tells the launcher a part belongs to this main bundle.
 const stamp = (() => {
@@ -359,7 +421,17 @@ const partOf = {};
 for (const [part, entries] of Object.entries(parts)) for (const id of [...entries, ...wanted.get(part)]) partOf[id] = part;
 const result = await built({
   ...mainOptions(),
-  banner: { js: `${banner}\nglobalThis.__colophonLinkedParts = ${JSON.stringify({ stamp, sizes: linked })};\nglobalThis.__colophonParts = ${JSON.stringify(partOf)};` },
+  banner: {
+    js: [
+      banner,
+      `globalThis.__colophonLinkedParts = ${JSON.stringify({ stamp, sizes: linked })};`,
+      `globalThis.__colophonParts = ${JSON.stringify(partOf)};`,
+      // import() of another bundle's module, from the first line: the
+      // registry is set up after the CLI's modules, whose first run may
+      // import a part at once (a series build); a promise waits for it.
+      'globalThis.__colophonImport = (id) => Promise.resolve().then(() => globalThis.__colophonImportNow(id));',
+    ].join('\n'),
+  },
 });
 bundles.main = inputsOf(result.metafile);
 // Each module in one bundle only, and in the one the first pass chose.

@@ -6,7 +6,7 @@
  * module in one bundle only, read (with a code cache of its own) only by
  * the builds that run it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -179,7 +179,7 @@ describe.runIf(haveBundle)('the parts of the package\'s own code', () => {
     expect(given).toContain('node_modules/vfile-message/index.js');
     expect(given).toContain('src/messages.ts');
     for (const name of bundleFiles) {
-      const taken = [...read(name).matchAll(/globalThis\.__colophonModule\("([^"]+)"\)/g)].map((match) => match[1]);
+      const taken = [...read(name).matchAll(/globalThis\.__colophon(?:Module|Import)\("([^"]+)"\)/g)].map((match) => match[1]);
       for (const id of taken) {
         const from = given.has(id) ? 'main' : partOf[id];
         expect({ id, in: name, from: from ?? null }).toEqual({ id, in: name, from: expect.any(String) });
@@ -188,7 +188,7 @@ describe.runIf(haveBundle)('the parts of the package\'s own code', () => {
     }
     // The linked parts take from the main bundle; the main bundle takes only the parts' modules it imports.
     expect(/__colophonModule\("src\/messages\.ts"\)/.test(read('colophon-epub.cjs'))).toBe(true);
-    const mainTakes = [...main.matchAll(/globalThis\.__colophonModule\("([^"]+)"\)/g)].map((match) => match[1]).sort();
+    const mainTakes = [...main.matchAll(/globalThis\.__colophon(?:Module|Import)\("([^"]+)"\)/g)].map((match) => match[1]).sort();
     expect(mainTakes).toEqual(expect.arrayContaining(['src/epub/index.ts', 'src/pdf/index.ts', 'src/preview/cli.ts', 'src/series/index.ts']));
     expect(mainTakes.filter((id) => given.has(id) || partOf[id] === undefined)).toEqual([]);
   });
@@ -227,6 +227,32 @@ describe.runIf(haveBundle)('the parts of the package\'s own code', () => {
     expect(readFileSync(path.join(dir, 'again', 'input.epub')).equals(plain.epub)).toBe(true);
     expect(readFileSync(cache('epub')).length).toBeGreaterThan(10_000);
   });
+
+  it('serve a preview from its part, with the web page the build writes, and write its cache when it stops', async () => {
+    const pkg = packageCopy(bundleFiles);
+    const input = manuscript('title: Previewed\nbibliography: refs.json\ncsl: chicago-note-bibliography', text);
+    const dir = path.dirname(input);
+    const child = spawn(process.execPath, [path.join(pkg, 'bin', 'colophon.cjs'), 'preview', 'input.md', '--no-cache', '-q'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const found = / at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+        if (found) resolve(found[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`preview ended (${code}): ${stderr}`)));
+      setTimeout(() => reject(new Error(`no address in time: ${stderr}`)), 60_000);
+    });
+    const page = await (await fetch(url)).text();
+    expect(page).toContain('Irregular Migration in Europe');
+    expect(page).toContain('Previewed');
+    const ended = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await ended, stderr).toBe(0);
+    expect(existsSync(path.join(pkg, 'build', `colophon-preview-${process.version}-${process.arch}.v8cache`))).toBe(true);
+  }, 90_000);
 
   it('missing or damaged, leave the work to the compiled modules, which write the same bytes', () => {
     const input = manuscript('title: Partless\nbibliography: refs.json\ncsl: chicago-note-bibliography', `${text}\n\n<span class="raw">Raw HTML</span> and $x^2$.`);

@@ -130,7 +130,9 @@ describe('the optimiser', () => {
       mkdirSync(path.join(pkg, 'bin'));
       mkdirSync(path.join(pkg, 'build'));
       copyFileSync(path.join(root, 'bin', 'colophon.cjs'), path.join(pkg, 'bin', 'colophon.cjs'));
-      copyFileSync(path.join(root, 'build', 'colophon.cjs'), path.join(pkg, 'build', 'colophon.cjs'));
+      // The main bundle and the parts it cannot do without (scripts/bundle.mjs).
+      const { linked } = JSON.parse(readFileSync(path.join(root, 'build', 'colophon-bundles.json'), 'utf8')) as { linked: string[] };
+      for (const name of ['colophon.cjs', ...linked.map((part) => `colophon-${part}.cjs`)]) copyFileSync(path.join(root, 'build', name), path.join(pkg, 'build', name));
       symlinkSync(path.join(root, 'build', 'src'), path.join(pkg, 'build', 'src'));
       const cache = path.join(pkg, 'build', `colophon-${process.version}-${process.arch}.v8cache`);
       const build = () => {
