@@ -52,41 +52,45 @@ const lazyRequirers = [path.join('cite', 'engine.ts'), path.join('parse', 'math.
 const lazyImporters = [path.join('shared', 'html-parser.ts')];
 const namespaceImport = /^import \* as (\w+) from (['"])([^'"]+)\2;$/gm;
 
-/** `import.meta.url` of a source file, as the compiled file under build/ has it. */
+/**
+ * `import.meta.url` of a source file, as the compiled file under build/ has
+ * it; and in `bundle` (the main one or a part), `import()` of a module
+ * another bundle holds.
+ */
 function sourcePlugin(bundle) {
   return {
-  name: 'colophon-meta-url',
-  setup(build) {
-    build.onLoad({ filter: /\.[cm]?[jt]s$/, namespace: 'file' }, async (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
-      const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
-      let code = source;
-      // citeproc-js, Temml, the font subsetter and zod are loaded with
-      // createRequire, when first needed: in the bundle, the bundle's own
-      // require loads them (from a part of their own, or bundled in the
-      // series worker), still only then.
-      if (inPackageSource && lazyRequirers.some((file) => args.path.endsWith(file))) {
-        code = code.replace(/const require = createRequire\(import\.meta\.url\);/, '');
-      }
-      if (inPackageSource && lazyImporters.some((file) => args.path.endsWith(file))) {
-        code = code.replace(namespaceImport, (_all, name, _quote, id) => `const ${name} = new Proxy({}, { get: (_target, key) => require(${JSON.stringify(id)})[key] });`);
-      }
-      let relative;
-      if (inPackageSource) relative = path.relative(root, args.path).replace(/\.ts$/, '.js');
-      else relative = path.join('..', path.relative(root, args.path));
-      // The bundle runs as a vm script from its code cache, where import()
-      // has no loader: packages left outside the bundle are required.
-      code = code.replace(/(?<!typeof\s*)\bimport\((['"])(esbuild|puppeteer-core|@puppeteer\/browsers)\1\)/g, 'Promise.resolve().then(() => require($1$2$1))');
-      // A module of another bundle, imported with import(): the registry's
-      // import (`linker` below), which sets it up only then, as import() does.
-      if (bundle && inPackageSource) code = code.replace(/(?<!typeof\s*)\bimport\((['"])(\.\.?\/[^'"]+)\1\)/g, (all, _quote, specifier) => crossImport(bundle, args.path, specifier) ?? all);
-      if (!code.includes('import.meta')) return { contents: code, loader };
-      let contents = code.replace(/\bimport\.meta\.url\b/g, `__colophonUrl(${JSON.stringify(relative.split(path.sep).join('/'))})`);
-      contents = contents.replace(/\bimport\.meta\.dirname\b/g, `__colophonDir(${JSON.stringify(path.dirname(relative).split(path.sep).join('/'))})`);
-      return { contents, loader };
-    });
-  },
+    name: 'colophon-meta-url',
+    setup(build) {
+      build.onLoad({ filter: /\.[cm]?[jt]s$/, namespace: 'file' }, async (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
+        const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
+        let code = source;
+        // citeproc-js, Temml, the font subsetter and zod are loaded with
+        // createRequire, when first needed: in the bundle, the bundle's own
+        // require loads them (from a part of their own, or bundled in the
+        // series worker), still only then.
+        if (inPackageSource && lazyRequirers.some((file) => args.path.endsWith(file))) {
+          code = code.replace(/const require = createRequire\(import\.meta\.url\);/, '');
+        }
+        if (inPackageSource && lazyImporters.some((file) => args.path.endsWith(file))) {
+          code = code.replace(namespaceImport, (_all, name, _quote, id) => `const ${name} = new Proxy({}, { get: (_target, key) => require(${JSON.stringify(id)})[key] });`);
+        }
+        let relative;
+        if (inPackageSource) relative = path.relative(root, args.path).replace(/\.ts$/, '.js');
+        else relative = path.join('..', path.relative(root, args.path));
+        // The bundle runs as a vm script from its code cache, where import()
+        // has no loader: packages left outside the bundle are required.
+        code = code.replace(/(?<!typeof\s*)\bimport\((['"])(esbuild|puppeteer-core|@puppeteer\/browsers)\1\)/g, 'Promise.resolve().then(() => require($1$2$1))');
+        // A module of another bundle, imported with import(): the registry's
+        // import (`linker` below), which sets it up only then, as import() does.
+        if (bundle && inPackageSource) code = code.replace(/(?<!typeof\s*)\bimport\((['"])(\.\.?\/[^'"]+)\1\)/g, (all, _quote, specifier) => crossImport(bundle, args.path, specifier) ?? all);
+        if (!code.includes('import.meta')) return { contents: code, loader };
+        let contents = code.replace(/\bimport\.meta\.url\b/g, `__colophonUrl(${JSON.stringify(relative.split(path.sep).join('/'))})`);
+        contents = contents.replace(/\bimport\.meta\.dirname\b/g, `__colophonDir(${JSON.stringify(path.dirname(relative).split(path.sep).join('/'))})`);
+        return { contents, loader };
+      });
+    },
   };
 }
 const metaUrlPlugin = sourcePlugin(undefined);
@@ -404,6 +408,7 @@ const stamp = (() => {
 
 // Second pass: the same bundles with their registries.
 const bundles = {};
+const registered = new Map();
 const linked = {};
 const partSizes = [];
 for (const part of Object.keys(parts)) {
@@ -412,7 +417,8 @@ for (const part of Object.keys(parts)) {
   const partCode = asciiOnly(made.outputFiles[0].text);
   writeFileSync(path.join(buildDir, `colophon-${part}.cjs`), partCode);
   partSizes.push(`${part} ${partCode.length < 100_000 ? `${Math.round(partCode.length / 1024)} kB` : `${(partCode.length / 1024 / 1024).toFixed(1)} MB`}`);
-  const takes = /globalThis\.__colophonModule\(/.test(partCode);
+  registered.set(part, new Set([...parts[part], ...wanted.get(part)]));
+  const takes = /globalThis\.__colophon(?:Module|Import)\(/.test(partCode);
   if (takes || wanted.get(part).size > 0 || parts[part].some(isOwnModule)) linked[part] = Buffer.byteLength(partCode);
 }
 // The launcher learns from the main bundle which part holds which package
@@ -434,6 +440,16 @@ const result = await built({
   },
 });
 bundles.main = inputsOf(result.metafile);
+// A part takes from another only what that one gives (its entries: a
+// module two parts run is in the main bundle).
+for (const [part, ids] of registered) {
+  for (const id of wanted.get(part)) {
+    if (!ids.has(id)) {
+      process.stderr.write(`colophon: ${id} of the ${part} part is taken by a part built after it: list it among the ${part} part's entries\n`);
+      process.exit(1);
+    }
+  }
+}
 // Each module in one bundle only, and in the one the first pass chose.
 for (const [bundle, ids] of Object.entries(bundles)) {
   for (const id of ids) {
