@@ -45,7 +45,7 @@ const lazyRequirers = [path.join('cite', 'engine.ts'), path.join('parse', 'math.
  * that requires the package on first use: the package is bundled, and set
  * up only when a build calls into it.
  */
-const lazyImporters = [path.join('shared', 'html-parser.ts')];
+const lazyImporters = [path.join('shared', 'html-parser.ts'), path.join('load', 'json.ts')];
 const namespaceImport = /^import \* as (\w+) from (['"])([^'"]+)\2;$/gm;
 
 /** `import.meta.url` of a source file, as the compiled file under build/ has it. */
