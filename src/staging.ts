@@ -9,9 +9,10 @@
  * is checked first: a file, or a folder Colophon may not write, is an
  * environment problem (exit status 3), reported once for the build.
  */
-import { accessSync, constants, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { accessSync, constants, lutimesSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { rules } from './rules.js';
+import { bytesOf, holdsBytes, stillHolds, wallClockNs } from './shared/fs.js';
 
 /** A problem with the machine rather than the input: exit status 3. */
 export class EnvironmentError extends Error {
@@ -94,10 +95,23 @@ export interface Staging {
   dir: string;
   /** Where a staged file ends up. */
   finalPath(staged: string): string;
+  /**
+   * Stage one file (a path inside `dir`). When the file in its final place
+   * already holds these bytes, nothing is written: it is checked again when
+   * the editions are moved into place.
+   */
+  write(staged: string, data: string | Uint8Array): void;
   /** Move the staged files into place (the order given: assets first, the page last) and remove the staging folder. */
   commit(staged: string[]): Promise<string[]>;
   /** Remove the staging folder and all in it. */
   discard(): Promise<void>;
+}
+
+/** A file not staged because its final place held its bytes when it was written. */
+interface Kept {
+  bytes: Uint8Array;
+  found: BigIntStats;
+  checkedAt: bigint;
 }
 
 export async function createStaging(outDir: string, name: string): Promise<Staging> {
@@ -108,17 +122,66 @@ export async function createStaging(outDir: string, name: string): Promise<Stagi
     throw outputError(outDir, error);
   }
   const finalPath = (staged: string) => path.join(outDir, path.relative(dir, staged));
+  // Folders made inside the staging folder, and the files written there.
+  const folders = new Set<string>([dir]);
+  const written = new Set<string>();
+  const kept = new Map<string, Kept>();
+  /** Write a staged file. The folder is this build's own (made by `mkdtemp`, mode 0700): a file there is made anew and written at once, no temporary file needed. */
+  const stage = (file: string, bytes: Uint8Array) => {
+    const folder = path.dirname(file);
+    if (!folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      for (let up = folder; up.length > dir.length; up = path.dirname(up)) folders.add(up);
+    }
+    writeFileSync(file, bytes, { flag: written.has(file) ? 'w' : 'wx' });
+    written.add(file);
+  };
+  const remove = () => {
+    // The folders known, deepest first; anything else left behind (a file of a build that failed) goes with them.
+    try {
+      for (const folder of [...folders].sort((a, b) => b.length - a.length)) rmdirSync(folder);
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
   return {
     dir,
     finalPath,
+    write(file, data) {
+      const bytes = bytesOf(data);
+      const found = written.has(file) ? null : holdsBytes(finalPath(file), bytes);
+      if (found) {
+        kept.set(file, { bytes, found, checkedAt: wallClockNs() });
+        return;
+      }
+      kept.delete(file);
+      stage(file, bytes);
+    },
     async commit(staged) {
       const moved: string[] = [];
       try {
         // Synchronous: a handful of renames in one folder, which the build
         // would only wait for one by one through the thread pool.
+        // A file left as it was must still be what it was when checked;
+        // one changed since (by hand, say) is staged now, before anything
+        // is moved, so that a failure still leaves the folder as it was.
+        for (const file of staged) {
+          const same = kept.get(file);
+          if (same && !stillHolds(finalPath(file), same.found, same.bytes, same.checkedAt)) {
+            kept.delete(file);
+            stage(file, same.bytes);
+          }
+        }
         const made = new Set<string>();
+        const now = new Date();
         for (const file of staged) {
           const target = finalPath(file);
+          if (kept.has(file)) {
+            // An edition itself is dated by the build that made it (as `make` expects); an unchanged asset keeps its date.
+            if (path.dirname(file) === dir) lutimesSync(target, now, now);
+            moved.push(target);
+            continue;
+          }
           const folder = path.dirname(target);
           if (!made.has(folder)) mkdirSync(folder, { recursive: true });
           made.add(folder);
@@ -126,7 +189,7 @@ export async function createStaging(outDir: string, name: string): Promise<Stagi
           moved.push(target);
         }
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        remove();
       }
       return moved;
     },
