@@ -219,6 +219,19 @@ describe('what counts as the same file', () => {
     expect(stillHolds(file, changed, bytes, wallClockNs() + 5_000_000_000n)).toBe(true);
   });
 
+  it('compares a large file to its last byte', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'colophon-same-'));
+    const large = Buffer.from(Array.from({ length: 700_000 }, (_, i) => (i * 31) % 251));
+    writeFileSync(path.join(dir, 'a.pdf'), large);
+    expect(holdsBytes(path.join(dir, 'a.pdf'), large)).not.toBeNull();
+    const other = Buffer.from(large);
+    other[other.length - 1] ^= 1;
+    expect(holdsBytes(path.join(dir, 'a.pdf'), other)).toBeNull();
+    other[other.length - 1] ^= 1;
+    other[300_000] ^= 1;
+    expect(holdsBytes(path.join(dir, 'a.pdf'), other)).toBeNull();
+  });
+
   it('is never a link, a folder or a file of another size', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'colophon-same-'));
     writeFileSync(path.join(dir, 'a'), 'same');

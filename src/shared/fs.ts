@@ -83,14 +83,15 @@ export function holdsBytes(target: string, bytes: Uint8Array): BigIntStats | nul
   try {
     const opened = fstatSync(fd, { bigint: true });
     if (!sameFile(opened, before)) return null;
-    const found = Buffer.allocUnsafe(bytes.byteLength);
-    let read = 0;
-    while (read < found.length) {
-      const n = readSync(fd, found, read, found.length - read, read);
-      if (n === 0) return null;
+    // Read in pieces, stopping at the first difference: a large edition
+    // that changed (a date in a PDF) is seldom read whole.
+    const piece = Buffer.allocUnsafe(Math.min(bytes.byteLength, 1 << 18));
+    const expected = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let read = 0; read < bytes.byteLength; ) {
+      const n = readSync(fd, piece, 0, Math.min(piece.length, bytes.byteLength - read), read);
+      if (n === 0 || !piece.subarray(0, n).equals(expected.subarray(read, read + n))) return null;
       read += n;
     }
-    if (!found.equals(bytes)) return null;
     // Not changed while it was read.
     const after = fstatSync(fd, { bigint: true });
     return sameFile(after, before) ? after : null;
