@@ -5,7 +5,14 @@
  * output folder (`OUT/.colophon-NAME-XXXXXX/`, on the same file system, so
  * moving is a rename). Only when all of them succeeded are the files moved
  * into place, assets first and the page last; otherwise the staging folder
- * is removed and the output folder is as it was. The output folder itself
+ * is removed and the output folder is as it was.
+ *
+ * Only what changed is written: a file whose final place already holds its
+ * bytes (`holdsBytes`: a plain file, not a link) is not staged at all, and
+ * is looked at again just before the moves (`stillHolds`); one changed in
+ * the meantime is staged then, before anything is moved, so a failure
+ * still leaves the folder as it was. The lock keeps other builds of the
+ * name away for all that time. The output folder itself
  * is checked first: a file, or a folder Colophon may not write, is an
  * environment problem (exit status 3), reported once for the build.
  */
