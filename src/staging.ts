@@ -1,9 +1,10 @@
 /**
  * Editions appear whole or not at all, for the whole of a manuscript.
  *
- * Every edition of a manuscript is written into a staging folder inside the
- * output folder (`OUT/.colophon-NAME-XXXXXX/`, on the same file system, so
- * moving is a rename). Only when all of them succeeded are the files moved
+ * Every edition of a manuscript is staged inside the output folder (on the
+ * same file system, so moving is a rename): its assets in a staging folder
+ * (`OUT/.colophon-NAME-XXXXXX/`), the editions beside their places
+ * (`OUT/.colophon-NAME-XXXXXX.html`). Only when all of them succeeded are the files moved
  * into place, assets first and the page last; otherwise the staging folder
  * is removed and the output folder is as it was.
  *
@@ -16,7 +17,7 @@
  * is checked first: a file, or a folder Colophon may not write, is an
  * environment problem (exit status 3), reported once for the build.
  */
-import { accessSync, constants, lutimesSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { accessSync, constants, existsSync, lutimesSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, statSync, unlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { rules } from './rules.js';
 import { bytesOf, holdsBytes, stillHolds, wallClockNs } from './shared/fs.js';
@@ -98,7 +99,11 @@ export async function removeIfEmpty(outDir: string): Promise<void> {
 }
 
 export interface Staging {
-  /** The folder the editions are written into. */
+  /**
+   * The folder the editions are written into, through `write`. It is made
+   * only when one of the assets must be staged: the editions themselves are
+   * staged beside their places (see `createStaging`).
+   */
   dir: string;
   /** Where a staged file ends up. */
   finalPath(staged: string): string;
@@ -108,9 +113,9 @@ export interface Staging {
    * the editions are moved into place.
    */
   write(staged: string, data: string | Uint8Array): void;
-  /** Move the staged files into place (the order given: assets first, the page last) and remove the staging folder. */
+  /** Move the staged files into place (the order given: assets first, the page last) and remove what staged them. */
   commit(staged: string[]): Promise<string[]>;
-  /** Remove the staging folder and all in it. */
+  /** Remove every staged file and the staging folder. */
   discard(): Promise<void>;
 }
 
@@ -121,34 +126,89 @@ interface Kept {
   checkedAt: bigint;
 }
 
+const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** Six letters for a name of one's own (made with `wx`, so a name taken is only tried again). */
+const suffix = () => Array.from({ length: 6 }, () => letters[Math.floor(Math.random() * letters.length)]).join('');
+
+/**
+ * Stage a manuscript's editions in `outDir`. Files of the assets folder go
+ * into a staging folder, `OUT/.colophon-NAME-XXXXXX/` (made by `mkdtemp`,
+ * mode 0700, only when one of them must be written); an edition itself
+ * (`NAME.html`, `.epub`, `.pdf`) is staged beside its place as
+ * `OUT/.colophon-NAME-XXXXXX.html`, made anew (`wx`: never a file or link
+ * that was there). After a text edit only the page changes, and it is
+ * staged and moved with no folder made and removed (each costs about as
+ * much as the rename itself).
+ */
 export async function createStaging(outDir: string, name: string): Promise<Staging> {
-  let dir: string;
-  try {
-    dir = mkdtempSync(path.join(outDir, `.colophon-${name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-`));
-  } catch (error) {
-    throw outputError(outDir, error);
-  }
+  const prefix = path.join(outDir, `.colophon-${name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-`);
+  // The paths the editions are given: a name for the staging folder, made when needed.
+  const dir = `${prefix}${suffix()}`;
   const finalPath = (staged: string) => path.join(outDir, path.relative(dir, staged));
-  // Folders made inside the staging folder, and the files written there.
-  const folders = new Set<string>([dir]);
-  const written = new Set<string>();
+  const isEdition = (staged: string) => path.dirname(staged) === dir;
+  let folder: string | undefined;
+  // Folders made inside the staging folder; where each staged file's bytes are.
+  const folders = new Set<string>();
+  const written = new Map<string, string>();
   const kept = new Map<string, Kept>();
-  /** Write a staged file. The folder is this build's own (made by `mkdtemp`, mode 0700): a file there is made anew and written at once, no temporary file needed. */
-  const stage = (file: string, bytes: Uint8Array) => {
-    const folder = path.dirname(file);
-    if (!folders.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      for (let up = folder; up.length > dir.length; up = path.dirname(up)) folders.add(up);
+  const stagingFolder = (): string => {
+    if (folder === undefined) {
+      try {
+        folder = mkdtempSync(prefix);
+      } catch (error) {
+        throw outputError(outDir, error);
+      }
+      folders.add(folder);
     }
-    writeFileSync(file, bytes, { flag: written.has(file) ? 'w' : 'wx' });
-    written.add(file);
+    return folder;
   };
-  const remove = () => {
+  /** Write a staged file, made anew and written at once: no temporary file is needed, for nothing moves it into place before the build succeeded. */
+  const stage = (file: string, bytes: Uint8Array) => {
+    let place = written.get(file);
+    if (place !== undefined) {
+      // Written again: made anew at the same place.
+      unlinkSync(place);
+      writeFileSync(place, bytes, { flag: 'wx' });
+      return;
+    }
+    if (isEdition(file)) {
+      for (let tries = 0; ; tries++) {
+        place = `${prefix}${suffix()}${path.extname(file)}`;
+        try {
+          writeFileSync(place, bytes, { flag: 'wx' });
+          break;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 20) throw error;
+        }
+      }
+    } else {
+      const base = stagingFolder();
+      place = path.join(base, path.relative(dir, file));
+      const parent = path.dirname(place);
+      if (!folders.has(parent)) {
+        mkdirSync(parent, { recursive: true });
+        for (let up = parent; up.length > base.length; up = path.dirname(up)) folders.add(up);
+      }
+      writeFileSync(place, bytes, { flag: 'wx' });
+    }
+    written.set(file, place);
+  };
+  const removeFolder = () => {
+    if (folder === undefined) return;
     // The folders known, deepest first; anything else left behind (a file of a build that failed) goes with them.
     try {
-      for (const folder of [...folders].sort((a, b) => b.length - a.length)) rmdirSync(folder);
+      for (const made of [...folders].sort((a, b) => b.length - a.length)) rmdirSync(made);
     } catch {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(folder, { recursive: true, force: true });
+    }
+  };
+  const removeStaged = () => {
+    for (const place of written.values()) {
+      try {
+        unlinkSync(place);
+      } catch {
+        // Moved into place, or gone with its folder.
+      }
     }
   };
   return {
@@ -185,23 +245,30 @@ export async function createStaging(outDir: string, name: string): Promise<Stagi
           const target = finalPath(file);
           if (kept.has(file)) {
             // An edition itself is dated by the build that made it (as `make` expects); an unchanged asset keeps its date.
-            if (path.dirname(file) === dir) lutimesSync(target, now, now);
+            if (isEdition(file)) lutimesSync(target, now, now);
             moved.push(target);
             continue;
           }
-          const folder = path.dirname(target);
-          if (!made.has(folder)) mkdirSync(folder, { recursive: true });
-          made.add(folder);
-          renameSync(file, target);
+          const parent = path.dirname(target);
+          if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+          made.add(parent);
+          // A file not staged through `write` was written at its path in `dir`.
+          renameSync(written.get(file) ?? file, target);
+          written.delete(file);
           moved.push(target);
         }
       } finally {
-        remove();
+        removeStaged();
+        removeFolder();
+        // Only if something wrote into `dir` itself rather than through `write`.
+        if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
       }
       return moved;
     },
     async discard() {
-      rmSync(dir, { recursive: true, force: true });
+      removeStaged();
+      if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -59,6 +59,16 @@ async function stageBuild(out: string, page: string, files: Record<string, strin
 }
 
 const inode = (file: string) => lstatSync(file).ino;
+/** What a build has staged in `out` so far: the staging folder's files, and editions staged beside their places. */
+function stagedIn(out: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(out, { withFileTypes: true })) {
+    if (!entry.name.startsWith('.colophon-paper-')) continue;
+    if (!entry.isDirectory()) found.push(`${entry.isFile() ? 'file' : 'other'} ${entry.name.replace(/-[A-Za-z0-9]{6}\./, '-XXXXXX.')}`);
+    else for (const sub of readdirSync(path.join(out, entry.name), { recursive: true, encoding: 'utf8' })) found.push(`folder ${sub}`);
+  }
+  return found.sort();
+}
 /** Everything under `dir`, relative, with each file's inode and bytes. */
 function snapshot(dir: string): Record<string, string> {
   const result: Record<string, string> = {};
@@ -83,8 +93,8 @@ describe('moving editions into place', () => {
     const old = new Date('2020-01-01T00:00:00Z');
     utimesSync(path.join(out, 'paper_files', 'font.woff2'), old, old);
     const { staging, staged } = await stageBuild(out, '<p>second</p>\n', { 'screen.css': 'body { margin: 1em }\n', 'font.woff2': font });
-    // The unchanged font was not even written into the staging folder.
-    expect(existsSync(path.join(staging.dir, 'paper_files', 'font.woff2'))).toBe(false);
+    // The unchanged font was not even written into the staging folder; the page is staged beside its place.
+    expect(stagedIn(out)).toEqual(['file .colophon-paper-XXXXXX.html', 'folder paper_files', `folder ${path.join('paper_files', 'screen.css')}`]);
     const moved = await staging.commit(staged);
     expect(moved.map((file) => path.relative(out, file))).toEqual([path.join('paper_files', 'screen.css'), path.join('paper_files', 'font.woff2'), 'paper.html']);
     expect(inode(path.join(out, 'paper_files', 'font.woff2'))).toBe(fontInode);
@@ -168,8 +178,8 @@ describe('moving editions into place', () => {
     writeFileSync(path.join(out, 'paper_files', 'notes.txt'), 'our notes\n');
     const files = { 'screen.css': css, 'font.woff2': font, 'notes.txt': 'our notes\n' };
     const { staging, staged } = await stageBuild(out, '<p>first</p>\n', files);
-    // Nothing was staged: all three were in place.
-    expect(existsSync(path.join(staging.dir, 'paper_files'))).toBe(false);
+    // Nothing was staged: all four were in place.
+    expect(stagedIn(out)).toEqual([]);
     // Changed by hand, same size, at once (its times may not even change).
     writeFileSync(path.join(out, 'paper_files', 'screen.css'), css.replace('0', '1'));
     unlinkSync(path.join(out, 'paper_files', 'font.woff2'));
@@ -195,8 +205,10 @@ describe('moving editions into place', () => {
   it('stages files afresh in a staging folder of its own, removed after moving even when something else was left in it', async () => {
     const out = builtFolder();
     const { staging, staged } = await stageBuild(out, '<p>second</p>\n', { 'screen.css': 'changed\n', 'font.woff2': font });
-    expect((lstatSync(staging.dir).mode & 0o777).toString(8)).toBe('700');
-    writeFileSync(path.join(staging.dir, 'paper_files', 'left-over.tmp'), 'x');
+    const folder = readdirSync(out).filter((name) => name.startsWith('.colophon-paper-') && lstatSync(path.join(out, name)).isDirectory());
+    expect(folder).toHaveLength(1);
+    expect((lstatSync(path.join(out, folder[0])).mode & 0o777).toString(8)).toBe('700');
+    writeFileSync(path.join(out, folder[0], 'paper_files', 'left-over.tmp'), 'x');
     await staging.commit(staged);
     expect(existsSync(staging.dir)).toBe(false);
     expect(readdirSync(out).sort()).toEqual(['paper.html', 'paper_files']);
