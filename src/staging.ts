@@ -17,7 +17,7 @@
  * is checked first: a file, or a folder Colophon may not write, is an
  * environment problem (exit status 3), reported once for the build.
  */
-import { accessSync, constants, existsSync, lutimesSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, statSync, unlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { accessSync, constants, lutimesSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, statSync, unlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { rules } from './rules.js';
 import { bytesOf, holdsBytes, stillHolds, wallClockNs } from './shared/fs.js';
@@ -142,7 +142,8 @@ const suffix = () => Array.from({ length: 6 }, () => letters[Math.floor(Math.ran
  */
 export async function createStaging(outDir: string, name: string): Promise<Staging> {
   const prefix = path.join(outDir, `.colophon-${name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-`);
-  // The paths the editions are given: a name for the staging folder, made when needed.
+  // The paths the editions are given, in a folder that is never made: the
+  // staging folder is made (by `mkdtemp`) when needed, and `write` maps them.
   const dir = `${prefix}${suffix()}`;
   const finalPath = (staged: string) => path.join(outDir, path.relative(dir, staged));
   const isEdition = (staged: string) => path.dirname(staged) === dir;
@@ -233,6 +234,8 @@ export async function createStaging(outDir: string, name: string): Promise<Stagi
         // one changed since (by hand, say) is staged now, before anything
         // is moved, so that a failure still leaves the folder as it was.
         for (const file of staged) {
+          // Nothing but `write` writes into `dir`, which is never made.
+          if (!written.has(file) && !kept.has(file)) throw new Error(`${file} was not staged through the staging folder's write`);
           const same = kept.get(file);
           if (same && !stillHolds(finalPath(file), same.found, same.bytes, same.checkedAt)) {
             kept.delete(file);
@@ -252,23 +255,19 @@ export async function createStaging(outDir: string, name: string): Promise<Stagi
           const parent = path.dirname(target);
           if (!made.has(parent)) mkdirSync(parent, { recursive: true });
           made.add(parent);
-          // A file not staged through `write` was written at its path in `dir`.
-          renameSync(written.get(file) ?? file, target);
+          renameSync(written.get(file)!, target);
           written.delete(file);
           moved.push(target);
         }
       } finally {
         removeStaged();
         removeFolder();
-        // Only if something wrote into `dir` itself rather than through `write`.
-        if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
       }
       return moved;
     },
     async discard() {
       removeStaged();
       if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
-      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

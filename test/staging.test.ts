@@ -215,6 +215,16 @@ describe('moving editions into place', () => {
   });
 });
 
+describe('staging', () => {
+  it('moves nothing when a file was not staged through it, and leaves the folder as it was', async () => {
+    const out = builtFolder();
+    const before = snapshot(out);
+    const { staging, staged } = await stageBuild(out, '<p>second</p>\n', { 'screen.css': 'changed\n' });
+    await expect(staging.commit([...staged, path.join(staging.dir, 'paper.pdf')])).rejects.toThrow(/not staged/);
+    expect(snapshot(out)).toEqual(before);
+  });
+});
+
 describe('what counts as the same file', () => {
   it('reads a file changed within a second of the check again, even when its times and size did not change', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'colophon-same-'));
