@@ -242,7 +242,8 @@ export async function createStaging(outDir: string, name: string): Promise<Stagi
             stage(file, same.bytes);
           }
         }
-        const made = new Set<string>();
+        // The output folder is there (`prepareOutputFolder`); an assets folder may not be yet.
+        const made = new Set<string>([outDir]);
         const now = new Date();
         for (const file of staged) {
           const target = finalPath(file);
