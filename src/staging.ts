@@ -100,9 +100,10 @@ export async function removeIfEmpty(outDir: string): Promise<void> {
 
 export interface Staging {
   /**
-   * The folder the editions are written into, through `write`. It is made
-   * only when one of the assets must be staged: the editions themselves are
-   * staged beside their places (see `createStaging`).
+   * The folder the editions are written into, through `write` only: no
+   * folder of this name is made. `write` puts the assets' bytes in a
+   * staging folder of its own, made when the first of them must be
+   * written, and an edition's beside its place (see `createStaging`).
    */
   dir: string;
   /** Where a staged file ends up. */
