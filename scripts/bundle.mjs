@@ -45,7 +45,7 @@ const lazyRequirers = [path.join('cite', 'engine.ts'), path.join('parse', 'math.
  * that requires the package on first use: the package is bundled, and set
  * up only when a build calls into it.
  */
-const lazyImporters = [path.join('shared', 'html-parser.ts')];
+const lazyImporters = [path.join('shared', 'html-parser.ts'), path.join('load', 'json.ts')];
 const namespaceImport = /^import \* as (\w+) from (['"])([^'"]+)\2;$/gm;
 
 /** `import.meta.url` of a source file, as the compiled file under build/ has it. */
@@ -124,8 +124,8 @@ const common = {
   logOverride: { 'require-resolve-not-external': 'silent' },
   legalComments: 'none',
   // No comments and no indentation: a third of the size to read at each
-  // start. Names stay (stack traces, and functions sent to the print page
-  // as source text still read as written).
+  // start. (Local names are shortened in the CLI's own bundles only; see
+  // `ownCode` below.)
   minifyWhitespace: true,
   // Non-ASCII characters escaped where they can be (not in String.raw):
   // the launcher reads an ASCII bundle as Latin-1, three times faster than
@@ -161,8 +161,21 @@ const partsOutside = {
   },
 };
 
+/**
+ * The CLI's own bundles (the main one and the series worker) also have
+ * their local names shortened: a third less source to read and 6 % less
+ * code cache at each start (about 3 ms of a cached rebuild). Exported
+ * names, property names and text stay; functions sent to the print page
+ * as source text only use their own names. A stack trace names the
+ * shortened functions, so `--debug` runs the compiled modules instead
+ * (bin/colophon.cjs). The parts stay as their packages wrote them (some
+ * send their functions to the browser as text).
+ */
+const ownCode = { minifyIdentifiers: true };
+
 const result = await esbuild.build({
   ...common,
+  ...ownCode,
   banner: { js: `${banner}\nglobalThis.__colophonParts = ${JSON.stringify(partOf)};` },
   plugins: [partsOutside, metaUrlPlugin],
   entryPoints: { 'colophon': path.join(root, 'src', 'cli', 'bin.ts') },
@@ -175,6 +188,7 @@ if (result.errors.length > 0) process.exit(1);
 // Puppeteer stays outside (it finds its own files at run time).
 const workerResult = await esbuild.build({
   ...common,
+  ...ownCode,
   entryPoints: { 'colophon-worker': path.join(root, 'src', 'series', 'worker.ts') },
   outdir: path.join(buildDir, '.bundle-tmp'),
   outExtension: { '.js': '.cjs' },

@@ -68,6 +68,27 @@ describe.runIf(haveBundle)('the bundled CLI', () => {
     expect(unbundled.html.equals(reference.html)).toBe(true);
     expect(readdirSync(path.join(dir, 'unbundled')).sort()).toEqual(['input.epub', 'input.html', 'input_files']);
   });
+
+  it('runs the compiled modules under --debug, whose stack traces name the functions as written', () => {
+    const input = manuscript('title: Debugged\nbibliography: refs.json', text);
+    const dir = path.dirname(input);
+    const steps = (args: string[]) => {
+      const result = spawnSync(process.execPath, [launcher, 'build', 'input.md', '--format', 'html', '--out', 'debugged', '--no-cache', '-q', ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, COLOPHON_TIMINGS: '1' },
+      });
+      expect(result.status, result.stderr).toBe(0);
+      return result.stderr;
+    };
+    expect(steps([])).toContain('bundle compiled');
+    const debugged = steps(['--debug']);
+    expect(debugged).not.toContain('bundle');
+    expect(debugged).toContain('web page written');
+    // The bundle's own code has shortened local names; the compiled modules keep them.
+    expect(readFileSync(bundle, 'latin1')).not.toContain('function buildHtmlPage(');
+    expect(readFileSync(path.join(root, 'build', 'src', 'web', 'page.js'), 'utf8')).toContain('function buildHtmlPage(');
+  });
 });
 
 describe.runIf(haveBundle)('the parts loaded on demand', () => {

@@ -2,7 +2,11 @@
  * JSON syntax errors in words, at the offset a user must look at: what was
  * expected and what was found, as the bibliography loader reports them.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { manuscript } from './helpers/manuscript.js';
 import { jsonOffsetOf, jsonSyntaxError, jsonTree } from '../src/load/json.js';
 
 describe('JSON with positions', () => {
@@ -45,5 +49,25 @@ describe('JSON with positions', () => {
     expect(text.slice(jsonOffsetOf(tree, [1, 'issued']))).toMatch(/^"issued": \{"x"/);
     expect(text.slice(jsonOffsetOf(tree, [1, 'issued', 'x']))).toMatch(/^"x": 2/);
     expect(text.slice(jsonOffsetOf(tree, [1, 'missing']))).toMatch(/^\{"id": "b"/);
+  });
+});
+
+// In the bundle, jsonc-parser loads only when a bibliography needs it
+// (scripts/bundle.mjs makes its namespace import lazy): the words and
+// places of its problems are those of the compiled modules.
+const root = path.join(import.meta.dirname, '..');
+describe.runIf(existsSync(path.join(root, 'build', 'colophon.cjs')))('JSON problems in the bundled CLI', () => {
+  it('are worded and placed as the compiled modules word and place them', () => {
+    const dir = path.dirname(manuscript('title: JSON\nbibliography: [broken.json, odd.json]', 'Text [@a] and [@b].'));
+    writeFileSync(path.join(dir, 'broken.json'), '[{"id": "a", "type": "book" "title": "x"}]');
+    writeFileSync(path.join(dir, 'odd.json'), '[{"id": "b", "type": "book", "issued": {"date-parts": [["x"]]}, "author": 3}]');
+    const build = (entry: string, out: string) =>
+      spawnSync(process.execPath, [entry, 'build', 'input.md', '--format', 'html', '--out', out, '--no-cache', '--lenient'], { cwd: dir, encoding: 'utf8' });
+    const plain = build(path.join(root, 'build', 'src', 'cli', 'bin.js'), 'plain');
+    const fast = build(path.join(root, 'bin', 'colophon.cjs'), 'fast');
+    expect(fast.stderr).toBe(plain.stderr);
+    expect(fast.status).toBe(plain.status);
+    expect(fast.stderr).toMatch(/broken\.json:1:\d+ .*invalid JSON: expected "," or "\}", found "\\""/);
+    expect(fast.stderr).toMatch(/odd\.json:1:\d+/);
   });
 });

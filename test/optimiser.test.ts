@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { longBibliography, longInput, optimiserFor, optimiserForBibliography } from '../src/shared/optimiser.js';
 
@@ -60,6 +61,64 @@ describe('the optimiser', () => {
     expect(held(['preview'])).toBe('false');
     expect(held(['build'], { COLOPHON_OPTIMISER: '1' })).toBe('false');
     expect(held(['build'], {}, ['--turbofan'])).toBe('false');
+  });
+
+  // V8 stamps a code cache with the flags in force, and rejects it under
+  // others: a cache made as Node started is read only where the flags are
+  // as Node started. Node's own modules come from such a cache.
+  const stampProbe = `
+    const vm = require('node:vm');
+    // One script per look, read under another name than it was made with:
+    // V8 keeps the scripts it compiled, and would not look at the cache.
+    const stamps = Array.from({ length: 8 }, (_, i) => {
+      const code = 'globalThis.probed' + i + ' = (a, b) => a + b;';
+      return { code, i, data: new vm.Script(code, { filename: 'made-' + i }).createCachedData() };
+    });
+    const readsStamp = () => {
+      const { code, i, data } = stamps.shift();
+      return new vm.Script(code, { filename: 'read-' + i, cachedData: data }).cachedDataRejected === false;
+    };
+  `;
+
+  it('runs work with the flags Node started with while it is held (Node\'s modules are compiled from their cache)', () => {
+    const optimiser = pathToFileURL(path.join(import.meta.dirname, '..', 'build', 'src', 'shared', 'optimiser.js')).href;
+    const probe = `${stampProbe}
+      require('node:v8').setFlagsFromString('--no-opt');
+      globalThis.__colophonOptimiserHeld = true;
+      import(${JSON.stringify(optimiser)}).then(({ asStarted }) => {
+        const inside = asStarted(() => readsStamp());
+        process.stdout.write(JSON.stringify({ inside, after: readsStamp(), value: asStarted(() => 42) }));
+      });`;
+    const file = path.join(dir, 'as-started.cjs');
+    writeFileSync(file, probe);
+    const run = spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ inside: true, after: false, value: 42 });
+  });
+
+  it('has the launcher require Node\'s own modules with the flags Node started with, its bundle\'s modules as held', () => {
+    const launcher = readFileSync(path.join(import.meta.dirname, '..', 'bin', 'colophon.cjs'), 'utf8');
+    const cut = (name: string) => launcher.slice(launcher.indexOf(`function ${name}(`), launcher.indexOf('\n}\n', launcher.indexOf(`function ${name}(`)) + 2);
+    const probe = `${stampProbe}
+      const Module = require('node:module');
+      ${cut('asStarted')}
+      ${cut('withBuiltinsAsStarted')}
+      require('node:v8').setFlagsFromString('--no-opt');
+      globalThis.__colophonOptimiserHeld = true;
+      const seen = [];
+      const fake = (id) => (seen.push([id, readsStamp()]), id);
+      const required = withBuiltinsAsStarted(fake);
+      required('node:os'); required('node:os'); required('hastscript'); required('zlib');
+      process.stdout.write(JSON.stringify({ seen, after: readsStamp() }));`;
+    const file = path.join(dir, 'launcher-require.cjs');
+    writeFileSync(file, probe);
+    const run = spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      // The first require of a module of Node's as started; a second finds it loaded; a package's as held.
+      seen: [['node:os', true], ['node:os', false], ['hastscript', false], ['zlib', true]],
+      after: false,
+    });
   });
 
   it.runIf(existsSync(path.join(import.meta.dirname, '..', 'build', 'colophon.cjs')))(

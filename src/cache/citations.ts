@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { citeprocFingerprint } from '../cite/process.js';
 import { citeprocVersion } from '../cite/engine.js';
+import { asStarted } from '../shared/optimiser.js';
 
 /** Bumped when the shape of an entry or of the request changes. */
 const format = 2;
@@ -78,7 +79,8 @@ function packageVersion(): string {
 /** The cache key of a request. */
 export function requestKey(request: CiteprocRequest): string {
   // node:crypto is loaded here, not when the module loads: a build without the cache needs none of it.
-  const hash = (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash('sha256');
+  const crypto = asStarted(() => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto'));
+  const hash = crypto.createHash('sha256');
   const part = (value: unknown) => {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     hash.update(String(text.length));

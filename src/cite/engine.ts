@@ -11,6 +11,7 @@ import type { CslItem } from './types.js';
 import { nameEditorTranslatorOnce, singularLabelForWordLists, type NameOutputGlobals, type NumberGlobals } from './names.js';
 import { keepPunctuationOutsideTypedQuotes, markTypedQuotes, type FlipFlopperEngine, type TypedQuoteGlobals } from './typed-quotes.js';
 import { clusterOrder, teachCiteGroups, type CiteprocGlobals, type OrderedEngine } from './cite-groups.js';
+import { citeprocTree } from './trees.js';
 
 const require = createRequire(import.meta.url);
 // citeproc ships CommonJS without type declarations; the few calls used here
@@ -19,7 +20,8 @@ const require = createRequire(import.meta.url);
 interface Citeproc extends CiteprocGlobals {
   NameOutput: CiteprocGlobals['NameOutput'] & NameOutputGlobals['NameOutput'];
   debug: (message: string) => void;
-  Engine: (new (sys: unknown, style: string, lang?: string, forceLang?: boolean) => CiteprocEngine) & NumberGlobals['Engine'];
+  Engine: (new (sys: unknown, style: string | object, lang?: string, forceLang?: boolean) => CiteprocEngine) & NumberGlobals['Engine'];
+  PROCESSOR_VERSION?: string;
   SKIP_WORDS: string[];
   Output: { Formats: { html: { text_escape: (text: string | undefined) => string } } } & TypedQuoteGlobals['Output'];
   getSortCompare: (this: { sys?: { collation?: string }; opt?: { sort_sep?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
@@ -250,9 +252,15 @@ const fromEngineId = (id: string): string => (id.startsWith(idPrefix) ? id.slice
 
 /** A fresh engine for one document. */
 export function createEngine(options: EngineOptions): CiteprocEngine {
+  const CSL = citeproc();
+  // A bundled style or locale as citeproc-js reads it, made at install (src/cite/trees.ts).
+  const read = (xml: string) => citeprocTree(xml, String(CSL.PROCESSOR_VERSION)) ?? xml;
   const sys: Record<string, unknown> = {
     collation: options.collation ?? options.lang,
-    retrieveLocale: (lang: string) => options.locales.get(lang) ?? options.locales.get(lang.split('-')[0]) ?? false,
+    retrieveLocale: (lang: string) => {
+      const xml = options.locales.get(lang) ?? options.locales.get(lang.split('-')[0]);
+      return xml === undefined ? false : read(xml);
+    },
     // `system_id` is what citeproc-js's citation wrapper keys its links on.
     retrieveItem: (engineId: string) => {
       const id = fromEngineId(String(engineId));
@@ -266,7 +274,7 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
   }
   // forceLang: the document's locale wins over the style's default-locale,
   // as in Pandoc.
-  const engine = new (citeproc().Engine)(sys, options.styleXml, options.lang, true);
+  const engine = new CSL.Engine(sys, read(options.styleXml), options.lang, true);
   markTypedQuotes(engine as unknown as FlipFlopperEngine);
   // citeproc-js calls `wrapCitationEntry` only with this switch on.
   if (options.linkCitations) engine.opt.development_extensions.apply_citation_wrapper = true;

@@ -3,7 +3,10 @@
  * trailing commas): where each value and key starts, for messages about a
  * field, and a syntax error in words with the offset it is at.
  */
-import { findNodeAtLocation, ParseErrorCode, parseTree, visit, type Node } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
+// A namespace: in the bundle it loads jsonc-parser on first use
+// (scripts/bundle.mjs), so a bibliography that parses needs none of it.
+import * as jsonc from 'jsonc-parser';
 
 export type JsonNode = Node;
 
@@ -55,7 +58,7 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
     found ??= { message: message ?? `expected ${expectedWords[expecting]}, found ${describeAt(source, offset)}`, offset };
   };
   try {
-    visit(
+    jsonc.visit(
       source,
       {
         onObjectBegin: () => {
@@ -86,27 +89,27 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
         onError: (error, offset, length) => {
           if (found) return;
           switch (error) {
-            case ParseErrorCode.UnexpectedEndOfString: {
+            case jsonc.ParseErrorCode.UnexpectedEndOfString: {
               const end = offset + length;
               const c = source.charCodeAt(end);
               if (end < source.length && c < 32) fail(end, 'unescaped control character in string (a line break inside quotes?)');
               else fail(offset, 'string is never closed');
               break;
             }
-            case ParseErrorCode.InvalidCharacter: {
+            case jsonc.ParseErrorCode.InvalidCharacter: {
               // The parser points at the string; the message points at the character.
               let at = offset + 1;
               while (at < source.length && source.charCodeAt(at) >= 32) at++;
               fail(at < source.length ? at : offset, 'unescaped control character in string (a line break inside quotes?)');
               break;
             }
-            case ParseErrorCode.CloseBraceExpected:
-            case ParseErrorCode.CloseBracketExpected:
+            case jsonc.ParseErrorCode.CloseBraceExpected:
+            case jsonc.ParseErrorCode.CloseBracketExpected:
               expecting = beforeEnd;
               fail(offset);
               break;
-            case ParseErrorCode.UnexpectedEndOfNumber:
-            case ParseErrorCode.InvalidNumberFormat: {
+            case jsonc.ParseErrorCode.UnexpectedEndOfNumber:
+            case jsonc.ParseErrorCode.InvalidNumberFormat: {
               // What reads as a number ends the value (`1.` is `1`, then an unexpected `.`).
               numberPattern.lastIndex = offset;
               const number = numberPattern.exec(source);
@@ -114,20 +117,20 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
               fail(offset + (number?.[0].length ?? 0));
               break;
             }
-            case ParseErrorCode.InvalidEscapeCharacter:
-            case ParseErrorCode.InvalidUnicode:
+            case jsonc.ParseErrorCode.InvalidEscapeCharacter:
+            case jsonc.ParseErrorCode.InvalidUnicode:
               // The offset of the string that holds it, as the parser gives it.
               fail(offset, 'invalid escape sequence in string');
               break;
-            case ParseErrorCode.PropertyNameExpected:
+            case jsonc.ParseErrorCode.PropertyNameExpected:
               expecting = 'property';
               fail(offset);
               break;
-            case ParseErrorCode.ColonExpected:
+            case jsonc.ParseErrorCode.ColonExpected:
               expecting = 'colon';
               fail(offset);
               break;
-            case ParseErrorCode.EndOfFileExpected:
+            case jsonc.ParseErrorCode.EndOfFileExpected:
               expecting = 'end';
               fail(offset);
               break;
@@ -150,7 +153,7 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
 /** The tree of a text that is known to be JSON, with offsets (a byte-order mark counted), or null when too deep to walk. */
 export function jsonTree(text: string): JsonNode | null {
   try {
-    return parseTree(withoutBom(text), [], { ...strict, allowEmptyContent: true }) ?? null;
+    return jsonc.parseTree(withoutBom(text), [], { ...strict, allowEmptyContent: true }) ?? null;
   } catch (error) {
     if (error instanceof RangeError) return null;
     throw error;
@@ -172,7 +175,7 @@ export function jsonOffsetOf(node: JsonNode, keyPath: readonly PropertyKey[]): n
       offset = member.children[0].offset;
       current = member.children[1];
     } else if (current.type === 'array' && typeof key === 'number' && key < (current.children?.length ?? 0)) {
-      current = findNodeAtLocation(current, [key]);
+      current = jsonc.findNodeAtLocation(current, [key]);
       if (!current) break;
       offset = current.offset;
     } else break;

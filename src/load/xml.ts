@@ -95,7 +95,16 @@ function read(xml: string): Root {
     const at = tokens.lastIndex;
     const match = tokens.exec(xml);
     if (!match || match.index !== at) throw notInSubset;
-    const [, name, attributes, selfClosing, endName, comment, cdata, target, , text] = match;
+    // By index: destructuring walks the match with an iterator, a step of
+    // garbage per group, thousands of times in a style and its locale.
+    const name = match[1];
+    const attributes = match[2];
+    const selfClosing = match[3];
+    const endName = match[4];
+    const comment = match[5];
+    const cdata = match[6];
+    const target = match[7];
+    const text = match[9];
     if (name !== undefined) {
       if (open.length === 0 && seenRoot) throw notInSubset;
       const element: Element = { type: 'element', name, attributes: attributesOf(attributes), children: [] };

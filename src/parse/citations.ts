@@ -85,11 +85,15 @@ class SourceMap {
     if (start === undefined || end === undefined) return null;
     const result: number[] = [];
     let at = start;
-    for (const char of node.value) {
+    const value = node.value;
+    // Code point by code point, by index (a string's iterator makes a step of garbage per character).
+    for (let i = 0; i < value.length; ) {
+      const char = (value.codePointAt(i) as number) > 0xffff ? value.slice(i, i + 2) : value[i];
       // Skip what the parser removed: escapes, blockquote markers, indentation.
       while (at < end && this.source[at] !== char) at++;
       result.push(at);
       at += char.length;
+      i += char.length;
     }
     return result;
   }

@@ -50,7 +50,9 @@ function parseRanges(spec: string): Range[] {
 const parsedRanges = Object.fromEntries(Object.entries(subsetRanges).map(([k, v]) => [k, parseRanges(v)]));
 
 function covers(subset: string, codePoint: number): boolean {
-  return (parsedRanges[subset] ?? []).some(([a, b]) => codePoint >= a && codePoint <= b);
+  const ranges = parsedRanges[subset] ?? [];
+  for (let i = 0; i < ranges.length; i++) if (codePoint >= ranges[i][0] && codePoint <= ranges[i][1]) return true;
+  return false;
 }
 
 export interface FontFace {
@@ -75,7 +77,13 @@ function textByFace(tree: Root | Element): Map<string, Set<number>> {
       const key = `${bold ? 700 : 400}-${italic ? 'italic' : 'normal'}`;
       let set = faces.get(key);
       if (!set) faces.set(key, (set = new Set()));
-      for (const char of node.value) set.add(char.codePointAt(0) as number);
+      // Code point by code point, by index (a string's iterator makes a step of garbage per character).
+      const text = node.value;
+      for (let i = 0; i < text.length; i++) {
+        const codePoint = text.codePointAt(i) as number;
+        set.add(codePoint);
+        if (codePoint > 0xffff) i++;
+      }
       return;
     }
     if (node.type !== 'element' && node.type !== 'root') return;

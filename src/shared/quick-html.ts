@@ -106,7 +106,11 @@ function read(html: string): ElementContent[] {
     const at = tokens.lastIndex;
     const match = tokens.exec(html);
     if (!match || match.index !== at) throw notQuick;
-    const [, name, attributes, endName, text] = match;
+    // By index, not destructured (which steps an iterator through the match).
+    const name = match[1];
+    const attributes = match[2];
+    const endName = match[3];
+    const text = match[4];
     const siblings = open.length > 0 ? open[open.length - 1].children : top;
     if (name !== undefined) {
       if (voids.has(name)) {
