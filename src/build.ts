@@ -24,6 +24,7 @@ import { lockOutput, type LockHolder } from './output/lock.js';
 import { replaceManifest } from './output/manifest.js';
 import { assetsFolder, documentInputs, documentTargets } from './output/plan.js';
 import { createStaging, EnvironmentError, isWriteError, outputError, prepareOutputFolder, removeIfEmpty } from './staging.js';
+import type { WriteFile } from './shared/fs.js';
 
 export { EnvironmentError } from './staging.js';
 import { citationCacheFor } from './cache/index.js';
@@ -247,7 +248,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           try {
             // The last manuscript's print page is left open: the browser is ended right after.
             const leavePageOpen = last && !options.browser;
-            const written = await writeEditions(model, formats, staging.dir, outDir, browserReady, staged, last ? closeBrowser : () => undefined, limits, progress, leavePageOpen);
+            const written = await writeEditions(model, formats, staging.dir, outDir, staging.write, browserReady, staged, last ? closeBrowser : () => undefined, limits, progress, leavePageOpen);
             ok = written === 'written';
             if (written === 'environment') environmentError = true;
           } catch (error) {
@@ -340,6 +341,8 @@ async function writeEditions(
   outDir: string,
   /** Where the staged editions end up. */
   finalDir: string,
+  /** How each file is written into `outDir`. */
+  write: WriteFile,
   browserReady: Promise<Browser | Error> | undefined,
   outputs: string[],
   /** Called once this document needs the browser no more. */
@@ -385,7 +388,7 @@ async function writeEditions(
   const writeWebPage = (): Promise<Error | undefined> =>
     (htmlDone ??= formats.includes('html')
     ? loadHtml()
-        .then(({ writeHtmlEdition }) => writeHtmlEdition(model, { outDir, finalDir, pdf: formats.includes('pdf') }))
+        .then(({ writeHtmlEdition }) => writeHtmlEdition(model, { outDir, finalDir, write, pdf: formats.includes('pdf') }))
         .then(
           (written): undefined => {
             timing('web page written');
@@ -411,7 +414,7 @@ async function writeEditions(
     (ebook ??= (async () => {
       const { writeEpub } = await loadEpub();
       stage({ kind: 'stage', name: model.name, stage: 'writing the ebook' });
-      await writeEpub(model, { outFile: target('epub'), pageStarts });
+      await writeEpub(model, { outFile: target('epub'), pageStarts, write });
       timing('ebook written');
     })());
   if (printBrowser) {
@@ -424,7 +427,7 @@ async function writeEditions(
     const onPaginated = formats.includes('epub') ? (starts: PageStart[]) => void writeEbook(starts).catch(() => undefined) : undefined;
     let printed;
     try {
-      printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), timeout: deadline, onPaginated, leavePageOpen, onLoaded: () => void writeWebPage(), prepared });
+      printed = await renderPdf(model, { browser: printBrowser, outFile: target('pdf'), write, timeout: deadline, onPaginated, leavePageOpen, onLoaded: () => void writeWebPage(), prepared });
     } finally {
       // Nothing is discarded while the ebook is still being written.
       await ebook?.catch(() => undefined);

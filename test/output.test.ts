@@ -4,7 +4,7 @@
  * compiled bin (`npm test` compiles first).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hostname } from 'node:os';
@@ -279,5 +279,93 @@ describe('only what Colophon wrote is removed', () => {
     expect(readFileSync(path.join(dir, 'precious.txt'), 'utf8')).toBe('keep');
     expect(readFileSync(path.join(dir, 'elsewhere', 'x.png'), 'utf8')).toBe('keep too');
     expect(existsSync(assets(dir, 'linked'))).toBe(true);
+  });
+});
+
+describe('a rebuild writes only what changed', () => {
+  const build = (dir: string, ...args: string[]) => colophon(['build', 'input.md', '--format', 'html', '--out', 'out', ...args], dir);
+  /** Every file under `out`, relative, with its inode. */
+  const inodes = (dir: string) => {
+    const out = path.join(dir, 'out');
+    const result: Record<string, number> = {};
+    const walk = (sub: string) => {
+      for (const entry of readdirSync(path.join(out, sub), { withFileTypes: true })) {
+        const relative = path.posix.join(sub, entry.name);
+        if (entry.isDirectory()) walk(relative);
+        else result[relative] = lstatSync(path.join(out, relative)).ino;
+      }
+    };
+    walk('');
+    return result;
+  };
+
+  it('keeps the assets and their manifest as they are after a text edit, and replaces the page', () => {
+    const file = manuscript('title: T', 'First words.');
+    const dir = path.dirname(file);
+    expect(build(dir).status).toBe(0);
+    const first = inodes(dir);
+    const manifest = readFileSync(path.join(dir, 'out', 'input_files', '.colophon-manifest'), 'utf8');
+    writeFileSync(file, '---\ntitle: T\n---\n\nOther words.\n');
+    expect(build(dir).status).toBe(0);
+    const second = inodes(dir);
+    expect(Object.keys(second).sort()).toEqual(Object.keys(first).sort());
+    for (const [name, ino] of Object.entries(first)) {
+      if (name === 'input.html') expect(second[name], name).not.toBe(ino);
+      else expect(second[name], name).toBe(ino);
+    }
+    expect(readFileSync(path.join(dir, 'out', 'input.html'), 'utf8')).toContain('Other words.');
+    expect(readFileSync(path.join(dir, 'out', 'input_files', '.colophon-manifest'), 'utf8')).toBe(manifest);
+  });
+
+  it('adds, lists and removes an image as the text gains and loses it; a failed build changes nothing', () => {
+    const file = manuscript('title: T', 'No figure.');
+    const dir = path.dirname(file);
+    writeFileSync(path.join(dir, 'fig.png'), png);
+    expect(build(dir).status).toBe(0);
+    const plain = inodes(dir);
+    writeFileSync(file, '---\ntitle: T\n---\n\n![A figure](fig.png)\n');
+    expect(build(dir).status).toBe(0);
+    const withImage = inodes(dir);
+    expect(Object.keys(withImage)).toContain('input_files/images/fig.png');
+    expect(withImage['input_files/.colophon-manifest']).not.toBe(plain['input_files/.colophon-manifest']);
+    expect(readFileSync(path.join(dir, 'out', 'input_files', '.colophon-manifest'), 'utf8')).toContain('images/fig.png');
+    expect(withImage['input_files/LICENSE-Tinos.txt']).toBe(plain['input_files/LICENSE-Tinos.txt']);
+    // A failed build: everything stays as it was, inode for inode.
+    const contents = (names: string[]) => names.map((name) => readFileSync(path.join(dir, 'out', name)).toString('hex'));
+    const before = contents(Object.keys(withImage));
+    writeFileSync(file, '---\ntitle: T\n---\n\n![A figure](fig.png) [@nobody]\n');
+    expect(build(dir, '--bibliography', 'refs.json').status).toBe(1);
+    expect(inodes(dir)).toEqual(withImage);
+    expect(contents(Object.keys(withImage))).toEqual(before);
+    // The image goes again, and the manifest with it.
+    writeFileSync(file, '---\ntitle: T\n---\n\nNo figure.\n');
+    expect(build(dir).status).toBe(0);
+    expect(Object.keys(inodes(dir)).sort()).toEqual(Object.keys(plain).sort());
+    expect(readFileSync(path.join(dir, 'out', 'input_files', '.colophon-manifest'), 'utf8')).not.toContain('images/fig.png');
+  });
+
+  it('keeps an unchanged ebook built with SOURCE_DATE_EPOCH, dated by the new build', () => {
+    const file = manuscript('title: T', 'An ebook.');
+    const dir = path.dirname(file);
+    const ebook = (...env: string[]) =>
+      spawnSync(process.execPath, [bin, 'build', 'input.md', '--format', 'epub', '--out', 'out', '-q'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000', ...Object.fromEntries(env.map((e) => e.split('='))) },
+      });
+    expect(ebook().status).toBe(0);
+    const epub = path.join(dir, 'out', 'input.epub');
+    const first = lstatSync(epub);
+    const bytes = readFileSync(epub);
+    utimesSync(epub, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    expect(ebook().status).toBe(0);
+    expect(lstatSync(epub).ino).toBe(first.ino);
+    expect(readFileSync(epub)).toEqual(bytes);
+    expect(lstatSync(epub).mtime.getUTCFullYear()).toBeGreaterThan(2020);
+    // Another date makes another ebook: replaced.
+    expect(ebook('SOURCE_DATE_EPOCH=1700000100').status).toBe(0);
+    expect(lstatSync(epub).ino).not.toBe(first.ino);
+    expect(readdirSync(path.join(dir, 'out'))).toEqual(['input.epub']);
   });
 });

@@ -21,7 +21,7 @@ import type { Element, Root, RootContent } from 'hast';
 import type { Metadata } from '../load/schema.js';
 import type { DocumentModel, PageStart } from '../model/types.js';
 import { fontFaceCss, fontFacesFor, fontLicensePath } from '../shared/fonts.js';
-import { writeFileAtomic } from '../shared/fs.js';
+import { writeFileAtomic, type WriteFile } from '../shared/fs.js';
 import { templatesDir } from '../shared/package.js';
 import { sourceDateEpoch } from '../shared/paths.js';
 import { modelResources } from '../resources/index.js';
@@ -65,6 +65,8 @@ export interface EpubOptions {
 export interface WriteEpubOptions extends EpubOptions {
   /** The `.epub` file to write (replaced whole, never left half-written). */
   outFile: string;
+  /** How the file is written. Default: `writeFileAtomic`. */
+  write?: WriteFile;
 }
 
 /** Folder of the package document inside the container. */
@@ -262,5 +264,5 @@ export function makeEpub(model: DocumentModel, options: EpubOptions = {}): Uint8
 /** Build the EPUB and write it to `options.outFile` whole or not at all. */
 export async function writeEpub(model: DocumentModel, options: WriteEpubOptions): Promise<void> {
   const mathFont = options.mathFont ?? (hasMath(model) ? await mathFontSubset(mathCharacters(model)) : undefined);
-  await writeFileAtomic(options.outFile, makeEpub(model, { ...options, mathFont }));
+  await (options.write ?? writeFileAtomic)(options.outFile, makeEpub(model, { ...options, mathFont }));
 }

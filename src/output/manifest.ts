@@ -12,8 +12,7 @@
  * itself are ignored, so an edited manifest cannot make a build delete
  * anything outside the folder.
  */
-import { readFileSync, readdirSync, realpathSync } from 'node:fs';
-import { lstat, rm } from 'node:fs/promises';
+import { lstatSync, readFileSync, readdirSync, realpathSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../shared/fs.js';
 
@@ -65,10 +64,20 @@ export async function replaceManifest(assetsDir: string, written: readonly strin
     if (now.has(entry)) continue;
     const file = path.join(assetsDir, ...entry.split('/'));
     // Only a plain file, as Colophon writes; never a folder or a link, nor anything through a link.
-    const info = await lstat(file).catch(() => null);
-    if (!info?.isFile() || !isInside(assetsDir, file)) continue;
-    await rm(file, { force: true });
+    let info;
+    try {
+      info = lstatSync(file);
+    } catch {
+      continue;
+    }
+    if (!info.isFile() || !isInside(assetsDir, file)) continue;
+    try {
+      unlinkSync(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
+  // Left as it is when it lists the same files (`writeFileAtomic` compares).
   await writeFileAtomic(path.join(assetsDir, manifestName), `${header}\n${[...now].sort().join('\n')}\n`);
 }
 

@@ -23,7 +23,7 @@ import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import type { DocumentModel, PageStart } from '../model/types.js';
 import { closePageWithin, deadline, killBrowser, stageNames, StageTimeoutError, withDeadline, type Stage } from '../output/deadline.js';
 import { rules } from '../rules.js';
-import { writeFileAtomic } from '../shared/fs.js';
+import { writeFileAtomic, type WriteFile } from '../shared/fs.js';
 import { labelsFor } from '../shared/labels.js';
 import { modelResources } from '../resources/index.js';
 import { readFontFile, tinosFontFaceCss } from './fonts.js';
@@ -114,6 +114,8 @@ export interface PrintOptions {
 export interface RenderPdfOptions extends PrintOptions {
   /** Where to write the PDF (atomically). */
   outFile: string;
+  /** How the file is written. Default: `writeFileAtomic`. */
+  write?: WriteFile;
   /** Creation and modification date in the PDF. Default: `SOURCE_DATE_EPOCH`, else now. */
   date?: Date;
   /** Told where the pages start as soon as they are laid out, while the browser prints (the ebook's page list is made meanwhile). */
@@ -408,7 +410,7 @@ export async function renderPdf(model: DocumentModel, options: RenderPdfOptions)
     return { pdf: bytes, result, print: performance.now() - started };
   });
   const finished = setPdfInfo(pdf, model, { date: options.date ?? buildDate(), headings: result.headings });
-  await writeFileAtomic(options.outFile, finished);
+  await (options.write ?? writeFileAtomic)(options.outFile, finished);
   const paginated = result.pageTimes.reduce((a, b) => a + b, 0) + result.finishTime;
   return { pages: result.pages, pageStarts: toPageStarts(result), pageTimes: result.pageTimes, pageWork: result.pageWork, timings: { paginate: paginated, print } };
 }

@@ -14,7 +14,9 @@
  *
  * The assets sit in a folder named after the page (as browsers save a page
  * "complete") so two manuscripts built into one `dist/` never share or
- * overwrite each other's files. Every file goes through `writeFileAtomic`.
+ * overwrite each other's files. Every file goes through `writeFileAtomic`
+ * (or the build's staging folder); one already in place with the same bytes
+ * is left as it is.
  */
 import { needsPandocCss } from '../shared/pandoc-css.js';
 import { hasMath, mathCharacters, mathCss, mathFontFile, mathFontLicense, mathFontLicenseFile, mathFontSubset } from '../shared/math-font.js';
@@ -23,7 +25,7 @@ import path from 'node:path';
 import type { Element } from 'hast';
 import type { DocumentModel } from '../model/types.js';
 import { foreignNames, replaceManifest } from '../output/manifest.js';
-import { writeFileAtomic } from '../shared/fs.js';
+import { writeFileAtomic, type WriteFile } from '../shared/fs.js';
 import { templatesDir } from '../shared/package.js';
 import { fontFaceCss, fontFacesFor, fontLicensePath } from '../shared/fonts.js';
 import { modelResources } from '../resources/index.js';
@@ -34,6 +36,8 @@ export interface HtmlEditionOptions extends Omit<HtmlPageOptions, 'assetsHref' |
   outDir: string;
   /** Where the page ends up when `outDir` is a staging folder moved there later. Default: `outDir`. */
   finalDir?: string;
+  /** How each file is written. Default: `writeFileAtomic`. */
+  write?: WriteFile;
   /** Folder with the layout's `screen.css`. Default: the package's `templates/carim`. */
   templateDir?: string;
   /**
@@ -97,7 +101,7 @@ export function localImages(model: DocumentModel, assetsName: string, avoid: Rea
 
 /** Write `NAME.html` and its assets; resolves to the paths written, the page first. */
 export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditionOptions): Promise<string[]> {
-  const { outDir, templateDir = defaultTemplateDir(), pdf = false, ...pageOptions } = options;
+  const { outDir, templateDir = defaultTemplateDir(), pdf = false, write: writeFile = writeFileAtomic, ...pageOptions } = options;
   const assetsName = `${model.name}_files`;
   const assetsDir = path.join(outDir, assetsName);
   // Written into a staging folder, the page ends up in `finalDir`: the files
@@ -128,7 +132,7 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
 
   const written: string[] = [];
   const write = async (target: string, data: string | Uint8Array): Promise<void> => {
-    await writeFileAtomic(target, data);
+    await writeFile(target, data);
     written.push(target);
   };
   // Assets first, so a page never appears before the files it links to.
@@ -142,7 +146,7 @@ export async function writeHtmlEdition(model: DocumentModel, options: HtmlEditio
   }
   await write(path.join(assetsDir, 'screen.css'), css);
   const pagePath = path.join(outDir, `${model.name}.html`);
-  await writeFileAtomic(pagePath, serialise(page));
+  await writeFile(pagePath, serialise(page));
   // Staged, the manifest is replaced when the files are moved into place.
   if (finalAssetsDir === assetsDir) await replaceManifest(assetsDir, written);
   return [pagePath, ...written];
