@@ -61,21 +61,46 @@ function asStarted(work) {
 }
 
 /**
+ * A bundle's text inside Node's module wrapper: scripts/bundle.mjs writes
+ * the bundles wrapped already, which spares joining the wrapper to the
+ * text and copying it whole before V8 reads it.
+ */
+const [wrapperHead, wrapperTail] = Module.wrap('\0').split('\0');
+const inWrapper = (text) => (text.startsWith(wrapperHead) && text.endsWith(wrapperTail) ? text : Module.wrap(text));
+
+/**
+ * The stamp scripts/bundle.mjs puts at the start of a bundle: a hash of its
+ * text. V8 checks a code cache against the length of the source only (and
+ * its own version and flags), so a rebuilt bundle of the same length would
+ * run the old bundle's functions from the old cache. A cache file starts
+ * with the stamp of the text it was made from, and serves that text only;
+ * a bundle without a stamp gets no cache.
+ */
+const stampPattern = /\/\*colophon-text:([0-9a-f]{16})\*\//y;
+function textStamp(text) {
+  stampPattern.lastIndex = text.startsWith(wrapperHead) ? wrapperHead.length : 0;
+  const found = stampPattern.exec(text);
+  return found ? found[1] : null;
+}
+
+/**
  * A bundle compiled from its code cache (`cacheFile`), or afresh when the
  * cache is missing or stale; then a fresh cache is written after a
  * successful build or preview (or when asked), with every function the run
  * compiled.
  */
 function compile(file, text, cacheFile, part = false) {
+  const stamp = textStamp(text);
   let cachedData;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    const data = fs.readFileSync(cacheFile);
+    if (stamp !== null && data.length > stamp.length && data.toString('latin1', 0, stamp.length) === stamp) cachedData = data.subarray(stamp.length);
   } catch {
     cachedData = undefined;
   }
-  const script = asStarted(() => new vm.Script(Module.wrap(text), { filename: file, cachedData }));
+  const script = asStarted(() => new vm.Script(inWrapper(text), { filename: file, cachedData }));
   const fresh = cachedData === undefined || script.cachedDataRejected === true;
-  if (process.env.COLOPHON_WRITE_CODE_CACHE === '1' || (fresh && (process.argv[2] === 'build' || process.argv[2] === 'preview'))) {
+  if (stamp !== null && (process.env.COLOPHON_WRITE_CODE_CACHE === '1' || (fresh && (process.argv[2] === 'build' || process.argv[2] === 'preview')))) {
     process.once('beforeExit', () => {
       // A failed build ran less than a good one: it replaces no cache, and
       // writes only a missing one of a part (say, the checks that found
@@ -84,7 +109,7 @@ function compile(file, text, cacheFile, part = false) {
       try {
         const data = asStarted(() => script.createCachedData());
         const temporary = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(temporary, data);
+        fs.writeFileSync(temporary, Buffer.concat([Buffer.from(stamp, 'latin1'), data]));
         fs.renameSync(temporary, cacheFile);
       } catch {
         // A read-only install: the next run compiles again.

@@ -79,6 +79,36 @@ describe.runIf(haveBundle)('the bundled CLI', () => {
     expect(readdirSync(path.join(dir, 'unbundled')).sort()).toEqual(['input.epub', 'input.html', 'input_files']);
   });
 
+  it('never runs a rebuilt bundle of the same length from the old one\'s code cache', () => {
+    // V8 checks a code cache against the source's length only: the
+    // launcher keeps each cache for the stamp of the text it was made from.
+    const pkg = packageCopy(mainAndLinked);
+    const file = path.join(pkg, 'build', 'colophon.cjs');
+    const input = manuscript('title: Rebuilt\nbibliography: refs.json', text);
+    const steps = () => {
+      const result = spawnSync(process.execPath, [path.join(pkg, 'bin', 'colophon.cjs'), 'build', input, '--format', 'html', '--out', path.join(path.dirname(input), 'out'), '--no-cache', '-q'], {
+        encoding: 'utf8',
+        env: { ...process.env, COLOPHON_TIMINGS: '1' },
+      });
+      expect(result.status, result.stderr).toBe(0);
+      return result.stderr;
+    };
+    expect(steps()).toContain('bundle compiled (no code cache)');
+    expect(steps()).toContain('bundle compiled (from the code cache)');
+    // Another build of the bundle: one label changed, the same length, another stamp.
+    const before = readFileSync(file, 'latin1');
+    const after = before.replace('"web page written"', '"web page Written"').replace(/\/\*colophon-text:[0-9a-f]{16}\*\//, '/*colophon-text:0123456789abcdef*/');
+    expect(after.length).toBe(before.length);
+    expect(after).not.toBe(before);
+    writeFileSync(file, after, 'latin1');
+    const rebuilt = steps();
+    expect(rebuilt).toContain('bundle compiled (no code cache)');
+    expect(rebuilt).toContain('web page Written');
+    expect(rebuilt).not.toContain('web page written');
+    // Its own cache is written, and read by the next build.
+    expect(steps()).toContain('bundle compiled (from the code cache)');
+  });
+
   it('runs the compiled modules under --debug, whose stack traces name the functions as written', () => {
     const input = manuscript('title: Debugged\nbibliography: refs.json', text);
     const dir = path.dirname(input);

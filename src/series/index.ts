@@ -141,15 +141,19 @@ function workerEntry(): { entry: URL | string; eval: boolean } {
   const loader = `
 const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module');
 const file = ${JSON.stringify(file)}, cacheFile = ${JSON.stringify(cacheFile)};
+// As bin/colophon.cjs does: the text in its wrapper already, and a cache
+// used only for the text whose stamp it starts with.
+const text = fs.readFileSync(file, 'utf8'), [head, tail] = Module.wrap('\\0').split('\\0');
+const stamp = text.startsWith(head) ? (/^\\/\\*colophon-text:([0-9a-f]{16})\\*\\//.exec(text.slice(head.length)) || [])[1] : undefined;
 let cachedData;
-try { cachedData = fs.readFileSync(cacheFile); } catch {}
-const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
-if (cachedData === undefined || script.cachedDataRejected) {
+try { const data = fs.readFileSync(cacheFile); if (stamp && data.toString('latin1', 0, 16) === stamp && data.length > 16) cachedData = data.subarray(16); } catch {}
+const script = new vm.Script(text.startsWith(head) && text.endsWith(tail) ? text : Module.wrap(text), { filename: file, cachedData });
+if (stamp && (cachedData === undefined || script.cachedDataRejected)) {
   require('node:worker_threads').parentPort.on('message', (message) => {
     if (message.type !== 'stop') return;
     try {
       const temporary = cacheFile + '.' + process.pid + '.' + require('node:worker_threads').threadId + '.tmp';
-      fs.writeFileSync(temporary, script.createCachedData());
+      fs.writeFileSync(temporary, Buffer.concat([Buffer.from(stamp, 'latin1'), script.createCachedData()]));
       fs.renameSync(temporary, cacheFile);
     } catch {}
   });

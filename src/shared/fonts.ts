@@ -55,6 +55,11 @@ function covers(subset: string, codePoint: number): boolean {
   return false;
 }
 
+function coveredBy(subsets: Set<string>, codePoint: number): boolean {
+  for (const subset of subsets) if (covers(subset, codePoint)) return true;
+  return false;
+}
+
 export interface FontFace {
   weight: 400 | 700;
   style: 'normal' | 'italic';
@@ -72,15 +77,24 @@ const silentTags = new Set(['script', 'style', 'template']);
 /** Text of `tree` grouped by face key (`400-normal`, `700-italic` …). */
 function textByFace(tree: Root | Element): Map<string, Set<number>> {
   const faces = new Map<string, Set<number>>();
+  // Per face, the ASCII characters already in its set: most of a text is
+  // ASCII, and a look in a table is cheaper than adding to a set again.
+  const ascii = new Map<Set<number>, Uint8Array>();
   const visit = (node: Root | RootContent, bold: boolean, italic: boolean): void => {
     if (node.type === 'text') {
       const key = `${bold ? 700 : 400}-${italic ? 'italic' : 'normal'}`;
       let set = faces.get(key);
       if (!set) faces.set(key, (set = new Set()));
+      let seen = ascii.get(set);
+      if (!seen) ascii.set(set, (seen = new Uint8Array(128)));
       // Code point by code point, by index (a string's iterator makes a step of garbage per character).
       const text = node.value;
       for (let i = 0; i < text.length; i++) {
         const codePoint = text.codePointAt(i) as number;
+        if (codePoint < 128) {
+          if (seen[codePoint] === 1) continue;
+          seen[codePoint] = 1;
+        }
         set.add(codePoint);
         if (codePoint > 0xffff) i++;
       }
@@ -119,7 +133,7 @@ export function fontFacesFor(body: Root | Element): FontFace[] {
     const [weight, style] = key.split('-') as [string, 'normal' | 'italic'];
     const chosen = new Set<string>(key === '400-normal' ? ['latin'] : []);
     for (const cp of codePoints) {
-      if ([...chosen].some((s) => covers(s, cp))) continue;
+      if (coveredBy(chosen, cp)) continue;
       const subset = Object.keys(subsetRanges).find((s) => covers(s, cp));
       if (subset) chosen.add(subset);
     }
