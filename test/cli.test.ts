@@ -3,7 +3,7 @@
  * `file:line:column  message  rule-id`, nothing half-written in the output
  * folder. Runs the compiled bin (`npm test` compiles first).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -145,5 +145,37 @@ describe('colophon build: raw HTML', () => {
     const html = readFileSync(path.join(folder(file), 'out', 'input.html'), 'utf8');
     expect(html).toContain('<script>alert(1)</script>');
     expect(html).toContain('onclick="alert(3)"');
+  });
+});
+
+describe('colophon: a reader that stops reading', () => {
+  // `colophon styles --all | head -1`: the pipe closes after the first line.
+  const closedEarly = (entry: string, args: string[], cwd?: string) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [entry, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  const launcher = path.join(import.meta.dirname, '..', 'bin', 'colophon.cjs');
+
+  it('is no error: the listing stops quietly, with exit status 0', async () => {
+    for (const entry of [bin, launcher]) {
+      const { code, stderr } = await closedEarly(entry, ['styles', '--all']);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    }
+  });
+
+  it('does not stop a build: its editions are all in place, and no staging is left', async () => {
+    const input = manuscript('title: Piped\nbibliography: refs.json', 'Migration was debated [@morehouse2011, p. 4].');
+    const dir = path.dirname(input);
+    // Each file written is a line on stdout: the first one closes the pipe.
+    const { code, stderr } = await closedEarly(bin, ['build', 'input.md', '--format', 'html', '--out', 'out'], dir);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(readdirSync(path.join(dir, 'out')).sort()).toEqual(['input.html', 'input_files']);
+    expect(readFileSync(path.join(dir, 'out', 'input.html'), 'utf8')).toContain('Irregular Migration in Europe');
   });
 });
