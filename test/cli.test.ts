@@ -146,6 +146,19 @@ describe('colophon build: raw HTML', () => {
     expect(html).toContain('<script>alert(1)</script>');
     expect(html).toContain('onclick="alert(3)"');
   });
+
+  it('leaves a table its caption (the HTML parser drops a caption outside its table)', () => {
+    const table = '| Year | Returns |\n|------|---------|\n| 2011 | 1,519   |\n\n: Returns per year {#tbl-returns}';
+    for (const unsafe of [[], ['--unsafe-html']]) {
+      const file = manuscript('title: T', `See @tbl-returns.\n\n${table}\n\n<div class="x">raw</div>`);
+      const result = colophon(['build', 'input.md', '--format', 'html', '--out', 'out', ...unsafe], folder(file));
+      expect(result.status, result.stderr).toBe(0);
+      const html = readFileSync(path.join(folder(file), 'out', 'input.html'), 'utf8');
+      expect(html).toMatch(/<table[^>]*><caption>Table 1: Returns per year<\/caption>/);
+      expect(html).toContain('aria-label="Table 1: Returns per year"');
+      expect(html).toContain('<div class="x">raw</div>');
+    }
+  });
 });
 
 describe('colophon: a reader that stops reading', () => {

@@ -107,6 +107,11 @@ export function toDocumentModel(tree: Root, file: VFile, options: ModelOptions):
   };
   const processor = unified()
     .use(remarkRehype, { allowDangerousHtml: true })
+    // Before raw HTML is read: the HTML parser drops a `<caption>` that is
+    // not inside its table, and keeps only its text.
+    .use(() => (hast: HastRoot) => {
+      attachTableCaptions(hast);
+    })
     .use(() => (hast: HastRoot) => guard.protect(hast));
   if (hasRaw) processor.use(rehypeRaw);
   if (!options.unsafeHtml) processor.use(rehypeSanitize, schema);
@@ -131,7 +136,6 @@ export function toDocumentModel(tree: Root, file: VFile, options: ModelOptions):
   // Text between blocks is only the line breaks remark-rehype adds.
   body.children = trimWhitespace(body.children as ElementContent[]) as RootContent[];
 
-  attachTableCaptions(body);
   addHeadingIds(body, notes);
   let bibliography: Element | null = null;
   visit(body, 'element', (node) => {

@@ -172,7 +172,9 @@ function applyTableAttributes(table: Table, attributes: Attributes): void {
 
 /**
  * Model stage: a `<caption>` right before a `<table>` (as `parse` leaves
- * it) becomes the table's first child, where HTML wants it.
+ * it) becomes the table's first child, where HTML wants it. This runs
+ * before raw HTML is read, since the HTML parser drops a caption outside
+ * its table.
  */
 export function attachTableCaptions(tree: HastRoot | Element): void {
   visit(tree, (node) => {
