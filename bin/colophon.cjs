@@ -31,16 +31,17 @@ function unbundled() {
   return import(pathToFileURL(path.join(buildDir, 'src', 'cli', 'bin.js')).href);
 }
 
-let source;
-// `--debug` prints the stack of an internal error: the compiled modules
-// have the names the code was written with, the bundle shortened ones.
-if (!process.env.COLOPHON_NO_BUNDLE && !process.argv.includes('--debug')) {
+/** The main bundle's text, or undefined to run the compiled modules. */
+function readBundle() {
+  // `--debug` prints the stack of an internal error: the compiled modules
+  // have the names the code was written with, the bundle shortened ones.
+  if (process.env.COLOPHON_NO_BUNDLE || process.argv.includes('--debug')) return undefined;
   try {
     const bytes = fs.readFileSync(bundle);
     // ASCII (the usual case) is read as Latin-1: the same text, without decoding UTF-8.
-    source = bytes.toString(isAscii && isAscii(bytes) ? 'latin1' : 'utf8');
+    return bytes.toString(isAscii && isAscii(bytes) ? 'latin1' : 'utf8');
   } catch {
-    source = undefined;
+    return undefined;
   }
 }
 
@@ -84,12 +85,14 @@ function textStamp(text) {
 }
 
 /**
- * A bundle compiled from its code cache (`cacheFile`), or afresh when the
- * cache is missing or stale; then a fresh cache is written after a
- * successful build or preview (or when asked), with every function the run
- * compiled.
+ * The bundle `file` (its `text`) compiled from its code cache `cacheFile`
+ * when the cache was made from this very text, else afresh: the script,
+ * whether it was compiled afresh, and `save()`, which writes a cache of
+ * every function compiled so far (nothing for a text without a stamp, or
+ * in a read-only install). Also used by the series worker
+ * (src/series/index.ts).
  */
-function compile(file, text, cacheFile, part = false) {
+function compileCached(file, text, cacheFile) {
   const stamp = textStamp(text);
   let cachedData;
   try {
@@ -99,21 +102,33 @@ function compile(file, text, cacheFile, part = false) {
     cachedData = undefined;
   }
   const script = asStarted(() => new vm.Script(inWrapper(text), { filename: file, cachedData }));
-  const fresh = cachedData === undefined || script.cachedDataRejected === true;
-  if (stamp !== null && (process.env.COLOPHON_WRITE_CODE_CACHE === '1' || (fresh && (process.argv[2] === 'build' || process.argv[2] === 'preview')))) {
+  const save = () => {
+    if (stamp === null) return;
+    try {
+      const data = asStarted(() => script.createCachedData());
+      const temporary = `${cacheFile}.${process.pid}.${require('node:worker_threads').threadId}.tmp`;
+      fs.writeFileSync(temporary, Buffer.concat([Buffer.from(stamp, 'latin1'), data]));
+      fs.renameSync(temporary, cacheFile);
+    } catch {
+      // A read-only install: the next run compiles again.
+    }
+  };
+  return { script, fresh: cachedData === undefined || script.cachedDataRejected === true, save };
+}
+
+/**
+ * A bundle of the command compiled with `compileCached`; a fresh cache is
+ * written after a successful build or preview (or when asked).
+ */
+function compile(file, text, cacheFile, part = false) {
+  const { script, fresh, save } = compileCached(file, text, cacheFile);
+  if (process.env.COLOPHON_WRITE_CODE_CACHE === '1' || (fresh && (process.argv[2] === 'build' || process.argv[2] === 'preview'))) {
     process.once('beforeExit', () => {
       // A failed build ran less than a good one: it replaces no cache, and
       // writes only a missing one of a part (say, the checks that found
       // its errors, which a good build never loads).
       if (process.exitCode && process.exitCode !== 0 && !(part && fresh)) return;
-      try {
-        const data = asStarted(() => script.createCachedData());
-        const temporary = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(temporary, Buffer.concat([Buffer.from(stamp, 'latin1'), data]));
-        fs.renameSync(temporary, cacheFile);
-      } catch {
-        // A read-only install: the next run compiles again.
-      }
+      save();
     });
   }
   return { script, fresh };
@@ -226,17 +241,21 @@ function holdOptimiser() {
   }
 }
 
-if (source !== undefined) {
-  linked = linkedParts(source);
-  // A linked part missing or changed: the compiled modules do the same work.
-  if (!linkedPartsReady(linked)) source = undefined;
-}
 /** The bundles' `require`: a package or module in a part comes from its part. */
 let launcherRequire;
-if (source === undefined) {
-  holdOptimiser();
-  unbundled();
-} else {
+
+function main() {
+  let source = readBundle();
+  if (source !== undefined) {
+    linked = linkedParts(source);
+    // A linked part missing or changed: the compiled modules do the same work.
+    if (!linkedPartsReady(linked)) source = undefined;
+  }
+  if (source === undefined) {
+    holdOptimiser();
+    unbundled();
+    return;
+  }
   mark('bundle read');
   const { script, fresh } = compile(bundle, source, cacheFile);
   mark(fresh ? 'bundle compiled (no code cache)' : 'bundle compiled (from the code cache)');
@@ -248,3 +267,7 @@ if (source === undefined) {
   }, nodeRequire);
   runBundle(script, bundle, launcherRequire);
 }
+
+// Required rather than run (by the series worker): its helpers only.
+if (require.main === module) main();
+else module.exports = { compileCached };

@@ -43,7 +43,7 @@ try {
 }
 
 /** Sources whose `createRequire` line gives way to the bundle's own `require`. */
-const lazyRequirers = [path.join('cite', 'engine.ts'), path.join('parse', 'math.ts'), path.join('shared', 'math-font.ts'), path.join('load', 'zod.ts')];
+const lazyRequirers = [path.join('cite', 'engine.ts'), path.join('parse', 'math.ts'), path.join('shared', 'math-font.ts'), path.join('load', 'zod.ts'), path.join('cache', 'citations.ts')];
 
 /**
  * Sources whose `import * as NAME from 'PACKAGE'` lines become a namespace

@@ -20,6 +20,7 @@
 import { accessSync, constants, lutimesSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, statSync, unlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { rules } from './rules.js';
+import { randomBytes } from './shared/random.js';
 import { bytesOf, holdsBytes, stillHolds, wallClockNs } from './shared/fs.js';
 
 /** A problem with the machine rather than the input: exit status 3. */
@@ -127,9 +128,8 @@ interface Kept {
   checkedAt: bigint;
 }
 
-const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 /** Six letters for a name of one's own (made with `wx`, so a name taken is only tried again). */
-const suffix = () => Array.from({ length: 6 }, () => letters[Math.floor(Math.random() * letters.length)]).join('');
+const suffix = () => randomBytes(3).toString('hex');
 
 /**
  * Stage a manuscript's editions in `outDir`. Files of the assets folder go

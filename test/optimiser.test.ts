@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { longBibliography, longInput, optimiserFor, optimiserForBibliography } from '../src/shared/optimiser.js';
 
@@ -80,15 +79,16 @@ describe('the optimiser', () => {
     };
   `;
 
+  const launcherSource = () => readFileSync(path.join(import.meta.dirname, '..', 'bin', 'colophon.cjs'), 'utf8');
+  const cut = (source: string, name: string) => source.slice(source.indexOf(`function ${name}(`), source.indexOf('\n}\n', source.indexOf(`function ${name}(`)) + 2);
+
   it('runs work with the flags Node started with while it is held (Node\'s modules are compiled from their cache)', () => {
-    const optimiser = pathToFileURL(path.join(import.meta.dirname, '..', 'build', 'src', 'shared', 'optimiser.js')).href;
     const probe = `${stampProbe}
+      ${cut(launcherSource(), 'asStarted')}
       require('node:v8').setFlagsFromString('--no-opt');
       globalThis.__colophonOptimiserHeld = true;
-      import(${JSON.stringify(optimiser)}).then(({ asStarted }) => {
-        const inside = asStarted(() => readsStamp());
-        process.stdout.write(JSON.stringify({ inside, after: readsStamp(), value: asStarted(() => 42) }));
-      });`;
+      const inside = asStarted(() => readsStamp());
+      process.stdout.write(JSON.stringify({ inside, after: readsStamp(), value: asStarted(() => 42) }));`;
     const file = path.join(dir, 'as-started.cjs');
     writeFileSync(file, probe);
     const run = spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
@@ -97,12 +97,11 @@ describe('the optimiser', () => {
   });
 
   it('has the launcher require Node\'s own modules with the flags Node started with, its bundle\'s modules as held', () => {
-    const launcher = readFileSync(path.join(import.meta.dirname, '..', 'bin', 'colophon.cjs'), 'utf8');
-    const cut = (name: string) => launcher.slice(launcher.indexOf(`function ${name}(`), launcher.indexOf('\n}\n', launcher.indexOf(`function ${name}(`)) + 2);
+    const launcher = launcherSource();
     const probe = `${stampProbe}
       const Module = require('node:module');
-      ${cut('asStarted')}
-      ${cut('withBuiltinsAsStarted')}
+      ${cut(launcher, 'asStarted')}
+      ${cut(launcher, 'withBuiltinsAsStarted')}
       require('node:v8').setFlagsFromString('--no-opt');
       globalThis.__colophonOptimiserHeld = true;
       const seen = [];

@@ -84,6 +84,8 @@ const colophon = (args) => timed(process.execPath, [launcher, ...args], { cwd: w
 const pandoc = (args) => timed('pandoc', args, { cwd: work });
 const pandocHtml = ['--citeproc', '-s', 'paper.md', '--bibliography', bib, '--csl', csl, '-o', out('pandoc.html')];
 const pandocEpub = ['--citeproc', 'paper.md', '--bibliography', bib, '--csl', csl, '-o', out('pandoc.epub')];
+const htmlColdArgs = ['build', 'paper.md', '--format', 'html', '--out', out('cold'), '-q', '--no-cache'];
+const htmlCachedArgs = ['build', 'paper.md', '--format', 'html', '--out', out('cached'), '-q'];
 mkdirSync(path.join(work, 'out'), { recursive: true });
 
 const say = (text = '') => process.stdout.write(`${text}\n`);
@@ -132,7 +134,7 @@ say();
 try {
   if (only.has('cold')) {
     say('## cold first build, HTML (no citation cache; a new process each run)');
-    const args = ['build', 'paper.md', '--format', 'html', '--out', out('cold'), '-q', '--no-cache'];
+    const args = htmlColdArgs;
     say(`$ node ${rel(launcher)} ${args.join(' ')}`);
     say(`$ pandoc ${pandocHtml.join(' ')}`);
     await paired('cold HTML', () => colophon(args), () => pandoc(pandocHtml));
@@ -144,7 +146,7 @@ try {
 
   if (only.has('cached')) {
     say('## cold cached rebuild after a text edit, HTML (a new process; citations from the cache)');
-    const args = ['build', 'paper.md', '--format', 'html', '--out', out('cached'), '-q'];
+    const args = htmlCachedArgs;
     say(`$ node ${rel(launcher)} ${args.join(' ')}     (after a one-word edit of paper.md)`);
     say(`$ pandoc ${pandocHtml.join(' ')}`);
     await colophon(args);
@@ -162,12 +164,12 @@ try {
     const pandocBare = (args) => timed('pandoc', args, { cwd: work, env: noCerts });
     say('## the same builds without NODE_EXTRA_CA_CERTS (for both tools; not a goal)');
     if (only.has('cold')) {
-      const args = ['build', 'paper.md', '--format', 'html', '--out', out('cold'), '-q', '--no-cache'];
+      const args = htmlColdArgs;
       say(`$ env -u NODE_EXTRA_CA_CERTS node ${rel(launcher)} ${args.join(' ')}`);
       await paired('cold HTML, no NODE_EXTRA_CA_CERTS', () => bare(args), () => pandocBare(pandocHtml));
     }
     if (only.has('cached')) {
-      const args = ['build', 'paper.md', '--format', 'html', '--out', out('cached'), '-q'];
+      const args = htmlCachedArgs;
       say(`$ env -u NODE_EXTRA_CA_CERTS node ${rel(launcher)} ${args.join(' ')}     (after a one-word edit of paper.md)`);
       await paired('cached HTML rebuild, no NODE_EXTRA_CA_CERTS', () => bare(args), () => pandocBare(pandocHtml), { before: textEdit });
     }

@@ -27,7 +27,11 @@ import { fileURLToPath } from 'node:url';
 import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { citeprocFingerprint } from '../cite/process.js';
 import { citeprocVersion } from '../cite/engine.js';
-import { asStarted } from '../shared/optimiser.js';
+
+// In the bundle this line gives way to the bundle's own require
+// (scripts/bundle.mjs), the launcher's, which loads Node's modules with
+// V8's flags as Node started (bin/colophon.cjs).
+const require = createRequire(import.meta.url);
 
 /** Bumped when the shape of an entry or of the request changes. */
 const format = 2;
@@ -51,7 +55,7 @@ function codeVersions(): string {
     citeproc = citeprocVersion();
   } catch {
     // Resolved without its package.json: the processor's own version string.
-    citeproc = String((createRequire(import.meta.url)('citeproc') as { PROCESSOR_VERSION?: string }).PROCESSOR_VERSION ?? 'unknown');
+    citeproc = String((require('citeproc') as { PROCESSOR_VERSION?: string }).PROCESSOR_VERSION ?? 'unknown');
   }
   versions = `${format}/${citeproc}/${packageVersion()}`;
   return versions;
@@ -79,8 +83,7 @@ function packageVersion(): string {
 /** The cache key of a request. */
 export function requestKey(request: CiteprocRequest): string {
   // node:crypto is loaded here, not when the module loads: a build without the cache needs none of it.
-  const crypto = asStarted(() => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto'));
-  const hash = crypto.createHash('sha256');
+  const hash = (require('node:crypto') as typeof import('node:crypto')).createHash('sha256');
   const part = (value: unknown) => {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     hash.update(String(text.length));

@@ -374,6 +374,18 @@ function plainSeries(value: unknown): Series {
   return seriesOut(s as unknown as SeriesIn);
 }
 
+const isTitle = (value: unknown): value is string => isString(value) && value !== '';
+const isDate = (value: unknown): boolean => isString(value) || isNumber(value) || (value instanceof Date && !Number.isNaN(value.getTime()));
+
+/** Keys whose plainly valid value the schema gives back as it is, with the test it must pass. */
+const plainValues = new Map<string, (value: unknown) => boolean>([
+  ['title', isTitle],
+  ['date', isDate],
+  ...['subtitle', 'csl', 'reference-section-title', 'publisher', 'rights', 'funding', 'abstract', 'identifier', 'toc-title'].map((key) => [key, isString] as const),
+  ...['lang', 'locale'].map((key) => [key, isLanguage] as const),
+  ...['link-citations', 'suppress-bibliography', 'notes-after-punctuation', 'toc', 'table-of-contents', 'number-sections'].map((key) => [key, isBoolean] as const),
+]);
+
 /** A list given in the front matter, as the schema gives it: a copy. */
 const listOf = (value: string | string[]): string | string[] => (Array.isArray(value) ? value.slice() : value);
 
@@ -392,35 +404,16 @@ export function plainFrontMatter(raw: Record<string, unknown>): FrontMatterData 
     for (const key in raw) {
       const value = raw[key];
       if (value === undefined) continue;
+      const test = plainValues.get(key);
+      if (test) {
+        if (!test(value)) throw notPlain;
+        (data as Record<string, unknown>)[key] = value;
+        continue;
+      }
       switch (key) {
-        case 'title':
-          if (!(isString(value) && value !== '')) throw notPlain;
-          data.title = value;
-          break;
-        case 'subtitle':
-        case 'csl':
-        case 'reference-section-title':
-        case 'publisher':
-        case 'rights':
-        case 'funding':
-        case 'abstract':
-        case 'identifier':
-        case 'toc-title':
-          if (!isString(value)) throw notPlain;
-          data[key] = value;
-          break;
         case 'author':
         case 'authors':
           data[key] = plainAuthors(value);
-          break;
-        case 'date':
-          if (!(isString(value) || isNumber(value) || (value instanceof Date && !Number.isNaN(value.getTime())))) throw notPlain;
-          data.date = value;
-          break;
-        case 'lang':
-        case 'locale':
-          if (!isLanguage(value)) throw notPlain;
-          data[key] = value;
           break;
         case 'bibliography':
         case 'nocite':
@@ -431,15 +424,6 @@ export function plainFrontMatter(raw: Record<string, unknown>): FrontMatterData 
         case 'references':
           if (!Array.isArray(value)) throw notPlain;
           data.references = value.slice();
-          break;
-        case 'link-citations':
-        case 'suppress-bibliography':
-        case 'notes-after-punctuation':
-        case 'toc':
-        case 'table-of-contents':
-        case 'number-sections':
-          if (!isBoolean(value)) throw notPlain;
-          data[key] = value;
           break;
         case 'series':
           data.series = plainSeries(value);

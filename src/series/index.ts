@@ -138,26 +138,14 @@ function workerEntry(): { entry: URL | string; eval: boolean } {
   if (typeof __colophonBundle !== 'string') return { entry: new URL('./worker.js', import.meta.url), eval: false };
   const file = path.join(path.dirname(__colophonBundle), 'colophon-worker.cjs');
   const cacheFile = path.join(path.dirname(__colophonBundle), `colophon-worker-${process.version}-${process.arch}.v8cache`);
+  // The launcher's own cache handling (bin/colophon.cjs, `compileCached`):
+  // the worker's cache is written when the series stops, if it was stale.
+  const launcher = path.join(path.dirname(__colophonBundle), '..', 'bin', 'colophon.cjs');
   const loader = `
-const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module');
-const file = ${JSON.stringify(file)}, cacheFile = ${JSON.stringify(cacheFile)};
-// As bin/colophon.cjs does: the text in its wrapper already, and a cache
-// used only for the text whose stamp it starts with.
-const text = fs.readFileSync(file, 'utf8'), [head, tail] = Module.wrap('\\0').split('\\0');
-const stamp = text.startsWith(head) ? (/^\\/\\*colophon-text:([0-9a-f]{16})\\*\\//.exec(text.slice(head.length)) || [])[1] : undefined;
-let cachedData;
-try { const data = fs.readFileSync(cacheFile); if (stamp && data.toString('latin1', 0, 16) === stamp && data.length > 16) cachedData = data.subarray(16); } catch {}
-const script = new vm.Script(text.startsWith(head) && text.endsWith(tail) ? text : Module.wrap(text), { filename: file, cachedData });
-if (stamp && (cachedData === undefined || script.cachedDataRejected)) {
-  require('node:worker_threads').parentPort.on('message', (message) => {
-    if (message.type !== 'stop') return;
-    try {
-      const temporary = cacheFile + '.' + process.pid + '.' + require('node:worker_threads').threadId + '.tmp';
-      fs.writeFileSync(temporary, Buffer.concat([Buffer.from(stamp, 'latin1'), script.createCachedData()]));
-      fs.renameSync(temporary, cacheFile);
-    } catch {}
-  });
-}
+const fs = require('node:fs'), Module = require('node:module'), { parentPort } = require('node:worker_threads');
+const file = ${JSON.stringify(file)};
+const { script, fresh, save } = require(${JSON.stringify(launcher)}).compileCached(file, fs.readFileSync(file, 'utf8'), ${JSON.stringify(cacheFile)});
+if (fresh) parentPort.on('message', (message) => message.type === 'stop' && save());
 const module_ = new Module(file, null);
 module_.filename = file;
 module_.paths = Module._nodeModulePaths(require('node:path').dirname(file));

@@ -79,14 +79,16 @@ function textByFace(tree: Root | Element): Map<string, Set<number>> {
   const faces = new Map<string, Set<number>>();
   // Per face, the ASCII characters already in its set: most of a text is
   // ASCII, and a look in a table is cheaper than adding to a set again.
-  const ascii = new Map<Set<number>, Uint8Array>();
+  const ascii = new Map<string, Uint8Array>();
   const visit = (node: Root | RootContent, bold: boolean, italic: boolean): void => {
     if (node.type === 'text') {
       const key = `${bold ? 700 : 400}-${italic ? 'italic' : 'normal'}`;
       let set = faces.get(key);
-      if (!set) faces.set(key, (set = new Set()));
-      let seen = ascii.get(set);
-      if (!seen) ascii.set(set, (seen = new Uint8Array(128)));
+      let seen = ascii.get(key);
+      if (!set || !seen) {
+        faces.set(key, (set = new Set()));
+        ascii.set(key, (seen = new Uint8Array(128)));
+      }
       // Code point by code point, by index (a string's iterator makes a step of garbage per character).
       const text = node.value;
       for (let i = 0; i < text.length; i++) {

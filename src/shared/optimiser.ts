@@ -49,23 +49,6 @@ export function optimiserFor(inputs: string[]): boolean {
   return long;
 }
 
-/**
- * `work` run with V8's flags as Node started, for loading one of Node's own
- * modules while the optimiser is held back: Node compiles its modules from
- * a code cache of its own, which V8 rejects under other flags, and then
- * compiles them afresh, about three times slower (node:crypto: 4 ms instead
- * of 1.2). The launcher does the same for the modules the bundle requires.
- */
-export function asStarted<T>(work: () => T): T {
-  if (!globalThis.__colophonOptimiserHeld) return work();
-  setFlagsFromString('--opt');
-  try {
-    return work();
-  } finally {
-    setFlagsFromString('--no-opt');
-  }
-}
-
 /** Give the optimiser back if a short manuscript cites from a long bibliography. */
 export function optimiserForBibliography(entries: number): boolean {
   if (!globalThis.__colophonOptimiserHeld || entries <= longBibliography) return false;
