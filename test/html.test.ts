@@ -23,6 +23,8 @@ import { launchBrowser } from '../src/browser.js';
 import { buildDocument } from '../src/index.js';
 import { writeHtmlEdition } from '../src/web/edition.js';
 import { facesForText, fontFacesFor } from '../src/shared/fonts.js';
+import GithubSlugger, { slug as githubSlug } from 'github-slugger';
+import { baseSlug, HeadingSlugs } from '../src/model/slugs.js';
 import { languageNames, normaliseLang } from '../src/shared/lang.js';
 import { hrefFor } from '../src/web/linkify.js';
 import { renderHtmlPage } from '../src/web/page.js';
@@ -299,6 +301,26 @@ describe('linkify', () => {
     expect(hrefFor('10.1000/182')).toBe('https://doi.org/10.1000/182');
     expect(hrefFor('www.example.org/a|b')).toBe('http://www.example.org/a%7Cb');
     expect(hrefFor('http://localhost')).toBeNull();
+  });
+});
+
+describe('heading ids', () => {
+  it('are the slugs github-slugger makes, ASCII by its short pattern', () => {
+    for (let code = 0; code < 128; code++) {
+      const text = `a${String.fromCharCode(code)}b`;
+      expect(baseSlug(text), `U+${code.toString(16)}`).toBe(githubSlug(text));
+    }
+    const pool = ['Notes', 'notes', 'Notes 1', 'notes-1', 'A_b', ' x ', 'R\u00e9sum\u00e9', '\u0130stanbul', 'Caf\u00c9', '\u00ab\u00a0Hi\u00a0\u00bb', '1.2', '', '-', '__proto__', 'constructor', 'Tab\there', '\u{1F600} smile'];
+    let seed = 11;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let round = 0; round < 200; round++) {
+      const ours = new HeadingSlugs();
+      const theirs = new GithubSlugger();
+      for (let i = 0; i < 12; i++) {
+        const text = Array.from({ length: 1 + next(3) }, () => pool[next(pool.length)]).join(next(2) ? ' ' : '');
+        expect(ours.slug(text)).toBe(theirs.slug(text));
+      }
+    }
   });
 });
 

@@ -84,8 +84,8 @@ describe.runIf(haveBundles)("a rebuild's start", () => {
   it("loads none of Node's modules that a cached web page build does not use", () => {
     // Node's modules cost about a millisecond each to set up; a cached
     // rebuild of a web page reads and writes files synchronously, so
-    // `node:fs/promises` (with the stream and readline modules behind it)
-    // must not be loaded because some module imports it.
+    // `node:fs/promises` (and the readline and file-watching modules it
+    // loads) must not be set up because some module imports it.
     const input = manuscript('title: Start\nbibliography: refs.json\ncsl: chicago-note-bibliography', paragraphs.slice(0, 5).join('\n\n'));
     const dir = path.dirname(input);
     const probe = path.join(dir, 'probe.cjs');
