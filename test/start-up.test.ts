@@ -106,4 +106,13 @@ describe.runIf(haveBundles)("a rebuild's start", () => {
     for (const unused of ['fs/promises', 'internal/fs/promises', 'internal/readline/interface', 'worker_threads', 'child_process', 'net', 'http']) expect(loaded).not.toContain(`NativeModule ${unused}`);
     expect(readFileSync(path.join(dir, 'again', 'input.html'), 'utf8')).toContain('Paragraph 4 on readmission');
   });
+
+  it('walks trees without naming a function after every node (scripts/bundle.mjs packageEdits)', () => {
+    // unist-util-visit-parents names each node's visit function for stack traces; the bundle leaves that out.
+    const source = readFileSync(path.join(root, 'node_modules', 'unist-util-visit-parents', 'lib', 'index.js'), 'utf8');
+    expect(source).toContain("'node (' + color(");
+    const bundled = readdirSync(path.join(root, 'build')).filter((name) => name.endsWith('.cjs'));
+    expect(bundled).toContain('colophon.cjs');
+    for (const name of bundled) expect(readFileSync(path.join(root, 'build', name), 'utf8')).not.toContain('"node ("');
+  });
 });
