@@ -54,6 +54,42 @@ const lazyImporters = [path.join('shared', 'html-parser.ts'), path.join('load', 
 const namespaceImport = /^import \* as (\w+) from (['"])([^'"]+)\2;$/gm;
 
 /**
+ * Package code changed in the bundle, where it costs a build time for
+ * nothing it gives: each edit names the package file, the exact text it
+ * replaces and why. A file without that text (another version of the
+ * package) stops the bundle: the edit must be looked at again.
+ */
+const packageEdits = [
+  {
+    // unist-util-visit-parents 6.1: every node visited names its visit
+    // function after the node, for stack traces, with a property write
+    // and a coloured string: about 2 ms of a rebuild of a short note, in
+    // every tree walk. The walk itself is untouched.
+    file: path.join('unist-util-visit-parents', 'lib', 'index.js'),
+    text: `      Object.defineProperty(visit, 'name', {
+        value:
+          'node (' + color(node.type + (name ? '<' + name + '>' : '')) + ')'
+      })
+`,
+    replacement: '',
+  },
+];
+
+/** `source` of the package file `file` with its edits (see `packageEdits`). */
+function editPackage(file, source) {
+  let code = source;
+  for (const edit of packageEdits) {
+    if (!file.endsWith(path.sep + edit.file)) continue;
+    if (!code.includes(edit.text)) {
+      process.stderr.write(`colophon: ${path.relative(root, file)} no longer holds the text scripts/bundle.mjs edits (packageEdits): look at the edit again for this version\n`);
+      process.exit(1);
+    }
+    code = code.replace(edit.text, () => edit.replacement);
+  }
+  return code;
+}
+
+/**
  * Package data set up when a build first uses it, not at every start. A
  * module that only some builds read (a table of entities, the SVG schema)
  * is reached with `require` in the file that uses it, which esbuild makes a
@@ -61,9 +97,9 @@ const namespaceImport = /^import \* as (\w+) from (['"])([^'"]+)\2;$/gm;
  *
  * Each edit replaces an exact text, found exactly once, of the package
  * version named (`checks` only have to be there: what the edits rely on).
- * When a file is not as written for (an updated package), that package's
- * files are bundled as written, their data set up at start, and the bundle
- * says so on stderr; so it does when a file is no longer bundled at all.
+ * As with `packageEdits`, a file without that text (another version of the
+ * package), or one no bundle holds any more, stops the bundle with a
+ * message: the edit must be looked at again.
  *
  * `globalThis.__colophonSetUp?.(name)` tells a probe (the tests) which
  * data a build set up; nothing is called when there is none.
@@ -204,9 +240,9 @@ for (const entry of lazyPackageData) {
   }
   if (problems.length > 0) {
     process.stderr.write(
-      `colophon: ${entry.name} cannot be set up on first use (lazyPackageData in scripts/bundle.mjs is written for ${entry.package}@${entry.version}; installed: ${installed ?? 'none'}): ${problems.join('; ')}. ${entry.package} is bundled as written, ${entry.name} set up at every start.\n`,
+      `colophon: ${entry.name} cannot be set up on first use: lazyPackageData in scripts/bundle.mjs is written for ${entry.package}@${entry.version} (installed: ${installed ?? 'none'}), and ${problems.join('; ')}: look at the edit again for this version\n`,
     );
-    continue;
+    process.exit(1);
   }
   for (const [real, edit] of files) lazyFiles.set(real, edit);
 }
@@ -235,8 +271,8 @@ function sourcePlugin(bundle) {
     name: 'colophon-meta-url',
     setup(build) {
       build.onLoad({ filter: /\.[cm]?[jt]s$/, namespace: 'file' }, async (args) => {
-        const source = readFileSync(args.path, 'utf8');
         const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
+        const source = inPackageSource ? readFileSync(args.path, 'utf8') : editPackage(args.path, readFileSync(args.path, 'utf8'));
         const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
         let code = lazySource(args.path, source);
         // citeproc-js, Temml, the font subsetter and zod are loaded with
@@ -576,7 +612,10 @@ const built = async (options) => {
   // A lazy package file no bundle holds any more (its package moved or
   // stopped using it): said, not silently dropped.
   for (const [file, { entry, file: name }] of lazyFiles) {
-    if (!bundledFiles.has(file)) process.stderr.write(`colophon: ${entry.package}/${name} is not bundled any more; ${entry.name} is set up as its package says (update lazyPackageData in scripts/bundle.mjs)\n`);
+    if (!bundledFiles.has(file)) {
+      process.stderr.write(`colophon: ${entry.package}/${name} is not bundled any more (lazyPackageData in scripts/bundle.mjs): look at the edit of ${entry.name} again\n`);
+      process.exit(1);
+    }
   }
 }
 /**
