@@ -141,7 +141,13 @@ function generator(seed: number, keyPool?: readonly string[]) {
   const space = () => ' '.repeat(chance(0.8) ? 1 : 1 + int(3));
   const comment = () => (chance(0.15) ? `${space()}#${pick(commentTexts)}` : '');
   const word = () => pick(['Ada', 'Readmission Agreements', 'CARIM-East', 'refs.json', 'en-GB', '© 2013 Sergey', 'a, b; c', 'x']);
-  const scalar = () => (chance(0.6) ? pick(scalars) : word());
+  const plainScalar = () => (chance(0.6) ? pick(scalars) : word());
+  const comma = () => pick([', ', ',', ' , ', ',  ']);
+  const flow = () =>
+    chance(0.5)
+      ? `[${Array.from({ length: int(4) }, plainScalar).join(comma())}]`
+      : `{${Array.from({ length: int(4) }, () => `${key()}${pick([': ', ':', ' : '])}${plainScalar()}`).join(comma())}}`;
+  const scalar = () => (chance(0.1) ? flow() : plainScalar());
   const key = () => (keyPool && chance(0.8) ? pick(keyPool) : chance(0.6) ? pick(['title', 'author', 'name', 'series', 'keywords', 'lang', 'date', 'type', 'number', 'id', 'affiliation']) : pick(keys));
   const trailing = () => (chance(0.1) ? ' '.repeat(1 + int(3)) : '');
 
@@ -274,6 +280,10 @@ describe('the quick YAML reader', () => {
       ['series:\n  name: S\n  number: 12\nkeywords:\n- a\n- b\nafter: x', { series: { name: 'S', number: 12 }, keywords: ['a', 'b'], after: 'x' }],
       ['author:\n  - name: A\n    affiliation:\n      - U\n  -   name: B\n  -\n  - - x\n    - y', { author: [{ name: 'A', affiliation: ['U'] }, { name: 'B' }, null, ['x', 'y']] }],
       ['title: T\r\nlang: en\r\n', { title: 'T', lang: 'en' }],
+      ["k: [a, 'b, c', \"d\", 3, ~, .5e1] # c\nl: []\nm: [ ]\nn: {}", { k: ['a', 'b, c', 'd', 3, null, 5], l: [], m: [], n: {} }],
+      ['series: {name: CARIM-East, type: Explanatory Note, number: 13, 1: x, name: S}\n- [a]', undefined],
+      ['series: {name: CARIM-East, type: Explanatory Note, number: 13, 1: x, name: S}', { series: { name: 'S', type: 'Explanatory Note', number: 13, 1: 'x' } }],
+      ['- [a, b]\n- {c: d}', [['a', 'b'], { c: 'd' }]],
     ];
     for (const [text, value] of answers) {
       expect(quickYaml(text)?.value, text).toEqual(value);
@@ -283,7 +293,7 @@ describe('the quick YAML reader', () => {
     expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
     expect(Object.keys(proto)).toEqual(['__proto__', 'title']);
     const left = [
-      'a: [b]', 'a: {b: c}', 'a: &x b\nc: *x', 'a: !!str 1', 'a: |\n  b', 'a: >\n  b', 'a: b\n  c', 'a: "b\\"c"', 'a: "b\n  c"', 'a:\tb', '\ta: b',
+      'a: [[b]]', 'a: [b, {c: d}]', 'a: [b,]', 'a: [b,,c]', 'a: [b', 'a: [b: c]', 'a: {b}', 'a: {b:c}', 'a: [b] c', 'a: [b]#c', 'a: [b\n  ,c]', 'a: &x b\nc: *x', 'a: !!str 1', 'a: |\n  b', 'a: >\n  b', 'a: b\n  c', 'a: "b\\"c"', 'a: "b\n  c"', 'a:\tb', '\ta: b',
       '? a\n: b', '%YAML 1.2\n---\na: b', '--- a', 'a: b\n...', '<<: {a: b}', '  a: b', 'a:\n  b: c\n d: e', 'a: b: c', 'a: b:', '- a\nb: c', 'a: b\n- c',
       '\uFEFFa: b', 'a: b\u2028c', 'a: \0', 'a: b\rc: d', 'a: @b', 'a: `b`',
     ];

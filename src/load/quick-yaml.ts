@@ -17,23 +17,27 @@
  *   null, booleans, decimal, `0o` and `0x` integers, floats, `.inf`,
  *   `.nan`; strings otherwise), in single quotes, or in double quotes
  *   without a backslash; a comment after a space;
- * - keys of the same kinds on one line (a typed key becomes its string, as
+ * - flow sequences and mappings of such scalars on one line, as values
+ *   (`keywords: [a, b]`, `series: {name: S, number: 12}`), their plain
+ *   scalars without any of `,[]{}#:`;
+ * - keys: plain or quoted scalars (a typed key becomes its string, as
  *   `toJS` writes it; `null` and `~` the empty string); a repeated key
  *   keeps its first place and its last value.
  *
- * Not in it: tabs, flow collections, anchors, aliases, tags, block scalars,
- * scalars over several lines, `?` keys, directives and document markers,
- * the merge key `<<`, a top level that is indented, indentation that opens
- * no block, nesting over 64 blocks deep, control characters, lone
- * surrogates, a byte-order mark, and lines a YAML parser would refuse or
- * read otherwise.
+ * Not in it: tabs, nested flow collections or ones over several lines,
+ * empty entries and trailing commas in them, anchors, aliases, tags, block
+ * scalars, scalars over several lines, `?` keys, directives and document
+ * markers, the merge key `<<`, a top level that is indented, indentation
+ * that opens no block, nesting over 64 blocks deep, control characters,
+ * lone surrogates, a byte-order mark, and lines a YAML parser would refuse
+ * or read otherwise.
  */
 
 /** What a YAML text holds, as `parseDocument(...).toJS()` gives it. */
 export interface QuickYaml {
   /** The value `toJS` gives. */
   value: unknown;
-  /** `mapping` when the document is a block mapping; `empty` when it holds no node at all (only comments); `other` for a sequence or a scalar. */
+  /** `mapping` when the document is a mapping; `empty` when it holds no node at all (only comments); `other` for a sequence or a scalar. */
   kind: 'mapping' | 'empty' | 'other';
 }
 
@@ -109,8 +113,71 @@ function quoted(text: string): { value: string; end: number } | undefined {
   }
 }
 
-/** A scalar value written on one line (after a key's colon or a sequence's dash); its comment dropped. */
+/** Characters that end a plain scalar in a flow collection (or that the quick reader does not take in one). */
+const flowStops = new Set([',', '[', ']', '{', '}', '#', ':']);
+
+/**
+ * A flow sequence or mapping on one line, of scalars only (`[a, 'b', 3]`,
+ * `{name: S, number: 12}`); a plain scalar in it holds none of `,[]{}#:`,
+ * a mapping's key is followed by `: `, and no entry is empty.
+ */
+function flowCollection(text: string): unknown {
+  const mapping = text[0] === '{';
+  const close = mapping ? '}' : ']';
+  const list: unknown[] = [];
+  const map: Record<string, unknown> = {};
+  let at = 1;
+  const skipSpaces = () => {
+    while (text[at] === ' ') at++;
+  };
+  /** A scalar entry, as its value; `key` tells a typed key by its string. */
+  const scalar = (key: boolean): unknown => {
+    if (text[at] === '"' || text[at] === "'") {
+      const read = quoted(text.slice(at));
+      if (!read) throw notQuick;
+      at += read.end;
+      return read.value;
+    }
+    const start = at;
+    while (at < text.length && !flowStops.has(text[at])) at++;
+    const plain = trimSpaces(text.slice(start, at));
+    if (!plainStart.test(plain) || (key && plain.length > 1000)) throw notQuick;
+    const value = plainScalar(plain);
+    return key ? (value === null ? '' : String(value)) : value;
+  };
+  skipSpaces();
+  if (text[at] === close) at++;
+  else {
+    for (;;) {
+      if (mapping) {
+        const key = scalar(true) as string;
+        skipSpaces();
+        if (text[at] !== ':' || text[at + 1] !== ' ') throw notQuick;
+        at += 2;
+        skipSpaces();
+        const value = scalar(false);
+        if (key in map) Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+        else map[key] = value;
+      } else list.push(scalar(false));
+      skipSpaces();
+      if (text[at] === close) {
+        at++;
+        break;
+      }
+      if (text[at] !== ',') throw notQuick;
+      at++;
+      skipSpaces();
+      // A trailing comma, or an empty entry.
+      if (text[at] === close || text[at] === ',') throw notQuick;
+    }
+  }
+  if (!afterQuote.test(text.slice(at))) throw notQuick;
+  return mapping ? map : list;
+}
+
+/** A scalar value written on one line (after a key's colon or a sequence's dash), or a flow collection of scalars; its comment dropped. */
 function scalarValue(text: string): unknown {
+  if (text[0] === '[' || text[0] === '{') return flowCollection(text);
   if (text[0] === '"' || text[0] === "'") {
     const read = quoted(text);
     if (!read || !afterQuote.test(text.slice(read.end))) throw notQuick;
@@ -126,6 +193,8 @@ function scalarValue(text: string): unknown {
 
 /** A line's key (as `toJS` names it) and what follows its colon; undefined when the line is no `key:` line. */
 function keyOf(text: string): { key: string; rest: string } | undefined {
+  // A flow collection is a value (one as a key is not in the part, and fails as a value).
+  if (text[0] === '[' || text[0] === '{') return undefined;
   let key: string;
   let after: number;
   if (text[0] === '"' || text[0] === "'") {
@@ -178,7 +247,7 @@ class Reader {
     if (!isEntry(first) && keyOf(first) === undefined) {
       // A single scalar (one over several lines is not in the part).
       if (lines.length > 1) throw notQuick;
-      return { value: scalarValue(first), kind: 'other' };
+      return { value: scalarValue(first), kind: first[0] === '{' ? 'mapping' : 'other' };
     }
     const value = this.block(0);
     if (this.at !== lines.length) throw notQuick;
