@@ -91,18 +91,18 @@ const afterQuote = /^(?: +(?:#.*)?)?$/;
 /** What may follow the closing quote of a key: its colon, then a space or the end. */
 const afterQuotedKey = /^ *:(?: |$)/;
 
-/** The inside of a quoted scalar opening `text`, and where it ends (after the closing quote); undefined when it does not close on the line or holds an escape. */
-function quoted(text: string): { value: string; end: number } | undefined {
-  const quote = text[0];
+/** The inside of the quoted scalar at `start` of `text`, and where it ends (after the closing quote); undefined when it does not close on the line or holds an escape. */
+function quoted(text: string, start = 0): { value: string; end: number } | undefined {
+  const quote = text[start];
   if (quote === '"') {
-    const close = text.indexOf('"', 1);
+    const close = text.indexOf('"', start + 1);
     if (close === -1) return undefined;
-    const value = text.slice(1, close);
+    const value = text.slice(start + 1, close);
     if (value.includes('\\')) return undefined;
     return { value, end: close + 1 };
   }
   let value = '';
-  let at = 1;
+  let at = start + 1;
   for (;;) {
     const close = text.indexOf("'", at);
     if (close === -1) return undefined;
@@ -133,9 +133,9 @@ function flowCollection(text: string): unknown {
   /** A scalar entry, as its value; `key` tells a typed key by its string. */
   const scalar = (key: boolean): unknown => {
     if (text[at] === '"' || text[at] === "'") {
-      const read = quoted(text.slice(at));
+      const read = quoted(text, at);
       if (!read) throw notQuick;
-      at += read.end;
+      at = read.end;
       return read.value;
     }
     const start = at;
