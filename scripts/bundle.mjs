@@ -50,8 +50,44 @@ const lazyRequirers = [path.join('cite', 'engine.ts'), path.join('parse', 'math.
  * that requires the package on first use: the package is bundled, and set
  * up only when a build calls into it.
  */
-const lazyImporters = [path.join('shared', 'html-parser.ts'), path.join('load', 'json.ts')];
+const lazyImporters = [path.join('shared', 'html-parser.ts'), path.join('load', 'json.ts'), path.join('load', 'index.ts'), path.join('load', 'metadata-blocks.ts'), path.join('load', 'bibliography.ts')];
 const namespaceImport = /^import \* as (\w+) from (['"])([^'"]+)\2;$/gm;
+
+/**
+ * Package code changed in the bundle, where it costs a build time for
+ * nothing it gives: each edit names the package file, the exact text it
+ * replaces and why. A file without that text (another version of the
+ * package) stops the bundle: the edit must be looked at again.
+ */
+const packageEdits = [
+  {
+    // unist-util-visit-parents 6.1: every node visited names its visit
+    // function after the node, for stack traces, with a property write
+    // and a coloured string: about 2 ms of a rebuild of a short note, in
+    // every tree walk. The walk itself is untouched.
+    file: path.join('unist-util-visit-parents', 'lib', 'index.js'),
+    text: `      Object.defineProperty(visit, 'name', {
+        value:
+          'node (' + color(node.type + (name ? '<' + name + '>' : '')) + ')'
+      })
+`,
+    replacement: '',
+  },
+];
+
+/** `source` of the package file `file` with its edits (see `packageEdits`). */
+function editPackage(file, source) {
+  let code = source;
+  for (const edit of packageEdits) {
+    if (!file.endsWith(path.sep + edit.file)) continue;
+    if (!code.includes(edit.text)) {
+      process.stderr.write(`colophon: ${path.relative(root, file)} no longer holds the text scripts/bundle.mjs edits (packageEdits): look at the edit again for this version\n`);
+      process.exit(1);
+    }
+    code = code.replace(edit.text, () => edit.replacement);
+  }
+  return code;
+}
 
 /**
  * `import.meta.url` of a source file, as the compiled file under build/ has
@@ -63,8 +99,8 @@ function sourcePlugin(bundle) {
     name: 'colophon-meta-url',
     setup(build) {
       build.onLoad({ filter: /\.[cm]?[jt]s$/, namespace: 'file' }, async (args) => {
-        const source = readFileSync(args.path, 'utf8');
         const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
+        const source = inPackageSource ? readFileSync(args.path, 'utf8') : editPackage(args.path, readFileSync(args.path, 'utf8'));
         const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
         let code = source;
         // citeproc-js, Temml, the font subsetter and zod are loaded with

@@ -146,7 +146,10 @@ export async function createStaging(outDir: string, name: string): Promise<Stagi
   // The paths the editions are given, in a folder that is never made: the
   // staging folder is made (by `mkdtemp`) when needed, and `write` maps them.
   const dir = `${prefix}${suffix()}`;
-  const finalPath = (staged: string) => path.join(outDir, path.relative(dir, staged));
+  // Staged paths are made under `dir` (path.join): the rest of the path is the place in `outDir`.
+  const inDir = dir + path.sep;
+  const placeIn = (folder: string, staged: string) => path.join(folder, staged.startsWith(inDir) ? staged.slice(inDir.length) : path.relative(dir, staged));
+  const finalPath = (staged: string) => placeIn(outDir, staged);
   const isEdition = (staged: string) => path.dirname(staged) === dir;
   let folder: string | undefined;
   // Folders made inside the staging folder; where each staged file's bytes are.
@@ -185,7 +188,7 @@ export async function createStaging(outDir: string, name: string): Promise<Stagi
       }
     } else {
       const base = stagingFolder();
-      place = path.join(base, path.relative(dir, file));
+      place = placeIn(base, file);
       const parent = path.dirname(place);
       if (!folders.has(parent)) {
         mkdirSync(parent, { recursive: true });

@@ -14,7 +14,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Element, Root } from 'hast';
+import type { Element, Root, RootContent } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { toString } from 'hast-util-to-string';
 import type { Browser } from 'puppeteer-core';
@@ -22,7 +22,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../src/browser.js';
 import { buildDocument } from '../src/index.js';
 import { writeHtmlEdition } from '../src/web/edition.js';
-import { fontFacesFor } from '../src/shared/fonts.js';
+import { facesForText, fontFacesFor } from '../src/shared/fonts.js';
+import GithubSlugger, { slug as githubSlug } from 'github-slugger';
+import { baseSlug, HeadingSlugs } from '../src/model/slugs.js';
 import { languageNames, normaliseLang } from '../src/shared/lang.js';
 import { hrefFor } from '../src/web/linkify.js';
 import { renderHtmlPage } from '../src/web/page.js';
@@ -302,6 +304,26 @@ describe('linkify', () => {
   });
 });
 
+describe('heading ids', () => {
+  it('are the slugs github-slugger makes, ASCII by its short pattern', () => {
+    for (let code = 0; code < 128; code++) {
+      const text = `a${String.fromCharCode(code)}b`;
+      expect(baseSlug(text), `U+${code.toString(16)}`).toBe(githubSlug(text));
+    }
+    const pool = ['Notes', 'notes', 'Notes 1', 'notes-1', 'A_b', ' x ', 'R\u00e9sum\u00e9', '\u0130stanbul', 'Caf\u00c9', '\u00ab\u00a0Hi\u00a0\u00bb', '1.2', '', '-', '__proto__', 'constructor', 'Tab\there', '\u{1F600} smile'];
+    let seed = 11;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let round = 0; round < 200; round++) {
+      const ours = new HeadingSlugs();
+      const theirs = new GithubSlugger();
+      for (let i = 0; i < 12; i++) {
+        const text = Array.from({ length: 1 + next(3) }, () => pool[next(pool.length)]).join(next(2) ? ' ' : '');
+        expect(ours.slug(text)).toBe(theirs.slug(text));
+      }
+    }
+  });
+});
+
 describe('fonts', () => {
   it('ships only the faces and subsets the text uses', () => {
     const model = noteStyleModel();
@@ -315,6 +337,50 @@ describe('fonts', () => {
     expect(faces).toContain('tinos-latin-ext-400-normal.woff2'); // Azərbaycan
     expect(faces).not.toContain('tinos-latin-700-italic.woff2');
     expect(faces.some((f) => f.includes('greek') || f.includes('hebrew') || f.includes('vietnamese'))).toBe(false);
+  });
+
+  it('chooses the subsets a character-by-character reading of the text would', () => {
+    // Every character of every text, in the order it comes, by face: what the quick scan stands in for.
+    const bold = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'b', 'th']);
+    const italic = new Set(['em', 'i', 'cite', 'dfn', 'var']);
+    const silent = new Set(['script', 'style', 'template']);
+    const charByChar = (tree: Root) => {
+      const faces = new Map<string, Set<number>>();
+      const visit = (node: Root | RootContent, b: boolean, i: boolean): void => {
+        if (node.type === 'text') {
+          const key = `${b ? 700 : 400}-${i ? 'italic' : 'normal'}`;
+          if (!faces.has(key)) faces.set(key, new Set());
+          for (const c of node.value) faces.get(key)!.add(c.codePointAt(0)!);
+        } else if (node.type === 'root' || node.type === 'element') {
+          if (node.type === 'element' && silent.has(node.tagName)) return;
+          const nb = b || (node.type === 'element' && bold.has(node.tagName));
+          const ni = i || (node.type === 'element' && italic.has(node.tagName));
+          for (const child of node.children) visit(child, nb, ni);
+        }
+      };
+      visit(tree, false, false);
+      return faces;
+    };
+    // Characters from every subset and from between them, where the order decides: U+0304 is in
+    // Latin, Latin Extended and Vietnamese; U+0307 in Hebrew only; U+0301 in Cyrillic and Vietnamese.
+    const pool = [
+      'a', ' ', '\u00e9', '\u00ff', '\u0100', '\u0131', '\u0304', '\u0301', '\u0307', '\u0308', '\u0410', '\u0460', '\u03b1', '\u1f00',
+      '\u1ea0', '\u05d0', '\u2013', '\u2010', '\u200c', '\u20ab', '\u20b4', '\u2116', '\u{1d400}', '\ud800', '\u4e00', '\u0000',
+    ];
+    let seed = 7;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const word = () => Array.from({ length: 1 + next(6) }, () => pool[next(pool.length)]).join('');
+    const tags = ['p', 'em', 'strong', 'span', 'h2', 'script', 'cite'];
+    const element = (depth: number): Element => ({
+      type: 'element',
+      tagName: tags[next(tags.length)]!,
+      properties: {},
+      children: Array.from({ length: 1 + next(4) }, () => (depth < 3 && next(3) === 0 ? element(depth + 1) : { type: 'text' as const, value: word() })),
+    });
+    for (let round = 0; round < 400; round++) {
+      const tree: Root = { type: 'root', children: Array.from({ length: 1 + next(4) }, () => element(0)) };
+      expect(fontFacesFor(tree)).toEqual(facesForText(charByChar(tree)));
+    }
   });
 });
 

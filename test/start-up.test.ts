@@ -79,3 +79,40 @@ describe.runIf(haveBundles && hasBrowser)('start-up order', () => {
     expect(existsSync(path.join(pkg, 'build', `colophon-print-${process.version}-${process.arch}.v8cache`))).toBe(true);
   }, 180_000);
 });
+
+describe.runIf(haveBundles)("a rebuild's start", () => {
+  it("loads none of Node's modules that a cached web page build does not use", () => {
+    // Node's modules cost about a millisecond each to set up; a cached
+    // rebuild of a web page reads and writes files synchronously, so
+    // `node:fs/promises` (and the readline and file-watching modules it
+    // loads) must not be set up because some module imports it.
+    const input = manuscript('title: Start\nbibliography: refs.json\ncsl: chicago-note-bibliography', paragraphs.slice(0, 5).join('\n\n'));
+    const dir = path.dirname(input);
+    const probe = path.join(dir, 'probe.cjs');
+    writeFileSync(probe, "process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, process.moduleLoadList.join('\\n')));\n");
+    const build = (out: string) => {
+      const result = spawnSync(process.execPath, ['-r', probe, launcher, 'build', 'input.md', '--format', 'html', '--out', out, '-q'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, COLOPHON_CACHE_DIR: path.join(dir, 'cache'), PROBE_OUT: path.join(dir, `${out}.modules`), COLOPHON_TIMINGS: '' },
+      });
+      expect(result.status, result.stderr).toBe(0);
+      return readFileSync(path.join(dir, `${out}.modules`), 'utf8').split('\n');
+    };
+    build('first');
+    const loaded = build('again');
+    // The probe itself reads with node:fs, and the build did its work (the bundle ran, through node:vm).
+    expect(loaded).toContain('NativeModule vm');
+    for (const unused of ['fs/promises', 'internal/fs/promises', 'internal/readline/interface', 'worker_threads', 'child_process', 'net', 'http']) expect(loaded).not.toContain(`NativeModule ${unused}`);
+    expect(readFileSync(path.join(dir, 'again', 'input.html'), 'utf8')).toContain('Paragraph 4 on readmission');
+  });
+
+  it('walks trees without naming a function after every node (scripts/bundle.mjs packageEdits)', () => {
+    // unist-util-visit-parents names each node's visit function for stack traces; the bundle leaves that out.
+    const source = readFileSync(path.join(root, 'node_modules', 'unist-util-visit-parents', 'lib', 'index.js'), 'utf8');
+    expect(source).toContain("'node (' + color(");
+    const bundled = readdirSync(path.join(root, 'build')).filter((name) => name.endsWith('.cjs'));
+    expect(bundled).toContain('colophon.cjs');
+    for (const name of bundled) expect(readFileSync(path.join(root, 'build', name), 'utf8')).not.toContain('"node ("');
+  });
+});

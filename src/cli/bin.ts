@@ -14,7 +14,7 @@
  */
 import './quiet-warnings.js';
 import { madeStreams } from './streams.js';
-import { readdir } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, editionFormats, EnvironmentError, isError, type EditionFormat } from '../build.js';
@@ -251,7 +251,7 @@ process.on('unhandledRejection', (error) => {
 
 async function defaultManuscripts(): Promise<string[]> {
   try {
-    return (await readdir('manuscript'))
+    return (await fsp.readdir('manuscript'))
       .filter((name) => name.endsWith('.md'))
       .sort()
       .map((name) => path.join('manuscript', name));

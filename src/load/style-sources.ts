@@ -8,8 +8,7 @@
  * `COLOPHON_CSL_SYSTEM_STYLES` (a list of folders, separated as `PATH` is)
  * replaces the system folder, for systems that keep CSL styles elsewhere.
  */
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -72,7 +71,7 @@ export async function allStyleFiles(templatesDir: string): Promise<ListedStyleFi
   const found: ListedStyleFile[] = [];
   for (const source of styleSources(templatesDir)) {
     for (const dir of source.dirs) {
-      const names = await readdir(dir).catch(() => [] as string[]);
+      const names = await fsp.readdir(dir).catch(() => [] as string[]);
       for (const name of names.sort()) {
         if (!name.endsWith('.csl')) continue;
         const id = name.slice(0, -'.csl'.length);

@@ -16,8 +16,7 @@
  * Failures are results, not exceptions: the caller (the `load` stage) turns
  * `{ ok: false }` into a message on the manuscript with `ruleId`.
  */
-import { readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdirSync, promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rules } from '../rules.js';
@@ -355,7 +354,7 @@ export async function listAllStyles(
   const classes = new Map<string, 'note' | 'in-text' | undefined>();
   const facts = new Map<string, Exclude<ReturnType<typeof styleFacts>, { invalid: string }>>();
   for (const style of files) {
-    const xml = await readFile(style.file, 'utf8').catch(() => '');
+    const xml = await fsp.readFile(style.file, 'utf8').catch(() => '');
     // The listing needs the root element and <info> only: thousands of
     // system styles are read up to the end of their <info>.
     const end = xml.indexOf('</info>');

@@ -3,7 +3,7 @@
  * bytes that are not UTF-8 are reported where they are (byte offset, line
  * and column) instead of silently becoming U+FFFD.
  */
-import { readFile } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 
 export interface InvalidUtf8 {
   /** 0-based offset of the first byte that is not UTF-8. */
@@ -28,7 +28,7 @@ export function decodeUtf8(bytes: Uint8Array): DecodedText {
 
 /** Read a file as strict UTF-8 (errors reading it are thrown). */
 export async function readUtf8(file: string): Promise<DecodedText> {
-  return decodeUtf8(await readFile(file));
+  return decodeUtf8(await fsp.readFile(file));
 }
 
 /** The message for a file that is not UTF-8. */

@@ -10,7 +10,6 @@
  */
 import type { Element, ElementContent, Root as HastRoot, RootContent } from 'hast';
 import type { Root } from 'mdast';
-import GithubSlugger from 'github-slugger';
 import { toString } from 'hast-util-to-string';
 import { rehypeRaw } from '../shared/html-parser.js';
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
@@ -29,6 +28,7 @@ import { fileError, fileWarn } from '../messages.js';
 import { isLanguageTag, languageTagProblem } from '../shared/lang.js';
 import { withoutUnusableCharacters } from '../shared/text.js';
 import { modelAttributeGuard } from './own-attributes.js';
+import { HeadingSlugs } from './slugs.js';
 
 export interface ModelOptions {
   /** Manuscript name, used for the editions' file names. */
@@ -153,7 +153,7 @@ function trimWhitespace(nodes: ElementContent[]): ElementContent[] {
 
 /** Give every heading a unique id from its text (kept when it has one). */
 function addHeadingIds(body: HastRoot, notes: Note[]): void {
-  const slugger = new GithubSlugger();
+  const slugger = new HeadingSlugs();
   const taken = new Set<string>();
   const collect = (node: HastRoot | Element) =>
     visit(node, 'element', (element) => {

@@ -74,32 +74,34 @@ const boldTags = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'b', 'th
 const italicTags = new Set(['em', 'i', 'cite', 'dfn', 'var']);
 const silentTags = new Set(['script', 'style', 'template']);
 
-/** Text of `tree` grouped by face key (`400-normal`, `700-italic` …). */
+/**
+ * Every character from U+0000 to U+00FF lies in the Latin subset and in no
+ * other, so one stands for them all. Where it comes among the others does
+ * not matter: Latin is the first subset tried, so a character it covers
+ * takes Latin whenever it comes.
+ */
+const latin1 = 0;
+const firstLatin1 = /[\0-\xFF]/;
+// One code point per match (a surrogate pair, or a lone surrogate, as the string has it).
+const beyondLatin1 = /[^\0-\xFF]/gu;
+
+/**
+ * The characters of `tree`'s text grouped by face key (`400-normal`,
+ * `700-italic` …), with `latin1` for all of U+0000–U+00FF, in the order
+ * they first come. Regular expressions step over the text: a script's
+ * loop over every character was most of this scan's time.
+ */
 function textByFace(tree: Root | Element): Map<string, Set<number>> {
   const faces = new Map<string, Set<number>>();
-  // Per face, the ASCII characters already in its set: most of a text is
-  // ASCII, and a look in a table is cheaper than adding to a set again.
-  const ascii = new Map<string, Uint8Array>();
   const visit = (node: Root | RootContent, bold: boolean, italic: boolean): void => {
     if (node.type === 'text') {
       const key = `${bold ? 700 : 400}-${italic ? 'italic' : 'normal'}`;
       let set = faces.get(key);
-      let seen = ascii.get(key);
-      if (!set || !seen) {
-        faces.set(key, (set = new Set()));
-        ascii.set(key, (seen = new Uint8Array(128)));
-      }
-      // Code point by code point, by index (a string's iterator makes a step of garbage per character).
+      if (!set) faces.set(key, (set = new Set()));
       const text = node.value;
-      for (let i = 0; i < text.length; i++) {
-        const codePoint = text.codePointAt(i) as number;
-        if (codePoint < 128) {
-          if (seen[codePoint] === 1) continue;
-          seen[codePoint] = 1;
-        }
-        set.add(codePoint);
-        if (codePoint > 0xffff) i++;
-      }
+      if (!set.has(latin1) && firstLatin1.test(text)) set.add(latin1);
+      beyondLatin1.lastIndex = 0;
+      for (let found = beyondLatin1.exec(text); found !== null; found = beyondLatin1.exec(text)) set.add(found[0].codePointAt(0) as number);
       return;
     }
     if (node.type !== 'element' && node.type !== 'root') return;
@@ -127,7 +129,11 @@ function fontsourceDir(): string {
 
 /** The faces the text of `body` needs, regular Latin always among them. */
 export function fontFacesFor(body: Root | Element): FontFace[] {
-  const faces = textByFace(body);
+  return facesForText(textByFace(body));
+}
+
+/** The faces for characters grouped by face key, in the order they come (exported for tests). */
+export function facesForText(faces: Map<string, Set<number>>): FontFace[] {
   if (!faces.has('400-normal')) faces.set('400-normal', new Set());
   const dir = fontsourceDir();
   const result: FontFace[] = [];

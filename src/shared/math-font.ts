@@ -6,7 +6,7 @@
  * characters its formulas use (HarfBuzz keeps their size variants and
  * stretchy parts), as WOFF2.
  */
-import { readFile } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Element, Root } from 'hast';
 import type { DocumentModel } from '../model/types.js';
@@ -77,7 +77,7 @@ export function mathFontSubset(characters: string): Promise<Uint8Array> {
   let subset = subsets.get(text);
   if (!subset) {
     subset = (async () => {
-      const source = await readFile(await fontPath('texgyretermes-math.otf'));
+      const source = await fsp.readFile(await fontPath('texgyretermes-math.otf'));
       // HarfBuzz and the WOFF2 coder are WebAssembly, set up when loaded: only a book with formulas loads them.
       const subsetFont = require('subset-font') as typeof import('subset-font').default;
       const out = await subsetFont(source, text, { targetFormat: 'woff2' });
@@ -90,7 +90,7 @@ export function mathFontSubset(characters: string): Promise<Uint8Array> {
 
 /** The font's licence text. */
 export async function mathFontLicense(): Promise<Uint8Array> {
-  return readFile(await fontPath(mathFontLicenseFile));
+  return fsp.readFile(await fontPath(mathFontLicenseFile));
 }
 
 /** `@font-face` for the math font at `url`, and the MathML rules every edition shares. */

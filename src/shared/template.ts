@@ -15,8 +15,7 @@
  * stands. An attribute that is one placeholder without a value is left
  * out. Comments are dropped.
  */
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, promises as fsp } from 'node:fs';
 import type { ElementContent, Nodes, Properties, Root } from 'hast';
 import { fromHtml } from './html-parser.js';
 import { quickHtml } from './quick-html.js';
@@ -132,7 +131,7 @@ const cacheSync = new Map<string, string>();
 export function readTemplate(file: string): Promise<string> {
   let text = cache.get(file);
   if (!text) {
-    text = readFile(file, 'utf8');
+    text = fsp.readFile(file, 'utf8');
     cache.set(file, text);
   }
   return text;

@@ -60,8 +60,12 @@ export function hrefFor(text: string): string | null {
   return url.href.replace(/[|[\]{}^\\`]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
 }
 
+/** What every match holds: most texts hold none, and this test is quicker than the pattern's. */
+const mayMatch = /https?:\/\/|www\.|10\./i;
+
 function splitText(node: Text): ElementContent[] | null {
   const value = node.value;
+  if (!mayMatch.test(value)) return null;
   const out: ElementContent[] = [];
   let last = 0;
   pattern.lastIndex = 0;
