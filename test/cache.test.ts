@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openCitationCache, type CitationCache } from '../src/cache/index.js';
 import { runCiteproc, type CiteprocRequest } from '../src/cite/process.js';
+import { hashedText, referenceHash } from '../src/cache/quick-hash.js';
 import { buildDocument } from '../src/document.js';
 import { toHtml } from 'hast-util-to-html';
 import { manuscript, references } from './helpers/manuscript.js';
@@ -164,6 +165,25 @@ describe('citation cache entries', () => {
     }
     expect(cache.stats.hits).toBe(0);
     expect(cache.stats.misses).toBe(5);
+  });
+});
+
+describe('the quick hash that names an entry', () => {
+  it('is the same in WebAssembly and in JavaScript, over UTF-8, for texts of every length', () => {
+    const texts = ['', 'a', 'abcdefgh', 'abcdefghi', 'é中😀'.repeat(50), 'x'.repeat(70_000 * 3 + 5), readFileSync(path.join(import.meta.dirname, '..', 'templates', 'csl', 'carim-note.csl'), 'utf8')];
+    const names = new Set<string>();
+    for (const text of texts) {
+      const wasm = hashedText(text);
+      expect(wasm.hash).toMatch(/^[0-9a-f]{16}$/);
+      expect(wasm.bytes.equals(Buffer.from(text, 'utf8'))).toBe(true);
+      const padded = Buffer.alloc(wasm.bytes.length + 8);
+      wasm.bytes.copy(padded);
+      expect(wasm.hash).toBe(referenceHash(padded, wasm.bytes.length).toString(16).padStart(16, '0'));
+      expect(hashedText(text, { wasm: false }).hash).toBe(wasm.hash);
+      names.add(wasm.hash);
+    }
+    expect(names.size).toBe(texts.length);
+    expect(hashedText('a\u0000').hash).not.toBe(hashedText('a').hash);
   });
 });
 
