@@ -50,7 +50,7 @@ const lazyRequirers = [path.join('cite', 'engine.ts'), path.join('parse', 'math.
  * that requires the package on first use: the package is bundled, and set
  * up only when a build calls into it.
  */
-const lazyImporters = [path.join('shared', 'html-parser.ts'), path.join('load', 'json.ts')];
+const lazyImporters = [path.join('shared', 'html-parser.ts'), path.join('load', 'json.ts'), path.join('load', 'index.ts'), path.join('load', 'metadata-blocks.ts'), path.join('load', 'bibliography.ts')];
 const namespaceImport = /^import \* as (\w+) from (['"])([^'"]+)\2;$/gm;
 
 /**

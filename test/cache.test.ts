@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openCitationCache, type CitationCache } from '../src/cache/index.js';
 import { runCiteproc, type CiteprocRequest } from '../src/cite/process.js';
+import { hashedText, referenceHash } from '../src/cache/quick-hash.js';
 import { buildDocument } from '../src/document.js';
 import { toHtml } from 'hast-util-to-html';
 import { manuscript, references } from './helpers/manuscript.js';
@@ -120,6 +121,69 @@ describe('citation cache', () => {
     expect(readdirSync(path.join(dir, 'cache', 'citations'))).toHaveLength(1);
     expect(filled.equals(none)).toBe(true);
     expect(served.equals(none)).toBe(true);
+  });
+});
+
+describe('citation cache entries', () => {
+  it('serve only the request they hold: two requests of one name get their own answers, never the other\'s', async () => {
+    const input = manuscript(front, text);
+    // Every request gets the same file name, as if the hash had collided.
+    const cache = openCitationCache(mkdtempSync(path.join(tmpdir(), 'colophon-cache-')), { nameOf: () => 'same' });
+    const first = await notesOf(input, cache);
+    expect(cache.stats).toEqual({ hits: 0, misses: 1 });
+    expect(readdirSync(cache.dir)).toEqual(['same.json']);
+    const stored = JSON.parse(readFileSync(path.join(cache.dir, 'same.json'), 'utf8')) as { format: number; request: string[]; result: { clusters: unknown[] } };
+    expect(stored.request.some((part) => part.includes('<style'))).toBe(true);
+    expect(stored.result.clusters.length).toBeGreaterThan(0);
+
+    writeFileSync(input, readFileSync(input, 'utf8').replace('[@morehouse2011, p. 4]', '[@morehouse2011, p. 47]'));
+    const rebuild = vi.spyOn(CSL.Engine.prototype, 'rebuildProcessorState');
+    const second = await notesOf(input, cache);
+    // The stored entry answers another request: a miss, and citeproc-js runs.
+    expect(cache.stats).toEqual({ hits: 0, misses: 2 });
+    expect(rebuild).toHaveBeenCalledTimes(1);
+    expect(second.notes[0]).toMatch(/, 47\./);
+    expect(second.notes).toEqual((await notesOf(input)).notes);
+    expect(second.notes).not.toEqual(first.notes);
+
+    // The same request again is a hit.
+    const third = await notesOf(input, cache);
+    expect(cache.stats).toEqual({ hits: 1, misses: 2 });
+    expect(third.notes).toEqual(second.notes);
+  });
+
+  it('are not served when damaged or cut short', async () => {
+    const input = manuscript(front, text);
+    const cache = openCitationCache(mkdtempSync(path.join(tmpdir(), 'colophon-cache-')), { nameOf: () => 'entry' });
+    const first = await notesOf(input, cache);
+    const entry = path.join(cache.dir, 'entry.json');
+    const whole = readFileSync(entry, 'utf8');
+    for (const damaged of [whole.slice(0, -1), whole.replace('"result":', '"result" :'), whole.replace('<style', '<styl3'), `${whole} `]) {
+      writeFileSync(entry, damaged);
+      const again = await notesOf(input, cache);
+      expect(again.notes).toEqual(first.notes);
+    }
+    expect(cache.stats.hits).toBe(0);
+    expect(cache.stats.misses).toBe(5);
+  });
+});
+
+describe('the quick hash that names an entry', () => {
+  it('is the same in WebAssembly and in JavaScript, over UTF-8, for texts of every length', () => {
+    const texts = ['', 'a', 'abcdefgh', 'abcdefghi', 'é中😀'.repeat(50), 'x'.repeat(70_000 * 3 + 5), readFileSync(path.join(import.meta.dirname, '..', 'templates', 'csl', 'carim-note.csl'), 'utf8')];
+    const names = new Set<string>();
+    for (const text of texts) {
+      const wasm = hashedText(text);
+      expect(wasm.hash).toMatch(/^[0-9a-f]{16}$/);
+      expect(wasm.bytes.equals(Buffer.from(text, 'utf8'))).toBe(true);
+      const padded = Buffer.alloc(wasm.bytes.length + 8);
+      wasm.bytes.copy(padded);
+      expect(wasm.hash).toBe(referenceHash(padded, wasm.bytes.length).toString(16).padStart(16, '0'));
+      expect(hashedText(text, { wasm: false }).hash).toBe(wasm.hash);
+      names.add(wasm.hash);
+    }
+    expect(names.size).toBe(texts.length);
+    expect(hashedText('a\u0000').hash).not.toBe(hashedText('a').hash);
   });
 });
 

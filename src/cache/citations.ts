@@ -2,15 +2,24 @@
  * The citation cache: what citeproc-js made for a document, on disk, keyed
  * by everything that decides it.
  *
- * The key is a hash of the whole citeproc request (`src/cite/process.ts`):
+ * What decides it is the whole citeproc request (`src/cite/process.ts`):
  * the style's XML, the locale and every locale XML handed to the engine, the
  * bibliography items' data, every cluster in reading order with its note
  * number, the nocite list, the author-alone renderings asked for and whether
  * a bibliography is wanted, plus the versions of citeproc-js and Colophon
  * and the source of the code that drives citeproc-js (`citeprocFingerprint`).
- * A text edit that leaves the citations alone gives the same request, so the
- * answer comes from disk; any change to a citation, an item, the style or
- * the locale gives another key, so a stale note is never served.
+ * These are the request's texts (`requestTexts`). An entry holds them all
+ * beside the answer, and is served only for a request whose texts are the
+ * same, character for character: a text edit that leaves the citations
+ * alone gives the same request, so the answer comes from disk; any change
+ * to a citation, an item, the style or the locale is another request, so a
+ * stale note is never served.
+ *
+ * An entry's file is named by a quick 64-bit hash of the texts' JSON
+ * (`quick-hash.ts`), which only says where to look: two requests of the
+ * same hash share one file, each replacing the other's answer, and neither
+ * is given the other's. `requestKey`, a SHA-256 digest of the same texts,
+ * names a request where no check follows (the preview's memory).
  *
  * Where: `node_modules/.cache/colophon/` of the nearest folder (from the
  * working directory up) that has a `node_modules`, else the platform's
@@ -23,10 +32,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { citeprocFingerprint } from '../cite/process.js';
 import { citeprocVersion } from '../cite/engine.js';
+import { packageVersion } from '../shared/package.js';
+import { hashedText } from './quick-hash.js';
 
 // In the bundle this line gives way to the bundle's own require
 // (scripts/bundle.mjs), the launcher's, which loads Node's modules with
@@ -34,7 +44,7 @@ import { citeprocVersion } from '../cite/engine.js';
 const require = createRequire(import.meta.url);
 
 /** Bumped when the shape of an entry or of the request changes. */
-const format = 2;
+const format = 3;
 const maxEntries = 500;
 
 export interface CitationCache {
@@ -57,52 +67,44 @@ function codeVersions(): string {
     // Resolved without its package.json: the processor's own version string.
     citeproc = String((require('citeproc') as { PROCESSOR_VERSION?: string }).PROCESSOR_VERSION ?? 'unknown');
   }
-  versions = `${format}/${citeproc}/${packageVersion()}`;
+  let colophon = '0';
+  try {
+    // Colophon's own version (its citation code decides the request's shape).
+    colophon = packageVersion();
+  } catch {
+    // No package.json where the package should be: the fingerprint still tells code apart.
+  }
+  versions = `${format}/${citeproc}/${colophon}`;
   return versions;
 }
 
-function packageVersion(): string {
-  // Colophon's own version (its citation code decides the request's shape).
-  try {
-    let dir = path.dirname(fileURLToPath(import.meta.url));
-    for (;;) {
-      const candidate = path.join(dir, 'package.json');
-      if (existsSync(candidate)) {
-        const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-        if (pkg.name === 'colophon') return pkg.version ?? '0';
-      }
-      const up = path.dirname(dir);
-      if (up === dir) return '0';
-      dir = up;
-    }
-  } catch {
-    return '0';
-  }
+/**
+ * Everything that decides the answer to a request, as texts in a fixed
+ * order: the code's versions and fingerprint, then the request's parts,
+ * each locale's tag and XML apart, the rest in JSON.
+ */
+export function requestTexts(request: CiteprocRequest): string[] {
+  const texts = [codeVersions(), citeprocFingerprint(), request.styleXml, request.lang, String(request.locales.size)];
+  for (const [lang, xml] of request.locales) texts.push(lang, xml);
+  texts.push(
+    JSON.stringify([...request.items]),
+    JSON.stringify(request.linkCitations),
+    JSON.stringify(request.collation ?? null),
+    JSON.stringify(request.citations),
+    JSON.stringify(request.nocite),
+    JSON.stringify(request.authors),
+    JSON.stringify(request.bibliography),
+  );
+  return texts;
 }
 
-/** The cache key of a request. */
+/** A SHA-256 digest of a request's texts: a name for it where nothing checks the request itself. */
 export function requestKey(request: CiteprocRequest): string {
-  // node:crypto is loaded here, not when the module loads: a build without the cache needs none of it.
   const hash = (require('node:crypto') as typeof import('node:crypto')).createHash('sha256');
-  const part = (value: unknown) => {
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    hash.update(String(text.length));
-    hash.update(':');
+  for (const text of requestTexts(request)) {
+    hash.update(`${text.length}:`);
     hash.update(text);
-  };
-  part(codeVersions());
-  // The code that drives citeproc-js, so a change to it is never answered from an older entry.
-  part(citeprocFingerprint());
-  part(request.styleXml);
-  part(request.lang);
-  part([...request.locales]);
-  part([...request.items]);
-  part(request.linkCitations);
-  part(request.collation ?? null);
-  part(request.citations);
-  part(request.nocite);
-  part(request.authors);
-  part(request.bibliography);
+  }
   return hash.digest('hex');
 }
 
@@ -121,42 +123,70 @@ export function defaultCacheDir(cwd = process.cwd()): string {
   return path.join(process.env.XDG_CACHE_HOME || path.join(home, '.cache'), 'colophon');
 }
 
-/** A cache in `dir` (default: `defaultCacheDir()`). */
-export function openCitationCache(dir = defaultCacheDir()): CitationCache {
+/**
+ * An entry's file is the JSON of `{ format, request, result }`: the
+ * request's texts and citeproc-js's answer. It is read as bytes and
+ * compared with the request's own JSON where the texts stand, before any of
+ * it is parsed; only the answer is then parsed.
+ */
+const entryHead = Buffer.from(`{"format":${format},"request":`);
+const entryMiddle = Buffer.from(',"result":');
+
+/**
+ * A cache in `dir` (default: `defaultCacheDir()`). `options.nameOf` names
+ * an entry's file after the request's texts (default: a quick hash of
+ * their JSON, `quick-hash.ts`).
+ */
+export function openCitationCache(dir = defaultCacheDir(), options: { nameOf?: (texts: readonly string[]) => string } = {}): CitationCache {
   const folder = path.join(dir, 'citations');
   const stats = { hits: 0, misses: 0 };
-  const file = (key: string) => path.join(folder, `${key}.json`);
+  const file = (name: string) => path.join(folder, `${name}.json`);
   let writes = 0;
-  // citeproc-js writes into the clusters it is given: the key is taken
-  // before it runs, when `get` is asked.
-  const keys = new WeakMap<CiteprocRequest, string>();
-  const keyOf = (request: CiteprocRequest) => {
-    let key = keys.get(request);
-    if (!key) keys.set(request, (key = requestKey(request)));
-    return key;
+  // citeproc-js writes into the clusters it is given: the request's texts
+  // are taken before it runs, when `get` is asked.
+  const asked = new WeakMap<CiteprocRequest, { json: string; name: string }>();
+  const ask = (request: CiteprocRequest) => {
+    const texts = requestTexts(request);
+    const json = JSON.stringify(texts);
+    const { hash, bytes } = hashedText(json);
+    const name = options.nameOf ? options.nameOf(texts) : hash;
+    asked.set(request, { json, name });
+    return { json, name, bytes };
   };
   return {
     dir: folder,
     stats,
     get(request) {
-      const key = keyOf(request);
+      const { name, bytes } = ask(request);
       try {
-        const entry = JSON.parse(readFileSync(file(key), 'utf8')) as { key: string; result: CiteprocResult };
-        if (entry.key !== key || !Array.isArray(entry.result?.clusters) || !Array.isArray(entry.result.authors)) throw new Error('not an entry');
+        const entry = readFileSync(file(name));
+        const result = entryHead.length + bytes.length;
+        // Only the answer to this very request: another one of the same name is a miss.
+        const same =
+          entry.length > result + entryMiddle.length &&
+          entry.compare(entryHead, 0, entryHead.length, 0, entryHead.length) === 0 &&
+          entry.compare(bytes, 0, bytes.length, entryHead.length, result) === 0 &&
+          entry.compare(entryMiddle, 0, entryMiddle.length, result, result + entryMiddle.length) === 0 &&
+          entry[entry.length - 1] === 0x7d;
+        if (!same) throw new Error('another request');
+        const answer = JSON.parse(entry.toString('utf8', result + entryMiddle.length, entry.length - 1)) as CiteprocResult;
+        if (!Array.isArray(answer?.clusters) || !Array.isArray(answer.authors)) throw new Error('not an entry');
         stats.hits++;
-        return entry.result;
+        return answer;
       } catch {
         stats.misses++;
         return undefined;
       }
     },
     set(request, result) {
-      const key = keyOf(request);
+      // Asked before citeproc-js ran: the texts as they were then.
+      const { json, name } = asked.get(request) ?? ask(request);
       try {
         mkdirSync(folder, { recursive: true });
-        const temporary = `${file(key)}.${process.pid}.${Date.now()}.tmp`;
-        writeFileSync(temporary, JSON.stringify({ key, result }));
-        renameSync(temporary, file(key));
+        const temporary = `${file(name)}.${process.pid}.${Date.now()}.tmp`;
+        // What JSON.stringify({ format, request: texts, result }) writes.
+        writeFileSync(temporary, `${entryHead.toString()}${json}${entryMiddle.toString()}${JSON.stringify(result)}}`);
+        renameSync(temporary, file(name));
         if (++writes === 1) prune(folder);
       } catch {
         // A read-only or full disk: the build goes on without the cache.

@@ -33,7 +33,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { VFile } from 'vfile';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import * as YAML from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { zod } from './zod.js';
 import { decodeUtf8, invalidUtf8Reason } from './text.js';
@@ -460,12 +461,12 @@ function yamlOffsetOf(node: YamlNode | null | undefined, keyPath: readonly Prope
   let current: unknown = node;
   let offset = node?.range?.[0];
   for (const key of keyPath) {
-    if (isMap(current)) {
-      const pair = current.items.findLast((item) => isScalar(item.key) && String(item.key.value) === String(key));
+    if (YAML.isMap(current)) {
+      const pair = current.items.findLast((item) => YAML.isScalar(item.key) && String(item.key.value) === String(key));
       if (!pair) break;
       offset = (pair.key as YamlNode).range?.[0] ?? offset;
       current = pair.value;
-    } else if (isSeq(current) && typeof key === 'number' && key < current.items.length) {
+    } else if (YAML.isSeq(current) && typeof key === 'number' && key < current.items.length) {
       current = current.items[key];
       offset = (current as YamlNode).range?.[0] ?? offset;
     } else break;
@@ -475,7 +476,7 @@ function yamlOffsetOf(node: YamlNode | null | undefined, keyPath: readonly Prope
 
 function readCslYaml(file: VFile, text: string, lines: () => PositionIndex, limits: Limits): ReadEntries {
   // Pandoc reads YAML scalars as text; the failsafe schema does the same.
-  const document = parseDocument(text, { lineCounter: new LineCounter(), schema: 'failsafe', uniqueKeys: false });
+  const document = YAML.parseDocument(text, { lineCounter: new YAML.LineCounter(), schema: 'failsafe', uniqueKeys: false });
   if (document.errors.length > 0) {
     for (const error of document.errors) {
       const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');

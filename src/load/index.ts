@@ -6,9 +6,14 @@
  * front matter (`bibliography`, a `csl` that names a file) are resolved
  * relative to the manuscript. Problems are messages on the file with the
  * line and column of the offending key; the caller decides to stop.
+ *
+ * Plain YAML is read without the `yaml` package (`quick-yaml.ts`); the
+ * package parses a block only when the quick reader leaves it, or when a
+ * message needs the place of a key in it.
  */
 import path from 'node:path';
-import { isMap, isScalar, isSeq, type LineCounter, type Document } from 'yaml';
+import * as YAML from 'yaml';
+import type { LineCounter, Document } from 'yaml';
 import { VFile } from 'vfile';
 import { rules } from '../rules.js';
 import { defaultLimits, limitRule, overLimit, type Limits } from '../limits.js';
@@ -93,8 +98,10 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
   }
   let broken = false;
   for (const block of blocks) {
-    for (const error of block.document.errors) {
-      const at = block.lineCounter.linePos(error.pos[0]);
+    if (block.quick) continue;
+    const { document, lineCounter } = block.parsed();
+    for (const error of document.errors) {
+      const at = lineCounter.linePos(error.pos[0]);
       const where = block.start <= 1 ? 'front matter' : 'metadata block';
       fail(file, `${where}: ${error.message.split('\n')[0]}`, { line: at.line + block.yamlLine - 1, column: at.col }, rules.yamlSyntax);
       broken = true;
@@ -108,7 +115,7 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
   for (const block of blocks) {
     let js: unknown;
     try {
-      js = block.document.toJS({ maxAliasCount: limits['yaml-aliases'] });
+      js = block.quick ? block.quick.value : block.parsed().document.toJS({ maxAliasCount: limits['yaml-aliases'] });
     } catch (error) {
       // The yaml library stops an alias bomb ("billion laughs") here.
       if (!(error instanceof ReferenceError)) throw error;
@@ -131,7 +138,8 @@ export function readFrontMatter(file: VFile, options: LoadOptions = {}): Metadat
   const positionIn = (keyPath: readonly PropertyKey[]) => {
     const block = keyBlock.get(String(keyPath[0] ?? '')) ?? blocks[0];
     if (!block) return { line: 1, column: 1 };
-    return positionOfKey(block.document, block.lineCounter, keyPath.map(String), block.yamlLine);
+    const { document, lineCounter } = block.parsed();
+    return positionOfKey(document, lineCounter, keyPath.map(String), block.yamlLine);
   };
   // Inline references are CSL items, checked entry by entry with the bibliography.
   const references = raw.references;
@@ -198,13 +206,13 @@ function positionOfKey(document: Document, lineCounter: LineCounter, keyPath: st
   let node: unknown = document.contents;
   let range: [number, number, number] | undefined = (node as { range?: [number, number, number] })?.range;
   for (const key of keyPath) {
-    if (isMap(node)) {
+    if (YAML.isMap(node)) {
       // The last of repeated keys is the one read.
-      const pair = node.items.findLast((item) => isScalar(item.key) && String(item.key.value) === key);
+      const pair = node.items.findLast((item) => YAML.isScalar(item.key) && String(item.key.value) === key);
       if (!pair) break;
       range = (pair.key as { range?: [number, number, number] }).range ?? range;
       node = pair.value;
-    } else if (isSeq(node) && /^\d+$/.test(key) && Number(key) < node.items.length) {
+    } else if (YAML.isSeq(node) && /^\d+$/.test(key) && Number(key) < node.items.length) {
       node = node.items[Number(key)];
       range = (node as { range?: [number, number, number] }).range ?? range;
     } else break;

@@ -9,8 +9,14 @@
  * same key of an earlier one (Pandoc 2.17). The parse stage blanks every
  * block out of the text (the one at the top too, whether it closes with
  * `---` or `...`), so none is printed.
+ *
+ * A block's YAML is read by the quick reader (`quick-yaml.ts`) when it is
+ * plain, and by the `yaml` package otherwise; the package's Document (for
+ * errors and the places of keys) is made only when something asks for it.
  */
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import * as YAML from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { quickYaml, type QuickYaml } from './quick-yaml.js';
 
 export interface MetadataBlock {
   /** Offset of the opening `---`. */
@@ -90,9 +96,24 @@ export function findMetadataBlocks(text: string): MetadataBlock[] {
   return blocks;
 }
 
-export interface ReadBlock extends MetadataBlock {
+/** A block's YAML as the `yaml` package reads it, with the line counter of its text. */
+export interface ParsedYaml {
   document: Document;
   lineCounter: LineCounter;
+}
+
+export interface ReadBlock extends MetadataBlock {
+  /** The YAML's value, when the quick reader took it (then it has no errors). */
+  quick: QuickYaml | undefined;
+  /** The `yaml` package's Document of the block, made on first call (at once when the quick reader left the block). */
+  parsed(): ParsedYaml;
+}
+
+/** Parse a block's YAML with the `yaml` package, as Colophon reads YAML: the core schema, repeated keys allowed. */
+export function parseYaml(yaml: string): ParsedYaml {
+  const lineCounter = new YAML.LineCounter();
+  const document = YAML.parseDocument(yaml, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  return { document, lineCounter };
 }
 
 /**
@@ -103,14 +124,25 @@ export interface ReadBlock extends MetadataBlock {
 export function readMetadataBlocks(text: string): ReadBlock[] {
   const read: ReadBlock[] = [];
   for (const block of findMetadataBlocks(text)) {
-    const lineCounter = new LineCounter();
-    const document = parseDocument(block.yaml, { lineCounter, prettyErrors: false, uniqueKeys: false });
+    const quick = quickYaml(block.yaml);
+    let parsed: ParsedYaml | undefined;
     const atTop = block.start <= 1;
-    if (atTop || document.errors.length > 0 || isMap(document.contents) || document.contents === null) {
+    /** Whether the block holds no node at all; whether it is metadata (a mapping, nothing, or YAML that fails to parse). */
+    let empty: boolean;
+    let metadata: boolean;
+    if (quick) {
+      empty = quick.kind === 'empty';
+      metadata = quick.kind !== 'other';
+    } else {
+      const { document } = (parsed = parseYaml(block.yaml));
+      empty = document.contents === null;
+      metadata = empty || document.errors.length > 0 || YAML.isMap(document.contents);
+    }
+    if (atTop || metadata) {
       // An empty block below the text (`---` `---`) is a rule in Pandoc; a
       // block of comments only is empty metadata.
-      if (!atTop && document.contents === null && block.yaml.trim() === '') continue;
-      read.push({ ...block, document, lineCounter });
+      if (!atTop && empty && block.yaml.trim() === '') continue;
+      read.push({ ...block, quick, parsed: () => (parsed ??= parseYaml(block.yaml)) });
     }
   }
   return read;
