@@ -22,7 +22,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -90,6 +90,178 @@ function editPackage(file, source) {
 }
 
 /**
+ * Package data set up when a build first uses it, not at every start. A
+ * module that only some builds read (a table of entities, the SVG schema)
+ * is reached with `require` in the file that uses it, which esbuild makes a
+ * module set up on first require; the rest of the package is as written.
+ *
+ * Each edit replaces an exact text, found exactly once, of the package
+ * version named (`checks` only have to be there: what the edits rely on).
+ * As with `packageEdits`, a file without that text (another version of the
+ * package), or one no bundle holds any more, stops the bundle with a
+ * message: the edit must be looked at again.
+ *
+ * `globalThis.__colophonSetUp?.(name)` tells a probe (the tests) which
+ * data a build set up; nothing is called when there is none.
+ */
+const setUp = (name, expression) => `(globalThis.__colophonSetUp?.(${JSON.stringify(name)}), ${expression})`;
+/**
+ * property-information's SVG schema (`name` to a probe) as `make` makes it, but with
+ * its `normal` and `property` (own, in `order`, as the Schema constructor
+ * sets them) made on first use: the same object from the start, with its
+ * `space` at once.
+ */
+const lazySvg = (name, make, order) => `export const svg = lazySchema('svg', () => ${setUp(name, make)})
+
+function lazySchema(space, make) {
+  const schema = Object.create(Schema.prototype)
+  const made = () => {
+    const parts = make()
+    for (const key of ${JSON.stringify(order)}) {
+      Object.defineProperty(schema, key, {value: parts[key], writable: true, enumerable: true, configurable: true})
+    }
+  }
+  for (const key of ${JSON.stringify(order)}) {
+    Object.defineProperty(schema, key, {
+      get() {
+        made()
+        return schema[key]
+      },
+      set(value) {
+        made()
+        schema[key] = value
+      },
+      enumerable: true,
+      configurable: true
+    })
+  }
+  schema.space = space
+  return schema
+}
+`;
+const lazyPackageData = [
+  {
+    // micromark asks it only of a named reference (`&eacute;`) in the text.
+    name: 'character-entities',
+    package: 'decode-named-character-reference',
+    version: '1.3.0',
+    edits: {
+      'index.js': [
+        ["import {characterEntities} from 'character-entities'\n", '/** @type {Record<string, string> | undefined} */\nlet characterEntities\n'],
+        [
+          'export function decodeNamedCharacterReference(value) {\n  return own.call(characterEntities, value)',
+          `export function decodeNamedCharacterReference(value) {\n  if (characterEntities === undefined) characterEntities = ${setUp('character-entities', "require('character-entities').characterEntities")}\n  return own.call(characterEntities, value)`,
+        ],
+      ],
+    },
+  },
+  {
+    // The HTML schema serves every build; the SVG one only a tree with an
+    // `<svg>` element (`svg.space` is there at once, as hast-util-to-html
+    // and hastscript read it of every element).
+    name: 'svg',
+    package: 'property-information',
+    version: '7.2.0',
+    edits: {
+      'index.js': [
+        ["import {svg as svgBase} from './lib/svg.js'\n", "import {Schema} from './lib/util/schema.js'\n"],
+        [
+          "export const svg = merge([aria, svgBase, xlink, xmlns, xml], 'svg')\n",
+          lazySvg('svg', "merge([aria, require('./lib/svg.js').svg, xlink, xmlns, xml], 'svg')", ['normal', 'property']),
+        ],
+      ],
+    },
+    // What the lazy schema stands for: a Schema with own `normal`, `property`, `space`, in that order.
+    checks: {
+      'lib/util/schema.js': ['  constructor(property, normal, space) {\n    this.normal = normal\n    this.property = property\n\n    if (space) {\n      this.space = space\n    }\n  }\n'],
+      'lib/util/merge.js': ['  return new Schema(property, normal, space)\n'],
+    },
+  },
+  {
+    // The same, in the older copy the ebook's XHTML writer (hast-util-to-xast) has.
+    name: 'svg-ebook',
+    package: 'hast-util-to-xast/node_modules/property-information',
+    version: '6.5.0',
+    edits: {
+      'index.js': [
+        ["import {svg as svgBase} from './lib/svg.js'\n", "import {Schema} from './lib/util/schema.js'\n"],
+        ["export const svg = merge([xml, xlink, xmlns, aria, svgBase], 'svg')\n", lazySvg('svg-ebook', "merge([xml, xlink, xmlns, aria, require('./lib/svg.js').svg], 'svg')", ['property', 'normal'])],
+      ],
+    },
+    checks: {
+      'lib/util/schema.js': ['  constructor(property, normal, space) {\n    this.property = property\n    this.normal = normal\n    if (space) {\n      this.space = space\n    }\n  }\n'],
+      'lib/util/merge.js': ['  return new Schema(property, normal, space)\n'],
+    },
+  },
+  {
+    // Named references are written only when asked for (the web page asks for none).
+    name: 'character-entities-html4',
+    package: 'stringify-entities',
+    version: '4.0.4',
+    edits: {
+      'lib/util/format-smart.js': [
+        [
+          "import {toNamed} from './to-named.js'\n",
+          `/** @type {typeof import('./to-named.js').toNamed | undefined} */\nlet toNamedNow\n/** @type {typeof import('./to-named.js').toNamed} */\nconst toNamed = (code, next, omit, attribute) => {\n  if (toNamedNow === undefined) toNamedNow = ${setUp('character-entities-html4', "require('./to-named.js').toNamed")}\n  return toNamedNow(code, next, omit, attribute)\n}\n`,
+        ],
+      ],
+    },
+    checks: { 'lib/util/to-named.js': ['export function toNamed(code, next, omit, attribute) {\n'] },
+  },
+];
+
+const countOf = (text, part) => text.split(part).length - 1;
+/** The files to rewrite (by real path): their edits, and the data they set up lazily. */
+const lazyFiles = new Map();
+for (const entry of lazyPackageData) {
+  const directory = path.join(root, 'node_modules', entry.package);
+  let installed;
+  try {
+    installed = JSON.parse(readFileSync(path.join(directory, 'package.json'), 'utf8')).version;
+  } catch {
+    installed = undefined;
+  }
+  const problems = [];
+  const files = new Map();
+  if (installed === undefined) problems.push(`${entry.package} is not installed in node_modules`);
+  else {
+    for (const file of new Set([...Object.keys(entry.edits), ...Object.keys(entry.checks ?? {})])) {
+      let text;
+      try {
+        text = readFileSync(path.join(directory, file), 'utf8');
+      } catch {
+        problems.push(`${file} is missing`);
+        continue;
+      }
+      for (const [from] of entry.edits[file] ?? []) if (countOf(text, from) !== 1) problems.push(`${file} does not hold, once, the text ${JSON.stringify(from.slice(0, 70))}`);
+      for (const part of entry.checks?.[file] ?? []) if (!text.includes(part)) problems.push(`${file} does not hold the text ${JSON.stringify(part.slice(0, 70))}`);
+      if (entry.edits[file]) files.set(realpathSync(path.join(directory, file)), { entry, file, edits: entry.edits[file] });
+    }
+  }
+  if (problems.length > 0) {
+    process.stderr.write(
+      `colophon: ${entry.name} cannot be set up on first use: lazyPackageData in scripts/bundle.mjs is written for ${entry.package}@${entry.version} (installed: ${installed ?? 'none'}), and ${problems.join('; ')}: look at the edit again for this version\n`,
+    );
+    process.exit(1);
+  }
+  for (const [real, edit] of files) lazyFiles.set(real, edit);
+}
+/** A package file's text with its edits made (each text is there once: checked above). */
+function lazySource(file, code) {
+  const edit = lazyFiles.get(file);
+  if (edit === undefined) return code;
+  let rewritten = code;
+  for (const [from, to] of edit.edits) {
+    if (countOf(rewritten, from) !== 1) {
+      process.stderr.write(`colophon: ${edit.entry.package}/${edit.file} changed while it was bundled; bundle again\n`);
+      process.exit(1);
+    }
+    rewritten = rewritten.replace(from, () => to);
+  }
+  return rewritten;
+}
+
+/**
  * `import.meta.url` of a source file, as the compiled file under build/ has
  * it; and in `bundle` (the main one or a part), `import()` of a module
  * another bundle holds.
@@ -102,7 +274,7 @@ function sourcePlugin(bundle) {
         const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
         const source = inPackageSource ? readFileSync(args.path, 'utf8') : editPackage(args.path, readFileSync(args.path, 'utf8'));
         const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
-        let code = source;
+        let code = lazySource(args.path, source);
         // citeproc-js, Temml, the font subsetter and zod are loaded with
         // createRequire, when first needed: in the bundle, the bundle's own
         // require loads them (from a part of their own, or bundled in the
@@ -428,13 +600,23 @@ const built = async (options) => {
   };
   visit('src/cli/bin.ts');
   const reached = new Map();
+  const bundledFiles = new Set(inputsOf(main.metafile).map((id) => path.resolve(root, id)));
   for (const part of Object.keys(parts)) {
     const made = await built(partOptions(part, ''));
+    for (const id of inputsOf(made.metafile)) bundledFiles.add(path.resolve(root, id));
     for (const id of inputsOf(made.metafile)) if (!owner.has(id)) reached.set(id, [...(reached.get(id) ?? []), part]);
   }
   for (const [id, holders] of reached) owner.set(id, holders.length === 1 ? holders[0] : 'main');
   for (const ids of wanted.values()) ids.clear();
   importedLater.clear();
+  // A lazy package file no bundle holds any more (its package moved or
+  // stopped using it): said, not silently dropped.
+  for (const [file, { entry, file: name }] of lazyFiles) {
+    if (!bundledFiles.has(file)) {
+      process.stderr.write(`colophon: ${entry.package}/${name} is not bundled any more (lazyPackageData in scripts/bundle.mjs): look at the edit of ${entry.name} again\n`);
+      process.exit(1);
+    }
+  }
 }
 /**
  * A bundle as the launcher compiles it: inside Node's module wrapper
