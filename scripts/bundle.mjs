@@ -55,51 +55,17 @@ const namespaceImport = /^import \* as (\w+) from (['"])([^'"]+)\2;$/gm;
 
 /**
  * Package code changed in the bundle, where it costs a build time for
- * nothing it gives: each edit names the package file, the exact text it
- * replaces and why. A file without that text (another version of the
- * package) stops the bundle: the edit must be looked at again.
- */
-const packageEdits = [
-  {
-    // unist-util-visit-parents 6.1: every node visited names its visit
-    // function after the node, for stack traces, with a property write
-    // and a coloured string: about 2 ms of a rebuild of a short note, in
-    // every tree walk. The walk itself is untouched.
-    file: path.join('unist-util-visit-parents', 'lib', 'index.js'),
-    text: `      Object.defineProperty(visit, 'name', {
-        value:
-          'node (' + color(node.type + (name ? '<' + name + '>' : '')) + ')'
-      })
-`,
-    replacement: '',
-  },
-];
-
-/** `source` of the package file `file` with its edits (see `packageEdits`). */
-function editPackage(file, source) {
-  let code = source;
-  for (const edit of packageEdits) {
-    if (!file.endsWith(path.sep + edit.file)) continue;
-    if (!code.includes(edit.text)) {
-      process.stderr.write(`colophon: ${path.relative(root, file)} no longer holds the text scripts/bundle.mjs edits (packageEdits): look at the edit again for this version\n`);
-      process.exit(1);
-    }
-    code = code.replace(edit.text, () => edit.replacement);
-  }
-  return code;
-}
-
-/**
- * Package data set up when a build first uses it, not at every start. A
- * module that only some builds read (a table of entities, the SVG schema)
- * is reached with `require` in the file that uses it, which esbuild makes a
- * module set up on first require; the rest of the package is as written.
+ * nothing it gives. Mostly package data set up when a build first uses
+ * it, not at every start: a module that only some builds read (a table of
+ * entities, the SVG schema) is reached with `require` in the file that
+ * uses it, which esbuild makes a module set up on first require; the rest
+ * of the package is as written.
  *
  * Each edit replaces an exact text, found exactly once, of the package
  * version named (`checks` only have to be there: what the edits rely on).
- * As with `packageEdits`, a file without that text (another version of the
- * package), or one no bundle holds any more, stops the bundle with a
- * message: the edit must be looked at again.
+ * A file without that text (another version of the package), or one no
+ * bundle holds any more, stops the bundle with a message: the edit must be
+ * looked at again.
  *
  * `globalThis.__colophonSetUp?.(name)` tells a probe (the tests) which
  * data a build set up; nothing is called when there is none.
@@ -139,7 +105,28 @@ function lazySchema(space, make) {
   return schema
 }
 `;
-const lazyPackageData = [
+const packageEdits = [
+  {
+    // Every node visited names its visit function after the node, for
+    // stack traces, with a property write and a coloured string: about
+    // 2 ms of a rebuild of a short note, in every tree walk. The walk
+    // itself is untouched.
+    name: 'visit-function-names',
+    package: 'unist-util-visit-parents',
+    version: '6.1.0',
+    edits: {
+      'lib/index.js': [
+        [
+          `      Object.defineProperty(visit, 'name', {
+        value:
+          'node (' + color(node.type + (name ? '<' + name + '>' : '')) + ')'
+      })
+`,
+          '',
+        ],
+      ],
+    },
+  },
   {
     // micromark asks it only of a named reference (`&eacute;`) in the text.
     name: 'character-entities',
@@ -212,8 +199,8 @@ const lazyPackageData = [
 
 const countOf = (text, part) => text.split(part).length - 1;
 /** The files to rewrite (by real path): their edits, and the data they set up lazily. */
-const lazyFiles = new Map();
-for (const entry of lazyPackageData) {
+const editedFiles = new Map();
+for (const entry of packageEdits) {
   const directory = path.join(root, 'node_modules', entry.package);
   let installed;
   try {
@@ -240,15 +227,15 @@ for (const entry of lazyPackageData) {
   }
   if (problems.length > 0) {
     process.stderr.write(
-      `colophon: ${entry.name} cannot be set up on first use: lazyPackageData in scripts/bundle.mjs is written for ${entry.package}@${entry.version} (installed: ${installed ?? 'none'}), and ${problems.join('; ')}: look at the edit again for this version\n`,
+      `colophon: the package edit ${entry.name} (packageEdits in scripts/bundle.mjs) is written for ${entry.package}@${entry.version} (installed: ${installed ?? 'none'}), and ${problems.join('; ')}: look at the edit again for this version\n`,
     );
     process.exit(1);
   }
-  for (const [real, edit] of files) lazyFiles.set(real, edit);
+  for (const [real, edit] of files) editedFiles.set(real, edit);
 }
 /** A package file's text with its edits made (each text is there once: checked above). */
-function lazySource(file, code) {
-  const edit = lazyFiles.get(file);
+function editedSource(file, code) {
+  const edit = editedFiles.get(file);
   if (edit === undefined) return code;
   let rewritten = code;
   for (const [from, to] of edit.edits) {
@@ -272,9 +259,9 @@ function sourcePlugin(bundle) {
     setup(build) {
       build.onLoad({ filter: /\.[cm]?[jt]s$/, namespace: 'file' }, async (args) => {
         const inPackageSource = args.path.startsWith(path.join(root, 'src') + path.sep);
-        const source = inPackageSource ? readFileSync(args.path, 'utf8') : editPackage(args.path, readFileSync(args.path, 'utf8'));
+        const source = readFileSync(args.path, 'utf8');
         const loader = /\.ts$/.test(args.path) ? 'ts' : 'js';
-        let code = lazySource(args.path, source);
+        let code = editedSource(args.path, source);
         // citeproc-js, Temml, the font subsetter and zod are loaded with
         // createRequire, when first needed: in the bundle, the bundle's own
         // require loads them (from a part of their own, or bundled in the
@@ -609,11 +596,11 @@ const built = async (options) => {
   for (const [id, holders] of reached) owner.set(id, holders.length === 1 ? holders[0] : 'main');
   for (const ids of wanted.values()) ids.clear();
   importedLater.clear();
-  // A lazy package file no bundle holds any more (its package moved or
+  // An edited package file no bundle holds any more (its package moved or
   // stopped using it): said, not silently dropped.
-  for (const [file, { entry, file: name }] of lazyFiles) {
+  for (const [file, { entry, file: name }] of editedFiles) {
     if (!bundledFiles.has(file)) {
-      process.stderr.write(`colophon: ${entry.package}/${name} is not bundled any more (lazyPackageData in scripts/bundle.mjs): look at the edit of ${entry.name} again\n`);
+      process.stderr.write(`colophon: ${entry.package}/${name} is not bundled any more (packageEdits in scripts/bundle.mjs): look at the edit of ${entry.name} again\n`);
       process.exit(1);
     }
   }

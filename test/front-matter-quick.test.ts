@@ -18,6 +18,7 @@ import { frontMatterSchema, plainFrontMatter, parseFrontMatter, frontMatterKeyNa
 import { readFrontMatter } from '../src/load/index.js';
 import { cases as hostileCases } from './hostile/cases.js';
 import { random } from '../scripts/generate-book.mjs';
+import { bare } from './helpers/bare.js';
 
 /** How often zod was asked for; and whether `load` goes the zod way alone. */
 const state = vi.hoisted(() => ({ zodCalls: 0, zodOnly: false }));
@@ -42,23 +43,6 @@ vi.mock('../src/load/schema.js', async (importOriginal) => {
 });
 
 const root = path.join(import.meta.dirname, '..');
-
-/** A value laid bare: types, key order, `undefined` keys, -0, holes and prototypes all show, so equal means identical. */
-function bare(value: unknown): unknown {
-  if (value === undefined) return ['undefined'];
-  if (value === null) return ['null'];
-  if (typeof value === 'number') return ['number', Object.is(value, -0) ? '-0' : String(value)];
-  if (typeof value === 'function') return ['function'];
-  if (typeof value !== 'object') return [typeof value, value];
-  if (value instanceof Date) return ['date', value.getTime()];
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    for (let i = 0; i < value.length; i++) out.push(i in value ? bare(value[i]) : ['hole']);
-    return ['array', out];
-  }
-  const proto = Object.getPrototypeOf(value);
-  return ['object', proto === Object.prototype ? 'plain' : proto === null ? 'null' : 'other', Reflect.ownKeys(value).map((k) => [String(k), bare((value as Record<PropertyKey, unknown>)[k])])];
-}
 
 /** Whether a value holds an object that is neither a list, a plain object nor a bare date (what YAML never gives). */
 function exotic(value: unknown): boolean {

@@ -1,6 +1,6 @@
 /**
  * Package data set up only when a build uses it (scripts/bundle.mjs,
- * `lazyPackageData`): the table of named character references, the SVG
+ * `packageEdits`): the table of named character references, the SVG
  * schemas, the HTML 4 names. A build whose manuscript needs none of them
  * sets up none; one that does gets the same bytes as the compiled modules,
  * which run the packages as written.

@@ -20,6 +20,7 @@ import { load, readFrontMatter } from '../src/load/index.js';
 import { frontMatterKeyNames } from '../src/load/schema.js';
 import { cases as hostileCases } from './hostile/cases.js';
 import { random } from '../scripts/generate-book.mjs';
+import { bare } from './helpers/bare.js';
 
 /** Calls into the yaml package made by Colophon's modules; whether `load` goes without the quick reader (the package alone). */
 const state = vi.hoisted(() => ({ yamlCalls: [] as string[], quickOff: false }));
@@ -45,22 +46,6 @@ vi.mock('../src/load/quick-yaml.js', async (importOriginal) => {
 });
 
 const root = path.join(import.meta.dirname, '..');
-
-/** A value laid bare: types, key order, own keys, -0 and prototypes all show, so equal means identical. */
-function bare(value: unknown): unknown {
-  if (value === undefined) return ['undefined'];
-  if (value === null) return ['null'];
-  if (typeof value === 'number') return ['number', Object.is(value, -0) ? '-0' : String(value)];
-  if (typeof value === 'function') return ['function'];
-  if (typeof value !== 'object') return [typeof value, value];
-  if (Array.isArray(value)) return ['array', Array.from(value, bare)];
-  const proto = Object.getPrototypeOf(value);
-  return [
-    'object',
-    proto === Object.prototype ? 'plain' : proto === null ? 'null' : 'other',
-    Reflect.ownKeys(value).map((k) => [String(k), Object.getOwnPropertyDescriptor(value, k)?.enumerable, bare((value as Record<PropertyKey, unknown>)[k])]),
-  ];
-}
 
 const tally = { quick: 0, left: 0 };
 

@@ -18,8 +18,8 @@
  * An entry's file is named by a quick 64-bit hash of the texts' JSON
  * (`quick-hash.ts`), which only says where to look: two requests of the
  * same hash share one file, each replacing the other's answer, and neither
- * is given the other's. `requestKey`, a SHA-256 digest of the same texts,
- * names a request where no check follows (the preview's memory).
+ * is given the other's. The preview's memory keys its answers by the
+ * texts' JSON itself.
  *
  * Where: `node_modules/.cache/colophon/` of the nearest folder (from the
  * working directory up) that has a `node_modules`, else the platform's
@@ -96,16 +96,6 @@ export function requestTexts(request: CiteprocRequest): string[] {
     JSON.stringify(request.bibliography),
   );
   return texts;
-}
-
-/** A SHA-256 digest of a request's texts: a name for it where nothing checks the request itself. */
-export function requestKey(request: CiteprocRequest): string {
-  const hash = (require('node:crypto') as typeof import('node:crypto')).createHash('sha256');
-  for (const text of requestTexts(request)) {
-    hash.update(`${text.length}:`);
-    hash.update(text);
-  }
-  return hash.digest('hex');
 }
 
 /** The folder the cache lives in by default (see the top of this file). */

@@ -4,7 +4,7 @@
  */
 import { openCitationCache, type CitationCache } from './citations.js';
 
-export { defaultCacheDir, openCitationCache, requestKey, type CitationCache } from './citations.js';
+export { defaultCacheDir, openCitationCache, requestTexts, type CitationCache } from './citations.js';
 
 /** The citation cache a build asked for: true (default folder), a folder, or false (none). */
 export function citationCacheFor(option: boolean | string | undefined): CitationCache | undefined {

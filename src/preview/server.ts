@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFileMessage } from 'vfile-message';
-import { openCitationCache, requestKey, type CitationCache } from '../cache/citations.js';
+import { openCitationCache, requestTexts, type CitationCache } from '../cache/citations.js';
 import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { formatMessage } from '../cli/report.js';
 import { buildDocument, type DocumentOptions } from '../document.js';
@@ -404,7 +404,8 @@ function memoryFirst(disk: CitationCache | undefined): CitationCache {
     dir: disk?.dir ?? '',
     stats,
     get(request) {
-      const key = requestKey(request);
+      // The request's texts themselves: the key is the request, so no two share one.
+      const key = JSON.stringify(requestTexts(request));
       keys.set(request, key);
       const hit = memory.get(key) ?? disk?.get(request);
       if (hit) {
