@@ -27,7 +27,7 @@ import { createStaging, EnvironmentError, isWriteError, outputError, prepareOutp
 import type { WriteFile } from './shared/fs.js';
 
 export { EnvironmentError } from './staging.js';
-import { citationCacheFor } from './cache/index.js';
+import { citationCacheFor, parseStoreFor } from './cache/index.js';
 import { timing } from './progress/timings.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
@@ -201,6 +201,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       if (browser && !(browser instanceof Error) && browser !== options.browser) await endBrowser(browser);
     })());
   const cache = citationCacheFor(options.cache);
+  const parses = parseStoreFor(options.cache);
   const documents: BuiltDocument[] = [];
   let environmentError = false;
   try {
@@ -219,6 +220,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           unsafeHtml: options.unsafeHtml,
           toc: options.toc,
           cache,
+          parses,
           onStage: progress && ((stage) => progress({ kind: 'stage', name, stage })),
           resourcePath: options.resourcePath,
           sandbox: options.sandbox,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import type { CitationCache } from './cache/citations.js';
+import type { ParseStore } from './cache/parses.js';
 import { citeTransform, locatorLabels } from './cite/index.js';
 import { toDocumentModel } from './model/index.js';
 import { loadBibliography } from './load/bibliography.js';
@@ -45,6 +46,8 @@ export interface DocumentOptions {
   toc?: boolean;
   /** Citation cache to answer from and fill (`src/cache/`); none: citeproc always runs. */
   cache?: CitationCache;
+  /** Where the last parse of the manuscript is kept (`src/cache/parses.ts`); none: the whole text is parsed. */
+  parses?: ParseStore;
   /** Told when each stage starts (for a progress line). */
   onStage?: (stage: 'parsing' | 'citations' | 'document model') => void;
 }
@@ -111,7 +114,11 @@ export async function buildDocument(options: DocumentOptions): Promise<DocumentM
   if (!checkMarkdownText(file, String(file.value ?? ''), limits)) return stop();
   const lang = locale.fallback ? locale.lang : wanted;
   options.onStage?.('parsing');
-  const tree = parse(file, { lang: metadata.lang, labels: locatorLabels(locales.get(lang) ?? locale.xml, style.xml, lang) });
+  const tree = parse(file, {
+    lang: metadata.lang,
+    labels: locatorLabels(locales.get(lang) ?? locale.xml, style.xml, lang),
+    memory: options.parses?.memoryFor(options.input),
+  });
   timing('Markdown parsed (with typography)');
   const before = file.messages.length;
   if (!checkMarkdownTree(file, tree, limits) || !checkNoteCount(file, tree, limits, style.class === 'note')) return stop();

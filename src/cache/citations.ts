@@ -28,7 +28,7 @@
  * Entries are written atomically; the oldest go when there are more than
  * `maxEntries`. A cache that cannot be read or written is silently skipped.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +36,7 @@ import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { citeprocFingerprint } from '../cite/process.js';
 import { citeprocVersion } from '../cite/engine.js';
 import { packageVersion } from '../shared/package.js';
+import { pruneOldest } from './prune.js';
 import { hashedText } from './quick-hash.js';
 
 // In the bundle this line gives way to the bundle's own require
@@ -177,7 +178,7 @@ export function openCitationCache(dir = defaultCacheDir(), options: { nameOf?: (
         // What JSON.stringify({ format, request: texts, result }) writes.
         writeFileSync(temporary, `${entryHead.toString()}${json}${entryMiddle.toString()}${JSON.stringify(result)}}`);
         renameSync(temporary, file(name));
-        if (++writes === 1) prune(folder);
+        if (++writes === 1) pruneOldest(folder, '.json', maxEntries);
       } catch {
         // A read-only or full disk: the build goes on without the cache.
       }
@@ -185,22 +186,3 @@ export function openCitationCache(dir = defaultCacheDir(), options: { nameOf?: (
   };
 }
 
-function prune(folder: string): void {
-  const names = readdirSync(folder).filter((name) => name.endsWith('.json'));
-  if (names.length <= maxEntries) return;
-  const dated = names.map((name) => {
-    try {
-      return { name, time: statSync(path.join(folder, name)).mtimeMs };
-    } catch {
-      return { name, time: 0 };
-    }
-  });
-  dated.sort((a, b) => a.time - b.time);
-  for (const { name } of dated.slice(0, dated.length - maxEntries)) {
-    try {
-      unlinkSync(path.join(folder, name));
-    } catch {
-      // Gone already.
-    }
-  }
-}

@@ -2,7 +2,8 @@
  * Caches that make a rebuild cheap. For now one: the citation cache
  * (`citations.ts`), which keeps citeproc-js's answers on disk.
  */
-import { openCitationCache, type CitationCache } from './citations.js';
+import { defaultCacheDir, openCitationCache, type CitationCache } from './citations.js';
+import { openParseStore, type ParseStore } from './parses.js';
 
 export { defaultCacheDir, openCitationCache, requestTexts, type CitationCache } from './citations.js';
 
@@ -10,4 +11,10 @@ export { defaultCacheDir, openCitationCache, requestTexts, type CitationCache } 
 export function citationCacheFor(option: boolean | string | undefined): CitationCache | undefined {
   if (option === false) return undefined;
   return openCitationCache(typeof option === 'string' ? option : undefined);
+}
+
+/** The store of last parses a build asked for, beside the citation cache (`parses.ts`). */
+export function parseStoreFor(option: boolean | string | undefined): ParseStore | undefined {
+  if (option === false) return undefined;
+  return openParseStore(typeof option === 'string' ? option : defaultCacheDir());
 }

@@ -48,7 +48,7 @@ Options for build:
   --unsafe-html           keep raw HTML as written (trusted manuscripts only)
   --toc                   a contents list in the HTML and PDF (as front matter toc: true)
   --lenient               unknown citation keys are warnings, not errors
-  --no-cache              format every citation afresh (no citation cache)
+  --no-cache              format every citation and read the whole text afresh (no caches)
   --port N                preview: port on 127.0.0.1 (default: a free one)
   -j, --jobs N            manuscripts built at once (default: the number of cores)
   --browser PATH          Chromium or Chrome to print with

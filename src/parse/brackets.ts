@@ -23,6 +23,8 @@ export const maxBracketDepth = 32;
 export interface Shielded {
   /** The text to parse: same length as the source, shielded brackets replaced. */
   text: string;
+  /** Whether any bracket was shielded (`text` is not the source). */
+  shielded: boolean;
   /** Put shielded brackets back into the parsed tree. */
   restore(tree: Root): void;
 }
@@ -96,12 +98,13 @@ export function shieldBrackets(file: VFile, source: string): Shielded {
       shield(i, 'close');
     }
   }
-  if (!chars) return { text: source, restore: () => undefined };
+  if (!chars) return { text: source, shielded: false, restore: () => undefined };
   const text = (chars as string[]).join('');
   const pattern = new RegExp(`[${open}${close}]`, 'g');
   const back = (value: string) => value.replace(pattern, (c) => (c === open ? '[' : ']'));
   return {
     text,
+    shielded: true,
     restore(tree) {
       const stack: Nodes[] = [tree];
       while (stack.length > 0) {

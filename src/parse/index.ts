@@ -35,6 +35,7 @@ import type { VFile } from 'vfile';
 import { findMetadataBlocks, blankMetadataBlocks } from '../load/metadata-blocks.js';
 import { rules } from '../rules.js';
 import { shieldBrackets } from './brackets.js';
+import { parseRemembering, type Remembered } from './memory.js';
 import { pandocAttributes } from './attributes/syntax.js';
 import { pandocAttributesFromMarkdown } from './attributes/from-markdown.js';
 import { attributesTransform, reportLeftoverAttributes } from './attributes/transform.js';
@@ -73,8 +74,8 @@ export { attachTableCaptions } from './figures.js';
  */
 const syntaxes = new Map<number, Processor<Root>>();
 
-/** remark-parse with the syntax `text` can use (see above). */
-function syntaxFor(text: string): Processor<Root> {
+/** Which of the syntaxes above `text` can use, as a number. */
+function syntaxKey(text: string): number {
   // An escape (`a\\@b.org`) or a character reference (`&#64;`) may make an autolink's text.
   const autolinks = /[\w+\-.\\]@|www|http|&[#a-z]/i.test(text);
   const footnotes = text.includes('[^');
@@ -84,9 +85,15 @@ function syntaxFor(text: string): Processor<Root> {
   const tasks = /\[[\sxX]\]/.test(text);
   const dollars = text.includes('$');
   const yaml = /^\uFEFF?---/.test(text);
-  const key = +autolinks | (+footnotes << 1) | (+strikethrough << 2) | (+tables << 3) | (+tasks << 4) | (+dollars << 5) | (+yaml << 6);
+  return +autolinks | (+footnotes << 1) | (+strikethrough << 2) | (+tables << 3) | (+tasks << 4) | (+dollars << 5) | (+yaml << 6);
+}
+
+/** remark-parse with the syntaxes of `key` (`syntaxKey`). */
+function syntaxFor(key: number): Processor<Root> {
   let syntax = syntaxes.get(key);
   if (syntax) return syntax;
+  const has = (bit: number) => (key & (1 << bit)) !== 0;
+  const [autolinks, footnotes, strikethrough, tables, tasks, dollars, yaml] = [0, 1, 2, 3, 4, 5, 6].map(has);
   const gfm: Extension[] = [];
   const gfmTrees: MdastExtension[] = [];
   if (autolinks) gfm.push(gfmAutolinkLiteral()), gfmTrees.push(gfmAutolinkLiteralFromMarkdown());
@@ -124,6 +131,18 @@ export interface ParseOptions {
   lang?: string;
   /** Locator label words (the document locale's terms and the style's); default: English. */
   labels?: LabelTable;
+  /**
+   * The last parse of this manuscript, and where to keep this one
+   * (`src/cache/parses.ts`): only the blocks around an edit are parsed
+   * again (`memory.ts`). The tree is the same without it.
+   */
+  memory?: ParseMemory;
+}
+
+/** Where a manuscript's last parse is kept; `syntax` tells parses with other syntaxes apart. */
+export interface ParseMemory {
+  recall(syntax: string): Remembered | undefined;
+  keep(syntax: string, memory: Remembered): void;
 }
 
 /** Parse a manuscript into mdast with `cite` nodes; locators are read once, with `labels`. */
@@ -132,8 +151,18 @@ export function parse(file: VFile, options: ParseOptions = {}): Root {
   // (blanked, so every offset still points into the manuscript). Deep or
   // unbalanced brackets are shielded from the parser (brackets.ts).
   const shielded = shieldBrackets(file, withoutMetadata(String(file.value)));
-  const tree = syntaxFor(shielded.text).parse(shielded.text);
-  shielded.restore(tree);
+  const key = syntaxKey(shielded.text);
+  const processor = syntaxFor(key);
+  let tree: Root;
+  // Shielded brackets are put back into the tree: a remembered tree would have them already.
+  if (options.memory && !shielded.shielded) {
+    const remembered = parseRemembering(shielded.text, (text) => processor.parse(text), options.memory.recall(String(key)));
+    if (remembered.memory) options.memory.keep(String(key), remembered.memory);
+    tree = remembered.tree;
+  } else {
+    tree = processor.parse(shielded.text);
+    shielded.restore(tree);
+  }
   // Passes over the whole tree are skipped when the text has nothing for
   // them: attribute blocks and fenced divs need `{` or `:::`; raw TeX a
   // backslash (written, or as a character reference), raw blocks `{=`.

@@ -28,6 +28,7 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFileMessage } from 'vfile-message';
 import { openCitationCache, requestTexts, type CitationCache } from '../cache/citations.js';
+import { parseStoreFor } from '../cache/index.js';
 import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { formatMessage } from '../cli/report.js';
 import { buildDocument, type DocumentOptions } from '../document.js';
@@ -83,6 +84,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const manuscriptDir = await realpath(path.dirname(input));
   const outDir = await realpath(await mkdtemp(path.join(tmpdir(), 'colophon-preview-')));
   const cache = options.cache === false ? undefined : memoryFirst(openCitationCache(typeof options.cache === 'string' ? options.cache : undefined));
+  const parses = parseStoreFor(options.cache);
   const clients = new Set<ServerResponse>();
   let model: DocumentModel | undefined;
   let state: PreviewBuild = { generation: 0, ok: false, problems: [], ms: 0 };
@@ -133,6 +135,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         sandbox: options.sandbox,
         limits: options.limits,
         cache,
+        parses,
       });
       const stops = (m: VFileMessage) => isError(m, options.lenient);
       problems = sorted(next.file.messages).map((m) => formatMessage(m, next!.file.path, stops(m)));
