@@ -58,17 +58,12 @@ function expectSame(before: string, after: string) {
 }
 
 function manuscriptsInRepository(): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith('.md')) found.push(file);
-    }
-  };
-  walk(path.join(root, 'test', 'fixtures'));
-  walk(path.join(root, 'manuscript'));
-  return found;
+  return [path.join(root, 'test', 'fixtures'), path.join(root, 'manuscript')].flatMap((dir) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.md'))
+      .sort()
+      .map((name) => path.join(dir, name)),
+  );
 }
 
 // A deterministic random source, so that a failure can be replayed.
