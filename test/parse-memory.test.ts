@@ -15,7 +15,7 @@ import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
 import { deserialise, openParseStore, serialise } from '../src/cache/parses.js';
 import { parse, type ParseMemory } from '../src/parse/index.js';
-import type { Remembered } from '../src/parse/memory.js';
+import { commonPrefix, commonSuffix, type Remembered } from '../src/parse/memory.js';
 import { manuscript } from './helpers/manuscript.js';
 
 const root = path.join(import.meta.dirname, '..');
@@ -93,6 +93,23 @@ function mutate(text: string, next: () => number): string {
 }
 
 describe('parse memory', () => {
+  it('finds the common beginning and end of two texts as a character-by-character comparison does', () => {
+    const next = random(7);
+    for (let k = 0; k < 3000; k++) {
+      const a = Array.from({ length: Math.floor(next() * 2000) }, () => 'ab\n'[Math.floor(next() * 3)]).join('');
+      const at = Math.floor(next() * (a.length + 1));
+      const kind = next();
+      const b = kind < 0.3 ? `${a.slice(0, at)}${'x'.repeat(Math.floor(next() * 5))}${a.slice(at)}` : kind < 0.6 ? a.slice(0, at) + a.slice(at + Math.floor(next() * 50)) : kind < 0.8 ? a : `${a}a`;
+      const most = Math.min(a.length, b.length);
+      let prefix = 0;
+      while (prefix < most && a[prefix] === b[prefix]) prefix++;
+      let suffix = 0;
+      while (suffix < most - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+      expect(commonPrefix(a, b)).toBe(prefix);
+      expect(commonSuffix(a, b, most - prefix)).toBe(suffix);
+    }
+  });
+
   it('gives the tree and messages of a whole parse after random edits of every manuscript in the repository', () => {
     const next = random(20261201);
     let steps = 0;

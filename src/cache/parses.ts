@@ -111,7 +111,8 @@ export function openParseStore(dir: string, stamp = bundleStamp()): ParseStore |
           const key = keyOf(syntax);
           kept.set(absolute, { key, memory });
           // Text that UTF-8 cannot carry (a lone surrogate) would come back otherwise.
-          if (loneSurrogate.test(memory.text)) return;
+          const text = memory.text as string & { isWellFormed?: () => boolean };
+          if (text.isWellFormed ? !text.isWellFormed() : loneSurrogate.test(text)) return;
           try {
             mkdirSync(folder, { recursive: true });
             const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;

@@ -88,6 +88,47 @@ function countLines(text: string, from = 0, to = text.length): number {
   return count;
 }
 
+/**
+ * The length of the longest common beginning of two texts. Compared a run
+ * at a time by the engine (`startsWith`), runs growing while they match
+ * and halving where they do not, rather than a character at a time.
+ */
+export function commonPrefix(a: string, b: string): number {
+  const most = Math.min(a.length, b.length);
+  let length = 0;
+  let run = 256;
+  while (length < most) {
+    const take = Math.min(run, most - length);
+    if (a.startsWith(b.slice(length, length + take), length)) {
+      length += take;
+      run *= 2;
+    } else if (take === 1) {
+      break;
+    } else {
+      run = take >> 1;
+    }
+  }
+  return length;
+}
+
+/** The length of the longest common end of two texts, at most `most`. */
+export function commonSuffix(a: string, b: string, most: number): number {
+  let length = 0;
+  let run = 256;
+  while (length < most) {
+    const take = Math.min(run, most - length);
+    if (a.endsWith(b.slice(b.length - length - take, b.length - length), a.length - length)) {
+      length += take;
+      run *= 2;
+    } else if (take === 1) {
+      break;
+    } else {
+      run = take >> 1;
+    }
+  }
+  return length;
+}
+
 /** Offset of the start of the line `offset` is on. */
 function lineStart(text: string, offset: number): number {
   return Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
@@ -195,14 +236,19 @@ export function remember(text: string, tree: Root): Remembered | undefined {
 
 /** Move every position in `node` by `lines` and `offsets`. */
 function shift(node: Nodes, lines: number, offsets: number): void {
-  const position = node.position;
-  if (position) {
-    position.start.line += lines;
-    position.end.line += lines;
-    if (position.start.offset !== undefined) position.start.offset += offsets;
-    if (position.end.offset !== undefined) position.end.offset += offsets;
+  const stack: Nodes[] = [node];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    const position = item.position;
+    if (position) {
+      position.start.line += lines;
+      position.end.line += lines;
+      if (position.start.offset !== undefined) position.start.offset += offsets;
+      if (position.end.offset !== undefined) position.end.offset += offsets;
+    }
+    const children = (item as { children?: Nodes[] }).children;
+    if (children) for (let index = 0; index < children.length; index++) stack.push(children[index]!);
   }
-  if ('children' in node) for (const child of node.children) shift(child as Nodes, lines, offsets);
 }
 
 /** A remembered block's node, at the block's place now. */
@@ -252,11 +298,8 @@ function reparse(text: string, parseText: (text: string) => Root, memory: Rememb
   if (old === text) return { tree: rootOf(blocks.map((block) => revive(block, 0, 0)), memory.end), memory: undefined, reused: blocks.length };
   // At the start of the text, the parse without it could not tell front matter or a byte order mark.
   if (/^\uFEFF|^---/.test(text) || /^\uFEFF|^---/.test(old)) return undefined;
-  const shortest = Math.min(old.length, text.length);
-  let prefix = 0;
-  while (prefix < shortest && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < shortest - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const prefix = commonPrefix(old, text);
+  const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
   const offsets = text.length - old.length;
 
   // The first edited block: the last one starting at or before the first
