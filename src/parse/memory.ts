@@ -67,8 +67,6 @@ export interface RememberedParse {
   tree: Root;
   /** What to remember for the next parse: undefined when `memory` still holds (the text is the same). */
   memory: Remembered | undefined;
-  /** Remembered blocks taken over (for tests and timings); -1 when the whole text was parsed. */
-  reused: number;
 }
 
 /** Block types a blank line closes for good. */
@@ -289,13 +287,13 @@ export function parseRemembering(text: string, parseText: (text: string) => Root
     }
   }
   const tree = parseText(text);
-  return { tree, memory: remember(text, tree), reused: -1 };
+  return { tree, memory: remember(text, tree) };
 }
 
 function reparse(text: string, parseText: (text: string) => Root, memory: Remembered): RememberedParse | undefined {
   const old = memory.text;
   const blocks = memory.blocks;
-  if (old === text) return { tree: rootOf(blocks.map((block) => revive(block, 0, 0)), memory.end), memory: undefined, reused: blocks.length };
+  if (old === text) return { tree: rootOf(blocks.map((block) => revive(block, 0, 0)), memory.end), memory: undefined };
   // At the start of the text, the parse without it could not tell front matter or a byte order mark.
   if (/^\uFEFF|^---/.test(text) || /^\uFEFF|^---/.test(old)) return undefined;
   const prefix = commonPrefix(old, text);
@@ -383,5 +381,5 @@ function reparse(text: string, parseText: (text: string) => Root, memory: Rememb
     rootEnd = { line: memory.end.line + lines, column: memory.end.column, offset: memory.end.offset + offsets };
   }
   const tree = rootOf([...before.map((block) => revive(block, 0, 0)), ...edited, ...following.map((block) => revive(block, 0, 0))], rootEnd);
-  return { tree, memory: { text, blocks: [...before, ...editedBlocks, ...following], end: rootEnd }, reused: before.length + following.length };
+  return { tree, memory: { text, blocks: [...before, ...editedBlocks, ...following], end: rootEnd } };
 }
