@@ -4,13 +4,17 @@
  *
  *   node scripts/bench/speed-goals.mjs [--runs N] [--notes N] [--only SECTION]
  *
- * Sections (all by default; `--only cold,cached,editions,preview,series,breakdown`):
+ * Sections (all by default; `--only cold,cached,book,editions,preview,series,breakdown`):
  *   cold      cold first HTML build (a new process, no citation cache) vs Pandoc
  *   cached    cold cached rebuild: a new process after a text edit, the
  *             citation cache filled, vs Pandoc on the same edited file
  *             (where the environment sets NODE_EXTRA_CA_CERTS, which Node
  *             reads at every start, the cold and cached pairs are run again
  *             with it unset for both tools: shown, not judged)
+ *   book      the same cached rebuild of a generated 250-page book
+ *             (scripts/generate-book.mjs, scale 50: 1,150 notes), where
+ *             the last parse kept beside the citation cache spares reading
+ *             the whole Markdown again (not a goal; fewer pairs)
  *   editions  all three editions in one build (Pandoc: EPUB), cached and not
  *   preview   preview refresh: a save to the page's reload event (HTML), and
  *             a PDF asked for after a save, from the warm browser
@@ -39,7 +43,7 @@ import { SKIPPED, line, median, option, pairedRuns, rel, root, timed } from '../
 
 const runs = Math.max(1, Number(option('runs', 10)) || 10);
 const notes = Math.max(2, Number(option('notes', 12)) || 12);
-const only = new Set(String(option('only', 'cold,cached,editions,preview,series,breakdown')).split(','));
+const only = new Set(String(option('only', 'cold,cached,book,editions,preview,series,breakdown')).split(','));
 const launcher = path.join(root, 'bin', 'colophon.cjs');
 const compiled = path.join(root, 'build', 'src', 'cli', 'bin.js');
 const source = path.join(root, 'manuscript', 'readmission-azerbaijan.md');
@@ -94,8 +98,8 @@ const results = [];
 const ratio = (a, b, key) => median(a.map((s) => s[key])) / median(b.map((s) => s[key]));
 
 /** Paired runs, alternating which tool goes first. */
-async function paired(label, ours, theirs, { before } = {}) {
-  const [a, b] = await pairedRuns(ours, theirs, { runs, before });
+async function paired(label, ours, theirs, { before, pairs = runs } = {}) {
+  const [a, b] = await pairedRuns(ours, theirs, { runs: pairs, before });
   say(line(`${label}: colophon`, a));
   say(line(`${label}: pandoc`, b));
   const wall = ratio(a, b, 'wall');
@@ -173,6 +177,32 @@ try {
       say(`$ env -u NODE_EXTRA_CA_CERTS node ${rel(launcher)} ${args.join(' ')}     (after a one-word edit of paper.md)`);
       await paired('cached HTML rebuild, no NODE_EXTRA_CA_CERTS', () => bare(args), () => pandocBare(pandocHtml), { before: textEdit });
     }
+    say();
+  }
+
+  if (only.has('book')) {
+    say('## cold cached rebuild of a 250-page book after a text edit, HTML (a new process; citations and the last parse from the cache)');
+    const dir = path.join(work, 'book');
+    const { writeBook } = await import(pathToFileURL(path.join(root, 'scripts', 'generate-book.mjs')).href);
+    const file = await writeBook(50, dir);
+    const name = path.basename(file);
+    const text = readFileSync(file, 'utf8');
+    let bookEdits = 0;
+    const bookEdit = () => {
+      bookEdits++;
+      writeFileSync(file, text.replace(/\n\n([A-Z][a-z]+ )/, `\n\n$1${'x'.repeat(bookEdits % 7)} `));
+    };
+    const args = ['build', name, '--format', 'html', '--out', path.join(dir, 'out'), '-q'];
+    const pandocArgs = ['--citeproc', '-s', name, '--bibliography', name.replace(/\.md$/, '.json'), '--csl', csl, '-o', path.join(dir, 'pandoc.html')];
+    say(`$ (cd ${rel(dir)} && node ${rel(launcher)} ${args.join(' ')})     (after a one-word edit of ${name})`);
+    say(`$ (cd ${rel(dir)} && pandoc ${pandocArgs.join(' ')})`);
+    await timed(process.execPath, [launcher, ...args], { cwd: dir, env });
+    await paired(
+      'book cached HTML rebuild',
+      () => timed(process.execPath, [launcher, ...args], { cwd: dir, env }),
+      () => timed('pandoc', pandocArgs, { cwd: dir }),
+      { before: bookEdit, pairs: Math.max(3, runs >> 1) },
+    );
     say();
   }
 
