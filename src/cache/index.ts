@@ -1,6 +1,8 @@
 /**
- * Caches that make a rebuild cheap. For now one: the citation cache
- * (`citations.ts`), which keeps citeproc-js's answers on disk.
+ * Caches that make a rebuild cheap, in one folder and turned off together
+ * (`--no-cache`): the citation cache (`citations.ts`), which keeps
+ * citeproc-js's answers on disk, and each manuscript's last parse
+ * (`parses.ts`), so that only the Markdown around an edit is read again.
  */
 import { defaultCacheDir, openCitationCache, type CitationCache } from './citations.js';
 import { openParseStore, type ParseStore } from './parses.js';
