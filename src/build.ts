@@ -27,7 +27,7 @@ import { createStaging, EnvironmentError, isWriteError, outputError, prepareOutp
 import type { WriteFile } from './shared/fs.js';
 
 export { EnvironmentError } from './staging.js';
-import { citationCacheFor, parseStoreFor } from './cache/index.js';
+import { cachesFor } from './cache/index.js';
 import { timing } from './progress/timings.js';
 
 // Edition writers and the browser are loaded only when asked for: an HTML
@@ -200,8 +200,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const browser = await browserReady;
       if (browser && !(browser instanceof Error) && browser !== options.browser) await endBrowser(browser);
     })());
-  const cache = citationCacheFor(options.cache);
-  const parses = parseStoreFor(options.cache);
+  const { citations: cache, parses } = cachesFor(options.cache);
   const documents: BuiltDocument[] = [];
   let environmentError = false;
   try {

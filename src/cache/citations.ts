@@ -28,7 +28,7 @@
  * Entries are written atomically; the oldest go when there are more than
  * `maxEntries`. A cache that cannot be read or written is silently skipped.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +36,7 @@ import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { citeprocFingerprint } from '../cite/process.js';
 import { citeprocVersion } from '../cite/engine.js';
 import { packageVersion } from '../shared/package.js';
-import { pruneOldest } from './prune.js';
+import { entryWriter } from './entries.js';
 import { hashedText } from './quick-hash.js';
 
 // In the bundle this line gives way to the bundle's own require
@@ -132,7 +132,7 @@ export function openCitationCache(dir = defaultCacheDir(), options: { nameOf?: (
   const folder = path.join(dir, 'citations');
   const stats = { hits: 0, misses: 0 };
   const file = (name: string) => path.join(folder, `${name}.json`);
-  let writes = 0;
+  const entries = entryWriter(folder, '.json', maxEntries);
   // citeproc-js writes into the clusters it is given: the request's texts
   // are taken before it runs, when `get` is asked.
   const asked = new WeakMap<CiteprocRequest, { json: string; name: string }>();
@@ -172,16 +172,8 @@ export function openCitationCache(dir = defaultCacheDir(), options: { nameOf?: (
     set(request, result) {
       // Asked before citeproc-js ran: the texts as they were then.
       const { json, name } = asked.get(request) ?? ask(request);
-      try {
-        mkdirSync(folder, { recursive: true });
-        const temporary = `${file(name)}.${process.pid}.${Date.now()}.tmp`;
-        // What JSON.stringify({ format, request: texts, result }) writes.
-        writeFileSync(temporary, `${entryHead.toString()}${json}${entryMiddle.toString()}${JSON.stringify(result)}}`);
-        renameSync(temporary, file(name));
-        if (++writes === 1) pruneOldest(folder, '.json', maxEntries);
-      } catch {
-        // A read-only or full disk: the build goes on without the cache.
-      }
+      // What JSON.stringify({ format, request: texts, result }) writes.
+      entries.write(`${name}.json`, `${entryHead.toString()}${json}${entryMiddle.toString()}${JSON.stringify(result)}}`);
     },
   };
 }

@@ -9,14 +9,13 @@ import { openParseStore, type ParseStore } from './parses.js';
 
 export { defaultCacheDir, openCitationCache, requestTexts, type CitationCache } from './citations.js';
 
-/** The citation cache a build asked for: true (default folder), a folder, or false (none). */
-export function citationCacheFor(option: boolean | string | undefined): CitationCache | undefined {
-  if (option === false) return undefined;
-  return openCitationCache(typeof option === 'string' ? option : undefined);
-}
-
-/** The store of last parses a build asked for, beside the citation cache (`parses.ts`). */
-export function parseStoreFor(option: boolean | string | undefined): ParseStore | undefined {
-  if (option === false) return undefined;
-  return openParseStore(typeof option === 'string' ? option : defaultCacheDir());
+/**
+ * The caches a build asked for: `true` (the default folder,
+ * `defaultCacheDir()`), a folder, or `false` (none). The folder is found
+ * once for both.
+ */
+export function cachesFor(option: boolean | string | undefined): { citations?: CitationCache; parses?: ParseStore } {
+  if (option === false) return {};
+  const dir = typeof option === 'string' ? option : defaultCacheDir();
+  return { citations: openCitationCache(dir), parses: openParseStore(dir) };
 }

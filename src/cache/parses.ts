@@ -17,15 +17,14 @@
  * the text, then each block's JSON, joined. Only the blocks taken over are
  * read as JSON.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ParseMemory } from '../parse/index.js';
 import type { Remembered, RememberedBlock } from '../parse/memory.js';
-import { pruneOldest } from './prune.js';
+import { entryWriter } from './entries.js';
 import { hashedText } from './quick-hash.js';
 
 const format = 1;
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const maxEntries = 100;
 
 export interface ParseStore {
@@ -89,12 +88,13 @@ export function openParseStore(dir: string, stamp = bundleStamp()): ParseStore |
   if (!stamp) return undefined;
   const folder = path.join(dir, 'parses');
   const kept = new Map<string, { key: string; memory: Remembered }>();
-  let writes = 0;
+  const entries = entryWriter(folder, '.txt', maxEntries);
   return {
     dir: folder,
     memoryFor(manuscript) {
       const absolute = path.resolve(manuscript);
-      const file = path.join(folder, `${hashedText(absolute).hash}.txt`);
+      const name = `${hashedText(absolute).hash}.txt`;
+      const file = path.join(folder, name);
       const keyOf = (syntax: string) => JSON.stringify([stamp, syntax, absolute]);
       return {
         recall(syntax) {
@@ -111,17 +111,8 @@ export function openParseStore(dir: string, stamp = bundleStamp()): ParseStore |
           const key = keyOf(syntax);
           kept.set(absolute, { key, memory });
           // Text that UTF-8 cannot carry (a lone surrogate) would come back otherwise.
-          const text = memory.text as string & { isWellFormed?: () => boolean };
-          if (text.isWellFormed ? !text.isWellFormed() : loneSurrogate.test(text)) return;
-          try {
-            mkdirSync(folder, { recursive: true });
-            const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-            writeFileSync(temporary, serialise(key, memory));
-            renameSync(temporary, file);
-            if (++writes === 1) pruneOldest(folder, '.txt', maxEntries);
-          } catch {
-            // A read-only or full disk: the next build parses the whole text.
-          }
+          if (!(memory.text as string & { isWellFormed(): boolean }).isWellFormed()) return;
+          entries.write(name, serialise(key, memory));
         },
       };
     },

@@ -73,31 +73,24 @@ export interface RememberedParse {
 const closedByBlank = new Set(['paragraph', 'heading', 'thematicBreak', 'definition', 'pandocDivFence']);
 const lineEnding = /\r\n?|\n/g;
 
+/** Line endings in `text` from `from` to `to`. */
 function countLines(text: string, from = 0, to = text.length): number {
-  let count = 0;
-  for (let at = from; at < to; at++) {
-    const code = text.charCodeAt(at);
-    if (code === 10) count++;
-    else if (code === 13) {
-      count++;
-      if (text.charCodeAt(at + 1) === 10 && at + 1 < to) at++;
-    }
-  }
-  return count;
+  return text.slice(from, to).match(lineEnding)?.length ?? 0;
 }
 
 /**
- * The length of the longest common beginning of two texts. Compared a run
- * at a time by the engine (`startsWith`), runs growing while they match
- * and halving where they do not, rather than a character at a time.
+ * The length of the longest run, at most `most`, for which `same(length,
+ * take)` holds of its first `length + take` characters given that it holds
+ * of the first `length`. Compared a run at a time by the engine, runs
+ * growing while they match and halving where they do not, rather than a
+ * character at a time.
  */
-export function commonPrefix(a: string, b: string): number {
-  const most = Math.min(a.length, b.length);
+function matchingRun(most: number, same: (length: number, take: number) => boolean): number {
   let length = 0;
   let run = 256;
   while (length < most) {
     const take = Math.min(run, most - length);
-    if (a.startsWith(b.slice(length, length + take), length)) {
+    if (same(length, take)) {
       length += take;
       run *= 2;
     } else if (take === 1) {
@@ -107,24 +100,16 @@ export function commonPrefix(a: string, b: string): number {
     }
   }
   return length;
+}
+
+/** The length of the longest common beginning of two texts. */
+export function commonPrefix(a: string, b: string): number {
+  return matchingRun(Math.min(a.length, b.length), (length, take) => a.startsWith(b.slice(length, length + take), length));
 }
 
 /** The length of the longest common end of two texts, at most `most`. */
 export function commonSuffix(a: string, b: string, most: number): number {
-  let length = 0;
-  let run = 256;
-  while (length < most) {
-    const take = Math.min(run, most - length);
-    if (a.endsWith(b.slice(b.length - length - take, b.length - length), a.length - length)) {
-      length += take;
-      run *= 2;
-    } else if (take === 1) {
-      break;
-    } else {
-      run = take >> 1;
-    }
-  }
-  return length;
+  return matchingRun(most, (length, take) => a.endsWith(b.slice(b.length - length - take, b.length - length), a.length - length));
 }
 
 /** Offset of the start of the line `offset` is on. */
@@ -249,12 +234,12 @@ function shift(node: Nodes, lines: number, offsets: number): void {
   }
 }
 
-/** A remembered block's node, at the block's place now. */
-function revive(block: RememberedBlock, lines: number, offsets: number): RootContent {
+/** A remembered block's node, at the block's place now (`line`, `from`). */
+function revive(block: RememberedBlock): RootContent {
   const node = JSON.parse(block.json) as RootContent;
   if (block.undefinedValues) restoreUndefined(node);
-  const byLines = block.line + lines - block.baseLine;
-  const byOffsets = block.from + offsets - block.baseFrom;
+  const byLines = block.line - block.baseLine;
+  const byOffsets = block.from - block.baseFrom;
   if (byLines !== 0 || byOffsets !== 0) shift(node, byLines, byOffsets);
   return node;
 }
@@ -293,7 +278,7 @@ export function parseRemembering(text: string, parseText: (text: string) => Root
 function reparse(text: string, parseText: (text: string) => Root, memory: Remembered): RememberedParse | undefined {
   const old = memory.text;
   const blocks = memory.blocks;
-  if (old === text) return { tree: rootOf(blocks.map((block) => revive(block, 0, 0)), memory.end), memory: undefined };
+  if (old === text) return { tree: rootOf(blocks.map(revive), memory.end), memory: undefined };
   // At the start of the text, the parse without it could not tell front matter or a byte order mark.
   if (/^\uFEFF|^---/.test(text) || /^\uFEFF|^---/.test(old)) return undefined;
   const prefix = commonPrefix(old, text);
@@ -380,6 +365,6 @@ function reparse(text: string, parseText: (text: string) => Root, memory: Rememb
   } else {
     rootEnd = { line: memory.end.line + lines, column: memory.end.column, offset: memory.end.offset + offsets };
   }
-  const tree = rootOf([...before.map((block) => revive(block, 0, 0)), ...edited, ...following.map((block) => revive(block, 0, 0))], rootEnd);
+  const tree = rootOf([...before.map(revive), ...edited, ...following.map(revive)], rootEnd);
   return { tree, memory: { text, blocks: [...before, ...editedBlocks, ...following], end: rootEnd } };
 }
