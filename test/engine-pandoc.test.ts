@@ -5,6 +5,7 @@
  * references and style; where pandoc is installed, the test also asks it.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { toString } from 'hast-util-to-string';
 import type { Element } from 'hast';
@@ -294,6 +295,60 @@ describe('sorting names in several scripts', () => {
       const order = ['Cassarino', 'Smith', 'Абрамов', 'Ёлкин', 'Иванов'].map((name) => plain.lastIndexOf(`${name},`));
       expect(order).toEqual([...order].sort((a, b) => a - b));
     }
+  });
+});
+
+describe('the script of a name', () => {
+  it('is read in ASCII without the Unicode tables, with the rank the tables give', async () => {
+    const { scriptRank } = await import('../src/cite/engine.js');
+    // The root collation's order of scripts, as the Unicode properties tell it.
+    const table: Array<[RegExp, number]> = [
+      [/\p{N}/u, 1], [/\p{Script=Latin}/u, 2], [/\p{Script=Greek}/u, 3], [/\p{Script=Cyrillic}/u, 4], [/\p{Script=Georgian}/u, 5],
+      [/\p{Script=Armenian}/u, 6], [/\p{Script=Hebrew}/u, 7], [/\p{Script=Arabic}/u, 8], [/\p{Script=Devanagari}/u, 9], [/\p{Script=Thai}/u, 10],
+      [/\p{Script=Hangul}/u, 11], [/\p{Script=Hiragana}|\p{Script=Katakana}/u, 12], [/\p{Script=Han}/u, 13],
+    ];
+    const byTables = (text: string) => {
+      const first = /[\p{L}\p{N}]/u.exec(text)?.[0];
+      return first ? (table.find(([pattern]) => pattern.test(first))?.[1] ?? 0) : 0;
+    };
+    const alphabet = [...' -.,\'"([_@`{~|09AZaz\u00a0\u00e9\u00aa\u00b2\u0416\u03b1\u05d0\u0661\u4e2d\u02bf\u00bd', '\u{1F600}', '\u{1D400}', '\uD800'];
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const texts = ['', 'Smith', '  9th', '[Anon.]', '\u00c9mile', '"\u0416', '--\u4e2d', '\u00aaa'];
+    for (let i = 0; i < 2000; i++) texts.push(Array.from({ length: random(6) }, () => alphabet[random(alphabet.length)]).join(''));
+    for (const text of texts) expect([text, scriptRank(text)]).toEqual([text, byTables(text)]);
+  });
+});
+
+describe('case changes', () => {
+  it('give what citeproc-js itself gives, in every language, on the quick path or not', async () => {
+    const { createEngine } = await import('../src/cite/engine.js');
+    const { createRequire } = await import('node:module');
+    const csl = createRequire(import.meta.url)('citeproc') as Record<string, (this: unknown, text: unknown) => string>;
+    // An engine sets the corrections up (once per process).
+    createEngine({ styleXml: '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><info><title>T</title><id>t</id><updated>2020-01-01T00:00:00+00:00</updated></info><citation><layout><text variable="title"/></layout></citation></style>', lang: 'en-US', locales: new Map([['en-US', readFileSync(path.join(import.meta.dirname, '..', 'templates', 'csl', 'locales', 'locales-en-US.xml'), 'utf8')]]), items: new Map(), linkCitations: false });
+    // citeproc-js's own case change: the list of tags, or none when the runtime cannot read it.
+    const own = (text: string, languages: unknown, upper: boolean) => {
+      try {
+        return upper ? text.toLocaleUpperCase(languages as string[]) : text.toLocaleLowerCase(languages as string[]);
+      } catch {
+        return upper ? text.toUpperCase() : text.toLowerCase();
+      }
+    };
+    const lists: unknown[] = [['en-GB'], ['en'], ['tr'], ['tr-TR'], ['TR'], ['tur'], ['az-Latn-AZ'], ['aze'], ['lt'], ['el'], ['ell'], ['de'], ['x-private'], ['i-klingon'], ['en', 'tr'], ['tr', 'en'], ['@@'], ['en', '@@'], ['tr\u0000en'], ['und']];
+    const texts = ['Istanbul', 'iIıİ', 'ΌΣΟΣ σοφός', 'Įį̇ Ì', 'Straße', 'ǅ', ''];
+    for (const languages of lists) {
+      for (const text of texts) {
+        for (const upper of [false, true]) {
+          const changed = csl[upper ? 'toLocaleUpperCase' : 'toLocaleLowerCase']!.call({ tmp: { lang_array: languages } }, text);
+          expect([languages, text, upper, changed]).toEqual([languages, text, upper, own(text, languages, upper)]);
+        }
+      }
+    }
+    // The quick path is taken where it can be: English changes case as toLowerCase does, Turkish does not.
+    expect(csl.toLocaleLowerCase!.call({ tmp: { lang_array: ['tr'] } }, 'I')).toBe('ı');
+    expect(csl.toLocaleUpperCase!.call({ tmp: { lang_array: ['tr'] } }, 'i')).toBe('İ');
+    expect(csl.toLocaleLowerCase!.call({ tmp: { lang_array: ['en-GB'] } }, 'I')).toBe('i');
   });
 });
 

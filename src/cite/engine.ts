@@ -25,7 +25,11 @@ interface Citeproc extends CiteprocGlobals {
   SKIP_WORDS: string[];
   Output: { Formats: { html: { text_escape: (text: string | undefined) => string } } } & TypedQuoteGlobals['Output'];
   getSortCompare: (this: { sys?: { collation?: string }; opt?: { sort_sep?: string } }, defaultLocale?: string) => (a: string, b: string) => number;
+  toLocaleLowerCase: CaseChange;
+  toLocaleUpperCase: CaseChange;
 }
+/** citeproc-js's case change: `this` is the engine, whose `tmp.lang_array` names the languages. */
+type CaseChange = (this: { tmp?: { lang_array?: unknown } }, text: unknown) => string;
 let loaded: Citeproc | undefined;
 
 /** citeproc-js's version, from its package.json (in the bundle, the bundled one), without loading the engine. */
@@ -47,6 +51,7 @@ function citeproc(): Citeproc {
     nameEditorTranslatorOnce(loaded);
     singularLabelForWordLists(loaded);
     keepPunctuationOutsideTypedQuotes(loaded);
+    changeCaseQuickly(loaded);
   }
   return loaded;
 }
@@ -91,28 +96,44 @@ function collateByLanguage(CSL: Citeproc): void {
  * Greek, Cyrillic, …, Han), whatever the language: Pandoc sorts a Latin
  * name before a Cyrillic one in a Russian document too, where ICU's Russian
  * collation (Node's) puts Cyrillic first. Within one script, the
- * language's collation decides.
+ * language's collation decides. The patterns are made on the first name
+ * that does not start in ASCII: a Unicode property is costly to compile,
+ * and most names never need one.
  */
-const scriptRanks: Array<[RegExp, number]> = [
-  [/\p{N}/u, 1],
-  [/\p{Script=Latin}/u, 2],
-  [/\p{Script=Greek}/u, 3],
-  [/\p{Script=Cyrillic}/u, 4],
-  [/\p{Script=Georgian}/u, 5],
-  [/\p{Script=Armenian}/u, 6],
-  [/\p{Script=Hebrew}/u, 7],
-  [/\p{Script=Arabic}/u, 8],
-  [/\p{Script=Devanagari}/u, 9],
-  [/\p{Script=Thai}/u, 10],
-  [/\p{Script=Hangul}/u, 11],
-  [/\p{Script=Hiragana}|\p{Script=Katakana}/u, 12],
-  [/\p{Script=Han}/u, 13],
-];
+const numberRank = 1;
+const latinRank = 2;
+let scriptRanks: Array<[RegExp, number]> | undefined;
+const scriptPatterns = (): Array<[RegExp, number]> =>
+  (scriptRanks ??= [
+    [/\p{N}/u, numberRank],
+    [/\p{Script=Latin}/u, latinRank],
+    [/\p{Script=Greek}/u, 3],
+    [/\p{Script=Cyrillic}/u, 4],
+    [/\p{Script=Georgian}/u, 5],
+    [/\p{Script=Armenian}/u, 6],
+    [/\p{Script=Hebrew}/u, 7],
+    [/\p{Script=Arabic}/u, 8],
+    [/\p{Script=Devanagari}/u, 9],
+    [/\p{Script=Thai}/u, 10],
+    [/\p{Script=Hangul}/u, 11],
+    [/\p{Script=Hiragana}|\p{Script=Katakana}/u, 12],
+    [/\p{Script=Han}/u, 13],
+  ]);
 
-function scriptRank(text: string): number {
-  const first = /[\p{L}\p{N}]/u.exec(text)?.[0];
+/** The rank of the script of a text's first letter or digit; 0 for none, or one not ranked. */
+export function scriptRank(text: string): number {
+  // In ASCII, letters are Latin, digits are numbers, and nothing else is either.
+  let start = 0;
+  for (; start < text.length; start++) {
+    const code = text.charCodeAt(start);
+    if (code >= 0x80) break;
+    if ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) return latinRank;
+    if (code >= 0x30 && code <= 0x39) return numberRank;
+  }
+  if (start === text.length) return 0;
+  const first = /[\p{L}\p{N}]/u.exec(text.slice(start))?.[0];
   if (!first) return 0;
-  for (const [pattern, rank] of scriptRanks) if (pattern.test(first)) return rank;
+  for (const [pattern, rank] of scriptPatterns()) if (pattern.test(first)) return rank;
   return 0;
 }
 
@@ -120,6 +141,48 @@ function scriptOrder(a: string, b: string): number {
   const left = scriptRank(a);
   const right = scriptRank(b);
   return left && right ? left - right : 0;
+}
+
+/**
+ * citeproc-js changes case with `toLocaleLowerCase(languages)`, which reads
+ * the list of language tags again at every call. Only a few languages
+ * change the case of some letters their own way: Turkish, Azerbaijani and
+ * Lithuanian in Unicode's special casing, and Greek in upper case. V8 asks
+ * ICU only for those, by the first tag of the list, and for any other
+ * gives what `toLowerCase()` gives. So a list whose first tag is of
+ * another language takes the quick methods; anything else (no tags, one
+ * of those four, a value that is not a list of strings) is left to
+ * citeproc-js. A list V8 cannot read is left to citeproc-js's own
+ * fall-back, which is the quick method too.
+ */
+function changeCaseQuickly(CSL: Citeproc): void {
+  const ownCase = new Set(['tr', 'az', 'lt', 'el']);
+  const quick = new Map<string, boolean>();
+  const isQuick = (languages: unknown): boolean => {
+    if (!Array.isArray(languages) || languages.length === 0 || !languages.every((tag) => typeof tag === 'string')) return false;
+    const key = JSON.stringify(languages);
+    let answer = quick.get(key);
+    if (answer === undefined) {
+      let first: string | undefined;
+      try {
+        first = Intl.getCanonicalLocales(languages as string[])[0];
+      } catch {
+        // An unreadable list: citeproc-js then changes case without a language.
+        first = 'und';
+      }
+      answer = first !== undefined && !ownCase.has(first.split('-')[0]!);
+      if (quick.size >= 64) quick.clear();
+      quick.set(key, answer);
+    }
+    return answer;
+  };
+  const { toLocaleLowerCase: lower, toLocaleUpperCase: upper } = CSL;
+  CSL.toLocaleLowerCase = function (text) {
+    return typeof text === 'string' && isQuick(this?.tmp?.lang_array) ? text.toLowerCase() : lower.call(this, text);
+  };
+  CSL.toLocaleUpperCase = function (text) {
+    return typeof text === 'string' && isQuick(this?.tmp?.lang_array) ? text.toUpperCase() : upper.call(this, text);
+  };
 }
 
 /**
@@ -351,7 +414,8 @@ export function engineFingerprint(): string {
     makeCollation,
     scriptOrder,
     scriptRank,
-    scriptRanks.map(([pattern, rank]) => `${pattern}${rank}`).join(),
+    scriptPatterns,
+    changeCaseQuickly,
     teachCiteGroups,
     clusterOrder,
     keepSuperscriptLetters,

@@ -50,24 +50,33 @@ function markTyped(blob: Blob): void {
   }
 }
 
-/** Hide the quote decorations of typed quotation marks under `blob`; returns how to restore them. */
-function hideTyped(blob: Blob): () => void {
-  const hidden: Array<[Array<[string, unknown]>, number, unknown]> = [];
-  const walk = (node: Blob) => {
-    if (node.colophonTyped && node.decorations) {
-      node.decorations.forEach((decoration, index) => {
+/** A decoration hidden: its list, its place there, and its value. */
+type Hidden = Array<[Array<[string, unknown]>, number, unknown]>;
+
+/** Hide the quote decorations of typed quotation marks under `blob`; returns them, to be restored. */
+function hideTyped(blob: Blob): Hidden | undefined {
+  let hidden: Hidden | undefined;
+  const stack: Blob[] = [blob];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const decorations = node.decorations;
+    if (node.colophonTyped && decorations) {
+      for (let index = 0; index < decorations.length; index++) {
+        const decoration = decorations[index]!;
         if (isQuote(decoration)) {
-          hidden.push([node.decorations!, index, decoration[1]]);
+          (hidden ??= []).push([decorations, index, decoration[1]]);
           decoration[1] = 'false';
         }
-      });
+      }
     }
-    if (Array.isArray(node.blobs)) for (const child of node.blobs) walk(child);
-  };
-  walk(blob);
-  return () => {
-    for (const [decorations, index, value] of hidden) decorations[index][1] = value;
-  };
+    const children = node.blobs;
+    if (Array.isArray(children)) for (const child of children) stack.push(child);
+  }
+  return hidden;
+}
+
+function restoreTyped(hidden: Hidden): void {
+  for (const [decorations, index, value] of hidden) decorations[index]![1] = value;
 }
 
 /** Teach citeproc-js's punctuation passes to leave typed quotation marks alone. */
@@ -75,21 +84,21 @@ export function keepPunctuationOutsideTypedQuotes(CSL: TypedQuoteGlobals): void 
   const Adjust = CSL.Output.Queue.adjust;
   const Patched = function (this: unknown, punctuationInQuote?: unknown): Adjust {
     const adjust = new Adjust(punctuationInQuote);
-    let depth = 0;
     for (const name of ['upward', 'leftward', 'downward', 'fix'] as const) {
       const pass = adjust[name];
-      adjust[name] = function (blob) {
-        // The passes call themselves on the children: hide once, at the top.
-        if (depth > 0 || !anyTyped || !blob || typeof blob !== 'object') return pass.call(this, blob);
-        const restore = hideTyped(blob);
-        depth++;
+      // A pass calls itself on the children: the decorations are hidden
+      // once, at the top, and the pass's own calls go to it directly.
+      const hiding: Pass = function (blob) {
+        const hidden = anyTyped && blob && typeof blob === 'object' ? hideTyped(blob) : undefined;
+        adjust[name] = pass;
         try {
           return pass.call(this, blob);
         } finally {
-          depth--;
-          restore();
+          adjust[name] = hiding;
+          if (hidden) restoreTyped(hidden);
         }
       };
+      adjust[name] = hiding;
     }
     return adjust;
   };
