@@ -35,7 +35,7 @@ import path from 'node:path';
 import type { CiteprocRequest, CiteprocResult } from '../cite/process.js';
 import { citeprocFingerprint } from '../cite/process.js';
 import { citeprocVersion } from '../cite/engine.js';
-import { bundleStamp, packageVersion } from '../shared/package.js';
+import { packageVersion } from '../shared/package.js';
 import { entryWriter } from './entries.js';
 import { hashedText } from './quick-hash.js';
 
@@ -75,10 +75,7 @@ function codeVersions(): string {
   } catch {
     // No package.json where the package should be: the fingerprint still tells code apart.
   }
-  // Bundled, the stamp of every module's source: code changed under one
-  // version number (a checkout between releases) does not read the answers
-  // of other code, whatever the fingerprint below lists.
-  versions = `${format}/${citeproc}/${colophon}/${bundleStamp() ?? 'modules'}`;
+  versions = `${format}/${citeproc}/${colophon}`;
   return versions;
 }
 

@@ -23,7 +23,6 @@ import type { ParseMemory } from '../parse/index.js';
 import type { Remembered, RememberedBlock } from '../parse/memory.js';
 import { entryWriter } from './entries.js';
 import { hashedText } from './quick-hash.js';
-import { bundleStamp } from '../shared/package.js';
 
 const format = 1;
 const maxEntries = 100;
@@ -41,6 +40,12 @@ interface Head {
   text: number;
   end: Remembered['end'];
   blocks: BlockHead[];
+}
+
+/** The stamp of the running bundle, if Colophon runs as one (scripts/bundle.mjs). */
+export function bundleStamp(): string | undefined {
+  const linked = (globalThis as { __colophonLinkedParts?: { stamp?: unknown } }).__colophonLinkedParts;
+  return typeof linked?.stamp === 'string' ? linked.stamp : undefined;
 }
 
 export function serialise(key: string, memory: Remembered): string {

@@ -228,3 +228,6 @@ export function clusterOrder<T extends OrderItem>(engine: OrderedEngine): (items
   }
   return (items) => items;
 }
+
+/** The source of this module's functions, for the citation cache's key (`engineFingerprint`). */
+export const citeGroupsSource = (): string => [collapsesByYear, groupsCites, authorsTogether, runs, mayJoin, creators, teachCiteGroups, clusterOrder].map(String).join('\n');

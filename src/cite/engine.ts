@@ -9,8 +9,8 @@
 import { createRequire } from 'node:module';
 import type { CslItem } from './types.js';
 import { nameEditorTranslatorOnce, singularLabelForWordLists, type NameOutputGlobals, type NumberGlobals } from './names.js';
-import { keepPunctuationOutsideTypedQuotes, markTypedQuotes, type FlipFlopperEngine, type TypedQuoteGlobals } from './typed-quotes.js';
-import { clusterOrder, teachCiteGroups, type CiteprocGlobals, type OrderedEngine } from './cite-groups.js';
+import { keepPunctuationOutsideTypedQuotes, markTypedQuotes, typedQuotesSource, type FlipFlopperEngine, type TypedQuoteGlobals } from './typed-quotes.js';
+import { citeGroupsSource, clusterOrder, teachCiteGroups, type CiteprocGlobals, type OrderedEngine } from './cite-groups.js';
 import { citeprocTree } from './trees.js';
 
 const require = createRequire(import.meta.url);
@@ -416,13 +416,11 @@ export function engineFingerprint(): string {
     scriptRank,
     scriptPatterns,
     changeCaseQuickly,
-    teachCiteGroups,
-    clusterOrder,
+    citeGroupsSource(),
     keepSuperscriptLetters,
     nameEditorTranslatorOnce,
     singularLabelForWordLists,
-    keepPunctuationOutsideTypedQuotes,
-    markTypedQuotes,
+    typedQuotesSource(),
     createEngine,
     keepingDecorations,
   ]

@@ -115,3 +115,6 @@ export function markTypedQuotes(engine: FlipFlopperEngine): void {
     return result;
   };
 }
+
+/** The source of this module's functions, for the citation cache's key (`engineFingerprint`). */
+export const typedQuotesSource = (): string => [isQuote, markTyped, hideTyped, restoreTyped, keepPunctuationOutsideTypedQuotes, markTypedQuotes].map(String).join('\n');

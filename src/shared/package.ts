@@ -36,9 +36,3 @@ export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
-
-/** The stamp of the running bundle, a hash of every module's source, if Colophon runs as one (scripts/bundle.mjs). */
-export function bundleStamp(): string | undefined {
-  const linked = (globalThis as { __colophonLinkedParts?: { stamp?: unknown } }).__colophonLinkedParts;
-  return typeof linked?.stamp === 'string' ? linked.stamp : undefined;
-}
