@@ -18,6 +18,7 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { deadline, StageTimeoutError, withDeadline } from './output/deadline.js';
 import { browserProfile } from './output/profile.js';
 import { finishBeforeExit } from './shared/before-exit.js';
+import { timing } from './progress/timings.js';
 
 export interface FoundBrowser {
   /** Absolute path of the browser executable. */
@@ -107,7 +108,7 @@ export const browserArgs = [
  * so no browser outlives its build. Starting has a deadline
  * (`src/output/deadline.ts`): a browser that never answers is killed.
  */
-export async function launchBrowser(options: { executablePath?: string; shared?: boolean } = {}): Promise<Browser> {
+export async function launchBrowser(options: { executablePath?: string; shared?: boolean; onLaunch?: () => void } = {}): Promise<Browser> {
   const found = await findBrowser(options.executablePath);
   if (!found) throw new BrowserNotFoundError('No Chromium or Chrome was found.');
   const ms = deadline('launch');
@@ -116,28 +117,30 @@ export async function launchBrowser(options: { executablePath?: string; shared?:
   // and goes when the browser does.
   const profile = await browserProfile();
   try {
-    const browser = await withDeadline(
-      'launch',
-      ms,
-      puppeteer.launch({
-        executablePath: found.executablePath,
-        userDataDir: profile.dir,
-        // A shared browser (a series build's) also listens on a loopback port
-        // for its workers; it is still driven over the pipe, so it still dies
-        // with the build.
-        args: [...browserArgs, '--disable-crash-reporter', '--disable-breakpad', ...(options.shared ? ['--remote-debugging-port=0'] : [])],
-        headless: true,
-        pipe: true,
-        timeout: ms,
-        signal: abort.signal,
-        // Chromium's wrapper script on Debian prints noise on stderr; keep it quiet.
-        dumpio: false,
-        // Every wait has its own deadline (output/deadline.ts, limits.ts):
-        // Puppeteer's default three minutes per call would cut a long book first.
-        protocolTimeout: 60 * 60_000,
-      }),
-      () => abort.abort(),
-    );
+    const launching = puppeteer.launch({
+      executablePath: found.executablePath,
+      userDataDir: profile.dir,
+      // A shared browser (a series build's) also listens on a loopback port
+      // for its workers; it is still driven over the pipe, so it still dies
+      // with the build.
+      args: [...browserArgs, '--disable-crash-reporter', '--disable-breakpad', ...(options.shared ? ['--remote-debugging-port=0'] : [])],
+      headless: true,
+      pipe: true,
+      timeout: ms,
+      signal: abort.signal,
+      // Chromium's wrapper script on Debian prints noise on stderr; keep it quiet.
+      dumpio: false,
+      // Every wait has its own deadline (output/deadline.ts, limits.ts):
+      // Puppeteer's default three minutes per call would cut a long book first.
+      protocolTimeout: 60 * 60_000,
+    });
+    // Puppeteer spawns the browser's process in its next promise steps,
+    // which need no turn of the event loop: the caller may now go on with
+    // long synchronous work (reading the Markdown, formatting citations)
+    // while Chromium starts.
+    timing('browser launching');
+    options.onLaunch?.();
+    const browser = await withDeadline('launch', ms, launching, () => abort.abort());
     if (options.shared) sharedEndpoints.set(browser, await devToolsEndpoint(profile.dir, ms));
     const child = browser.process();
     // The folder goes when the browser's process does; the process ends after that.

@@ -178,13 +178,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   let wroteAny = false;
   const needsBrowser = formats.includes('pdf') || formats.includes('epub');
   // Start the browser now: it is ready by the time the first model is.
+  let launched = (): void => undefined;
+  const launching = new Promise<void>((resolve) => (launched = resolve));
   const browserReady: Promise<Browser | Error> | undefined = options.browser
     ? Promise.resolve(options.browser)
     : needsBrowser
     ? loadBrowser()
         .then(({ launchBrowser }) => {
           timing('browser code loaded');
-          return launchBrowser({ executablePath: options.browserPath });
+          return launchBrowser({ executablePath: options.browserPath, onLaunch: launched });
         })
         .then((browser) => {
           timing('browser started');
@@ -192,6 +194,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         })
         .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
     : undefined;
+  // Reading the manuscript, parsing it and formatting its citations hold the
+  // event loop for up to hundreds of milliseconds, and finding the browser
+  // and making its profile folder each wait for a turn of it: the build goes
+  // on once the browser's process is on its way (or its start has failed).
+  if (browserReady && !options.browser) await Promise.race([launching, browserReady]);
   // Closing takes a moment: after the last manuscript's browser work it
   // starts at once, while the ebook is still being zipped.
   let closing: Promise<void> | undefined;

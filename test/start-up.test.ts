@@ -80,6 +80,25 @@ describe.runIf(haveBundles && hasBrowser)('start-up order', () => {
   }, 180_000);
 });
 
+describe.runIf(hasBrowser)('the browser', () => {
+  it('is on its way before the manuscript is read, parsed and cited, which hold the event loop', () => {
+    const input = manuscript('title: Early\nbibliography: refs.json\ncsl: chicago-note-bibliography', paragraphs.slice(0, 10).join('\n\n'));
+    for (const entry of haveBundles ? [launcher, compiled] : [compiled]) {
+      const result = spawnSync(process.execPath, [entry, 'build', 'input.md', '--format', 'pdf', '--out', 'early', '--no-cache', '-q'], {
+        cwd: path.dirname(input),
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, COLOPHON_TIMINGS: '1' },
+      });
+      expect(result.status, result.stderr).toBe(0);
+      const steps = result.stderr.split('\n').flatMap((line) => /colophon timing\s+[\d.]+ ms\s+\(\+[\d.]+\)\s+(.*)/.exec(line)?.[1] ?? []);
+      const at = (step: string) => steps.indexOf(step);
+      expect(at('browser launching'), steps.join('; ')).toBeGreaterThan(-1);
+      expect(at('browser launching'), steps.join('; ')).toBeLessThan(at('manuscript read (front matter)'));
+    }
+  }, 120_000);
+});
+
 describe.runIf(haveBundles)("a rebuild's start", () => {
   it("loads none of Node's modules that a cached web page build does not use", () => {
     // Node's modules cost about a millisecond each to set up; a cached
