@@ -404,6 +404,12 @@ export async function renderPdf(model: DocumentModel, options: RenderPdfOptions)
         tagged: true,
         outline: true,
         timeout: 0,
+        // The faces and characters the pages show were loaded before they
+        // were laid out (`loadFonts`). Puppeteer's own wait for them is a
+        // round trip before the print is asked for, which waits in turn for
+        // this process, meanwhile writing the ebook: asked for at once, the
+        // browser prints while the ebook is written.
+        waitForFonts: false,
       }),
     );
     timing('PDF printed by the browser');
