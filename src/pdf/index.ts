@@ -365,9 +365,12 @@ async function withPaginatedPage<T>(
     timing('print page loaded');
     await stage('fonts', loadFonts(page, config.continued));
     timing('print fonts loaded');
+    // The paginator and its call go in one round trip, asked for before the
+    // web page is written here (`loaded`): the browser lays out the pages
+    // meanwhile, where a second round trip would wait for that work.
+    const paginating = stage('pagination', page.evaluate(`${await paginatorScript()}\n;colophonPaginate(${JSON.stringify(config)})`));
     loaded();
-    await stage('pagination', page.evaluate(await paginatorScript()));
-    const result = (await stage('pagination', page.evaluate(`colophonPaginate(${JSON.stringify(config)})`))) as InPageResult;
+    const result = (await paginating) as InPageResult;
     timing(`paginated (${result.pages} pages)`);
     reportLayout(model, result);
     return await then(page, result, stage);
