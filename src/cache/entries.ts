@@ -9,8 +9,8 @@ import { mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync
 import path from 'node:path';
 
 export interface EntryWriter {
-  /** Write `content` as `folder/NAME`; false when it could not be written. */
-  write(name: string, content: string): boolean;
+  /** Write `content` as `folder/NAME` (or nothing, where the folder cannot be written). */
+  write(name: string, content: string): void;
 }
 
 /** Entries (files ending in `suffix`) of `folder`; the first write of a process prunes the folder to the `keep` most recent. */
@@ -25,9 +25,8 @@ export function entryWriter(folder: string, suffix: string, keep: number): Entry
         writeFileSync(temporary, content);
         renameSync(temporary, file);
         if (++writes === 1) pruneOldest(folder, suffix, keep);
-        return true;
       } catch {
-        return false;
+        // A read-only or full disk: the build goes on without this entry.
       }
     },
   };

@@ -103,7 +103,8 @@ function collateByLanguage(CSL: Citeproc): void {
 const numberRank = 1;
 const latinRank = 2;
 let scriptRanks: Array<[RegExp, number]> | undefined;
-const scriptPatterns = (): Array<[RegExp, number]> =>
+/** The patterns, each script's first; exported for the test that holds the ASCII reading to them. */
+export const scriptPatterns = (): Array<[RegExp, number]> =>
   (scriptRanks ??= [
     [/\p{N}/u, numberRank],
     [/\p{Script=Latin}/u, latinRank],
