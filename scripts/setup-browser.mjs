@@ -6,8 +6,9 @@
  *    cache, the system's Chromium or Chrome): say which, done.
  * 2. Otherwise fetch Chrome's headless shell into Puppeteer's cache with
  *    @puppeteer/browsers. Offline machines refuse quickly; that is fine.
- * 3. Otherwise, on Debian or Ubuntu, install the system's `chromium`
- *    package where the user may: as root (a container, a CI machine),
+ * 3. Otherwise, on Debian or Ubuntu, install the system's
+ *    `chromium-headless-shell` package (where the distribution has it; else
+ *    `chromium`) where the user may: as root (a container, a CI machine),
  *    saying so, unless `COLOPHON_INSTALL_BROWSER=0`; as anyone else only
  *    when asked to (`COLOPHON_INSTALL_BROWSER=1`, through `sudo -n`), since
  *    an npm install must not install system software behind a user's back.
@@ -37,7 +38,7 @@ async function loadBrowserModule() {
   }
 }
 
-const fallbackCandidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const fallbackCandidates = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
 async function find(browserModule) {
   if (browserModule) {
@@ -76,6 +77,11 @@ function run(command, args, timeout) {
   return result.status === 0;
 }
 
+/** The system package to install: the headless shell where the package lists know it, else the whole browser. */
+function aptPackage() {
+  return spawnSync('apt-cache', ['show', '--no-all-versions', 'chromium-headless-shell'], { stdio: 'ignore' }).status === 0 ? 'chromium-headless-shell' : 'chromium';
+}
+
 function hasCommand(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
@@ -85,7 +91,7 @@ async function main() {
   const browserModule = await loadBrowserModule();
   const help =
     browserModule?.browserHelp ??
-    'Colophon needs Chromium or Chrome for the PDF edition: npx puppeteer browsers install chrome-headless-shell, or sudo apt-get install chromium, or set PUPPETEER_EXECUTABLE_PATH.';
+    'Colophon needs Chromium or Chrome for the PDF edition: npx puppeteer browsers install chrome-headless-shell, or sudo apt-get install chromium-headless-shell, or set PUPPETEER_EXECUTABLE_PATH.';
 
   let found = await find(browserModule);
   if (found) {
@@ -118,13 +124,17 @@ async function main() {
   // sudo without a password prompt.
   const optedIn = process.env.COLOPHON_INSTALL_BROWSER === '1' || (root && process.env.COLOPHON_INSTALL_BROWSER !== '0');
   if (process.platform === 'linux' && hasCommand('apt-get')) {
-    const command = root ? ['apt-get', 'install', '-y', 'chromium'] : ['sudo', '-n', 'apt-get', 'install', '-y', 'chromium'];
+    // Chromium's headless shell (Debian 12 and later) prints the same pages
+    // as the whole browser, and starts in about a third of the time.
+    const install = (name) => (root ? ['apt-get', 'install', '-y', name] : ['sudo', '-n', 'apt-get', 'install', '-y', name]);
+    const command = install(aptPackage());
     if (optedIn && (root || hasCommand('sudo'))) {
       log(`running ${command.join(' ')}…`);
       if (!run(command[0], command.slice(1), 600_000)) {
         // The package lists may be missing on a fresh machine.
         run(root ? 'apt-get' : 'sudo', root ? ['update'] : ['-n', 'apt-get', 'update'], 300_000);
-        run(command[0], command.slice(1), 600_000);
+        const again = install(aptPackage());
+        run(again[0], again.slice(1), 600_000);
       }
       found = await find(browserModule);
       if (found) {
@@ -132,7 +142,7 @@ async function main() {
         return;
       }
     } else {
-      log(`to install the system's Chromium: ${root ? '' : 'sudo '}apt-get install chromium`);
+      log(`to install the system's Chromium: ${root ? '' : 'sudo '}apt-get install ${aptPackage()}`);
       log('(or run npm install with COLOPHON_INSTALL_BROWSER=1 to let this script do it)');
     }
   }

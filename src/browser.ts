@@ -5,8 +5,10 @@
  * machines without a network cannot fetch a browser, so Colophon looks for
  * one in this order: an explicit path (option or
  * `PUPPETEER_EXECUTABLE_PATH`), Puppeteer's browser cache, then the system's
- * Chromium or Chrome. When there is none, `BrowserNotFoundError` says how to
- * get one.
+ * Chromium headless shell, Chromium or Chrome. Where a headless shell is
+ * found it is taken before a whole browser: it is made for printing, and it
+ * starts in about a third of the time. When there is none,
+ * `BrowserNotFoundError` says how to get one.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -25,9 +27,18 @@ export interface FoundBrowser {
   executablePath: string;
   /** Where it was found. */
   source: 'option' | 'environment' | 'puppeteer-cache' | 'system';
+  /**
+   * A headless shell (`chrome-headless-shell`, Debian's
+   * `chromium-headless-shell`): Chromium's headless mode alone, without the
+   * rest of the browser. It prints the same pages as Chrome's own headless
+   * mode.
+   */
+  headlessShell: boolean;
 }
 
+/** The system's browsers, best first: the headless shell before whole browsers. */
 const systemCandidates = [
+  '/usr/bin/chromium-headless-shell',
   '/usr/bin/chromium',
   '/usr/bin/chromium-browser',
   '/usr/bin/google-chrome',
@@ -41,7 +52,7 @@ export const browserHelp = [
   'Colophon needs Chromium or Chrome to paginate and print the PDF edition.',
   'Get one in either of these ways, then build again:',
   '  - with network access:  npx puppeteer browsers install chrome-headless-shell',
-  '  - on Debian or Ubuntu:  sudo apt-get install chromium',
+  '  - on Debian 12 or later:  sudo apt-get install chromium-headless-shell',
   'or point Colophon at an installed browser:  PUPPETEER_EXECUTABLE_PATH=/path/to/chrome',
 ].join('\n');
 
@@ -57,16 +68,24 @@ function puppeteerCacheDir(): string {
   return process.env.PUPPETEER_CACHE_DIR ?? path.join(homedir(), '.cache', 'puppeteer');
 }
 
+/**
+ * Is the executable at this path a headless shell? Puppeteer's download is
+ * `chrome-headless-shell`, Debian's package `chromium-headless-shell`.
+ */
+export function isHeadlessShell(executablePath: string): boolean {
+  return /headless[-_]shell(?:\.exe)?$/i.test(path.basename(executablePath));
+}
+
 /** Look for a browser without launching it; null when there is none. */
 export async function findBrowser(explicitPath?: string): Promise<FoundBrowser | null> {
   if (explicitPath) {
     if (!existsSync(explicitPath)) throw new BrowserNotFoundError(`No browser at ${explicitPath}.`);
-    return { executablePath: explicitPath, source: 'option' };
+    return { executablePath: explicitPath, source: 'option', headlessShell: isHeadlessShell(explicitPath) };
   }
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new BrowserNotFoundError(`PUPPETEER_EXECUTABLE_PATH names ${fromEnv}, which does not exist.`);
-    return { executablePath: fromEnv, source: 'environment' };
+    return { executablePath: fromEnv, source: 'environment', headlessShell: isHeadlessShell(fromEnv) };
   }
   try {
     const installed = await getInstalledBrowsers({ cacheDir: puppeteerCacheDir() });
@@ -74,21 +93,25 @@ export async function findBrowser(explicitPath?: string): Promise<FoundBrowser |
     const ranked = installed
       .filter((b) => b.browser === 'chrome-headless-shell' || b.browser === 'chrome' || b.browser === 'chromium')
       .sort((a, b) => Number(b.browser === 'chrome-headless-shell') - Number(a.browser === 'chrome-headless-shell'));
-    for (const b of ranked) if (existsSync(b.executablePath)) return { executablePath: b.executablePath, source: 'puppeteer-cache' };
+    for (const b of ranked) {
+      if (existsSync(b.executablePath)) return { executablePath: b.executablePath, source: 'puppeteer-cache', headlessShell: b.browser === 'chrome-headless-shell' };
+    }
   } catch {
     // An unreadable or absent cache just means no cached browser.
   }
-  for (const candidate of systemCandidates) if (existsSync(candidate)) return { executablePath: candidate, source: 'system' };
+  for (const candidate of systemCandidates) {
+    if (existsSync(candidate)) return { executablePath: candidate, source: 'system', headlessShell: isHeadlessShell(candidate) };
+  }
   return null;
 }
 
 /**
  * Chromium flags for a closed, reproducible, headless run: no sandbox when
  * running as root (Chromium refuses otherwise), and none of the background
- * services that try to reach the network.
+ * services that try to reach the network. Puppeteer adds the headless flag
+ * that suits the browser (`headless`, below).
  */
 export const browserArgs = [
-  '--headless=new',
   '--disable-gpu',
   '--disable-dev-shm-usage',
   '--disable-background-networking',
@@ -124,7 +147,8 @@ export async function launchBrowser(options: { executablePath?: string; shared?:
       // for its workers; it is still driven over the pipe, so it still dies
       // with the build.
       args: [...browserArgs, '--disable-crash-reporter', '--disable-breakpad', ...(options.shared ? ['--remote-debugging-port=0'] : [])],
-      headless: true,
+      // A headless shell is headless only; a whole browser runs its new headless mode.
+      headless: found.headlessShell ? 'shell' : true,
       pipe: true,
       timeout: ms,
       signal: abort.signal,
