@@ -253,7 +253,7 @@ describe('the citation cache key', () => {
   it('holds the source of every correction Colophon makes to citeproc-js, so changed code never meets an older answer', async () => {
     const { citeprocFingerprint } = await import('../src/cite/process.js');
     const fingerprint = citeprocFingerprint();
-    for (const name of ['teachCiteGroups', 'clusterOrder', 'authorsTogether', 'keepSuperscriptLetters', 'nameEditorTranslatorOnce', 'singularLabelForWordLists', 'collateByLanguage', 'changeCaseQuickly', 'scriptRank', 'hideTyped', 'markTyped', 'absorbPunctuationInQuotes', 'runCiteproc']) {
+    for (const name of ['teachCiteGroups', 'clusterOrder', 'authorsTogether', 'keepSuperscriptLetters', 'nameEditorTranslatorOnce', 'singularLabelForWordLists', 'collateByLanguage', 'changeCaseQuickly', 'scriptRank', 'hideTyped', 'markTyped', 'compareAscii', 'asciiCollatesAsRoot', 'withAsciiLocaleCompare', 'icuCollation', 'absorbPunctuationInQuotes', 'runCiteproc']) {
       expect(fingerprint).toContain(name);
     }
     const { requestTexts } = await import('../src/cache/citations.js');

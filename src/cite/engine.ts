@@ -12,6 +12,7 @@ import { nameEditorTranslatorOnce, singularLabelForWordLists, type NameOutputGlo
 import { keepPunctuationOutsideTypedQuotes, markTypedQuotes, typedQuotesSource, type FlipFlopperEngine, type TypedQuoteGlobals } from './typed-quotes.js';
 import { citeGroupsSource, clusterOrder, teachCiteGroups, type CiteprocGlobals, type OrderedEngine } from './cite-groups.js';
 import { citeprocTree } from './trees.js';
+import { asciiCollatesAsRoot, asciiCollationSource, compareAscii, withAsciiLocaleCompare } from './ascii-collation.js';
 
 const require = createRequire(import.meta.url);
 // citeproc ships CommonJS without type declarations; the few calls used here
@@ -219,6 +220,17 @@ function collation(lang: string, fallback: string): (a: string, b: string) => nu
 const collations = new Map<string, (a: string, b: string) => number>();
 
 function makeCollation(lang: string, fallback: string): (a: string, b: string) => number {
+  // ASCII text in a language that sorts it as the root collation does is
+  // compared here; the collator, whose data takes milliseconds to load, is
+  // made on the first comparison that needs it.
+  if (asciiCollatesAsRoot(lang)) {
+    let icu: ((a: string, b: string) => number) | undefined;
+    return (a, b) => compareAscii(a, b) ?? (icu ??= icuCollation(lang, fallback))(a, b);
+  }
+  return icuCollation(lang, fallback);
+}
+
+function icuCollation(lang: string, fallback: string): (a: string, b: string) => number {
   let collator: Intl.Collator;
   try {
     collator = new Intl.Collator(lang, { numeric: true });
@@ -337,8 +349,9 @@ export function createEngine(options: EngineOptions): CiteprocEngine {
     sys.wrapCitationEntry = (text: string, id: string) => `<a href="#ref-${encodeURIComponent(id)}" class="citation-link">${text}</a>`;
   }
   // forceLang: the document's locale wins over the style's default-locale,
-  // as in Pandoc.
-  const engine = new CSL.Engine(sys, read(options.styleXml), options.lang, true);
+  // as in Pandoc. The constructor's one question to the collation (which
+  // separator its sort keys take) is answered without ICU where it can be.
+  const engine = withAsciiLocaleCompare(() => new CSL.Engine(sys, read(options.styleXml), options.lang, true));
   markTypedQuotes(engine as unknown as FlipFlopperEngine);
   // citeproc-js calls `wrapCitationEntry` only with this switch on.
   if (options.linkCitations) engine.opt.development_extensions.apply_citation_wrapper = true;
@@ -413,6 +426,8 @@ export function engineFingerprint(): string {
     collateByLanguage,
     collation,
     makeCollation,
+    icuCollation,
+    asciiCollationSource(),
     scriptOrder,
     scriptRank,
     scriptPatterns,
