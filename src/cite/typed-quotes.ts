@@ -43,8 +43,10 @@ const isQuote = (decoration: [string, unknown]) => decoration[0] === '@quotes' &
 let anyTyped = false;
 
 function markTyped(blob: Blob): void {
-  if (!Array.isArray(blob.blobs)) return;
-  for (const child of blob.blobs) {
+  const children = blob.blobs;
+  if (!Array.isArray(children)) return;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
     if (child.decorations?.some(isQuote)) child.colophonTyped = anyTyped = true;
     markTyped(child);
   }
@@ -53,7 +55,11 @@ function markTyped(blob: Blob): void {
 /** A decoration hidden: its list, its place there, and its value. */
 type Hidden = Array<[Array<[string, unknown]>, number, unknown]>;
 
-/** Hide the quote decorations of typed quotation marks under `blob`; returns them, to be restored. */
+/**
+ * Hide the quote decorations of typed quotation marks under `blob`; returns
+ * them, to be restored. Indexed loops: the walk runs four times for every
+ * piece of output, and citeproc-js runs unoptimised in a build.
+ */
 function hideTyped(blob: Blob): Hidden | undefined {
   let hidden: Hidden | undefined;
   const stack: Blob[] = [blob];
@@ -70,7 +76,7 @@ function hideTyped(blob: Blob): Hidden | undefined {
       }
     }
     const children = node.blobs;
-    if (Array.isArray(children)) for (const child of children) stack.push(child);
+    if (typeof children === 'object' && children !== null) for (let i = 0; i < children.length; i++) stack.push(children[i]!);
   }
   return hidden;
 }
