@@ -146,8 +146,8 @@ export function compareAscii(a: string, b: string): number | undefined {
 export function withAsciiLocaleCompare<T>(make: () => T): T {
   const original = String.prototype.localeCompare;
   String.prototype.localeCompare = function (this: string, that: string, locales?: string | string[], options?: Intl.CollatorOptions): number {
-    if (options === undefined && typeof locales === 'string' && typeof that === 'string' && asciiCollatesAsRoot(locales)) {
-      const order = compareAscii(String(this), that);
+    if (typeof this === 'string' && typeof that === 'string' && options === undefined && typeof locales === 'string' && asciiCollatesAsRoot(locales)) {
+      const order = compareAscii(this, that);
       if (order !== undefined) return order;
     }
     return original.call(this, that, locales, options);
