@@ -9,20 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { asciiCollatesAsRoot, asciiOrder, compareAscii, withAsciiLocaleCompare } from '../src/cite/ascii-collation.js';
 import { createEngine } from '../src/cite/engine.js';
 import type { CslItem } from '../src/cite/types.js';
+import { random } from '../scripts/generate-book.mjs';
 
 const csl = path.join(import.meta.dirname, '..', 'templates', 'csl');
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
 const controls = '\u0000\u0001\u0007\t\n\u000b\f\r\u001b\u001f\u007f';

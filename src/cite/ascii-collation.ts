@@ -71,6 +71,27 @@ const ascii = /^[\0-\x7f]*$/;
 /** Longest run of digits compared here; a longer one goes to ICU. */
 const longestNumber = 64;
 
+/** The first place at or after `from` whose character is not ignorable (the text's length at its end). */
+function weighted(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && primary[text.charCodeAt(at)] === ignorable) at++;
+  return at;
+}
+
+/** The end of the run of digits that starts at `from`. */
+function digitsEnd(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && primary[text.charCodeAt(at)] === digit) at++;
+  return at;
+}
+
+/** The first place at or after `from` that is not a leading zero. */
+function afterZeros(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && text.charCodeAt(at) === 0x30) at++;
+  return at;
+}
+
 /**
  * The root collation's comparison of `a` and `b` with numeric collation
  * (-1, 0 or 1), or undefined when either is not in ASCII or holds a run of
@@ -80,43 +101,19 @@ export function compareAscii(a: string, b: string): number | undefined {
   // A character beyond ASCII anywhere may join one before it (a combining
   // accent, a contraction): such text is ICU's.
   if (!ascii.test(a) || !ascii.test(b)) return undefined;
-  let i = 0;
-  let j = 0;
   // The first difference at the third level, which counts only when the
   // first level shows none.
   let third = 0;
-  for (;;) {
-    // The next weighted character of each (or the end).
-    let ca = -1;
-    let wa = ignorable;
-    while (i < a.length) {
-      ca = a.charCodeAt(i);
-      wa = primary[ca];
-      if (wa !== ignorable) break;
-      i++;
-    }
-    let cb = -1;
-    let wb = ignorable;
-    while (j < b.length) {
-      cb = b.charCodeAt(j);
-      wb = primary[cb];
-      if (wb !== ignorable) break;
-      j++;
-    }
-    const endA = i >= a.length;
-    const endB = j >= b.length;
-    if (endA || endB) {
-      if (endA && endB) return third;
-      return endA ? -1 : 1;
-    }
-    if (wa === digit && wb === digit) {
+  for (let i = weighted(a, 0), j = weighted(b, 0); ; i = weighted(a, i), j = weighted(b, j)) {
+    if (i === a.length || j === b.length) return i === a.length && j === b.length ? third : i === a.length ? -1 : 1;
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (primary[ca] === digit && primary[cb] === digit) {
       // Two numbers: by their value, leading zeros ignored.
-      while (i < a.length && a.charCodeAt(i) === 0x30) i++;
-      while (j < b.length && b.charCodeAt(j) === 0x30) j++;
-      let ea = i;
-      while (ea < a.length && primary[a.charCodeAt(ea)] === digit) ea++;
-      let eb = j;
-      while (eb < b.length && primary[b.charCodeAt(eb)] === digit) eb++;
+      i = afterZeros(a, i);
+      j = afterZeros(b, j);
+      const ea = digitsEnd(a, i);
+      const eb = digitsEnd(b, j);
       if (ea - i > longestNumber || eb - j > longestNumber) return undefined;
       if (ea - i !== eb - j) return ea - i < eb - j ? -1 : 1;
       for (; i < ea; i++, j++) {
@@ -126,8 +123,8 @@ export function compareAscii(a: string, b: string): number | undefined {
       }
       continue;
     }
-    const pa = wa === digit ? numberWeight : wa;
-    const pb = wb === digit ? numberWeight : wb;
+    const pa = primary[ca] === digit ? numberWeight : primary[ca];
+    const pb = primary[cb] === digit ? numberWeight : primary[cb];
     if (pa !== pb) return pa < pb ? -1 : 1;
     if (third === 0 && upper[ca] !== upper[cb]) third = upper[ca] < upper[cb] ? -1 : 1;
     i++;
@@ -161,4 +158,4 @@ export function withAsciiLocaleCompare<T>(make: () => T): T {
 
 /** The source of this module's code, for the citation cache's key (`engineFingerprint`). */
 export const asciiCollationSource = (): string =>
-  [asciiOrder, [...rootLike].join(' '), longestNumber, asciiCollatesAsRoot, compareAscii, withAsciiLocaleCompare].map(String).join('\n');
+  [asciiOrder, [...rootLike].join(' '), longestNumber, weighted, digitsEnd, afterZeros, asciiCollatesAsRoot, compareAscii, withAsciiLocaleCompare].map(String).join('\n');

@@ -76,7 +76,7 @@ function hideTyped(blob: Blob): Hidden | undefined {
       }
     }
     const children = node.blobs;
-    if (typeof children === 'object' && children !== null) for (let i = 0; i < children.length; i++) stack.push(children[i]!);
+    if (Array.isArray(children)) for (let i = 0; i < children.length; i++) stack.push(children[i]!);
   }
   return hidden;
 }
