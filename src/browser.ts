@@ -167,6 +167,12 @@ export async function launchBrowser(options: { executablePath?: string; shared?:
     const browser = await withDeadline('launch', ms, launching, () => abort.abort());
     if (options.shared) sharedEndpoints.set(browser, await devToolsEndpoint(profile.dir, ms));
     const child = browser.process();
+    // A browser that ends with bytes of ours still unread on a pipe (killed,
+    // or exiting while a message was on its way) resets that pipe, and the
+    // next read of it fails with ECONNRESET. Puppeteer stops listening to the
+    // pipes once it has let the browser go, so that error, expected, would
+    // be thrown from the event loop: it is taken here for the pipes' life.
+    for (const stream of child?.stdio ?? []) stream?.on('error', ignorePipeError);
     // The folder goes when the browser's process does; the process ends after that.
     finishBeforeExit(
       new Promise<void>((resolve) => {
@@ -180,6 +186,9 @@ export async function launchBrowser(options: { executablePath?: string; shared?:
     throw new BrowserStartError(found, error);
   }
 }
+
+/** The browser's pipes fail only as it goes, which the build learns of otherwise (its process's exit, Puppeteer's disconnect). */
+function ignorePipeError(): void {}
 
 const sharedEndpoints = new WeakMap<Browser, string>();
 

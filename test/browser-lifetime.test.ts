@@ -274,6 +274,20 @@ describe.runIf(hasBrowser)('a browser that does not start', () => {
   });
 });
 
+describe.runIf(hasBrowser)('a browser gone with bytes of ours unread on its pipe', () => {
+  // Its pipe is reset, and the next read of it fails with ECONNRESET. Puppeteer
+  // no longer listens once it has let the browser go (after a close, or a
+  // disconnect), so the error must be taken by the build, not thrown from
+  // the event loop. In a process of its own, where a throw is seen as its exit
+  // (test/helpers/browser-gone-unread.mjs).
+  it('does not end the build with an uncaught ECONNRESET', () => {
+    const result = spawnSync(process.execPath, [path.join(import.meta.dirname, 'helpers', 'browser-gone-unread.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('went on\n');
+    expect(result.status).toBe(0);
+  }, 60_000);
+});
+
 describe.runIf(hasBrowser)('a build killed with SIGKILL', () => {
   it('leaves no Chromium process of its own behind', async () => {
     const paragraphs = Array.from({ length: 1500 }, (_, i) => `Paragraph ${i} with words to set on the page and a note.[^n${i}]\n\n[^n${i}]: Note ${i}.`);
