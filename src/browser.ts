@@ -27,13 +27,6 @@ export interface FoundBrowser {
   executablePath: string;
   /** Where it was found. */
   source: 'option' | 'environment' | 'puppeteer-cache' | 'system';
-  /**
-   * A headless shell (`chrome-headless-shell`, Debian's
-   * `chromium-headless-shell`): Chromium's headless mode alone, without the
-   * rest of the browser. It prints the same pages as Chrome's own headless
-   * mode.
-   */
-  headlessShell: boolean;
 }
 
 /** The system's browsers, best first: the headless shell before whole browsers. */
@@ -69,8 +62,10 @@ function puppeteerCacheDir(): string {
 }
 
 /**
- * Is the executable at this path a headless shell? Puppeteer's download is
- * `chrome-headless-shell`, Debian's package `chromium-headless-shell`.
+ * Is the executable at this path a headless shell, Chromium's headless mode
+ * alone, without the rest of the browser (it prints the same pages)?
+ * Puppeteer's download is `chrome-headless-shell`, Debian's package
+ * `chromium-headless-shell`.
  */
 export function isHeadlessShell(executablePath: string): boolean {
   return /headless[-_]shell(?:\.exe)?$/i.test(path.basename(executablePath));
@@ -80,12 +75,12 @@ export function isHeadlessShell(executablePath: string): boolean {
 export async function findBrowser(explicitPath?: string): Promise<FoundBrowser | null> {
   if (explicitPath) {
     if (!existsSync(explicitPath)) throw new BrowserNotFoundError(`No browser at ${explicitPath}.`);
-    return { executablePath: explicitPath, source: 'option', headlessShell: isHeadlessShell(explicitPath) };
+    return { executablePath: explicitPath, source: 'option' };
   }
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new BrowserNotFoundError(`PUPPETEER_EXECUTABLE_PATH names ${fromEnv}, which does not exist.`);
-    return { executablePath: fromEnv, source: 'environment', headlessShell: isHeadlessShell(fromEnv) };
+    return { executablePath: fromEnv, source: 'environment' };
   }
   try {
     const installed = await getInstalledBrowsers({ cacheDir: puppeteerCacheDir() });
@@ -93,15 +88,11 @@ export async function findBrowser(explicitPath?: string): Promise<FoundBrowser |
     const ranked = installed
       .filter((b) => b.browser === 'chrome-headless-shell' || b.browser === 'chrome' || b.browser === 'chromium')
       .sort((a, b) => Number(b.browser === 'chrome-headless-shell') - Number(a.browser === 'chrome-headless-shell'));
-    for (const b of ranked) {
-      if (existsSync(b.executablePath)) return { executablePath: b.executablePath, source: 'puppeteer-cache', headlessShell: b.browser === 'chrome-headless-shell' };
-    }
+    for (const b of ranked) if (existsSync(b.executablePath)) return { executablePath: b.executablePath, source: 'puppeteer-cache' };
   } catch {
     // An unreadable or absent cache just means no cached browser.
   }
-  for (const candidate of systemCandidates) {
-    if (existsSync(candidate)) return { executablePath: candidate, source: 'system', headlessShell: isHeadlessShell(candidate) };
-  }
+  for (const candidate of systemCandidates) if (existsSync(candidate)) return { executablePath: candidate, source: 'system' };
   return null;
 }
 
@@ -148,7 +139,7 @@ export async function launchBrowser(options: { executablePath?: string; shared?:
       // with the build.
       args: [...browserArgs, '--disable-crash-reporter', '--disable-breakpad', ...(options.shared ? ['--remote-debugging-port=0'] : [])],
       // A headless shell is headless only; a whole browser runs its new headless mode.
-      headless: found.headlessShell ? 'shell' : true,
+      headless: isHeadlessShell(found.executablePath) ? 'shell' : true,
       pipe: true,
       timeout: ms,
       signal: abort.signal,
@@ -187,7 +178,7 @@ export async function launchBrowser(options: { executablePath?: string; shared?:
   }
 }
 
-/** The browser's pipes fail only as it goes, which the build learns of otherwise (its process's exit, Puppeteer's disconnect). */
+/** A pipe of the browser's fails only as the browser goes, which the build learns of from its process's exit. */
 function ignorePipeError(): void {}
 
 const sharedEndpoints = new WeakMap<Browser, string>();

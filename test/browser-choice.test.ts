@@ -53,13 +53,13 @@ describe.runIf(both)('the browser a build takes', () => {
   });
 
   it("is the system's headless shell where the whole browser is there too", async () => {
-    expect(await findBrowser()).toEqual({ executablePath: shell, source: 'system', headlessShell: true });
+    expect(await findBrowser()).toEqual({ executablePath: shell, source: 'system' });
   });
 
   it('is the one named, shell or not', async () => {
-    expect(await findBrowser(whole)).toEqual({ executablePath: whole, source: 'option', headlessShell: false });
+    expect(await findBrowser(whole)).toEqual({ executablePath: whole, source: 'option' });
     process.env.PUPPETEER_EXECUTABLE_PATH = whole;
-    expect(await findBrowser()).toEqual({ executablePath: whole, source: 'environment', headlessShell: false });
+    expect(await findBrowser()).toEqual({ executablePath: whole, source: 'environment' });
   });
 });
 
